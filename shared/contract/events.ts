@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { EnvironmentView } from '../model/environment';
+import { DemoStatus, EnvironmentOverview } from '../model/overview';
+
+/**
+ * Every event the host pushes: topic → payload schema. High-rate topics are batched by the host
+ * (at most 4 flushes a second per topic).
+ */
+export const events = {
+  /** Latest overview of each environment that changed since the last flush. */
+  'overview.tick': z.object({ overviews: z.array(EnvironmentOverview), dropped: z.number() }),
+  'environments.changed': z.object({ environments: z.array(EnvironmentView) }),
+  'demo.status': DemoStatus,
+} as const;
+
+export type Events = typeof events;
+export type TopicName = keyof Events;
+export type PayloadOf<T extends TopicName> = z.output<Events[T]>;
+
+export const TOPIC_NAMES = Object.keys(events) as TopicName[];
+
+/** True when `name` is a topic of the contract. */
+export function isTopicName(name: unknown): name is TopicName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}

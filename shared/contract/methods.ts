@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ConnectionTestResult } from '../model/connection';
+import { EnvironmentInput, EnvironmentView } from '../model/environment';
+import { DemoStatus, EnvironmentOverview } from '../model/overview';
+
+const EnvId = z.string().min(1).max(64);
+const Empty = z.object({}).strict();
+
+/** Largest demo rate a person can ask for; keeps a typo from flooding a broker. */
+export const MAX_DEMO_RATE = 5000;
+
+/**
+ * Every call the renderer (or the CLI) can make on the host: name → params schema, result schema.
+ * The IPC handlers, the preload bridge, the WebSocket host and the renderer client are all derived
+ * from this one map.
+ */
+export const methods = {
+  'app.info': {
+    params: Empty,
+    result: z.object({ version: z.string(), mode: z.enum(['desktop', 'browser']), home: z.string() }),
+  },
+  'environments.list': { params: Empty, result: z.array(EnvironmentView) },
+  'environments.add': { params: EnvironmentInput, result: EnvironmentView },
+  'environments.update': {
+    params: z.object({ id: EnvId, input: EnvironmentInput }).strict(),
+    result: EnvironmentView,
+  },
+  'environments.remove': { params: z.object({ id: EnvId }).strict(), result: z.object({ id: z.string() }) },
+  'environments.test': {
+    params: z
+      .object({ id: EnvId.optional(), input: EnvironmentInput.optional() })
+      .strict()
+      .refine((p) => p.id !== undefined || p.input !== undefined, 'give an environment id or a profile to test'),
+    result: ConnectionTestResult,
+  },
+  'overview.get': { params: Empty, result: z.array(EnvironmentOverview) },
+  'demo.start': {
+    params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
+    result: DemoStatus,
+  },
+  'demo.stop': { params: z.object({ envId: EnvId }).strict(), result: DemoStatus },
+  'demo.status': { params: z.object({ envId: EnvId }).strict(), result: DemoStatus },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What a caller passes (defaults not yet applied). */
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
+/** What a handler receives (validated, defaults applied). */
+export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+
+/** All method names, for code that must enumerate them (preload bridge, IPC registration). */
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+/** True when `name` is a method of the contract. */
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { parseBrokerUrl } from './broker-url';
+
+export const REDIS_SCHEMES = ['redis', 'rediss'] as const;
+export const AMQP_SCHEMES = ['amqp', 'amqps'] as const;
+export const HTTP_SCHEMES = ['http', 'https'] as const;
+
+function brokerUrl(schemes: readonly string[]) {
+  return z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const parsed = parseBrokerUrl(value, schemes);
+      if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+    });
+}
+
+/** A password field on input: absent keeps the stored one, `null` clears it, a string replaces it. */
+const PasswordInput = z.string().max(1024).nullable().optional();
+
+export const RedisInput = z.object({
+  url: brokerUrl(REDIS_SCHEMES),
+  username: z.string().max(256).optional(),
+  password: PasswordInput,
+  tls: z.boolean().default(false),
+});
+
+export const AmqpInput = z.object({
+  url: brokerUrl(AMQP_SCHEMES),
+  password: PasswordInput,
+});
+
+/** What a person types into the environment form (or the CLI's `env add`). */
+export const EnvironmentInput = z.object({
+  name: z.string().trim().min(1, 'name is required').max(64, 'name is at most 64 characters'),
+  colour: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'colour must look like #1f6feb')
+    .default('#2f81f7'),
+  production: z.boolean().default(false),
+  /** Prefix for every topology name (streams, groups, queues, exchanges) and discovery; '' for none. */
+  namespace: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_.:-]*$/, 'namespace may hold letters, digits and _ . : - only')
+    .default(''),
+  redis: RedisInput.nullable().default(null),
+  amqp: AmqpInput.nullable().default(null),
+  managementUrl: brokerUrl(HTTP_SCHEMES).nullable().default(null),
+});
+export type EnvironmentInput = z.input<typeof EnvironmentInput>;
+export type EnvironmentInputParsed = z.output<typeof EnvironmentInput>;
+
+/** An environment as the renderer sees it: URLs without passwords, secrets only as "is set". */
+export const EnvironmentView = z.object({
+  id: z.string(),
+  name: z.string(),
+  colour: z.string(),
+  production: z.boolean(),
+  namespace: z.string(),
+  redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean() }).nullable(),
+  amqp: z.object({ url: z.string(), hasPassword: z.boolean() }).nullable(),
+  managementUrl: z.string().nullable(),
+});
+export type EnvironmentView = z.infer<typeof EnvironmentView>;
