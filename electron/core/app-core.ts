@@ -1,0 +1,189 @@
+import { EventEmitter } from 'node:events';
+import type { PayloadOf, TopicName } from '../../shared/contract/events';
+import type { MethodName, ParamsOf } from '../../shared/contract/methods';
+import type { Result } from '../../shared/contract/result';
+import type { EnvironmentOverview } from '../../shared/model/overview';
+import { testConnections } from './brokers/connection-tester';
+import { EnvironmentRuntime } from './environments/environment-runtime';
+import { EnvironmentService } from './environments/environment-service';
+import { ProfileStore } from './environments/profile-store';
+import type { MonitorOptions } from './monitor/environment-monitor';
+import { KeyedBatcher } from './monitor/push-batcher';
+import { systemClock, type Clock, type Logger, type SecretStore } from './ports';
+import { Redactor, createJsonLogger } from './redaction';
+import { Dispatcher, type Handlers } from './rpc/dispatcher';
+import { CodedError } from '../../shared/contract/errors';
+
+export interface AppCoreOptions {
+  /** The config home (profiles, secrets, logs). */
+  home: string;
+  secretStore: SecretStore;
+  mode: 'desktop' | 'browser';
+  version: string;
+  clock?: Clock;
+  /** Receives redacted JSON log lines; stderr by default. */
+  writeLog?: (line: string) => void;
+  monitorOptions?: MonitorOptions;
+  /** Check every result against the contract too (tests). */
+  shouldValidateResults?: boolean;
+  /** Start connections and monitors for every environment (false for one-shot CLI commands). */
+  shouldStartRuntimes?: boolean;
+}
+
+type Listener<T extends TopicName> = (payload: PayloadOf<T>) => void;
+
+/**
+ * The product, independent of Electron: environments, broker connections, monitors and demo
+ * traffic, reached through `dispatch` (calls) and `on` (pushed events). Every host (Electron
+ * IPC, the browser-mode WebSocket, the CLI) is a thin adapter over this.
+ */
+export class AppCore {
+  readonly redactor = new Redactor();
+  readonly logger: Logger;
+  readonly environments: EnvironmentService;
+  private readonly runtimes = new Map<string, EnvironmentRuntime>();
+  private readonly emitter = new EventEmitter();
+  private readonly dispatcher: Dispatcher;
+  private readonly overviewBatcher: KeyedBatcher<EnvironmentOverview>;
+  private readonly clock: Clock;
+  private demoTimer: NodeJS.Timeout | undefined;
+  private reconciling: Promise<void> = Promise.resolve();
+  private isClosed = false;
+  /** When set, only these environments get a runtime. */
+  private only: Set<string> | undefined;
+
+  private constructor(private readonly options: AppCoreOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.emitter.setMaxListeners(100);
+    this.logger = createJsonLogger(this.redactor, options.writeLog ?? ((line) => process.stderr.write(line)));
+    this.environments = new EnvironmentService(new ProfileStore(options.home), options.secretStore, this.redactor);
+    this.overviewBatcher = new KeyedBatcher((overviews, dropped) => this.emit('overview.tick', { overviews, dropped }));
+    this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false);
+  }
+
+  /** Loads the profiles (creating **Local** on first start) and, unless told not to, connects every environment. */
+  static async create(options: AppCoreOptions): Promise<AppCore> {
+    const core = new AppCore(options);
+    await core.environments.init();
+    if (options.shouldStartRuntimes ?? true) {
+      await core.reconcile();
+      core.environments.onChange(() => {
+        core.reconciling = core.reconciling.then(() => core.reconcile()).catch((error: unknown) => {
+          core.logger.error('reconcile failed', { error: core.redactor.redact(String(error)) });
+        });
+        void core.publishEnvironments();
+      });
+      core.demoTimer = setInterval(() => {
+        for (const runtime of core.runtimes.values()) if (runtime.demo.status.running) core.emit('demo.status', runtime.demo.status);
+      }, 1000);
+      core.demoTimer.unref?.();
+    }
+    return core;
+  }
+
+  /** Starts the runtimes of only these environments (one-shot CLI commands). */
+  async startRuntimes(ids: string[]): Promise<void> {
+    this.only = new Set(ids);
+    await this.reconcile();
+  }
+
+  /** Validates and runs one contract call; never throws. */
+  dispatch(method: unknown, params: unknown): Promise<Result<unknown>> {
+    return this.dispatcher.dispatch(method, params);
+  }
+
+  /** Typed convenience for in-process callers (CLI, tests). */
+  call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<Result<import('../../shared/contract/methods').ResultOf<M>>> {
+    return this.dispatcher.dispatch(method, params) as Promise<Result<import('../../shared/contract/methods').ResultOf<M>>>;
+  }
+
+  on<T extends TopicName>(topic: T, listener: Listener<T>): () => void {
+    this.emitter.on(topic, listener as (payload: unknown) => void);
+    return () => this.emitter.off(topic, listener as (payload: unknown) => void);
+  }
+
+  /** The live runtime of an environment (connections, monitor, demo). */
+  runtime(envId: string): EnvironmentRuntime {
+    const runtime = this.runtimes.get(envId);
+    if (!runtime) throw new CodedError('NOT_FOUND', `environment "${envId}" is not running`);
+    return runtime;
+  }
+
+  /** Stops demos and monitors and closes every connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    clearInterval(this.demoTimer);
+    this.overviewBatcher.close();
+    await this.reconciling;
+    await Promise.all([...this.runtimes.values()].map((r) => r.close()));
+    this.runtimes.clear();
+    this.emitter.removeAllListeners();
+  }
+
+  private emit<T extends TopicName>(topic: T, payload: PayloadOf<T>): void {
+    if (!this.isClosed) this.emitter.emit(topic, payload);
+  }
+
+  private async publishEnvironments(): Promise<void> {
+    this.emit('environments.changed', { environments: await this.environments.views() });
+  }
+
+  /** Brings the running runtimes in line with the profiles: new ones start, removed or edited ones restart or stop. */
+  private async reconcile(): Promise<void> {
+    if (this.isClosed) return;
+    const wanted = new Map(this.environments.list().filter((p) => !this.only || this.only.has(p.id)).map((p) => [p.id, p]));
+    for (const [id, runtime] of this.runtimes) {
+      const profile = wanted.get(id);
+      if (!profile || JSON.stringify(profile) !== JSON.stringify(runtime.env.profile) || runtime.isStale) {
+        this.runtimes.delete(id);
+        await runtime.close();
+      }
+    }
+    for (const [id] of wanted) {
+      if (this.runtimes.has(id)) continue;
+      const runtime = new EnvironmentRuntime(await this.environments.resolve(id), {
+        clock: this.clock,
+        logger: this.logger,
+        redactor: this.redactor,
+        monitorOptions: this.options.monitorOptions,
+      });
+      runtime.monitor.onOverview((overview) => this.overviewBatcher.push(overview.envId, overview));
+      runtime.demo.onStatus((status) => this.emit('demo.status', status));
+      this.runtimes.set(id, runtime);
+      runtime.start();
+    }
+  }
+
+  private handlers(): Handlers {
+    return {
+      'app.info': async () => ({ version: this.options.version, mode: this.options.mode, home: this.options.home }),
+      'environments.list': () => this.environments.views(),
+      'environments.add': (input) => this.environments.add(input),
+      'environments.update': async ({ id, input }) => {
+        // Passwords may change while the profile does not: force a reconnect. Marked before the
+        // update so the reconcile it triggers sees the mark.
+        this.runtimes.get(id)?.markStale();
+        return this.environments.update(id, input);
+      },
+      'environments.remove': async ({ id }) => {
+        await this.environments.remove(id);
+        return { id };
+      },
+      'environments.test': async ({ id, input }) => {
+        const resolved = input ? await this.environments.resolveDraft(input, id) : await this.environments.resolve(id!);
+        return testConnections(resolved, this.redactor);
+      },
+      'overview.get': async () => [...this.runtimes.values()].map((r) => r.monitor.snapshot()),
+      'demo.start': async ({ envId, rate }) => {
+        const runtime = this.runtime(envId);
+        const status = await runtime.demo.start(rate);
+        runtime.monitor.requestDiscovery();
+        void runtime.monitor.tick();
+        return status;
+      },
+      'demo.stop': async ({ envId }) => this.runtime(envId).demo.stop(),
+      'demo.status': async ({ envId }) => this.runtime(envId).demo.status,
+    };
+  }
+}

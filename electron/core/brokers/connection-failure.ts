@@ -1,0 +1,37 @@
+import type { ConnectionFailure, FailureKind } from '../../../shared/model/connection';
+import type { Redactor } from '../redaction';
+
+const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|EPROTO)/;
+
+/** Names a broker connection failure the way an operator would say it, with a redacted message. */
+export function classifyFailure(error: unknown, redactor?: Redactor, target?: string): ConnectionFailure {
+  const err = error as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  const raw = typeof err?.message === 'string' && err.message ? err.message : String(error);
+  const at = target ? ` (${target})` : '';
+  let kind: FailureKind = 'unknown';
+  let message = raw;
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password|ACCESS[-_]REFUSED|authentication (failed|required)|NOPERM|\b401\b|Unauthorized/i.test(raw)) {
+    kind = 'auth';
+    message = `authentication failed${at}: ${raw}`;
+  } else if (code === 'ECONNREFUSED') {
+    kind = 'refused';
+    message = `connection refused${at}: is the broker running and listening there?`;
+  } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    kind = 'dns';
+    message = `host name not found${at}: ${raw}`;
+  } else if (TLS_CODES.test(code) || /certificate|\bTLS\b|\bSSL\b|wrong version number/i.test(raw)) {
+    kind = 'tls';
+    message = `TLS handshake failed${at}: ${code ? `${code}: ` : ''}${raw}`;
+  } else if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'ABORT_ERR' || /timed? ?out|timeout/i.test(raw) || (error as Error)?.name === 'TimeoutError') {
+    kind = 'timeout';
+    message = `timed out${at}: no answer within the deadline`;
+  } else if (code === 'ECONNRESET' || code === 'EPIPE' || /Connection is closed|socket hang up|closed/i.test(raw)) {
+    kind = 'refused';
+    message = `connection closed${at}: ${raw}`;
+  } else if (/Handshake terminated|protocol|Expected AMQP|Unexpected/i.test(raw)) {
+    kind = 'protocol';
+    message = `protocol error${at}: ${raw}`;
+  }
+  return { kind, message: redactor ? redactor.redact(message) : message };
+}

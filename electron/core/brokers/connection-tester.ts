@@ -1,0 +1,77 @@
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import type { BrokerTestResult, ConnectionTestResult } from '../../../shared/model/connection';
+import type { ResolvedEnvironment } from '../environments/resolved-environment';
+import type { Redactor } from '../redaction';
+import { classifyFailure } from './connection-failure';
+import { amqpSocketOptions } from './rabbitmq/amqp-connection';
+import { ManagementClient } from './rabbitmq/management-client';
+import { redisOptions } from './redis/redis-connection';
+
+const NOT_CONFIGURED: BrokerTestResult = { configured: false, ok: false };
+
+/** Rejects after `ms` with a timeout error, so every test answers within its deadline. */
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function testRedis(settings: NonNullable<ResolvedEnvironment['redis']>, redactor: Redactor, deadlineMs: number): Promise<BrokerTestResult> {
+  const started = Date.now();
+  const client = new Redis(redisOptions(settings, { retryStrategy: () => null, connectTimeout: deadlineMs, commandTimeout: deadlineMs }));
+  let lastError: unknown;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    await withDeadline(client.connect(), deadlineMs, 'Redis connect');
+    const info = await client.info('server');
+    const version = /redis_version:([^\r\n]+)/.exec(info)?.[1];
+    return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: version ? `Redis ${version}` : undefined };
+  } catch (error) {
+    return { configured: true, ok: false, failure: classifyFailure(lastError ?? error, redactor, `${settings.host}:${settings.port}`) };
+  } finally {
+    client.disconnect(false);
+  }
+}
+
+async function testAmqp(settings: NonNullable<ResolvedEnvironment['amqp']>, redactor: Redactor, deadlineMs: number): Promise<BrokerTestResult> {
+  const started = Date.now();
+  try {
+    const connecting = amqp.connect(settings.url, { ...amqpSocketOptions(settings), timeout: deadlineMs });
+    // A late success after the deadline must still be closed.
+    connecting.then((late) => late, () => undefined);
+    const model = await withDeadline(connecting, deadlineMs, 'AMQP connect');
+    model.on('error', () => undefined);
+    const product = model.connection.serverProperties.product ?? 'RabbitMQ';
+    const version = model.connection.serverProperties.version;
+    await model.close().catch(() => undefined);
+    return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: version ? `${product} ${version}` : product };
+  } catch (error) {
+    return { configured: true, ok: false, failure: classifyFailure(error, redactor, `${settings.host}:${settings.port}`) };
+  }
+}
+
+async function testManagement(settings: NonNullable<ResolvedEnvironment['management']>, redactor: Redactor, deadlineMs: number): Promise<BrokerTestResult> {
+  const started = Date.now();
+  try {
+    const overview = await new ManagementClient(settings).overview(deadlineMs);
+    return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: `RabbitMQ ${overview.rabbitmqVersion}` };
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return { configured: true, ok: false, failure: classifyFailure(cause ?? error, redactor, settings.baseUrl) };
+  }
+}
+
+/** "Test connection": connects to each configured broker once, in parallel, each within `deadlineMs`. */
+export async function testConnections(env: ResolvedEnvironment, redactor: Redactor, deadlineMs = 5000): Promise<ConnectionTestResult> {
+  const [redis, amqpResult, management] = await Promise.all([
+    env.redis ? testRedis(env.redis, redactor, deadlineMs) : NOT_CONFIGURED,
+    env.amqp ? testAmqp(env.amqp, redactor, deadlineMs) : NOT_CONFIGURED,
+    env.management ? testManagement(env.management, redactor, deadlineMs) : NOT_CONFIGURED,
+  ]);
+  return { redis, amqp: amqpResult, management };
+}

@@ -1,0 +1,140 @@
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import type { BrokerStatus } from '../../../../shared/model/connection';
+import type { Clock, Logger } from '../../ports';
+import type { Redactor } from '../../redaction';
+import type { ResolvedEnvironment } from '../../environments/resolved-environment';
+import { classifyFailure } from '../connection-failure';
+
+type AmqpSettings = NonNullable<ResolvedEnvironment['amqp']>;
+
+export const AMQP_DEADLINES = { connectMs: 5000, heartbeatSeconds: 5, maxReconnectDelayMs: 3000 } as const;
+
+/** Socket options for amqplib: connect deadline and TLS server name. */
+export function amqpSocketOptions(settings: AmqpSettings): Record<string, unknown> {
+  return {
+    timeout: AMQP_DEADLINES.connectMs,
+    servername: settings.tls ? settings.host : undefined,
+    clientProperties: { connection_name: 'watchfloor' },
+  };
+}
+
+/** The URL with a heartbeat, so a frozen broker is noticed within a few seconds. */
+export function amqpUrlWithHeartbeat(url: string): string {
+  if (/[?&]heartbeat=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${AMQP_DEADLINES.heartbeatSeconds}`;
+}
+
+/**
+ * One environment's RabbitMQ connection: reconnects with capped backoff, exposes its status, and
+ * re-runs every registered `setup(channel)` after each reconnect (topology, consumers).
+ */
+export class AmqpConnection {
+  private model: ChannelModel | null = null;
+  private adminChannel: Channel | null = null;
+  private current: BrokerStatus;
+  private readonly listeners = new Set<(status: BrokerStatus) => void>();
+  private closed = false;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly settings: AmqpSettings,
+    private readonly clock: Clock,
+    private readonly redactor: Redactor,
+    private readonly logger?: Logger,
+  ) {
+    this.current = { state: 'connecting', since: clock.now() };
+  }
+
+  get status(): BrokerStatus {
+    return this.current;
+  }
+
+  get isReady(): boolean {
+    return this.model !== null;
+  }
+
+  onStatus(listener: (status: BrokerStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  /** The live connection, or a BROKER_UNAVAILABLE-style error. */
+  connection(): ChannelModel {
+    if (!this.model) throw Object.assign(new Error(this.current.failure?.message ?? 'RabbitMQ is not connected'), { code: 'BROKER_UNAVAILABLE' });
+    return this.model;
+  }
+
+  /** A shared channel for short administrative calls; recreated when a failed call closed it. */
+  async channel(): Promise<Channel> {
+    if (this.adminChannel) return this.adminChannel;
+    const channel = await this.connection().createChannel();
+    channel.on('error', () => undefined);
+    channel.on('close', () => {
+      if (this.adminChannel === channel) this.adminChannel = null;
+    });
+    this.adminChannel = channel;
+    return channel;
+  }
+
+  /** Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    const model = this.model;
+    this.model = null;
+    this.adminChannel = null;
+    if (model) await model.close().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const target = `${this.settings.host}:${this.settings.port}`;
+    try {
+      const model = await amqp.connect(amqpUrlWithHeartbeat(this.settings.url), amqpSocketOptions(this.settings));
+      if (this.closed) {
+        await model.close().catch(() => undefined);
+        return;
+      }
+      this.model = model;
+      this.attempt = 0;
+      model.on('error', (error: Error) => {
+        this.logger?.warn('amqp connection error', { error: this.redactor.redact(error.message) });
+      });
+      model.on('close', (error?: Error) => {
+        if (this.model !== model) return;
+        this.model = null;
+        this.adminChannel = null;
+        if (this.closed) return;
+        const failure = error ? classifyFailure(error, this.redactor, target) : { kind: 'refused' as const, message: `connection to ${target} closed` };
+        this.set({ state: 'disconnected', since: this.clock.now(), failure });
+        this.scheduleReconnect();
+      });
+      this.set({ state: 'connected', since: this.clock.now() });
+    } catch (error) {
+      const failure = classifyFailure(error, this.redactor, target);
+      this.set({ state: 'disconnected', since: this.current.state === 'disconnected' ? this.current.since : this.clock.now(), failure });
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed) return;
+    this.attempt += 1;
+    const delay = Math.min(500 * this.attempt, AMQP_DEADLINES.maxReconnectDelayMs);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.connect(), delay);
+    this.timer.unref?.();
+  }
+
+  private set(status: BrokerStatus): void {
+    const changed = status.state !== this.current.state || status.failure?.message !== this.current.failure?.message;
+    this.current = status;
+    if (changed) for (const listener of this.listeners) listener(status);
+  }
+}

@@ -1,0 +1,104 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { BrokerStatus, ConnectionFailure } from '../../../../shared/model/connection';
+import type { Clock } from '../../ports';
+import type { Redactor } from '../../redaction';
+import type { ResolvedEnvironment } from '../../environments/resolved-environment';
+import { classifyFailure } from '../connection-failure';
+
+type RedisSettings = NonNullable<ResolvedEnvironment['redis']>;
+
+/** Deadlines of every Redis call the console makes. */
+export const REDIS_DEADLINES = { connectMs: 5000, commandMs: 3000 } as const;
+
+/** ioredis options for a monitoring connection: bounded deadlines, no offline queue, capped retries. */
+export function redisOptions(settings: RedisSettings, overrides: RedisOptions = {}): RedisOptions {
+  return {
+    host: settings.host,
+    port: settings.port,
+    db: settings.db,
+    username: settings.username || undefined,
+    password: settings.password || undefined,
+    tls: settings.tls ? { servername: settings.host } : undefined,
+    connectionName: 'watchfloor',
+    lazyConnect: true,
+    connectTimeout: REDIS_DEADLINES.connectMs,
+    commandTimeout: REDIS_DEADLINES.commandMs,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    // Reconnect quickly and forever: a console watching a broker should notice its return within seconds.
+    retryStrategy: (attempt) => Math.min(250 * attempt, 2000),
+    ...overrides,
+  };
+}
+
+/**
+ * One environment's Redis connection with an observable status. The status follows ioredis's
+ * events; failures are classified and redacted before anyone sees them.
+ */
+export class RedisConnection {
+  readonly client: Redis;
+  private current: BrokerStatus;
+  private lastFailure: ConnectionFailure | undefined;
+  private readonly listeners = new Set<(status: BrokerStatus) => void>();
+  private closed = false;
+
+  constructor(
+    settings: RedisSettings,
+    private readonly clock: Clock,
+    private readonly redactor: Redactor,
+  ) {
+    this.current = { state: 'connecting', since: clock.now() };
+    this.client = new Redis(redisOptions(settings));
+    const target = `${settings.host}:${settings.port}`;
+    this.client.on('ready', () => {
+      this.lastFailure = undefined;
+      this.set({ state: 'connected', since: this.clock.now() });
+    });
+    this.client.on('error', (error: unknown) => {
+      this.lastFailure = classifyFailure(error, this.redactor, target);
+      if (this.current.state !== 'connected') this.set({ state: 'disconnected', since: this.current.since, failure: this.lastFailure });
+    });
+    this.client.on('close', () => {
+      if (this.closed) return;
+      const failure = this.lastFailure ?? { kind: 'refused', message: `connection to ${target} closed` };
+      this.set({ state: 'disconnected', since: this.current.state === 'disconnected' ? this.current.since : this.clock.now(), failure });
+    });
+    this.client.on('reconnecting', () => {
+      if (this.current.state === 'connected') this.set({ state: 'connecting', since: this.clock.now() });
+    });
+  }
+
+  /** Starts connecting; never rejects (failures show in the status). */
+  start(): void {
+    this.client.connect().catch((error: unknown) => {
+      this.lastFailure = classifyFailure(error, this.redactor);
+      if (this.current.state !== 'connected') this.set({ state: 'disconnected', since: this.current.since, failure: this.lastFailure });
+    });
+  }
+
+  get status(): BrokerStatus {
+    return this.current;
+  }
+
+  get isReady(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  onStatus(listener: (status: BrokerStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.disconnect(false);
+  }
+
+  private set(status: BrokerStatus): void {
+    const changed = status.state !== this.current.state || status.failure?.message !== this.current.failure?.message;
+    this.current = status;
+    if (changed) for (const listener of this.listeners) listener(status);
+  }
+}

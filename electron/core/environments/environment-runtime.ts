@@ -1,0 +1,59 @@
+import { AmqpConnection } from '../brokers/rabbitmq/amqp-connection';
+import { ManagementClient } from '../brokers/rabbitmq/management-client';
+import { RedisConnection } from '../brokers/redis/redis-connection';
+import { DemoProducer } from '../demo/demo-producer';
+import { EnvironmentMonitor, type MonitorOptions } from '../monitor/environment-monitor';
+import type { Clock, Logger } from '../ports';
+import type { Redactor } from '../redaction';
+import type { ResolvedEnvironment } from './resolved-environment';
+
+export interface RuntimeDeps {
+  clock: Clock;
+  logger: Logger;
+  redactor: Redactor;
+  monitorOptions?: MonitorOptions;
+}
+
+/** The live parts of one environment: its broker connections, its monitor and its demo producer. */
+export class EnvironmentRuntime {
+  readonly redis: RedisConnection | null;
+  readonly amqp: AmqpConnection | null;
+  readonly monitor: EnvironmentMonitor;
+  readonly demo: DemoProducer;
+
+  constructor(
+    readonly env: ResolvedEnvironment,
+    deps: RuntimeDeps,
+  ) {
+    const { profile } = env;
+    this.redis = env.redis ? new RedisConnection(env.redis, deps.clock, deps.redactor) : null;
+    this.amqp = env.amqp ? new AmqpConnection(env.amqp, deps.clock, deps.redactor, deps.logger) : null;
+    const management = env.management ? new ManagementClient(env.management) : null;
+    this.monitor = new EnvironmentMonitor(profile.id, profile.namespace, this.redis, this.amqp, management, env.amqp?.vhost ?? '/', deps, deps.monitorOptions);
+    this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
+  }
+
+  private stale = false;
+
+  /** Marks the runtime for a restart at the next reconcile (its secrets changed). */
+  markStale(): void {
+    this.stale = true;
+  }
+
+  get isStale(): boolean {
+    return this.stale;
+  }
+
+  start(): void {
+    this.redis?.start();
+    this.amqp?.start();
+    this.monitor.start();
+  }
+
+  /** Idempotent: stops the demo, the monitor and closes both connections. */
+  async close(): Promise<void> {
+    this.monitor.stop();
+    await this.demo.stop().catch(() => undefined);
+    await Promise.all([this.redis?.close(), this.amqp?.close()]);
+  }
+}

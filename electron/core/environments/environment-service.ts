@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto';
+import { CodedError } from '../../../shared/contract/errors';
+import { formatBrokerUrl, parseBrokerUrl } from '../../../shared/model/broker-url';
+import type { EnvironmentInputParsed, EnvironmentView } from '../../../shared/model/environment';
+import type { SecretStore } from '../ports';
+import type { Redactor } from '../redaction';
+import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, secretKey, type EnvironmentProfile, type SecretSlot } from './profile';
+import type { ProfileStore } from './profile-store';
+import { resolveEnvironment, type ResolvedEnvironment } from './resolved-environment';
+
+type PasswordChange = { kind: 'keep' } | { kind: 'set'; value: string } | { kind: 'clear' };
+
+interface NormalizedInput {
+  profile: Omit<EnvironmentProfile, 'id'>;
+  passwords: Record<SecretSlot, PasswordChange>;
+}
+
+const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management'];
+
+function change(fromField: string | null | undefined, fromUrl: string): PasswordChange {
+  if (fromField === null || fromField === '') return { kind: 'clear' };
+  if (typeof fromField === 'string') return { kind: 'set', value: fromField };
+  return fromUrl ? { kind: 'set', value: fromUrl } : { kind: 'keep' };
+}
+
+/** Splits a validated form into a password-free profile and the password changes it asks for. */
+export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
+  const passwords: Record<SecretSlot, PasswordChange> = {
+    redis: { kind: 'keep' },
+    amqp: { kind: 'keep' },
+    management: { kind: 'keep' },
+  };
+  let redis: EnvironmentProfile['redis'] = null;
+  if (input.redis) {
+    const url = parseBrokerUrl(input.redis.url, ['redis', 'rediss']);
+    if ('error' in url) throw new CodedError('VALIDATION', `Redis URL: ${url.error}`);
+    redis = {
+      url: formatBrokerUrl({ ...url, username: '' }),
+      username: input.redis.username?.trim() || url.username,
+      tls: input.redis.tls || url.scheme === 'rediss',
+    };
+    passwords.redis = change(input.redis.password, url.password);
+  } else {
+    passwords.redis = { kind: 'clear' };
+  }
+  let amqp: EnvironmentProfile['amqp'] = null;
+  if (input.amqp) {
+    const url = parseBrokerUrl(input.amqp.url, ['amqp', 'amqps']);
+    if ('error' in url) throw new CodedError('VALIDATION', `AMQP URL: ${url.error}`);
+    amqp = { url: formatBrokerUrl(url) };
+    passwords.amqp = change(input.amqp.password, url.password);
+  } else {
+    passwords.amqp = { kind: 'clear' };
+  }
+  let managementUrl: string | null = null;
+  if (input.managementUrl) {
+    const url = parseBrokerUrl(input.managementUrl, ['http', 'https']);
+    if ('error' in url) throw new CodedError('VALIDATION', `management API URL: ${url.error}`);
+    managementUrl = formatBrokerUrl(url);
+    passwords.management = url.password ? { kind: 'set', value: url.password } : url.username ? { kind: 'keep' } : { kind: 'clear' };
+  } else {
+    passwords.management = { kind: 'clear' };
+  }
+  return {
+    profile: { name: input.name.trim(), colour: input.colour, production: input.production, namespace: input.namespace, redis, amqp, managementUrl },
+    passwords,
+  };
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'env';
+}
+
+/**
+ * The environments of this installation: profiles in the config home, passwords in the secret
+ * store. Shared by desktop and CLI through the same files.
+ */
+export class EnvironmentService {
+  private profiles: EnvironmentProfile[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly store: ProfileStore,
+    private readonly secrets: SecretStore,
+    private readonly redactor: Redactor,
+  ) {}
+
+  /** Loads the profiles; on first start creates **Local**. */
+  async init(): Promise<void> {
+    const loaded = await this.store.load();
+    if (loaded === undefined) {
+      this.profiles = [structuredClone(LOCAL_PROFILE)];
+      await this.secrets.set(secretKey(LOCAL_PROFILE.id, 'amqp'), LOCAL_AMQP_PASSWORD);
+      await this.store.save(this.profiles);
+    } else {
+      this.profiles = loaded;
+    }
+    for (const profile of this.profiles) {
+      for (const slot of SLOTS) this.redactor.remember(await this.secrets.get(secretKey(profile.id, slot)));
+    }
+  }
+
+  /** Calls `listener` after every change; returns an unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): EnvironmentProfile[] {
+    return this.profiles.map((p) => structuredClone(p));
+  }
+
+  get(id: string): EnvironmentProfile {
+    const profile = this.profiles.find((p) => p.id === id);
+    if (!profile) throw new CodedError('NOT_FOUND', `no environment with id "${id}"`);
+    return structuredClone(profile);
+  }
+
+  /** Finds by id or by name (case-insensitive), as the CLI's `--env NAME` does. */
+  find(idOrName: string): EnvironmentProfile {
+    const wanted = idOrName.toLowerCase();
+    const profile = this.profiles.find((p) => p.id === idOrName) ?? this.profiles.find((p) => p.name.toLowerCase() === wanted);
+    if (!profile) {
+      const known = this.profiles.map((p) => p.name).join(', ') || 'none';
+      throw new CodedError('NOT_FOUND', `no environment named "${idOrName}" (known: ${known})`);
+    }
+    return structuredClone(profile);
+  }
+
+  async views(): Promise<EnvironmentView[]> {
+    return Promise.all(this.profiles.map((p) => this.view(p)));
+  }
+
+  async view(profile: EnvironmentProfile): Promise<EnvironmentView> {
+    const has = async (slot: SecretSlot) => (await this.secrets.get(secretKey(profile.id, slot))) !== undefined;
+    return {
+      id: profile.id,
+      name: profile.name,
+      colour: profile.colour,
+      production: profile.production,
+      namespace: profile.namespace,
+      redis: profile.redis ? { ...profile.redis, hasPassword: await has('redis') } : null,
+      amqp: profile.amqp ? { url: profile.amqp.url, hasPassword: await has('amqp') } : null,
+      managementUrl: profile.managementUrl,
+    };
+  }
+
+  async add(input: EnvironmentInputParsed): Promise<EnvironmentView> {
+    const normalized = normalizeInput(input);
+    this.assertUniqueName(normalized.profile.name);
+    let id = slug(normalized.profile.name);
+    if (this.profiles.some((p) => p.id === id)) id = `${id}-${randomBytes(3).toString('hex')}`;
+    const profile: EnvironmentProfile = { id, ...normalized.profile };
+    await this.applyPasswords(id, normalized.passwords);
+    this.profiles.push(profile);
+    await this.persist();
+    return this.view(profile);
+  }
+
+  async update(id: string, input: EnvironmentInputParsed): Promise<EnvironmentView> {
+    this.get(id);
+    const normalized = normalizeInput(input);
+    this.assertUniqueName(normalized.profile.name, id);
+    const profile: EnvironmentProfile = { id, ...normalized.profile };
+    await this.applyPasswords(id, normalized.passwords);
+    this.profiles = this.profiles.map((p) => (p.id === id ? profile : p));
+    await this.persist();
+    return this.view(profile);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.get(id);
+    this.profiles = this.profiles.filter((p) => p.id !== id);
+    await this.persist();
+    for (const slot of SLOTS) await this.secrets.delete(secretKey(id, slot));
+  }
+
+  /** Connection settings of a stored environment. */
+  async resolve(id: string): Promise<ResolvedEnvironment> {
+    const profile = this.get(id);
+    const passwords: Partial<Record<SecretSlot, string>> = {};
+    for (const slot of SLOTS) {
+      const value = await this.secrets.get(secretKey(id, slot));
+      if (value !== undefined) passwords[slot] = value;
+    }
+    return resolveEnvironment(profile, passwords);
+  }
+
+  /**
+   * Connection settings of a form not yet saved; with `baseId`, passwords the form leaves
+   * untouched come from that stored environment (editing without retyping them).
+   */
+  async resolveDraft(input: EnvironmentInputParsed, baseId?: string): Promise<ResolvedEnvironment> {
+    const normalized = normalizeInput(input);
+    const passwords: Partial<Record<SecretSlot, string>> = {};
+    for (const slot of SLOTS) {
+      const change = normalized.passwords[slot];
+      if (change.kind === 'set') {
+        passwords[slot] = change.value;
+        this.redactor.remember(change.value);
+      } else if (change.kind === 'keep' && baseId) {
+        const stored = await this.secrets.get(secretKey(baseId, slot));
+        if (stored !== undefined) passwords[slot] = stored;
+      }
+    }
+    return resolveEnvironment({ id: baseId ?? 'draft', ...normalized.profile }, passwords);
+  }
+
+  private assertUniqueName(name: string, exceptId?: string): void {
+    const clash = this.profiles.find((p) => p.id !== exceptId && p.name.toLowerCase() === name.toLowerCase());
+    if (clash) throw new CodedError('CONFLICT', `an environment named "${clash.name}" already exists`);
+  }
+
+  private async applyPasswords(id: string, passwords: Record<SecretSlot, PasswordChange>): Promise<void> {
+    for (const slot of SLOTS) {
+      const change = passwords[slot];
+      if (change.kind === 'set') {
+        this.redactor.remember(change.value);
+        await this.secrets.set(secretKey(id, slot), change.value);
+      } else if (change.kind === 'clear') {
+        await this.secrets.delete(secretKey(id, slot));
+      }
+    }
+  }
+
+  private async persist(): Promise<void> {
+    await this.store.save(this.profiles);
+    for (const listener of this.listeners) listener();
+  }
+}

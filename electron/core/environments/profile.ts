@@ -1,0 +1,36 @@
+/** An environment as stored in `environments.json`: no passwords (they live in the secret store). */
+export interface EnvironmentProfile {
+  id: string;
+  name: string;
+  colour: string;
+  production: boolean;
+  namespace: string;
+  /** URL without password. */
+  redis: { url: string; username: string; tls: boolean } | null;
+  /** URL without password (the username stays in it). */
+  amqp: { url: string } | null;
+  /** Management API base URL without password; it authenticates with the AMQP credentials unless it has a user of its own. */
+  managementUrl: string | null;
+}
+
+/** The profile a first start creates. */
+export const LOCAL_PROFILE: EnvironmentProfile = {
+  id: 'local',
+  name: 'Local',
+  colour: '#2f81f7',
+  production: false,
+  namespace: '',
+  redis: { url: 'redis://127.0.0.1:6379', username: '', tls: false },
+  amqp: { url: 'amqp://guest@127.0.0.1:5672' },
+  managementUrl: 'http://127.0.0.1:15672',
+};
+
+/** Password of the Local profile's AMQP user, stored in the secret store on first start. */
+export const LOCAL_AMQP_PASSWORD = 'guest';
+
+export type SecretSlot = 'redis' | 'amqp' | 'management';
+
+/** The secret-store key of one password of one environment. */
+export function secretKey(envId: string, slot: SecretSlot): string {
+  return `env:${envId}:${slot}`;
+}

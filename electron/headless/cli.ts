@@ -1,0 +1,260 @@
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Result } from '../../shared/contract/result';
+import type { EnvironmentInput } from '../../shared/model/environment';
+import { AppCore } from '../core/app-core';
+import { resolveConfigHome } from '../core/environments/config-home';
+import { FileSecretStore } from '../core/environments/file-secret-store';
+import { formatEnvironments, formatOverview, formatTest } from './cli-format';
+import { moduleDir, rendererDir } from './paths';
+import { startWebHost } from './web-host';
+
+const USAGE = `watchfloor — operations console for Redis Streams and RabbitMQ
+
+Usage:
+  watchfloor serve [--port N] [--demo] [--env NAME] [--rate N]   browser mode on 127.0.0.1
+  watchfloor env list [--json]
+  watchfloor env add --name NAME [--redis URL] [--amqp URL] [--management URL]
+                     [--colour #RRGGBB] [--production] [--namespace PREFIX] [--json]
+  watchfloor env test NAME [--json]
+  watchfloor env remove NAME
+  watchfloor streams --env NAME [--json]       streams, groups and queues of one environment
+  watchfloor demo --env NAME [--rate N] [--duration SECONDS]
+
+Passwords may be given inside the URLs; they are moved to the secret store, never to the
+profile file. Config folder: $WATCHFLOOR_HOME or the platform's config dir.`;
+
+class UsageError extends Error {}
+
+function version(): string {
+  for (const candidate of ['../../package.json', '../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(path.resolve(moduleDir(), candidate), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return '0.0.0';
+}
+
+async function openCore(options: { startRuntimes: boolean }): Promise<AppCore> {
+  const home = resolveConfigHome();
+  return AppCore.create({
+    home,
+    secretStore: new FileSecretStore(home),
+    mode: 'browser',
+    version: version(),
+    shouldStartRuntimes: options.startRuntimes,
+    writeLog: process.env.WATCHFLOOR_LOG ? (line) => process.stderr.write(line) : () => undefined,
+  });
+}
+
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+  return result.value;
+}
+
+function print(value: unknown, asJson: boolean, text: () => string): void {
+  process.stdout.write((asJson ? JSON.stringify(value, null, 2) : text()) + '\n');
+}
+
+/** Resolves when SIGINT/SIGTERM arrives or `seconds` pass. */
+function untilStopped(seconds?: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      clearTimeout(timer);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    const timer = seconds ? setTimeout(done, seconds * 1000) : undefined;
+  });
+}
+
+/** Waits until the environment's monitor has a sample (or its brokers are known to be down), at most `ms`. */
+async function firstSample(core: AppCore, envId: string, ms = 8000): Promise<void> {
+  const deadline = Date.now() + ms;
+  const runtime = core.runtime(envId);
+  while (Date.now() < deadline) {
+    await runtime.monitor.tick();
+    const s = runtime.monitor.snapshot();
+    const redisDone = s.redis.status.state !== 'connected' ? s.redis.status.state !== 'connecting' : s.redis.streams !== null;
+    const amqpDone = s.amqp.status.state !== 'connected' ? s.amqp.status.state !== 'connecting' : s.amqp.queues !== null;
+    if (redisDone && amqpDone) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, demo: { type: 'boolean' }, env: { type: 'string' }, rate: { type: 'string' } },
+  });
+  const core = await openCore({ startRuntimes: true });
+  const host = await startWebHost({ core, staticDir: rendererDir(), port: values.port ? Number(values.port) : 0 });
+  process.stdout.write(`Watchfloor browser mode: open ${host.openUrl}\n(listening on ${host.url} only; the token in the link is required)\n`);
+  if (values.demo) {
+    const env = core.environments.find(values.env ?? core.environments.list()[0]?.id ?? 'local');
+    const rate = values.rate ? Number(values.rate) : 20;
+    await waitConnected(core, env.id);
+    const started = await core.call('demo.start', { envId: env.id, rate });
+    process.stdout.write(started.ok ? `Demo traffic on ${env.name} at ${rate} msg/s.\n` : `Demo not started: ${started.error.message}\n`);
+  }
+  await untilStopped();
+  process.stdout.write('Stopping…\n');
+  await host.close();
+  await core.close();
+  return 0;
+}
+
+async function waitConnected(core: AppCore, envId: string, ms = 8000): Promise<void> {
+  const deadline = Date.now() + ms;
+  const runtime = core.runtime(envId);
+  while (Date.now() < deadline && !(runtime.redis?.isReady ?? true) && !(runtime.amqp?.isReady ?? true)) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  while (Date.now() < deadline && (runtime.redis?.status.state === 'connecting' || runtime.amqp?.status.state === 'connecting')) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function envCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      name: { type: 'string' },
+      redis: { type: 'string' },
+      amqp: { type: 'string' },
+      management: { type: 'string' },
+      colour: { type: 'string' },
+      production: { type: 'boolean' },
+      namespace: { type: 'string' },
+    },
+  });
+  const asJson = values.json ?? false;
+  const core = await openCore({ startRuntimes: false });
+  try {
+    switch (sub) {
+      case 'list': {
+        const list = unwrap(await core.call('environments.list', {}));
+        print(list, asJson, () => formatEnvironments(list));
+        return 0;
+      }
+      case 'add': {
+        if (!values.name) throw new UsageError('env add needs --name');
+        const input: EnvironmentInput = {
+          name: values.name,
+          production: values.production ?? false,
+          redis: values.redis ? { url: values.redis } : null,
+          amqp: values.amqp ? { url: values.amqp } : null,
+          managementUrl: values.management ?? null,
+        };
+        if (values.colour) input.colour = values.colour;
+        if (values.namespace) input.namespace = values.namespace;
+        const view = unwrap(await core.call('environments.add', input));
+        print(view, asJson, () => `added ${view.name} (id ${view.id})`);
+        return 0;
+      }
+      case 'test': {
+        const env = core.environments.find(positionals[0] ?? values.name ?? '');
+        const result = unwrap(await core.call('environments.test', { id: env.id }));
+        print(result, asJson, () => formatTest(result));
+        const failed = (['redis', 'amqp', 'management'] as const).some((k) => result[k].configured && !result[k].ok);
+        return failed ? 1 : 0;
+      }
+      case 'remove': {
+        const env = core.environments.find(positionals[0] ?? values.name ?? '');
+        unwrap(await core.call('environments.remove', { id: env.id }));
+        print({ id: env.id }, asJson, () => `removed ${env.name}`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown env command "${sub ?? ''}"`);
+    }
+  } finally {
+    await core.close();
+  }
+}
+
+async function streamsCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { env: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!values.env) throw new UsageError('streams needs --env NAME');
+  const core = await openCore({ startRuntimes: false });
+  try {
+    const env = core.environments.find(values.env);
+    await core.startRuntimes([env.id]);
+    await firstSample(core, env.id);
+    const overview = core.runtime(env.id).monitor.snapshot();
+    print({ environment: env.name, ...overview }, values.json ?? false, () => formatOverview(env.name, overview));
+    const down = overview.redis.status.state === 'disconnected' || overview.amqp.status.state === 'disconnected';
+    return down ? 1 : 0;
+  } finally {
+    await core.close();
+  }
+}
+
+async function demoCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { env: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' } } });
+  if (!values.env) throw new UsageError('demo needs --env NAME');
+  const core = await openCore({ startRuntimes: false });
+  try {
+    const env = core.environments.find(values.env);
+    await core.startRuntimes([env.id]);
+    await waitConnected(core, env.id);
+    const rate = values.rate ? Number(values.rate) : 20;
+    unwrap(await core.call('demo.start', { envId: env.id, rate }));
+    process.stdout.write(`Demo traffic on ${env.name} at ${rate} msg/s; Ctrl-C stops it.\n`);
+    await untilStopped(values.duration ? Number(values.duration) : undefined);
+    const status = unwrap(await core.call('demo.stop', { envId: env.id }));
+    process.stdout.write(`Stopped. Produced ${status.produced.redis} to Redis, ${status.produced.amqp} to RabbitMQ (${status.produced.malformed} malformed on purpose).\n`);
+    return 0;
+  } finally {
+    await core.close();
+  }
+}
+
+/** Runs one CLI command; resolves to the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest);
+      case 'env':
+        return await envCommand(rest);
+      case 'streams':
+        return await streamsCommand(rest);
+      case 'demo':
+        return await demoCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`watchfloor: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const code = (error as { code?: string }).code;
+    process.stderr.write(`watchfloor: error${code ? ` [${code}]` : ''}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+const isEntryPoint = /cli\.(c?js|ts)$/.test(process.argv[1] ?? '');
+if (isEntryPoint) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it, vi } from 'vitest';
+import { METHOD_NAMES } from '../../shared/contract/methods';
+import { TOPIC_NAMES } from '../../shared/contract/events';
+import { createMainWindow, secureWebPreferences } from '../../electron/main/window';
+import { hardenWebContents, isAllowedExternal } from '../../electron/main/security';
+import { forwardEvents, registerIpc } from '../../electron/main/ipc/register-ipc';
+import { createBridge } from '../../electron/preload/bridge';
+import { checkElectron } from '../../electron/headless/electron-availability';
+
+// The Electron binary cannot run here: the shell's pieces take Electron's objects as arguments,
+// so these tests hand them fakes. Importing 'electron' itself would try to download it.
+vi.mock('electron', () => ({}));
+
+describe('window factory', () => {
+  it('creates windows with isolated, sandboxed, node-free web preferences', () => {
+    const created: unknown[] = [];
+    class FakeWindow {
+      webContents = { id: 1 };
+      constructor(options: unknown) {
+        created.push(options);
+      }
+      once() {}
+      loadFile() {
+        return Promise.resolve();
+      }
+    }
+    createMainWindow(FakeWindow as never, '/app/preload.cjs', '/app/index.html');
+    const prefs = (created[0] as { webPreferences: Record<string, unknown> }).webPreferences;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false });
+    expect(secureWebPreferences('/app/preload.cjs')).toEqual(prefs);
+  });
+});
+
+describe('navigation and external links', () => {
+  it('allows only https links to allow-listed hosts', () => {
+    expect(isAllowedExternal('https://github.com/x')).toBe(true);
+    expect(isAllowedExternal('http://github.com/x')).toBe(false);
+    expect(isAllowedExternal('https://evil.example')).toBe(false);
+    expect(isAllowedExternal('file:///etc/passwd')).toBe(false);
+    expect(isAllowedExternal('javascript:alert(1)')).toBe(false);
+  });
+
+  it('denies navigation away from the app and every window.open', () => {
+    const handlers: Record<string, (event: { preventDefault: () => void }, url: string) => void> = {};
+    let openHandler: ((details: { url: string }) => { action: string }) | undefined;
+    const contents = {
+      on: (name: string, handler: (event: { preventDefault: () => void }, url: string) => void) => (handlers[name] = handler),
+      setWindowOpenHandler: (handler: typeof openHandler) => (openHandler = handler),
+    };
+    const shell = { openExternal: vi.fn(async () => undefined) };
+    hardenWebContents(contents as never, shell, 'file:///app/renderer');
+    const prevented = vi.fn();
+    handlers['will-navigate']!({ preventDefault: prevented }, 'https://evil.example');
+    handlers['will-navigate']!({ preventDefault: prevented }, 'file:///app/renderer/index.html');
+    expect(prevented).toHaveBeenCalledTimes(1);
+    expect(openHandler!({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
+    expect(openHandler!({ url: 'https://github.com/watchfloor' })).toEqual({ action: 'deny' });
+    expect(shell.openExternal).toHaveBeenCalledTimes(1);
+    expect(shell.openExternal).toHaveBeenCalledWith('https://github.com/watchfloor');
+  });
+});
+
+describe('IPC adapter', () => {
+  it('registers one handler per contract method and refuses untrusted senders', async () => {
+    const registered = new Map<string, (event: unknown, params: unknown) => unknown>();
+    const ipcMain = { handle: (name: string, fn: (event: unknown, params: unknown) => unknown) => registered.set(name, fn), removeHandler: vi.fn() };
+    const core = { dispatch: vi.fn(async () => ({ ok: true as const, value: [] })) };
+    registerIpc(ipcMain, core, new Set([7]), 'file:///app/renderer');
+    expect([...registered.keys()].sort()).toEqual([...METHOD_NAMES].sort());
+    const handler = registered.get('environments.list')!;
+    expect(await handler({ sender: { id: 7 }, senderFrame: { url: 'file:///app/renderer/index.html' } }, {})).toEqual({ ok: true, value: [] });
+    expect(await handler({ sender: { id: 8 }, senderFrame: { url: 'file:///app/renderer/index.html' } }, {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await handler({ sender: { id: 7 }, senderFrame: { url: 'https://evil.example/' } }, {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(core.dispatch).toHaveBeenCalledTimes(1);
+  });
+
+  it('forwards every topic to the window until unsubscribed', () => {
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const core = { on: (topic: string, l: (payload: unknown) => void) => (listeners.set(topic, l), () => listeners.delete(topic)) };
+    const contents = { send: vi.fn(), isDestroyed: () => false };
+    const off = forwardEvents(core as never, contents);
+    expect([...listeners.keys()].sort()).toEqual([...TOPIC_NAMES].sort());
+    listeners.get('demo.status')!({ envId: 'x' });
+    expect(contents.send).toHaveBeenCalledWith('demo.status', { envId: 'x' });
+    off();
+    expect(listeners.size).toBe(0);
+  });
+});
+
+describe('preload bridge', () => {
+  it('exposes exactly one named function per method and per topic, never ipcRenderer', async () => {
+    const ipcRenderer = { invoke: vi.fn(async () => ({ ok: true })), on: vi.fn(), removeListener: vi.fn() };
+    const bridge = createBridge(ipcRenderer);
+    expect(Object.keys(bridge).sort()).toEqual(['events', 'kind', 'methods']);
+    expect(Object.keys(bridge.methods).sort()).toEqual([...METHOD_NAMES].sort());
+    expect(Object.keys(bridge.events).sort()).toEqual([...TOPIC_NAMES].sort());
+    await bridge.methods['overview.get']({});
+    expect(ipcRenderer.invoke).toHaveBeenCalledWith('overview.get', {});
+    const off = bridge.events['overview.tick'](() => undefined);
+    off();
+    expect(ipcRenderer.removeListener).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('npm start fallback', () => {
+  it('explains in one line why the desktop shell cannot start', () => {
+    const result = checkElectron({}, 'linux');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/Electron binary is not installed|no display/);
+    const noDisplay = checkElectron({ ELECTRON_OVERRIDE_DIST_PATH: '/bin', DISPLAY: '' }, 'linux');
+    expect(noDisplay.ok).toBe(false);
+  });
+});
