@@ -65,26 +65,26 @@ export class AppCore {
   static async create(options: AppCoreOptions): Promise<AppCore> {
     const core = new AppCore(options);
     await core.environments.init();
-    if (options.shouldStartRuntimes ?? true) {
-      await core.reconcile();
-      core.environments.onChange(() => {
-        core.reconciling = core.reconciling.then(() => core.reconcile()).catch((error: unknown) => {
-          core.logger.error('reconcile failed', { error: core.redactor.redact(String(error)) });
-        });
-        void core.publishEnvironments();
+    if (!(options.shouldStartRuntimes ?? true)) core.only = new Set();
+    await core.reconcile();
+    core.environments.onChange(() => {
+      core.reconciling = core.reconciling.then(() => core.reconcile()).catch((error: unknown) => {
+        core.logger.error('reconcile failed', { error: core.redactor.redact(String(error)) });
       });
-      core.demoTimer = setInterval(() => {
-        for (const runtime of core.runtimes.values()) if (runtime.demo.status.running) core.emit('demo.status', runtime.demo.status);
-      }, 1000);
-      core.demoTimer.unref?.();
-    }
+      void core.publishEnvironments();
+    });
+    core.demoTimer = setInterval(() => {
+      for (const runtime of core.runtimes.values()) if (runtime.demo.status.running) core.emit('demo.status', runtime.demo.status);
+    }, 1000);
+    core.demoTimer.unref?.();
     return core;
   }
 
-  /** Starts the runtimes of only these environments (one-shot CLI commands). */
+  /** Runs only these environments from now on (one-shot CLI commands, tests). */
   async startRuntimes(ids: string[]): Promise<void> {
     this.only = new Set(ids);
-    await this.reconcile();
+    this.reconciling = this.reconciling.then(() => this.reconcile());
+    await this.reconciling;
   }
 
   /** Validates and runs one contract call; never throws. */
@@ -107,6 +107,11 @@ export class AppCore {
     const runtime = this.runtimes.get(envId);
     if (!runtime) throw new CodedError('NOT_FOUND', `environment "${envId}" is not running`);
     return runtime;
+  }
+
+  /** Waits for pending runtime changes (after an add/update/remove) to be applied. */
+  async settled(): Promise<void> {
+    await this.reconciling;
   }
 
   /** Stops demos and monitors and closes every connection. Idempotent. */

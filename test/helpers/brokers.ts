@@ -63,6 +63,15 @@ export class OwnRedis {
     }, `redis-server on ${this.port}`);
   }
 
+  /** SIGSTOP: the broker freezes with its sockets open, as a hung server does. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** kill -9: the broker vanishes without a goodbye. */
   kill(): void {
     this.child?.kill('SIGKILL');
@@ -70,7 +79,8 @@ export class OwnRedis {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGCONT');
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');

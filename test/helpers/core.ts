@@ -1,0 +1,105 @@
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import type { PayloadOf, TopicName } from '../../shared/contract/events';
+import type { EnvironmentInput } from '../../shared/model/environment';
+import type { EnvironmentOverview } from '../../shared/model/overview';
+import { topologyFor } from '../../shared/model/topology';
+import { AppCore } from '../../electron/core/app-core';
+import { FileSecretStore } from '../../electron/core/environments/file-secret-store';
+import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, tempHome } from './brokers';
+import { waitFor } from './wait';
+
+export interface TestCore {
+  core: AppCore;
+  envId: string;
+  home: string;
+  logs: string[];
+  /** The newest overview of the test environment, from pushed events. */
+  latest(): EnvironmentOverview | undefined;
+  /** Waits for a pushed overview satisfying `predicate`. */
+  waitForOverview(predicate: (o: EnvironmentOverview) => boolean, what: string, timeoutMs?: number): Promise<EnvironmentOverview>;
+  events<T extends TopicName>(topic: T): PayloadOf<T>[];
+  close(): Promise<void>;
+}
+
+/**
+ * A core with one environment of its own (under `namespace`) pointing at the given brokers, with
+ * a fast monitor, results checked against the contract, and every log line kept for inspection.
+ */
+export async function createTestCore(namespace: string, input: Partial<EnvironmentInput> = {}): Promise<TestCore> {
+  const home = tempHome();
+  const logs: string[] = [];
+  const core = await AppCore.create({
+    home: home.dir,
+    secretStore: new FileSecretStore(home.dir),
+    mode: 'browser',
+    version: 'test',
+    shouldStartRuntimes: false,
+    shouldValidateResults: true,
+    monitorOptions: { tickMs: 200, discoveryEveryMs: 400 },
+    writeLog: (line) => logs.push(line),
+  });
+  const added = await core.call('environments.add', {
+    name: `Test ${namespace}`,
+    namespace,
+    redis: { url: REDIS_URL },
+    amqp: { url: AMQP_URL },
+    managementUrl: MANAGEMENT_URL,
+    ...input,
+  });
+  if (!added.ok) throw new Error(added.error.message);
+  const envId = added.value.id;
+  const seen = new Map<TopicName, unknown[]>();
+  let latest: EnvironmentOverview | undefined;
+  for (const topic of ['overview.tick', 'environments.changed', 'demo.status'] as const) {
+    core.on(topic, (payload) => {
+      seen.set(topic, [...(seen.get(topic) ?? []), payload]);
+      if (topic === 'overview.tick') {
+        const mine = (payload as PayloadOf<'overview.tick'>).overviews.find((o) => o.envId === envId);
+        if (mine) latest = mine;
+      }
+    });
+  }
+  await core.startRuntimes([envId]);
+  return {
+    core,
+    envId,
+    home: home.dir,
+    logs,
+    latest: () => latest,
+    waitForOverview: (predicate, what, timeoutMs) => waitFor(() => (latest && predicate(latest) ? latest : undefined), what, timeoutMs),
+    events: <T extends TopicName>(topic: T) => (seen.get(topic) ?? []) as PayloadOf<T>[],
+    close: async () => {
+      await core.close();
+      home.cleanup();
+    },
+  };
+}
+
+/** Deletes every Redis key and RabbitMQ queue/exchange a namespace created. */
+export async function cleanupNamespace(namespace: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    const topology = topologyFor(namespace);
+    for (const q of topology.queues) {
+      await channel.deleteQueue(q.name);
+      await channel.deleteQueue(q.deadLetterQueue);
+    }
+    await channel.deleteExchange(topology.exchange);
+    await channel.deleteExchange(topology.deadLetterExchange);
+  } finally {
+    await connection.close();
+  }
+}
