@@ -8,30 +8,32 @@ export function classifyFailure(error: unknown, redactor?: Redactor, target?: st
   const err = error as { code?: unknown; message?: unknown } | undefined;
   const code = typeof err?.code === 'string' ? err.code : '';
   const raw = typeof err?.message === 'string' && err.message ? err.message : String(error);
-  const at = target ? ` (${target})` : '';
+  const where = target ?? 'the server';
   let kind: FailureKind = 'unknown';
+  // The message carries the detail only: the UI and the CLI already name the kind.
   let message = raw;
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password|ACCESS[-_]REFUSED|authentication (failed|required)|NOPERM|\b401\b|Unauthorized/i.test(raw)) {
     kind = 'auth';
-    message = `authentication failed${at}: ${raw}`;
+    const amqpReason = /with message "(?:ACCESS_REFUSED - )?([^"]+)"/.exec(raw)?.[1];
+    message = `${where} rejected the credentials: ${amqpReason ?? raw}`;
   } else if (code === 'ECONNREFUSED') {
     kind = 'refused';
-    message = `connection refused${at}: is the broker running and listening there?`;
+    message = `nothing accepts connections at ${where}; is the broker running?`;
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     kind = 'dns';
-    message = `host name not found${at}: ${raw}`;
+    message = `cannot resolve the host of ${where} (${code})`;
   } else if (TLS_CODES.test(code) || /certificate|\bTLS\b|\bSSL\b|wrong version number/i.test(raw)) {
     kind = 'tls';
-    message = `TLS handshake failed${at}: ${code ? `${code}: ` : ''}${raw}`;
+    message = `${where}: ${code ? `${code}: ` : ''}${raw}`;
   } else if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'ABORT_ERR' || /timed? ?out|timeout/i.test(raw) || (error as Error)?.name === 'TimeoutError') {
     kind = 'timeout';
-    message = `timed out${at}: no answer within the deadline`;
+    message = `no answer from ${where} within the deadline`;
   } else if (code === 'ECONNRESET' || code === 'EPIPE' || /Connection is closed|socket hang up|closed/i.test(raw)) {
     kind = 'refused';
-    message = `connection closed${at}: ${raw}`;
+    message = `${where} closed the connection (${raw})`;
   } else if (/Handshake terminated|protocol|Expected AMQP|Unexpected/i.test(raw)) {
     kind = 'protocol';
-    message = `protocol error${at}: ${raw}`;
+    message = `${where}: ${raw}`;
   }
   return { kind, message: redactor ? redactor.redact(message) : message };
 }

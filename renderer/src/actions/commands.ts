@@ -1,0 +1,84 @@
+import type { WatchfloorClient } from '../api/client';
+import type { AppStores } from '../stores/app-stores';
+import { navigate, openAddForm } from '../stores/navigation.logic';
+import { reload } from '../stores/sync';
+import { parseShortcut, type ShortcutBinding } from './shortcuts.logic';
+
+export type CommandId = 'go.overview' | 'go.environments' | 'environments.add' | 'overview.refresh';
+
+/** One thing a person can do, whether by button, menu or keyboard. */
+export interface Command {
+  id: CommandId;
+  title: string;
+  run(): void;
+  isEnabled(): boolean;
+  /** Key sequences that run it, e.g. `['1', 'g o']`; the first is the one shown in hints. */
+  shortcut: readonly string[];
+}
+
+/** The single registry buttons and keyboard shortcuts both go through. */
+export interface CommandRegistry {
+  readonly commands: readonly Command[];
+  get(id: CommandId): Command;
+  /** Runs the command if it is enabled; returns whether it ran. */
+  run(id: CommandId): boolean;
+  /** Every key sequence, for the keyboard matcher. */
+  readonly bindings: readonly ShortcutBinding[];
+  /** Notifies when something `isEnabled` depends on may have changed. */
+  subscribe(listener: () => void): () => void;
+}
+
+export function createCommandRegistry(client: WatchfloorClient, stores: AppStores): CommandRegistry {
+  const isOpen = () => stores.connection.getState().state === 'open';
+  const commands: Command[] = [
+    {
+      id: 'go.overview',
+      title: 'Overview',
+      shortcut: ['1', 'g o'],
+      isEnabled: () => true,
+      run: () => stores.navigation.setState((state) => navigate(state, 'overview'), true),
+    },
+    {
+      id: 'go.environments',
+      title: 'Environments',
+      shortcut: ['2', 'g e'],
+      isEnabled: () => true,
+      run: () => stores.navigation.setState((state) => navigate(state, 'environments'), true),
+    },
+    {
+      id: 'environments.add',
+      title: 'Add environment',
+      shortcut: ['n'],
+      isEnabled: () => true,
+      run: () => stores.navigation.setState((state) => openAddForm(state), true),
+    },
+    {
+      id: 'overview.refresh',
+      title: 'Refresh',
+      shortcut: ['r'],
+      isEnabled: isOpen,
+      run: () => void reload(client, stores),
+    },
+  ];
+  const byId = new Map(commands.map((command) => [command.id, command]));
+  const get = (id: CommandId): Command => {
+    const command = byId.get(id);
+    if (!command) throw new Error(`unknown command ${id}`);
+    return command;
+  };
+  return {
+    commands,
+    get,
+    run(id) {
+      const command = get(id);
+      if (!command.isEnabled()) return false;
+      command.run();
+      return true;
+    },
+    bindings: commands.flatMap((command) => command.shortcut.map((shortcut) => ({ sequence: parseShortcut(shortcut), commandId: command.id }))),
+    subscribe(listener) {
+      const unsubscribers = [stores.connection.subscribe(listener), stores.navigation.subscribe(listener)];
+      return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import type { CallError, MethodName, Result, TopicName } from '../../../shared/contract';
+import { TOKEN_PROTOCOL_PREFIX } from '../../../shared/contract/wire';
+import { reconnectDelayMs } from './backoff.logic';
+import { TOKEN_REJECTED_CLOSE_CODE, type LinkEvent, type Transport } from './transport';
+
+/** A call the host has not answered by then fails instead of spinning forever. */
+export const CALL_DEADLINE_MS = 30_000;
+
+export const LOST_CONNECTION: CallError = { code: 'INTERNAL', message: 'lost connection to the Watchfloor host' };
+
+/** The part of the DOM WebSocket this transport uses, so tests can hand in a fake. */
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number }) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export interface WebSocketTransportOptions {
+  url: string;
+  token: string;
+  onLinkEvent?: (event: LinkEvent) => void;
+  /** Defaults to the browser's WebSocket. */
+  createSocket?: (url: string, protocols: string[]) => SocketLike;
+  setTimer?: (run: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  random?: () => number;
+  callDeadlineMs?: number;
+}
+
+interface PendingCall {
+  frame: string;
+  resolve: (result: Result<unknown>) => void;
+  deadline: unknown;
+}
+
+/**
+ * The browser-mode transport: one WebSocket to the headless host, the token in the sub-protocol,
+ * automatic reconnection with capped backoff. Calls made while connecting wait for the socket;
+ * calls in flight when it drops fail with {@link LOST_CONNECTION}.
+ */
+export function createWebSocketTransport(options: WebSocketTransportOptions): Transport {
+  const createSocket = options.createSocket ?? browserSocket;
+  const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
+  const clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+  const callDeadlineMs = options.callDeadlineMs ?? CALL_DEADLINE_MS;
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  /** Calls waiting for an answer, sent or not yet sent, by id. */
+  const pending = new Map<number, PendingCall>();
+  let socket: SocketLike | null = null;
+  let isOpen = false;
+  let isClosed = false;
+  let attempt = 0;
+  let nextId = 1;
+  let retryTimer: unknown = null;
+
+  const report = (event: LinkEvent) => options.onLinkEvent?.(event);
+
+  function settle(id: number, result: Result<unknown>): void {
+    const call = pending.get(id);
+    if (!call) return;
+    pending.delete(id);
+    clearTimer(call.deadline);
+    call.resolve(result);
+  }
+
+  function failAll(error: CallError): void {
+    for (const id of [...pending.keys()]) settle(id, { ok: false, error });
+  }
+
+  function dispatch(topic: string, payload: unknown): void {
+    const topicListeners = listeners.get(topic);
+    if (!topicListeners) return;
+    for (const listener of [...topicListeners]) {
+      try {
+        listener(payload);
+      } catch (error) {
+        // One broken listener must not starve the others of updates.
+        console.error(`listener of "${topic}" failed`, error);
+      }
+    }
+  }
+
+  function handleMessage(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (typeof frame !== 'object' || frame === null) return;
+    const { type } = frame as { type?: unknown };
+    if (type === 'result') {
+      const { id, result } = frame as { id?: unknown; result?: unknown };
+      if (typeof id !== 'number') return;
+      settle(id, isResultEnvelope(result) ? result : { ok: false, error: { code: 'INTERNAL', message: 'the host sent a malformed answer' } });
+    } else if (type === 'event') {
+      const { topic, payload } = frame as { topic?: unknown; payload?: unknown };
+      if (typeof topic === 'string') dispatch(topic, payload);
+    }
+  }
+
+  function connect(): void {
+    retryTimer = null;
+    if (isClosed) return;
+    report({ type: 'connecting', attempt });
+    let wasOpen = false;
+    let current: SocketLike;
+    try {
+      current = createSocket(options.url, [TOKEN_PROTOCOL_PREFIX + options.token]);
+    } catch {
+      // A malformed URL or protocol throws synchronously; treat it like a failed handshake.
+      scheduleRetry(1006, false);
+      return;
+    }
+    socket = current;
+    current.onopen = () => {
+      if (socket !== current) return;
+      wasOpen = true;
+      isOpen = true;
+      attempt = 0;
+      report({ type: 'open' });
+      for (const call of pending.values()) current.send(call.frame);
+    };
+    current.onmessage = (event) => {
+      if (socket === current) handleMessage(event.data);
+    };
+    current.onerror = () => {
+      // Always followed by a close event, which does the work.
+    };
+    current.onclose = (event) => {
+      if (socket !== current) return;
+      socket = null;
+      isOpen = false;
+      failAll(LOST_CONNECTION);
+      scheduleRetry(event.code, wasOpen);
+    };
+  }
+
+  function scheduleRetry(code: number, wasOpen: boolean): void {
+    if (isClosed) return;
+    if (code === TOKEN_REJECTED_CLOSE_CODE) {
+      // The host read the token and said no: retrying with the same one cannot succeed.
+      report({ type: 'closed', code, wasOpen, retryInMs: null });
+      return;
+    }
+    const delay = reconnectDelayMs(attempt, options.random);
+    attempt += 1;
+    report({ type: 'closed', code, wasOpen, retryInMs: delay });
+    retryTimer = setTimer(connect, delay);
+  }
+
+  connect();
+
+  return {
+    kind: 'websocket',
+    call(method: MethodName, params: unknown): Promise<Result<unknown>> {
+      if (isClosed || (socket === null && retryTimer === null)) return Promise.resolve({ ok: false, error: LOST_CONNECTION });
+      return new Promise((resolve) => {
+        const id = nextId++;
+        const frame = JSON.stringify({ type: 'call', id, method, params });
+        const deadline = setTimer(
+          () => settle(id, { ok: false, error: { code: 'TIMEOUT', message: `the Watchfloor host did not answer "${method}" in ${Math.round(callDeadlineMs / 1000)} s` } }),
+          callDeadlineMs,
+        );
+        pending.set(id, { frame, resolve, deadline });
+        if (isOpen && socket) socket.send(frame);
+      });
+    },
+    on(topic: TopicName, listener: (payload: unknown) => void): () => void {
+      let topicListeners = listeners.get(topic);
+      if (!topicListeners) {
+        topicListeners = new Set();
+        listeners.set(topic, topicListeners);
+      }
+      topicListeners.add(listener);
+      return () => {
+        topicListeners.delete(listener);
+      };
+    },
+    close(): void {
+      if (isClosed) return;
+      isClosed = true;
+      if (retryTimer !== null) clearTimer(retryTimer);
+      retryTimer = null;
+      const current = socket;
+      socket = null;
+      isOpen = false;
+      failAll(LOST_CONNECTION);
+      current?.close(1000, 'closing');
+    },
+  };
+}
+
+/**
+ * The browser's WebSocket, reached through `globalThis` so this file type-checks without the DOM
+ * lib too (the unit tests compile it under Node's types and hand in a fake).
+ */
+function browserSocket(url: string, protocols: string[]): SocketLike {
+  const { WebSocket: Socket } = globalThis as unknown as { WebSocket: new (url: string, protocols: string[]) => SocketLike };
+  return new Socket(url, protocols);
+}
+
+function isResultEnvelope(value: unknown): value is Result<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const envelope = value as { ok?: unknown; error?: unknown };
+  if (envelope.ok === true) return true;
+  if (envelope.ok !== false || typeof envelope.error !== 'object' || envelope.error === null) return false;
+  const error = envelope.error as { code?: unknown; message?: unknown };
+  return typeof error.code === 'string' && typeof error.message === 'string';
+}

@@ -1,0 +1,76 @@
+import type { EnvironmentInput, EnvironmentView } from '../../../../shared/model/environment';
+
+/** Default colour of a new environment (the contract's default too). */
+export const DEFAULT_COLOUR = '#2f81f7';
+
+/** What the form's fields hold: strings and booleans exactly as typed. */
+export interface EnvironmentFormValues {
+  name: string;
+  colour: string;
+  production: boolean;
+  namespace: string;
+  redisUrl: string;
+  redisUsername: string;
+  redisPassword: string;
+  /** Editing only: clear the stored Redis password instead of keeping it. */
+  clearRedisPassword: boolean;
+  redisTls: boolean;
+  amqpUrl: string;
+  amqpPassword: string;
+  clearAmqpPassword: boolean;
+  managementUrl: string;
+}
+
+/** The form for a new environment, or prefilled from one being edited (passwords always empty). */
+export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValues {
+  return {
+    name: env?.name ?? '',
+    colour: env?.colour ?? DEFAULT_COLOUR,
+    production: env?.production ?? false,
+    namespace: env?.namespace ?? '',
+    redisUrl: env?.redis?.url ?? '',
+    redisUsername: env?.redis?.username ?? '',
+    redisPassword: '',
+    clearRedisPassword: false,
+    redisTls: env?.redis?.tls ?? false,
+    amqpUrl: env?.amqp?.url ?? '',
+    amqpPassword: '',
+    clearAmqpPassword: false,
+    managementUrl: env?.managementUrl ?? '',
+  };
+}
+
+/**
+ * Turns the fields into what `environments.add`/`update`/`test` expect. An empty URL means "no such
+ * broker" (null). A password typed replaces the stored one; left empty it is sent as undefined,
+ * which keeps the stored one; "clear" sends null. Validation is the host's job (one set of rules,
+ * one set of messages), so nothing here rejects.
+ */
+export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentInput {
+  const redisUrl = values.redisUrl.trim();
+  const amqpUrl = values.amqpUrl.trim();
+  const managementUrl = values.managementUrl.trim();
+  const username = values.redisUsername.trim();
+  return {
+    name: values.name.trim(),
+    colour: values.colour,
+    production: values.production,
+    namespace: values.namespace.trim(),
+    redis:
+      redisUrl === ''
+        ? null
+        : {
+            url: redisUrl,
+            username: username === '' ? undefined : username,
+            password: passwordChange(values.redisPassword, values.clearRedisPassword),
+            tls: values.redisTls,
+          },
+    amqp: amqpUrl === '' ? null : { url: amqpUrl, password: passwordChange(values.amqpPassword, values.clearAmqpPassword) },
+    managementUrl: managementUrl === '' ? null : managementUrl,
+  };
+}
+
+function passwordChange(typed: string, isClearing: boolean): string | null | undefined {
+  if (typed !== '') return typed;
+  return isClearing ? null : undefined;
+}

@@ -1,0 +1,193 @@
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { CallError } from '../../../../shared/contract';
+import type { EnvironmentView } from '../../../../shared/model/environment';
+import { saveEnvironment } from '../../actions/environment-actions';
+import { useServices } from '../../services';
+import { closeForm } from '../../stores/navigation.logic';
+import { formValuesFrom, inputFromFormValues, type EnvironmentFormValues } from './environment-form.logic';
+import { TestResultPanel } from './test-result-panel';
+import { isTestFor, type useConnectionTest } from './use-connection-test';
+
+const UNCHANGED_PASSWORD = '•••• (unchanged)';
+
+/** Add or edit an environment: identity, Redis, RabbitMQ, management API; test before saving. */
+export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView | null; connectionTest: ReturnType<typeof useConnectionTest> }) {
+  const services = useServices();
+  const [values, setValues] = useState<EnvironmentFormValues>(() => formValuesFrom(env));
+  const [isSaving, setIsSaving] = useState(false);
+  const [error, setError] = useState<CallError | null>(null);
+  const isTested = isTestFor(connectionTest.state, 'form');
+  const set = <K extends keyof EnvironmentFormValues>(key: K, value: EnvironmentFormValues[K]) => setValues((current) => ({ ...current, [key]: value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setIsSaving(true);
+    setError(null);
+    const result = await saveEnvironment(services, env?.id ?? null, inputFromFormValues(values));
+    // On success the form closes (and unmounts); only a failure needs local state.
+    if (!result.ok) {
+      setIsSaving(false);
+      setError(result.error);
+    }
+  };
+
+  const test = () => {
+    setError(null);
+    void connectionTest.run('form', env ? { id: env.id, input: inputFromFormValues(values) } : { input: inputFromFormValues(values) });
+  };
+
+  // A test the host refused for bad fields is a form problem: show it where save errors go.
+  const testState = connectionTest.state;
+  const shownError = error ?? (isTested && testState.phase === 'failed' && testState.error.code === 'VALIDATION' ? testState.error : null);
+  const title = env ? `Edit ${env.name}` : 'Add environment';
+  return (
+    <form className="env-form" aria-label={title} onSubmit={(event) => void submit(event)} noValidate data-testid="env-form">
+      <h2 className="form-title">{title}</h2>
+
+      <fieldset className="fieldset">
+        <legend>Environment</legend>
+        <Field label="Name">
+          {(id) => (
+            <input id={id} className="input" data-testid="env-name" value={values.name} onChange={(e) => set('name', e.target.value)} required autoFocus maxLength={64} />
+          )}
+        </Field>
+        <Field label="Colour">
+          {(id) => <input id={id} className="input input-colour" type="color" data-testid="env-colour" value={values.colour} onChange={(e) => set('colour', e.target.value)} />}
+        </Field>
+        <Check label="Production (shows a banner in this colour)" testId="env-production" checked={values.production} onChange={(v) => set('production', v)} />
+        <Field label="Namespace (advanced, optional)" hint="Prefix of every stream, group, queue and exchange name. Leave empty for the standard names.">
+          {(id) => <input id={id} className="input mono" data-testid="env-namespace" value={values.namespace} onChange={(e) => set('namespace', e.target.value)} placeholder="e.g. staging." />}
+        </Field>
+      </fieldset>
+
+      <fieldset className="fieldset">
+        <legend>Redis</legend>
+        <Field label="Redis URL" hint="Leave empty if this environment has no Redis.">
+          {(id) => (
+            <input id={id} className="input mono" data-testid="env-redis-url" value={values.redisUrl} onChange={(e) => set('redisUrl', e.target.value)} placeholder="redis://127.0.0.1:6379" spellCheck={false} />
+          )}
+        </Field>
+        <Field label="Redis username">
+          {(id) => (
+            <input id={id} className="input" data-testid="env-redis-username" value={values.redisUsername} onChange={(e) => set('redisUsername', e.target.value)} autoComplete="off" spellCheck={false} />
+          )}
+        </Field>
+        <PasswordField
+          label="Redis password"
+          testId="env-redis-password"
+          value={values.redisPassword}
+          onChange={(v) => set('redisPassword', v)}
+          hasStored={env?.redis?.hasPassword ?? false}
+          isClearing={values.clearRedisPassword}
+          onClearingChange={(v) => set('clearRedisPassword', v)}
+        />
+        <Check label="TLS" testId="env-redis-tls" checked={values.redisTls} onChange={(v) => set('redisTls', v)} />
+      </fieldset>
+
+      <fieldset className="fieldset">
+        <legend>RabbitMQ</legend>
+        <Field label="AMQP URL" hint="Leave empty if this environment has no RabbitMQ.">
+          {(id) => (
+            <input id={id} className="input mono" data-testid="env-amqp-url" value={values.amqpUrl} onChange={(e) => set('amqpUrl', e.target.value)} placeholder="amqp://user@127.0.0.1:5672/%2F" spellCheck={false} />
+          )}
+        </Field>
+        <PasswordField
+          label="AMQP password"
+          testId="env-amqp-password"
+          value={values.amqpPassword}
+          onChange={(v) => set('amqpPassword', v)}
+          hasStored={env?.amqp?.hasPassword ?? false}
+          isClearing={values.clearAmqpPassword}
+          onClearingChange={(v) => set('clearAmqpPassword', v)}
+        />
+        <Field label="Management API URL" hint="Optional; gives unacked counts and lists every queue. Leave empty to use passive checks.">
+          {(id) => (
+            <input id={id} className="input mono" data-testid="env-management-url" value={values.managementUrl} onChange={(e) => set('managementUrl', e.target.value)} placeholder="http://user:password@127.0.0.1:15672" spellCheck={false} />
+          )}
+        </Field>
+      </fieldset>
+
+      {shownError ? (
+        <div className="form-error" role="alert" data-testid="form-error">
+          {shownError.code === 'VALIDATION' ? null : <strong>{shownError.code}: </strong>}
+          {shownError.message}
+        </div>
+      ) : null}
+
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" data-testid="env-save" disabled={isSaving}>
+          {isSaving ? 'Saving…' : env ? 'Save changes' : 'Add environment'}
+        </button>
+        <button type="button" className="button" data-testid="env-test" disabled={isTested && connectionTest.state.phase === 'running'} onClick={test}>
+          Test connection
+        </button>
+        <button type="button" className="button button-quiet" data-testid="env-cancel" onClick={() => services.stores.navigation.setState((state) => closeForm(state), true)}>
+          Cancel
+        </button>
+      </div>
+
+      {isTested ? <TestResultPanel state={connectionTest.state} /> : null}
+    </form>
+  );
+}
+
+function Field({ label, hint, children }: { label: string; hint?: string; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id} className="label-text">
+        {label}
+      </label>
+      {children(id)}
+      {hint ? <span className="field-hint">{hint}</span> : null}
+    </div>
+  );
+}
+
+function Check({ label, testId, checked, onChange }: { label: string; testId: string; checked: boolean; onChange: (value: boolean) => void }) {
+  return (
+    <label className="check">
+      <input type="checkbox" data-testid={testId} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <span>{label}</span>
+    </label>
+  );
+}
+
+/**
+ * Empty by default, never prefilled. When a password is stored, the placeholder says so and
+ * leaving the field empty keeps it; "clear" removes it.
+ */
+function PasswordField(props: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  hasStored: boolean;
+  isClearing: boolean;
+  onClearingChange: (value: boolean) => void;
+}) {
+  return (
+    <Field label={props.label}>
+      {(id) => (
+        <div className="password-row">
+          <input
+            id={id}
+            className="input"
+            type="password"
+            data-testid={props.testId}
+            value={props.value}
+            onChange={(e) => props.onChange(e.target.value)}
+            placeholder={props.hasStored && !props.isClearing ? UNCHANGED_PASSWORD : undefined}
+            autoComplete="new-password"
+          />
+          {props.hasStored ? (
+            <label className="check">
+              <input type="checkbox" data-testid={`${props.testId}-clear`} checked={props.isClearing} disabled={props.value !== ''} onChange={(e) => props.onClearingChange(e.target.checked)} />
+              <span>clear stored password</span>
+            </label>
+          ) : null}
+        </div>
+      )}
+    </Field>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import type { EnvironmentView } from '../../../../shared/model/environment';
+import { removeEnvironment } from '../../actions/environment-actions';
+import { ColourSwatch } from '../../components/colour-swatch';
+import { useServices } from '../../services';
+import { openEditForm } from '../../stores/navigation.logic';
+import { TestResultPanel } from './test-result-panel';
+import { isTestFor, type useConnectionTest } from './use-connection-test';
+
+/** One saved environment: where its brokers are, and Edit / Test / Remove (with an inline confirmation). */
+export function EnvironmentRow({ env, connectionTest }: { env: EnvironmentView; connectionTest: ReturnType<typeof useConnectionTest> }) {
+  const services = useServices();
+  const [isConfirming, setIsConfirming] = useState(false);
+  const [isRemoving, setIsRemoving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const target = { envId: env.id };
+  const isTested = isTestFor(connectionTest.state, target);
+
+  const confirmRemove = async () => {
+    setIsRemoving(true);
+    setError(null);
+    const result = await removeEnvironment(services, env.id);
+    // On success this row unmounts; only a failure needs the local state back.
+    if (!result.ok) {
+      setIsRemoving(false);
+      setIsConfirming(false);
+      setError(result.error.message);
+    }
+  };
+
+  return (
+    <li className="env-row" data-testid={`env-row-${env.id}`}>
+      <div className="env-row-main">
+        <ColourSwatch colour={env.colour} />
+        <div className="env-row-text">
+          <div className="env-row-name">
+            <strong>{env.name}</strong>
+            {env.production ? <span className="tag tag-production">PRODUCTION</span> : null}
+            {env.namespace ? <span className="tag">{env.namespace}</span> : null}
+          </div>
+          <dl className="env-row-urls small">
+            <dt>Redis</dt>
+            <dd className="mono">{env.redis ? `${env.redis.url}${env.redis.tls ? ' (TLS)' : ''}` : '—'}</dd>
+            <dt>RabbitMQ</dt>
+            <dd className="mono">{env.amqp?.url ?? '—'}</dd>
+            <dt>Management</dt>
+            <dd className="mono">{env.managementUrl ?? '—'}</dd>
+          </dl>
+        </div>
+        <div className="env-row-actions">
+          {isConfirming ? (
+            <span className="confirm" role="group" aria-label={`Confirm removal of ${env.name}`}>
+              <span>Remove {env.name}?</span>
+              <button
+                type="button"
+                className="button button-danger"
+                data-testid={`env-remove-confirm-${env.id}`}
+                disabled={isRemoving}
+                onClick={() => void confirmRemove()}
+              >
+                Confirm
+              </button>
+              <button type="button" className="button" data-testid={`env-remove-cancel-${env.id}`} disabled={isRemoving} onClick={() => setIsConfirming(false)}>
+                Cancel
+              </button>
+            </span>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="button"
+                data-testid={`env-edit-${env.id}`}
+                onClick={() => services.stores.navigation.setState((state) => openEditForm(state, env.id), true)}
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                className="button"
+                data-testid={`env-test-${env.id}`}
+                disabled={isTested && connectionTest.state.phase === 'running'}
+                onClick={() => void connectionTest.run(target, { id: env.id })}
+              >
+                Test
+              </button>
+              <button type="button" className="button button-danger-quiet" data-testid={`env-remove-${env.id}`} onClick={() => setIsConfirming(true)}>
+                Remove
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+      {error ? (
+        <p className="bad small" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {isTested ? <TestResultPanel state={connectionTest.state} /> : null}
+    </li>
+  );
+}

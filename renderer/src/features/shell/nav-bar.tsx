@@ -1,0 +1,40 @@
+import { useStore } from 'zustand';
+import type { CommandId } from '../../actions/commands';
+import { useServices } from '../../services';
+import type { Screen } from '../../stores/navigation.logic';
+
+const ITEMS: readonly { screen: Screen; command: CommandId }[] = [
+  { screen: 'overview', command: 'go.overview' },
+  { screen: 'environments', command: 'go.environments' },
+];
+
+/** Left navigation; each entry is a command, so its key works the same as a click. */
+export function NavBar() {
+  const { commands, stores } = useServices();
+  const current = useStore(stores.navigation, (state) => state.screen);
+  return (
+    <nav className="nav" aria-label="Screens">
+      {ITEMS.map(({ screen, command: id }) => {
+        const command = commands.get(id);
+        const isCurrent = screen === current;
+        return (
+          <button
+            key={screen}
+            type="button"
+            className={isCurrent ? 'nav-item nav-item-current' : 'nav-item'}
+            aria-current={isCurrent ? 'page' : undefined}
+            data-testid={`nav-${screen}`}
+            aria-keyshortcuts={command.shortcut[0]}
+            onClick={() => commands.run(id)}
+          >
+            <span>{command.title}</span>
+            {/* The hint is for eyes; the accessible name stays just the screen's name. */}
+            <kbd className="nav-key" aria-hidden="true">
+              {command.shortcut[0]}
+            </kbd>
+          </button>
+        );
+      })}
+    </nav>
+  );
+}

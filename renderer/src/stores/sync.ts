@@ -1,0 +1,61 @@
+import type { WatchfloorClient } from '../api/client';
+import type { EnvironmentView } from '../../../shared/model/environment';
+import type { AppStores } from './app-stores';
+import { setSyncError } from './connection.logic';
+import { applyDemoStatus, retainDemoStatuses } from './demo.logic';
+import { setEnvironments } from './environments.logic';
+import { forgetRemovedEnvironment } from './navigation.logic';
+import { applyOverviews, retainOverviews } from './overview.logic';
+
+/**
+ * Keeps the stores in step with the host, outside React: subscribes to pushed events and reloads
+ * everything each time the link (re)opens, since pushes sent while disconnected are gone.
+ * Returns a function that stops it.
+ */
+export function startSync(client: WatchfloorClient, stores: AppStores): () => void {
+  const unsubscribers = [
+    client.on('overview.tick', ({ overviews, dropped }) => stores.overview.setState((state) => applyOverviews(state, overviews, dropped), true)),
+    client.on('environments.changed', ({ environments }) => receiveEnvironments(client, stores, environments)),
+    client.on('demo.status', (status) => stores.demo.setState((state) => applyDemoStatus(state, status), true)),
+  ];
+  let wasOpen = false;
+  const onConnection = () => {
+    const isOpen = stores.connection.getState().state === 'open';
+    if (isOpen && !wasOpen) void reload(client, stores);
+    wasOpen = isOpen;
+  };
+  unsubscribers.push(stores.connection.subscribe(onConnection));
+  onConnection();
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}
+
+/** Loads environments, overviews and demo statuses; what fails is reported, what succeeds is shown. */
+export async function reload(client: WatchfloorClient, stores: AppStores): Promise<void> {
+  const [environments, overviews] = await Promise.all([client.call('environments.list', {}), client.call('overview.get', {})]);
+  const problems: string[] = [];
+  if (environments.ok) await receiveEnvironments(client, stores, environments.value, true);
+  else problems.push(`environments: ${environments.error.message}`);
+  if (overviews.ok) stores.overview.setState((state) => applyOverviews(state, overviews.value), true);
+  else problems.push(`overview: ${overviews.error.message}`);
+  stores.connection.setState((state) => setSyncError(state, problems.length > 0 ? `Could not load ${problems.join('; ')}` : null), true);
+}
+
+async function receiveEnvironments(
+  client: WatchfloorClient,
+  stores: AppStores,
+  environments: readonly EnvironmentView[],
+  isFullReload = false,
+): Promise<void> {
+  const known = new Set(Object.keys(stores.demo.getState().byEnv));
+  const ids = new Set(environments.map((env) => env.id));
+  stores.environments.setState((state) => setEnvironments(state, environments), true);
+  stores.overview.setState((state) => retainOverviews(state, ids), true);
+  stores.demo.setState((state) => retainDemoStatuses(state, ids), true);
+  stores.navigation.setState((state) => forgetRemovedEnvironment(state, ids), true);
+  // Demo statuses are pushed only on change: ask once for environments this page has not seen.
+  const toAsk = environments.filter((env) => isFullReload || !known.has(env.id));
+  const statuses = await Promise.all(toAsk.map((env) => client.call('demo.status', { envId: env.id })));
+  for (const status of statuses) {
+    if (status.ok) stores.demo.setState((state) => applyDemoStatus(state, status.value), true);
+  }
+}

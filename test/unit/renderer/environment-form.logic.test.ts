@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { EnvironmentInput } from '../../../shared/model/environment';
+import { DEFAULT_COLOUR, formValuesFrom, inputFromFormValues } from '../../../renderer/src/features/environments/environment-form.logic';
+import { environmentView } from './fixtures';
+
+describe('environment form', () => {
+  it('starts empty for a new environment, with the default colour', () => {
+    const values = formValuesFrom(null);
+    expect(values).toMatchObject({ name: '', colour: DEFAULT_COLOUR, production: false, redisUrl: '', amqpUrl: '', managementUrl: '' });
+  });
+
+  it('prefills an edited environment but never its passwords', () => {
+    const values = formValuesFrom(environmentView({ redis: { url: 'redis://h:6379', username: 'ops', hasPassword: true, tls: true } }));
+    expect(values).toMatchObject({ redisUrl: 'redis://h:6379', redisUsername: 'ops', redisTls: true, redisPassword: '', amqpPassword: '' });
+  });
+
+  it('sends null for a broker whose URL is left empty', () => {
+    const input = inputFromFormValues({ ...formValuesFrom(null), name: 'x', redisUrl: '  ', amqpUrl: '', managementUrl: '' });
+    expect(input.redis).toBeNull();
+    expect(input.amqp).toBeNull();
+    expect(input.managementUrl).toBeNull();
+  });
+
+  it('keeps a stored password when the field is left empty, clears it on request, replaces it when typed', () => {
+    const base = { ...formValuesFrom(null), name: 'x', redisUrl: 'redis://h:6379', amqpUrl: 'amqp://h' };
+    expect(inputFromFormValues(base).redis?.password).toBeUndefined();
+    expect(inputFromFormValues({ ...base, clearRedisPassword: true }).redis?.password).toBeNull();
+    expect(inputFromFormValues({ ...base, redisPassword: ' s3cret ' }).redis?.password).toBe(' s3cret ');
+    expect(inputFromFormValues({ ...base, clearAmqpPassword: true }).amqp?.password).toBeNull();
+    expect(inputFromFormValues({ ...base, amqpPassword: 'p' }).amqp?.password).toBe('p');
+  });
+
+  it('trims names and URLs, and leaves an empty username out', () => {
+    const input = inputFromFormValues({ ...formValuesFrom(null), name: ' Prod ', redisUrl: ' redis://h:6379 ', redisUsername: ' ' });
+    expect(input.name).toBe('Prod');
+    expect(input.redis?.url).toBe('redis://h:6379');
+    expect(input.redis?.username).toBeUndefined();
+  });
+
+  it('produces what the contract accepts', () => {
+    const values = { ...formValuesFrom(null), name: 'Staging', production: true, redisUrl: 'redis://127.0.0.1:6379', amqpUrl: 'amqp://guest@127.0.0.1:5672', managementUrl: 'http://127.0.0.1:15672' };
+    const parsed = EnvironmentInput.safeParse(inputFromFormValues(values));
+    expect(parsed.success).toBe(true);
+  });
+
+  it('round-trips an edited environment unchanged', () => {
+    const env = environmentView({ namespace: 'stg.', production: true, colour: '#ff0000', managementUrl: 'http://m:15672' });
+    const input = inputFromFormValues(formValuesFrom(env));
+    expect(input).toMatchObject({ name: env.name, namespace: 'stg.', production: true, colour: '#ff0000', managementUrl: 'http://m:15672' });
+    expect(input.amqp).toEqual({ url: env.amqp?.url, password: undefined });
+  });
+});
