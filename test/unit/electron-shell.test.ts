@@ -65,7 +65,7 @@ describe('IPC adapter', () => {
     const registered = new Map<string, (event: unknown, params: unknown) => unknown>();
     const ipcMain = { handle: (name: string, fn: (event: unknown, params: unknown) => unknown) => registered.set(name, fn), removeHandler: vi.fn() };
     const core = { dispatch: vi.fn(async () => ({ ok: true as const, value: [] })) };
-    registerIpc(ipcMain, core, new Set([7]), 'file:///app/renderer');
+    registerIpc(ipcMain as never, core, new Set([7]), 'file:///app/renderer');
     expect([...registered.keys()].sort()).toEqual([...METHOD_NAMES].sort());
     const handler = registered.get('environments.list')!;
     expect(await handler({ sender: { id: 7 }, senderFrame: { url: 'file:///app/renderer/index.html' } }, {})).toEqual({ ok: true, value: [] });
