@@ -18,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', root: '.', include: ['test/unit/**/*.test.{ts,tsx}'], environment: 'node' },
+        test: { name: 'unit', root: '.', include: ['test/unit/**/*.test.{ts,tsx}'], environment: 'node', sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -31,6 +31,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Fault tests start their own brokers; keep the 2-core machine from thrashing.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

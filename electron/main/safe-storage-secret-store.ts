@@ -1,6 +1,6 @@
 import type { SafeStorage } from 'electron';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '../core/environments/json-file';
 import { writeFileAtomic } from '../core/environments/atomic-file';
 import type { SecretStore } from '../core/ports';
 
@@ -36,12 +36,7 @@ export class SafeStorageSecretStore implements SecretStore {
     await writeFileAtomic(this.file, JSON.stringify(all, null, 2), 0o600);
   }
 
-  private async readAll(): Promise<Record<string, string>> {
-    try {
-      return JSON.parse(await fs.readFile(this.file, 'utf8')) as Record<string, string>;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
+  private readAll(): Promise<Record<string, string>> {
+    return readJsonFile<Record<string, string>>(this.file, {});
   }
 }

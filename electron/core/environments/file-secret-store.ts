@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SecretStore } from '../ports';
+import { readJsonFile } from './json-file';
 import { writeFileAtomic } from './atomic-file';
 
 const KEY_FILE = 'secret.key';
@@ -68,13 +69,8 @@ export class FileSecretStore implements SecretStore {
     return next;
   }
 
-  private async readAll(): Promise<Record<string, SealedValue>> {
-    try {
-      return JSON.parse(await fs.readFile(this.dataFile, 'utf8')) as Record<string, SealedValue>;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
+  private readAll(): Promise<Record<string, SealedValue>> {
+    return readJsonFile<Record<string, SealedValue>>(this.dataFile, {});
   }
 
   private async loadKey(): Promise<Buffer> {

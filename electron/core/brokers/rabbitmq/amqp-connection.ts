@@ -4,6 +4,7 @@ import type { Clock, Logger } from '../../ports';
 import type { Redactor } from '../../redaction';
 import type { ResolvedEnvironment } from '../../environments/resolved-environment';
 import { classifyFailure } from '../connection-failure';
+import { StatusTracker } from '../status-tracker';
 
 type AmqpSettings = NonNullable<ResolvedEnvironment['amqp']>;
 
@@ -31,8 +32,7 @@ export function amqpUrlWithHeartbeat(url: string): string {
 export class AmqpConnection {
   private model: ChannelModel | null = null;
   private adminChannel: Channel | null = null;
-  private current: BrokerStatus;
-  private readonly listeners = new Set<(status: BrokerStatus) => void>();
+  private readonly tracker: StatusTracker;
   private closed = false;
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -43,11 +43,11 @@ export class AmqpConnection {
     private readonly redactor: Redactor,
     private readonly logger?: Logger,
   ) {
-    this.current = { state: 'connecting', since: clock.now() };
+    this.tracker = new StatusTracker({ state: 'connecting', since: clock.now() });
   }
 
   get status(): BrokerStatus {
-    return this.current;
+    return this.tracker.status;
   }
 
   get isReady(): boolean {
@@ -55,8 +55,7 @@ export class AmqpConnection {
   }
 
   onStatus(listener: (status: BrokerStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.tracker.onStatus(listener);
   }
 
   start(): void {
@@ -65,7 +64,7 @@ export class AmqpConnection {
 
   /** The live connection, or a BROKER_UNAVAILABLE-style error. */
   connection(): ChannelModel {
-    if (!this.model) throw Object.assign(new Error(this.current.failure?.message ?? 'RabbitMQ is not connected'), { code: 'BROKER_UNAVAILABLE' });
+    if (!this.model) throw Object.assign(new Error(this.status.failure?.message ?? 'RabbitMQ is not connected'), { code: 'BROKER_UNAVAILABLE' });
     return this.model;
   }
 
@@ -112,13 +111,12 @@ export class AmqpConnection {
         this.adminChannel = null;
         if (this.closed) return;
         const failure = error ? classifyFailure(error, this.redactor, target) : { kind: 'refused' as const, message: `connection to ${target} closed` };
-        this.set({ state: 'disconnected', since: this.clock.now(), failure });
+        this.tracker.setDisconnected(failure, this.clock.now());
         this.scheduleReconnect();
       });
-      this.set({ state: 'connected', since: this.clock.now() });
+      this.tracker.set({ state: 'connected', since: this.clock.now() });
     } catch (error) {
-      const failure = classifyFailure(error, this.redactor, target);
-      this.set({ state: 'disconnected', since: this.current.state === 'disconnected' ? this.current.since : this.clock.now(), failure });
+      this.tracker.setDisconnected(classifyFailure(error, this.redactor, target), this.clock.now());
       this.scheduleReconnect();
     }
   }
@@ -132,9 +130,4 @@ export class AmqpConnection {
     this.timer.unref?.();
   }
 
-  private set(status: BrokerStatus): void {
-    const changed = status.state !== this.current.state || status.failure?.message !== this.current.failure?.message;
-    this.current = status;
-    if (changed) for (const listener of this.listeners) listener(status);
-  }
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../ports';
 import type { Redactor } from '../../redaction';
 import type { ResolvedEnvironment } from '../../environments/resolved-environment';
 import { classifyFailure } from '../connection-failure';
+import { StatusTracker } from '../status-tracker';
 
 type RedisSettings = NonNullable<ResolvedEnvironment['redis']>;
 
@@ -37,9 +38,8 @@ export function redisOptions(settings: RedisSettings, overrides: RedisOptions = 
  */
 export class RedisConnection {
   readonly client: Redis;
-  private current: BrokerStatus;
+  private readonly tracker: StatusTracker;
   private lastFailure: ConnectionFailure | undefined;
-  private readonly listeners = new Set<(status: BrokerStatus) => void>();
   private closed = false;
 
   constructor(
@@ -47,24 +47,23 @@ export class RedisConnection {
     private readonly clock: Clock,
     private readonly redactor: Redactor,
   ) {
-    this.current = { state: 'connecting', since: clock.now() };
+    this.tracker = new StatusTracker({ state: 'connecting', since: clock.now() });
     this.client = new Redis(redisOptions(settings));
     const target = `${settings.host}:${settings.port}`;
     this.client.on('ready', () => {
       this.lastFailure = undefined;
-      this.set({ state: 'connected', since: this.clock.now() });
+      this.tracker.set({ state: 'connected', since: this.clock.now() });
     });
     this.client.on('error', (error: unknown) => {
       this.lastFailure = classifyFailure(error, this.redactor, target);
-      if (this.current.state !== 'connected') this.set({ state: 'disconnected', since: this.current.since, failure: this.lastFailure });
+      if (this.status.state !== 'connected') this.tracker.setDisconnected(this.lastFailure, this.clock.now());
     });
     this.client.on('close', () => {
       if (this.closed) return;
-      const failure = this.lastFailure ?? { kind: 'refused', message: `connection to ${target} closed` };
-      this.set({ state: 'disconnected', since: this.current.state === 'disconnected' ? this.current.since : this.clock.now(), failure });
+      this.tracker.setDisconnected(this.lastFailure ?? { kind: 'refused', message: `connection to ${target} closed` }, this.clock.now());
     });
     this.client.on('reconnecting', () => {
-      if (this.current.state === 'connected') this.set({ state: 'connecting', since: this.clock.now() });
+      if (this.status.state === 'connected') this.tracker.set({ state: 'connecting', since: this.clock.now() });
     });
   }
 
@@ -72,12 +71,12 @@ export class RedisConnection {
   start(): void {
     this.client.connect().catch((error: unknown) => {
       this.lastFailure = classifyFailure(error, this.redactor);
-      if (this.current.state !== 'connected') this.set({ state: 'disconnected', since: this.current.since, failure: this.lastFailure });
+      if (this.status.state !== 'connected') this.tracker.setDisconnected(this.lastFailure, this.clock.now());
     });
   }
 
   get status(): BrokerStatus {
-    return this.current;
+    return this.tracker.status;
   }
 
   get isReady(): boolean {
@@ -85,8 +84,7 @@ export class RedisConnection {
   }
 
   onStatus(listener: (status: BrokerStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.tracker.onStatus(listener);
   }
 
   /** Idempotent. */
@@ -96,9 +94,4 @@ export class RedisConnection {
     this.client.disconnect(false);
   }
 
-  private set(status: BrokerStatus): void {
-    const changed = status.state !== this.current.state || status.failure?.message !== this.current.failure?.message;
-    this.current = status;
-    if (changed) for (const listener of this.listeners) listener(status);
-  }
 }

@@ -1,0 +1,31 @@
+import type { BrokerStatus } from '../../../shared/model/connection';
+
+/** Holds one broker connection's status and tells listeners when its state or failure changes. */
+export class StatusTracker {
+  private current: BrokerStatus;
+  private readonly listeners = new Set<(status: BrokerStatus) => void>();
+
+  constructor(initial: BrokerStatus) {
+    this.current = initial;
+  }
+
+  get status(): BrokerStatus {
+    return this.current;
+  }
+
+  onStatus(listener: (status: BrokerStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  set(status: BrokerStatus): void {
+    const changed = status.state !== this.current.state || status.failure?.message !== this.current.failure?.message;
+    this.current = status;
+    if (changed) for (const listener of this.listeners) listener(status);
+  }
+
+  /** Marks the connection down, keeping the time it first went down. */
+  setDisconnected(failure: BrokerStatus['failure'], now: number): void {
+    this.set({ state: 'disconnected', since: this.current.state === 'disconnected' ? this.current.since : now, failure });
+  }
+}
