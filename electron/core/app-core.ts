@@ -4,6 +4,7 @@ import type { MethodName, ParamsOf } from '../../shared/contract/methods';
 import type { Result } from '../../shared/contract/result';
 import type { EnvironmentOverview } from '../../shared/model/overview';
 import { testConnections } from './brokers/connection-tester';
+import { pendingPage } from './brokers/redis/pending-entries';
 import { EnvironmentRuntime } from './environments/environment-runtime';
 import { EnvironmentService } from './environments/environment-service';
 import { ProfileStore } from './environments/profile-store';
@@ -180,6 +181,17 @@ export class AppCore {
         return testConnections(resolved, this.redactor);
       },
       'overview.get': async () => [...this.runtimes.values()].map((r) => r.monitor.snapshot()),
+      'streams.history': async ({ envId, stream, windowSeconds, maxPoints }) => {
+        const history = this.runtime(envId).monitor.history;
+        if (!history.knows(stream)) throw new CodedError('NOT_FOUND', `no stream "${stream}" has been seen in this environment`);
+        return history.query(stream, this.clock.now(), windowSeconds, maxPoints);
+      },
+      'streams.pending': async ({ envId, stream, group, after, count }) => {
+        const redis = this.runtime(envId).redis;
+        if (!redis) throw new CodedError('NOT_FOUND', 'this environment has no Redis');
+        if (!redis.isReady) throw new CodedError('BROKER_UNAVAILABLE', redis.status.failure?.message ?? 'Redis is not connected');
+        return pendingPage(redis.client, stream, group, count, after);
+      },
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

@@ -26,13 +26,18 @@ export function formatEnvironments(list: EnvironmentView[]): string {
 export function formatOverview(name: string, overview: EnvironmentOverview): string {
   const out: string[] = [`${name}  redis: ${statusText(overview.redis.status)}  rabbitmq: ${statusText(overview.amqp.status)}`];
   if (overview.redis.streams) {
+    const perSecond = (v: number | null) => (v === null ? '-' : v.toFixed(1));
+    const age = (ms: number | null) => (ms === null ? '-' : ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)}m`);
     out.push('', table(
-      ['STREAM', 'LENGTH', 'GROUP', 'LAG', 'PENDING', 'CONSUMERS'],
-      overview.redis.streams.flatMap((s) =>
-        s.groups.length === 0
-          ? [[s.name, String(s.length), '-', '-', '-', '-']]
-          : s.groups.map((g, i) => [i === 0 ? s.name : '', i === 0 ? String(s.length) : '', g.name, g.lag === null ? 'n/a' : String(g.lag), String(g.pending), String(g.consumers)]),
-      ),
+      ['STREAM', 'LENGTH', 'ADDED/S', 'GROUP', 'LAG', 'PENDING', 'OLDEST', 'READ/S', 'CONSUMERS'],
+      overview.redis.streams.flatMap((s) => {
+        const head = [s.name, String(s.length), perSecond(s.addRate)];
+        if (s.groups.length === 0) return [[...head, '-', '-', '-', '-', '-', '-']];
+        return s.groups.map((g, i) => [
+          ...(i === 0 ? head : ['', '', '']),
+          g.name, g.lag === null ? 'n/a' : String(g.lag), String(g.pending), age(g.oldestPendingMs), perSecond(g.readRate), String(g.consumers),
+        ]);
+      }),
     ));
   }
   if (overview.amqp.queues) {

@@ -190,6 +190,9 @@ async function streamsCommand(args: string[]): Promise<number> {
     const env = core.environments.find(values.env);
     await core.startRuntimes([env.id]);
     await firstSample(core, env.id);
+    // A second sample a second later gives the rates (added/s, read/s).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await core.runtime(env.id).monitor.tick();
     const overview = core.runtime(env.id).monitor.snapshot();
     print({ environment: env.name, ...overview }, values.json ?? false, () => formatOverview(env.name, overview));
     const down = overview.redis.status.state === 'disconnected' || overview.amqp.status.state === 'disconnected';

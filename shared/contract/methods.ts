@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectionTestResult } from '../model/connection';
 import { EnvironmentInput, EnvironmentView } from '../model/environment';
-import { DemoStatus, EnvironmentOverview } from '../model/overview';
+import { DemoStatus, EnvironmentOverview, PendingPage, StreamHistory } from '../model/overview';
 
 const EnvId = z.string().min(1).max(64);
 const Empty = z.object({}).strict();
@@ -34,6 +34,30 @@ export const methods = {
     result: ConnectionTestResult,
   },
   'overview.get': { params: Empty, result: z.array(EnvironmentOverview) },
+  'streams.history': {
+    params: z
+      .object({
+        envId: EnvId,
+        stream: z.string().min(1).max(1024),
+        windowSeconds: z.number().int().min(60).max(3600).default(900),
+        maxPoints: z.number().int().min(10).max(1000).default(300),
+      })
+      .strict(),
+    result: StreamHistory,
+  },
+  'streams.pending': {
+    params: z
+      .object({
+        envId: EnvId,
+        stream: z.string().min(1).max(1024),
+        group: z.string().min(1).max(256),
+        /** Exclusive cursor: the last id of the previous page. */
+        after: z.string().regex(/^\d+-\d+$/, 'after must be a stream entry id like 1700000000000-0').optional(),
+        count: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    result: PendingPage,
+  },
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { BrokerStatus } from './connection';
 
+export const ConsumerInfo = z.object({
+  name: z.string(),
+  pending: z.number(),
+  /** Milliseconds since the consumer last read or claimed. */
+  idleMs: z.number(),
+});
+export type ConsumerInfo = z.infer<typeof ConsumerInfo>;
+
 export const StreamGroupInfo = z.object({
   name: z.string(),
   consumers: z.number(),
@@ -8,6 +16,13 @@ export const StreamGroupInfo = z.object({
   /** Entries not yet delivered to the group; null when the server cannot tell (Redis < 7 or after XDEL). */
   lag: z.number().nullable(),
   lastDeliveredId: z.string(),
+  /** Entries the group has read (Redis 7+), null before. */
+  entriesRead: z.number().nullable(),
+  /** Entries per second delivered to the group over the last sample interval; null on the first sample. */
+  readRate: z.number().nullable(),
+  /** Age in ms of the oldest entry still pending in the group; null when nothing is pending. */
+  oldestPendingMs: z.number().nullable(),
+  consumerList: z.array(ConsumerInfo),
 });
 export type StreamGroupInfo = z.infer<typeof StreamGroupInfo>;
 
@@ -16,6 +31,11 @@ export const StreamInfo = z.object({
   length: z.number(),
   groups: z.array(StreamGroupInfo),
   isDeadLetter: z.boolean(),
+  /** Entries ever added (Redis 7+), null before. */
+  entriesAdded: z.number().nullable(),
+  /** Entries per second added over the last sample interval; null on the first sample. */
+  addRate: z.number().nullable(),
+  lastEntryId: z.string().nullable(),
 });
 export type StreamInfo = z.infer<typeof StreamInfo>;
 
@@ -62,3 +82,38 @@ export const DemoStatus = z.object({
   lastError: z.string().nullable(),
 });
 export type DemoStatus = z.infer<typeof DemoStatus>;
+
+/** One charted series of a stream's history: values aligned on the common time axis, null where unknown. */
+export const HistorySeries = z.object({
+  key: z.string(),
+  label: z.string(),
+  unit: z.enum(['entries', 'entries/s']),
+  values: z.array(z.number().nullable()),
+});
+
+/** Downsampled history of one stream, for the detail charts. */
+export const StreamHistory = z.object({
+  stream: z.string(),
+  /** True when the stream was deleted while watched: its history ends, it is not "empty". */
+  gone: z.boolean(),
+  from: z.number(),
+  stepMs: z.number(),
+  points: z.number(),
+  series: z.array(HistorySeries),
+});
+export type StreamHistory = z.infer<typeof StreamHistory>;
+
+export const PendingEntry = z.object({
+  id: z.string(),
+  consumer: z.string(),
+  idleMs: z.number(),
+  deliveries: z.number(),
+});
+export type PendingEntry = z.infer<typeof PendingEntry>;
+
+export const PendingPage = z.object({
+  entries: z.array(PendingEntry),
+  /** Exclusive cursor for the next page; null at the end. */
+  nextAfter: z.string().nullable(),
+});
+export type PendingPage = z.infer<typeof PendingPage>;

@@ -42,9 +42,13 @@ describe('watchfloor CLI', () => {
     expect(streams.code).toBe(0);
     const body = JSON.parse(streams.stdout);
     expect(body.redis.status.state).toBe('connected');
-    expect(body.redis.streams).toEqual([
-      { name: `${ns}security.events`, length: 1, isDeadLetter: false, groups: [{ name: 'event-processors', consumers: 0, pending: 0, lag: 1, lastDeliveredId: '0-0' }] },
-    ]);
+    expect(body.redis.streams).toHaveLength(1);
+    expect(body.redis.streams[0]).toMatchObject({
+      name: `${ns}security.events`,
+      length: 1,
+      isDeadLetter: false,
+      groups: [{ name: 'event-processors', consumers: 0, pending: 0, lag: 1, lastDeliveredId: '0-0' }],
+    });
   });
 
   it('names an unknown environment and lists the known ones', async () => {

@@ -6,7 +6,8 @@ import type { ManagementClient } from '../brokers/rabbitmq/management-client';
 import { samplePassive } from '../brokers/rabbitmq/passive-queue-sampler';
 import type { RedisConnection } from '../brokers/redis/redis-connection';
 import { StreamDiscovery } from '../brokers/redis/stream-discovery';
-import { sampleStreams } from '../brokers/redis/stream-sampler';
+import { StreamSampler } from '../brokers/redis/stream-sampler';
+import { StreamHistoryStore } from './stream-history';
 import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 
@@ -15,7 +16,7 @@ export interface MonitorOptions {
   discoveryEveryMs: number;
 }
 
-export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = { tickMs: 1000, discoveryEveryMs: 5000 };
+export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = { tickMs: 1000, discoveryEveryMs: 30_000 };
 
 const NOT_CONFIGURED = (since: number): BrokerStatus => ({ state: 'not-configured', since });
 
@@ -32,6 +33,9 @@ interface Part<T> {
  */
 export class EnvironmentMonitor {
   private readonly discovery: StreamDiscovery | null;
+  private readonly sampler: StreamSampler;
+  /** The last hour of every stream, for the detail charts. */
+  readonly history = new StreamHistoryStore();
   private timer: NodeJS.Timeout | undefined;
   private lastDiscoveryAt = 0;
   private readonly redisPart: Part<StreamInfo> = { items: null, lastSuccessAt: null, inFlight: false };
@@ -58,6 +62,7 @@ export class EnvironmentMonitor {
   ) {
     this.createdAt = deps.clock.now();
     this.discovery = redis ? new StreamDiscovery(redis.client, namespace) : null;
+    this.sampler = new StreamSampler(() => deps.clock.now());
     redis?.onStatus(() => this.emit());
     amqp?.onStatus(() => this.emit());
   }
@@ -134,10 +139,11 @@ export class EnvironmentMonitor {
         this.lastDiscoveryAt = now;
         await this.discovery.run();
       }
-      const sample = await sampleStreams(this.redis.client, this.discovery.names());
+      const sample = await this.sampler.sample(this.redis.client, this.discovery.names());
       for (const name of sample.gone) this.discovery.forget(name);
       this.redisPart.items = sample.streams;
       this.redisPart.lastSuccessAt = this.deps.clock.now();
+      this.history.record(this.redisPart.lastSuccessAt, sample.streams, sample.gone);
     } catch (error) {
       this.deps.logger.warn('redis sample failed', { envId: this.envId, error: this.deps.redactor.redact(String((error as Error).message)) });
     } finally {

@@ -122,6 +122,9 @@ function isSameStream(a: StreamInfo, b: StreamInfo): boolean {
     a.name === b.name &&
     a.length === b.length &&
     a.isDeadLetter === b.isDeadLetter &&
+    a.addRate === b.addRate &&
+    a.entriesAdded === b.entriesAdded &&
+    a.lastEntryId === b.lastEntryId &&
     a.groups.length === b.groups.length &&
     a.groups.every((group, index) => {
       const other = b.groups[index];
@@ -132,7 +135,19 @@ function isSameStream(a: StreamInfo, b: StreamInfo): boolean {
 
 function isSameGroup(a: StreamGroupInfo, b: StreamGroupInfo): boolean {
   return (
-    a.name === b.name && a.consumers === b.consumers && a.pending === b.pending && a.lag === b.lag && a.lastDeliveredId === b.lastDeliveredId
+    a.name === b.name &&
+    a.consumers === b.consumers &&
+    a.pending === b.pending &&
+    a.lag === b.lag &&
+    a.lastDeliveredId === b.lastDeliveredId &&
+    a.entriesRead === b.entriesRead &&
+    a.readRate === b.readRate &&
+    a.oldestPendingMs === b.oldestPendingMs &&
+    a.consumerList.length === b.consumerList.length &&
+    a.consumerList.every((c, i) => {
+      const other = b.consumerList[i];
+      return other !== undefined && c.name === other.name && c.pending === other.pending && c.idleMs === other.idleMs;
+    })
   );
 }
 

@@ -1,5 +1,5 @@
 import type { EnvironmentView } from '../../../shared/model/environment';
-import type { DemoStatus, EnvironmentOverview, StreamInfo } from '../../../shared/model/overview';
+import type { DemoStatus, EnvironmentOverview, StreamGroupInfo, StreamInfo } from '../../../shared/model/overview';
 
 /** Builders for renderer store tests: valid contract objects with only what a test cares about changed. */
 
@@ -18,7 +18,7 @@ export function environmentView(overrides: Partial<EnvironmentView> = {}): Envir
 }
 
 export function stream(name: string, length: number, overrides: Partial<StreamInfo> = {}): StreamInfo {
-  return { name, length, groups: [], isDeadLetter: false, ...overrides };
+  return { name, length, groups: [], isDeadLetter: false, entriesAdded: null, addRate: null, lastEntryId: null, ...overrides };
 }
 
 export function overview(envId: string, at: number, streams: StreamInfo[] | null = []): EnvironmentOverview {
@@ -32,4 +32,8 @@ export function overview(envId: string, at: number, streams: StreamInfo[] | null
 
 export function demoStatus(envId: string, overrides: Partial<DemoStatus> = {}): DemoStatus {
   return { envId, running: false, rate: 20, startedAt: null, produced: { redis: 0, amqp: 0, malformed: 0 }, lastError: null, ...overrides };
+}
+
+export function group(name: string, overrides: Partial<StreamGroupInfo> = {}): StreamGroupInfo {
+  return { name, consumers: 0, pending: 0, lag: 0, lastDeliveredId: '0-0', entriesRead: null, readRate: null, oldestPendingMs: null, consumerList: [], ...overrides };
 }

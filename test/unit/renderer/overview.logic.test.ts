@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HISTORY_SAMPLES, appendHistory, applyOverviews, initialOverviewState, retainOverviews } from '../../../renderer/src/stores/overview.logic';
-import { overview, stream } from './fixtures';
+import { group, overview, stream } from './fixtures';
 
 describe('applyOverviews', () => {
   it('stores the latest overview per environment and marks the store loaded', () => {
@@ -46,15 +46,32 @@ describe('applyOverviews', () => {
   });
 
   it('reuses the whole stream list when nothing in it changed', () => {
-    const first = applyOverviews(initialOverviewState, [overview('a', 1000, [stream('s', 1, { groups: [{ name: 'g', consumers: 1, pending: 0, lag: 0, lastDeliveredId: '1-0' }] })])]);
-    const second = applyOverviews(first, [overview('a', 2000, [stream('s', 1, { groups: [{ name: 'g', consumers: 1, pending: 0, lag: 0, lastDeliveredId: '1-0' }] })])]);
+    const first = applyOverviews(initialOverviewState, [overview('a', 1000, [stream('s', 1, { groups: [group('g', { consumers: 1, lastDeliveredId: '1-0' })] })])]);
+    const second = applyOverviews(first, [overview('a', 2000, [stream('s', 1, { groups: [group('g', { consumers: 1, lastDeliveredId: '1-0' })] })])]);
     expect(second.byEnv.a?.redis.streams).toBe(first.byEnv.a?.redis.streams);
   });
 
+  it('sees a change of rate, consumer or pending age as a change of the stream', () => {
+    const base = stream('s', 1, { addRate: 1, groups: [group('g', { readRate: 2, consumerList: [{ name: 'c', pending: 1, idleMs: 5 }] })] });
+    const first = applyOverviews(initialOverviewState, [overview('a', 1000, [base])]);
+    const changes: Partial<typeof base>[] = [
+      { addRate: 3 },
+      { groups: [group('g', { readRate: 9, consumerList: [{ name: 'c', pending: 1, idleMs: 5 }] })] },
+      { groups: [group('g', { readRate: 2, consumerList: [{ name: 'c', pending: 1, idleMs: 6 }] })] },
+      { groups: [group('g', { readRate: 2, oldestPendingMs: 100, consumerList: [{ name: 'c', pending: 1, idleMs: 5 }] })] },
+    ];
+    for (const change of changes) {
+      const next = applyOverviews(first, [overview('a', 2000, [{ ...base, ...change }])]);
+      expect(next.byEnv.a?.redis.streams?.[0]).not.toBe(first.byEnv.a?.redis.streams?.[0]);
+    }
+    const same = applyOverviews(first, [overview('a', 2000, [structuredClone(base)])]);
+    expect(same.byEnv.a?.redis.streams?.[0]).toBe(first.byEnv.a?.redis.streams?.[0]);
+  });
+
   it('sees a change in a consumer group as a change of the stream', () => {
-    const group = { name: 'g', consumers: 1, pending: 0, lag: 0, lastDeliveredId: '1-0' };
-    const first = applyOverviews(initialOverviewState, [overview('a', 1000, [stream('s', 1, { groups: [group] })])]);
-    const second = applyOverviews(first, [overview('a', 2000, [stream('s', 1, { groups: [{ ...group, pending: 4 }] })])]);
+    const g = group('g', { consumers: 1, lastDeliveredId: '1-0' });
+    const first = applyOverviews(initialOverviewState, [overview('a', 1000, [stream('s', 1, { groups: [g] })])]);
+    const second = applyOverviews(first, [overview('a', 2000, [stream('s', 1, { groups: [{ ...g, pending: 4 }] })])]);
     expect(second.byEnv.a?.redis.streams?.[0]).not.toBe(first.byEnv.a?.redis.streams?.[0]);
     expect(second.byEnv.a?.redis.streams?.[0]?.groups[0]?.pending).toBe(4);
   });

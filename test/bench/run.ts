@@ -1,0 +1,17 @@
+// `npm run bench`: each benchmark prints one JSON line, compared against its raw baseline
+// measured in the same run. Not pass/fail: the figures go into the issue notes.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchMonitor } from './monitor.bench';
+import { benchRenderer } from './renderer.bench';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
+
+if (wanted('monitor')) process.stdout.write(JSON.stringify(await benchMonitor()) + '\n');
+if (wanted('memory')) {
+  process.stdout.write(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, 'memory-child.ts')], { encoding: 'utf8' }));
+}
+if (wanted('renderer')) process.stdout.write(JSON.stringify(await benchRenderer()) + '\n');
