@@ -5,6 +5,9 @@ import type { Result } from '../../shared/contract/result';
 import type { EnvironmentOverview } from '../../shared/model/overview';
 import { testConnections } from './brokers/connection-tester';
 import { pendingPage } from './brokers/redis/pending-entries';
+import { acknowledge, claimIdle, deleteConsumer, moveOverDeliveredToDlq } from './brokers/redis/stream-actions';
+import { assertWritable } from './environments/write-guard';
+import { deadLetterStreamOf } from '../../shared/model/dead-letter';
 import { EnvironmentRuntime } from './environments/environment-runtime';
 import { EnvironmentService } from './environments/environment-service';
 import { ProfileStore } from './environments/profile-store';
@@ -161,6 +164,14 @@ export class AppCore {
     }
   }
 
+  /** The connected Redis client of an environment, or a clear error. */
+  private redisOf(envId: string): import('ioredis').Redis {
+    const redis = this.runtime(envId).redis;
+    if (!redis) throw new CodedError('NOT_FOUND', 'this environment has no Redis');
+    if (!redis.isReady) throw new CodedError('BROKER_UNAVAILABLE', redis.status.failure?.message ?? 'Redis is not connected');
+    return redis.client;
+  }
+
   private handlers(): Handlers {
     return {
       'app.info': async () => ({ version: this.options.version, mode: this.options.mode, home: this.options.home }),
@@ -186,11 +197,24 @@ export class AppCore {
         if (!history.knows(stream)) throw new CodedError('NOT_FOUND', `no stream "${stream}" has been seen in this environment`);
         return history.query(stream, this.clock.now(), windowSeconds, maxPoints);
       },
-      'streams.pending': async ({ envId, stream, group, after, count }) => {
-        const redis = this.runtime(envId).redis;
-        if (!redis) throw new CodedError('NOT_FOUND', 'this environment has no Redis');
-        if (!redis.isReady) throw new CodedError('BROKER_UNAVAILABLE', redis.status.failure?.message ?? 'Redis is not connected');
-        return pendingPage(redis.client, stream, group, count, after);
+      'streams.pending': async ({ envId, stream, group, after, count }) => pendingPage(this.redisOf(envId), stream, group, count, after),
+      'streams.claim': async ({ envId, stream, group, consumer, minIdleMs }) => {
+        assertWritable(this.environments.get(envId), 'claim pending entries');
+        return claimIdle(this.redisOf(envId), stream, group, consumer, minIdleMs);
+      },
+      'streams.ack': async ({ envId, stream, group, ids }) => {
+        assertWritable(this.environments.get(envId), 'acknowledge entries');
+        return acknowledge(this.redisOf(envId), stream, group, ids);
+      },
+      'streams.moveToDeadLetter': async ({ envId, stream, group, minDeliveries, deadLetterStream }) => {
+        assertWritable(this.environments.get(envId), 'move entries to the dead-letter stream');
+        const target = deadLetterStream ?? deadLetterStreamOf(stream);
+        const result = await moveOverDeliveredToDlq(this.redisOf(envId), stream, group, minDeliveries, target, this.clock.now());
+        return { ...result, deadLetterStream: target };
+      },
+      'streams.deleteConsumer': async ({ envId, stream, group, consumer, force }) => {
+        assertWritable(this.environments.get(envId), 'delete a consumer');
+        return deleteConsumer(this.redisOf(envId), stream, group, consumer, force);
       },
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);

@@ -4,6 +4,10 @@ import { EnvironmentInput, EnvironmentView } from '../model/environment';
 import { DemoStatus, EnvironmentOverview, PendingPage, StreamHistory } from '../model/overview';
 
 const EnvId = z.string().min(1).max(64);
+const StreamName = z.string().min(1).max(1024);
+const GroupName = z.string().min(1).max(256);
+const ConsumerName = z.string().min(1).max(256);
+const EntryId = z.string().regex(/^\d+-\d+$/, 'expected a stream entry id like 1700000000000-0');
 const Empty = z.object({}).strict();
 
 /** Largest demo rate a person can ask for; keeps a typo from flooding a broker. */
@@ -57,6 +61,32 @@ export const methods = {
       })
       .strict(),
     result: PendingPage,
+  },
+  'streams.claim': {
+    params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, consumer: ConsumerName, minIdleMs: z.number().int().min(0) }).strict(),
+    result: z.object({ claimed: z.number(), deletedIds: z.array(z.string()) }),
+  },
+  'streams.ack': {
+    params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, ids: z.array(EntryId).min(1).max(1000) }).strict(),
+    result: z.object({ acknowledged: z.number() }),
+  },
+  'streams.moveToDeadLetter': {
+    params: z
+      .object({
+        envId: EnvId,
+        stream: StreamName,
+        group: GroupName,
+        /** Entries delivered more than this many times are moved. */
+        minDeliveries: z.number().int().min(1),
+        /** Target DLQ stream; default `{stream}.dlq`. */
+        deadLetterStream: StreamName.optional(),
+      })
+      .strict(),
+    result: z.object({ moved: z.number(), scanned: z.number(), deadLetterStream: z.string() }),
+  },
+  'streams.deleteConsumer': {
+    params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, consumer: ConsumerName, force: z.boolean().default(false) }).strict(),
+    result: z.object({ droppedPending: z.number() }),
   },
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),

@@ -38,6 +38,8 @@ export const EnvironmentInput = z.object({
     .regex(/^#[0-9a-fA-F]{6}$/, 'colour must look like #1f6feb')
     .default('#2f81f7'),
   production: z.boolean().default(false),
+  /** Refuses every write (acknowledge, claim, move, delete…) in the core. Defaults to `production`. */
+  readOnly: z.boolean().optional(),
   /** Prefix for every topology name (streams, groups, queues, exchanges) and discovery; '' for none. */
   namespace: z
     .string()
@@ -57,6 +59,7 @@ export const EnvironmentView = z.object({
   name: z.string(),
   colour: z.string(),
   production: z.boolean(),
+  readOnly: z.boolean(),
   namespace: z.string(),
   redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean() }).nullable(),
   amqp: z.object({ url: z.string(), hasPassword: z.boolean() }).nullable(),

@@ -4,7 +4,7 @@ import { formatBrokerUrl, parseBrokerUrl } from '../../../shared/model/broker-ur
 import type { EnvironmentInputParsed, EnvironmentView } from '../../../shared/model/environment';
 import type { SecretStore } from '../ports';
 import type { Redactor } from '../redaction';
-import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, secretKey, type EnvironmentProfile, type SecretSlot } from './profile';
+import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, isReadOnly, secretKey, type EnvironmentProfile, type SecretSlot } from './profile';
 import type { ProfileStore } from './profile-store';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolved-environment';
 
@@ -62,7 +62,16 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
     passwords.management = { kind: 'clear' };
   }
   return {
-    profile: { name: input.name.trim(), colour: input.colour, production: input.production, namespace: input.namespace, redis, amqp, managementUrl },
+    profile: {
+      name: input.name.trim(),
+      colour: input.colour,
+      production: input.production,
+      readOnly: input.readOnly ?? input.production,
+      namespace: input.namespace,
+      redis,
+      amqp,
+      managementUrl,
+    },
     passwords,
   };
 }
@@ -138,6 +147,7 @@ export class EnvironmentService {
       name: profile.name,
       colour: profile.colour,
       production: profile.production,
+      readOnly: isReadOnly(profile),
       namespace: profile.namespace,
       redis: profile.redis ? { ...profile.redis, hasPassword: await has('redis') } : null,
       amqp: profile.amqp ? { url: profile.amqp.url, hasPassword: await has('amqp') } : null,

@@ -4,6 +4,8 @@ export interface EnvironmentProfile {
   name: string;
   colour: string;
   production: boolean;
+  /** Every write is refused by the core. Absent in files written before it existed: then `production`. */
+  readOnly?: boolean;
   namespace: string;
   /** URL without password. */
   redis: { url: string; username: string; tls: boolean } | null;
@@ -29,6 +31,11 @@ export const LOCAL_PROFILE: EnvironmentProfile = {
 export const LOCAL_AMQP_PASSWORD = 'guest';
 
 export type SecretSlot = 'redis' | 'amqp' | 'management';
+
+/** Whether the core must refuse writes on this environment. */
+export function isReadOnly(profile: EnvironmentProfile): boolean {
+  return profile.readOnly ?? profile.production;
+}
 
 /** The secret-store key of one password of one environment. */
 export function secretKey(envId: string, slot: SecretSlot): string {

@@ -9,6 +9,7 @@ export function environmentView(overrides: Partial<EnvironmentView> = {}): Envir
     name: 'Local',
     colour: '#2f81f7',
     production: false,
+    readOnly: false,
     namespace: '',
     redis: { url: 'redis://127.0.0.1:6379', username: '', hasPassword: false, tls: false },
     amqp: { url: 'amqp://guest@127.0.0.1:5672', hasPassword: true },

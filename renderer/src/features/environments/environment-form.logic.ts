@@ -8,6 +8,8 @@ export interface EnvironmentFormValues {
   name: string;
   colour: string;
   production: boolean;
+  /** The core refuses every change on this environment. */
+  readOnly: boolean;
   namespace: string;
   redisUrl: string;
   redisUsername: string;
@@ -27,6 +29,7 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     name: env?.name ?? '',
     colour: env?.colour ?? DEFAULT_COLOUR,
     production: env?.production ?? false,
+    readOnly: env?.readOnly ?? false,
     namespace: env?.namespace ?? '',
     redisUrl: env?.redis?.url ?? '',
     redisUsername: env?.redis?.username ?? '',
@@ -55,6 +58,7 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
     name: values.name.trim(),
     colour: values.colour,
     production: values.production,
+    readOnly: values.readOnly,
     namespace: values.namespace.trim(),
     redis:
       redisUrl === ''

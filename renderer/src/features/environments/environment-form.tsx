@@ -54,7 +54,17 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
         <Field label="Colour">
           {(id) => <input id={id} className="input input-colour" type="color" data-testid="env-colour" value={values.colour} onChange={(e) => set('colour', e.target.value)} />}
         </Field>
-        <Check label="Production (shows a banner in this colour)" testId="env-production" checked={values.production} onChange={(v) => set('production', v)} />
+        <Check
+          label="Production (shows a banner in this colour)"
+          testId="env-production"
+          checked={values.production}
+          // A production environment starts read-only; the analyst can still untick it.
+          onChange={(v) => {
+            set('production', v);
+            if (v) set('readOnly', true);
+          }}
+        />
+        <Check label="Read-only (Watchfloor refuses every change here)" testId="env-read-only" checked={values.readOnly} onChange={(v) => set('readOnly', v)} />
         <Field label="Namespace (advanced, optional)" hint="Prefix of every stream, group, queue and exchange name. Leave empty for the standard names.">
           {(id) => <input id={id} className="input mono" data-testid="env-namespace" value={values.namespace} onChange={(e) => set('namespace', e.target.value)} placeholder="e.g. staging." />}
         </Field>
