@@ -4,10 +4,6 @@ import type { MethodName, ParamsOf } from '../../shared/contract/methods';
 import type { Result } from '../../shared/contract/result';
 import type { EnvironmentOverview } from '../../shared/model/overview';
 import { testConnections } from './brokers/connection-tester';
-import { pendingPage } from './brokers/redis/pending-entries';
-import { acknowledge, claimIdle, deleteConsumer, moveOverDeliveredToDlq } from './brokers/redis/stream-actions';
-import { assertWritable } from './environments/write-guard';
-import { deadLetterStreamOf } from '../../shared/model/dead-letter';
 import { EnvironmentRuntime } from './environments/environment-runtime';
 import { EnvironmentService } from './environments/environment-service';
 import { ProfileStore } from './environments/profile-store';
@@ -16,6 +12,8 @@ import { KeyedBatcher } from './monitor/push-batcher';
 import { systemClock, type Clock, type Logger, type SecretStore } from './ports';
 import { Redactor, createJsonLogger } from './redaction';
 import { Dispatcher, type Handlers } from './rpc/dispatcher';
+import type { CoreContext } from './handlers/context';
+import { streamHandlers } from './handlers/streams';
 import { CodedError } from '../../shared/contract/errors';
 
 export interface AppCoreOptions {
@@ -172,6 +170,19 @@ export class AppCore {
     return redis.client;
   }
 
+  /** What the handler groups may use of the core. */
+  private context(): CoreContext {
+    return {
+      environments: this.environments,
+      clock: this.clock,
+      logger: this.logger,
+      redactor: this.redactor,
+      runtime: (envId) => this.runtime(envId),
+      redisOf: (envId) => this.redisOf(envId),
+      emit: (topic, payload) => this.emit(topic, payload),
+    };
+  }
+
   private handlers(): Handlers {
     return {
       'app.info': async () => ({ version: this.options.version, mode: this.options.mode, home: this.options.home }),
@@ -192,30 +203,7 @@ export class AppCore {
         return testConnections(resolved, this.redactor);
       },
       'overview.get': async () => [...this.runtimes.values()].map((r) => r.monitor.snapshot()),
-      'streams.history': async ({ envId, stream, windowSeconds, maxPoints }) => {
-        const history = this.runtime(envId).monitor.history;
-        if (!history.knows(stream)) throw new CodedError('NOT_FOUND', `no stream "${stream}" has been seen in this environment`);
-        return history.query(stream, this.clock.now(), windowSeconds, maxPoints);
-      },
-      'streams.pending': async ({ envId, stream, group, after, count }) => pendingPage(this.redisOf(envId), stream, group, count, after),
-      'streams.claim': async ({ envId, stream, group, consumer, minIdleMs }) => {
-        assertWritable(this.environments.get(envId), 'claim pending entries');
-        return claimIdle(this.redisOf(envId), stream, group, consumer, minIdleMs);
-      },
-      'streams.ack': async ({ envId, stream, group, ids }) => {
-        assertWritable(this.environments.get(envId), 'acknowledge entries');
-        return acknowledge(this.redisOf(envId), stream, group, ids);
-      },
-      'streams.moveToDeadLetter': async ({ envId, stream, group, minDeliveries, deadLetterStream }) => {
-        assertWritable(this.environments.get(envId), 'move entries to the dead-letter stream');
-        const target = deadLetterStream ?? deadLetterStreamOf(stream);
-        const result = await moveOverDeliveredToDlq(this.redisOf(envId), stream, group, minDeliveries, target, this.clock.now());
-        return { ...result, deadLetterStream: target };
-      },
-      'streams.deleteConsumer': async ({ envId, stream, group, consumer, force }) => {
-        assertWritable(this.environments.get(envId), 'delete a consumer');
-        return deleteConsumer(this.redisOf(envId), stream, group, consumer, force);
-      },
+      ...streamHandlers(this.context()),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

@@ -1,10 +1,10 @@
 import type { WatchfloorClient } from '../api/client';
 import type { AppStores } from '../stores/app-stores';
-import { navigate, openAddForm } from '../stores/navigation.logic';
+import { navigate, openAddForm, type Screen } from '../stores/navigation.logic';
 import { reload } from '../stores/sync';
 import { parseShortcut, type ShortcutBinding } from './shortcuts.logic';
 
-export type CommandId = 'go.overview' | 'go.environments' | 'environments.add' | 'overview.refresh';
+export type CommandId = `go.${Screen}` | 'environments.add' | 'overview.refresh';
 
 /** One thing a person can do, whether by button, menu or keyboard. */
 export interface Command {
@@ -28,23 +28,28 @@ export interface CommandRegistry {
   subscribe(listener: () => void): () => void;
 }
 
+/** The screens in navigation order, with their keys (digit, then the vim-like `g` sequence). */
+export const SCREENS: readonly { screen: Screen; title: string; keys: readonly string[] }[] = [
+  { screen: 'overview', title: 'Overview', keys: ['1', 'g o'] },
+  { screen: 'streams', title: 'Streams', keys: ['2', 'g s'] },
+  { screen: 'queues', title: 'Queues', keys: ['3', 'g q'] },
+  { screen: 'pubsub', title: 'Pub/sub', keys: ['4', 'g p'] },
+  { screen: 'rules', title: 'Health rules', keys: ['5', 'g h'] },
+  { screen: 'environments', title: 'Environments', keys: ['6', 'g e'] },
+];
+
 export function createCommandRegistry(client: WatchfloorClient, stores: AppStores): CommandRegistry {
   const isOpen = () => stores.connection.getState().state === 'open';
   const commands: Command[] = [
-    {
-      id: 'go.overview',
-      title: 'Overview',
-      shortcut: ['1', 'g o'],
-      isEnabled: () => true,
-      run: () => stores.navigation.setState((state) => navigate(state, 'overview'), true),
-    },
-    {
-      id: 'go.environments',
-      title: 'Environments',
-      shortcut: ['2', 'g e'],
-      isEnabled: () => true,
-      run: () => stores.navigation.setState((state) => navigate(state, 'environments'), true),
-    },
+    ...SCREENS.map(
+      ({ screen, title, keys }): Command => ({
+        id: `go.${screen}`,
+        title,
+        shortcut: keys,
+        isEnabled: () => true,
+        run: () => stores.navigation.setState((state) => navigate(state, screen), true),
+      }),
+    ),
     {
       id: 'environments.add',
       title: 'Add environment',

@@ -3,16 +3,31 @@ import { useKeyboardShortcuts } from '../../actions/use-keyboard-shortcuts';
 import { useServices } from '../../services';
 import { EnvironmentsScreen } from '../environments/environments-screen';
 import { OverviewScreen } from '../overview/overview-screen';
+import { PubSubScreen } from '../pubsub/pubsub-screen';
+import { QueuesScreen } from '../queues/queues-screen';
+import { RulesScreen } from '../rules/rules-screen';
+import { StreamsScreen } from '../streams/streams-screen';
+import type { Screen } from '../../stores/navigation.logic';
 import { ConnectionBanner } from './connection-banner';
 import { NavBar } from './nav-bar';
 import { ProductionBanners } from './production-banners';
 import { TopBar } from './top-bar';
+
+const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
+  overview: OverviewScreen,
+  streams: StreamsScreen,
+  queues: QueuesScreen,
+  pubsub: PubSubScreen,
+  rules: RulesScreen,
+  environments: EnvironmentsScreen,
+};
 
 /** The shell: top bar, production banners, left navigation and the current screen. */
 export function App() {
   const services = useServices();
   useKeyboardShortcuts(services.commands);
   const screen = useStore(services.stores.navigation, (state) => state.screen);
+  const Current = SCREEN_COMPONENTS[screen];
   return (
     <div className="app">
       <TopBar />
@@ -21,7 +36,7 @@ export function App() {
       <div className="app-body">
         <NavBar />
         <main className="screen" aria-live="off">
-          {screen === 'overview' ? <OverviewScreen /> : <EnvironmentsScreen />}
+          <Current />
         </main>
       </div>
     </div>

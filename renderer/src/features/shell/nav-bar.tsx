@@ -1,12 +1,8 @@
 import { useStore } from 'zustand';
-import type { CommandId } from '../../actions/commands';
+import { SCREENS } from '../../actions/commands';
 import { useServices } from '../../services';
-import type { Screen } from '../../stores/navigation.logic';
 
-const ITEMS: readonly { screen: Screen; command: CommandId }[] = [
-  { screen: 'overview', command: 'go.overview' },
-  { screen: 'environments', command: 'go.environments' },
-];
+const ITEMS = SCREENS.map(({ screen }) => ({ screen, command: `go.${screen}` as const }));
 
 /** Left navigation; each entry is a command, so its key works the same as a click. */
 export function NavBar() {

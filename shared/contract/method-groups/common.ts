@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/** Field schemas shared by the method groups. */
+export const EnvId = z.string().min(1).max(64);
+export const StreamName = z.string().min(1).max(1024);
+export const GroupName = z.string().min(1).max(256);
+export const ConsumerName = z.string().min(1).max(256);
+export const EntryId = z.string().regex(/^\d+-\d+$/, 'expected a stream entry id like 1700000000000-0');
