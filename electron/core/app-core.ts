@@ -14,6 +14,8 @@ import { Redactor, createJsonLogger } from './redaction';
 import { Dispatcher, type Handlers } from './rpc/dispatcher';
 import type { CoreContext } from './handlers/context';
 import { streamHandlers } from './handlers/streams';
+import { ruleHandlers } from './handlers/rules';
+import { HealthService } from './health/health-service';
 import { CodedError } from '../../shared/contract/errors';
 
 export interface AppCoreOptions {
@@ -43,6 +45,8 @@ export class AppCore {
   readonly redactor = new Redactor();
   readonly logger: Logger;
   readonly environments: EnvironmentService;
+  /** Queue-health rules and their engines. */
+  readonly health: HealthService;
   private readonly runtimes = new Map<string, EnvironmentRuntime>();
   private readonly emitter = new EventEmitter();
   private readonly dispatcher: Dispatcher;
@@ -59,6 +63,14 @@ export class AppCore {
     this.emitter.setMaxListeners(100);
     this.logger = createJsonLogger(this.redactor, options.writeLog ?? ((line) => process.stderr.write(line)));
     this.environments = new EnvironmentService(new ProfileStore(options.home), options.secretStore, this.redactor);
+    this.health = new HealthService({
+      home: options.home,
+      clock: this.clock,
+      logger: this.logger,
+      environments: this.environments,
+      redisOf: (envId) => (this.runtimes.get(envId)?.redis?.isReady ? this.runtimes.get(envId)!.redis!.client : null),
+      publish: (payload) => this.emit('rules.firing', payload),
+    });
     this.overviewBatcher = new KeyedBatcher((overviews, dropped) => this.emit('overview.tick', { overviews, dropped }));
     this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false);
   }
@@ -67,6 +79,7 @@ export class AppCore {
   static async create(options: AppCoreOptions): Promise<AppCore> {
     const core = new AppCore(options);
     await core.environments.init();
+    await core.health.init();
     if (!(options.shouldStartRuntimes ?? true)) core.only = new Set();
     await core.reconcile();
     core.environments.onChange(() => {
@@ -122,6 +135,7 @@ export class AppCore {
     this.isClosed = true;
     clearInterval(this.demoTimer);
     this.overviewBatcher.close();
+    await this.health.close();
     await this.reconciling;
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     this.runtimes.clear();
@@ -156,6 +170,7 @@ export class AppCore {
         monitorOptions: this.options.monitorOptions,
       });
       runtime.monitor.onOverview((overview) => this.overviewBatcher.push(overview.envId, overview));
+      runtime.monitor.onOverview((overview) => this.health.observe(overview));
       runtime.demo.onStatus((status) => this.emit('demo.status', status));
       this.runtimes.set(id, runtime);
       runtime.start();
@@ -204,6 +219,7 @@ export class AppCore {
       },
       'overview.get': async () => [...this.runtimes.values()].map((r) => r.monitor.snapshot()),
       ...streamHandlers(this.context()),
+      ...ruleHandlers(this.context(), this.health),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EnvironmentView } from '../model/environment';
 import { DemoStatus, EnvironmentOverview } from '../model/overview';
+import { rulesFiringEvent } from './method-groups/rules';
 
 /**
  * Every event the host pushes: topic → payload schema. High-rate topics are batched by the host
@@ -11,6 +12,8 @@ export const events = {
   'overview.tick': z.object({ overviews: z.array(EnvironmentOverview), dropped: z.number() }),
   'environments.changed': z.object({ environments: z.array(EnvironmentView) }),
   'demo.status': DemoStatus,
+  /** Firing queue-health rules of each environment whose list changed since the last flush. */
+  'rules.firing': rulesFiringEvent,
 } as const;
 
 export type Events = typeof events;

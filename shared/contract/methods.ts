@@ -3,6 +3,7 @@ import { ConnectionTestResult } from '../model/connection';
 import { EnvironmentInput, EnvironmentView } from '../model/environment';
 import { DemoStatus, EnvironmentOverview } from '../model/overview';
 import { EnvId } from './method-groups/common';
+import { ruleMethods } from './method-groups/rules';
 import { streamMethods } from './method-groups/streams';
 
 const Empty = z.object({}).strict();
@@ -36,6 +37,7 @@ export const methods = {
   },
   'overview.get': { params: Empty, result: z.array(EnvironmentOverview) },
   ...streamMethods,
+  ...ruleMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,
