@@ -5,6 +5,7 @@ import { initialDemoState, type DemoState } from './demo.logic';
 import { initialEnvironmentsState, type EnvironmentsState } from './environments.logic';
 import { initialNavigationState, type NavigationState } from './navigation.logic';
 import { initialOverviewState, type OverviewState } from './overview.logic';
+import { initialRulesState, type RulesStoreState } from './rules.logic';
 
 /**
  * One vanilla store per domain. They hold plain state only: every change goes through a pure
@@ -17,6 +18,7 @@ export interface AppStores {
   overview: StoreApi<OverviewState>;
   demo: StoreApi<DemoState>;
   navigation: StoreApi<NavigationState>;
+  rules: StoreApi<RulesStoreState>;
 }
 
 export function createAppStores(transport: TransportKind): AppStores {
@@ -26,5 +28,6 @@ export function createAppStores(transport: TransportKind): AppStores {
     overview: createStore<OverviewState>()(() => initialOverviewState),
     demo: createStore<DemoState>()(() => initialDemoState),
     navigation: createStore<NavigationState>()(() => initialNavigationState),
+    rules: createStore<RulesStoreState>()(() => initialRulesState),
   };
 }

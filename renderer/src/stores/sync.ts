@@ -6,6 +6,7 @@ import { applyDemoStatus, retainDemoStatuses } from './demo.logic';
 import { setEnvironments } from './environments.logic';
 import { forgetRemovedEnvironment } from './navigation.logic';
 import { applyOverviews, retainOverviews } from './overview.logic';
+import { applyFiring, applyRulesState, retainRules } from './rules.logic';
 
 /**
  * Keeps the stores in step with the host, outside React: subscribes to pushed events and reloads
@@ -17,6 +18,7 @@ export function startSync(client: WatchfloorClient, stores: AppStores): () => vo
     client.on('overview.tick', ({ overviews, dropped }) => stores.overview.setState((state) => applyOverviews(state, overviews, dropped), true)),
     client.on('environments.changed', ({ environments }) => receiveEnvironments(client, stores, environments)),
     client.on('demo.status', (status) => stores.demo.setState((state) => applyDemoStatus(state, status), true)),
+    client.on('rules.firing', ({ updates }) => stores.rules.setState((state) => applyFiring(state, updates), true)),
   ];
   let wasOpen = false;
   const onConnection = () => {
@@ -52,10 +54,13 @@ async function receiveEnvironments(
   stores.overview.setState((state) => retainOverviews(state, ids), true);
   stores.demo.setState((state) => retainDemoStatuses(state, ids), true);
   stores.navigation.setState((state) => forgetRemovedEnvironment(state, ids), true);
+  stores.rules.setState((state) => retainRules(state, ids), true);
   // Demo statuses are pushed only on change: ask once for environments this page has not seen.
   const toAsk = environments.filter((env) => isFullReload || !known.has(env.id));
   const statuses = await Promise.all(toAsk.map((env) => client.call('demo.status', { envId: env.id })));
   for (const status of statuses) {
     if (status.ok) stores.demo.setState((state) => applyDemoStatus(state, status.value), true);
   }
+  const rules = await Promise.all(toAsk.map((env) => client.call('rules.get', { envId: env.id })));
+  for (const answer of rules) if (answer.ok) stores.rules.setState((state) => applyRulesState(state, answer.value), true);
 }

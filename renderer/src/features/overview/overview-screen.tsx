@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { CommandButton } from '../../components/command-button';
 import { useServices } from '../../services';
 import { EnvCard } from './env-card';
+import { FleetTable } from './fleet-table';
 
 /** One card per environment (or only the one chosen in the top bar). */
 export function OverviewScreen() {
@@ -23,11 +24,14 @@ export function OverviewScreen() {
           <CommandButton id="environments.add" className="button button-primary" />
         </div>
       ) : (
-        <div className="cards">
-          {shown.map((env) => (
-            <EnvCard key={env.id} env={env} />
-          ))}
-        </div>
+        <>
+          <FleetTable />
+          <div className="cards">
+            {shown.map((env) => (
+              <EnvCard key={env.id} env={env} />
+            ))}
+          </div>
+        </>
       )}
     </section>
   );

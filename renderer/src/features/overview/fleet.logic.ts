@@ -1,0 +1,69 @@
+import type { EnvironmentView } from '../../../../shared/model/environment';
+import { worstSeverity, type FiringRule } from '../../../../shared/model/health-rules';
+import type { EnvironmentOverview } from '../../../../shared/model/overview';
+import type { Severity } from '../../../../shared/schemas/security-streams';
+
+export type Connectivity = 'connected' | 'connecting' | 'disconnected' | 'not-configured' | 'unknown';
+
+/** One environment at a glance. */
+export interface FleetRow {
+  envId: string;
+  name: string;
+  colour: string;
+  production: boolean;
+  readOnly: boolean;
+  redis: Connectivity;
+  amqp: Connectivity;
+  /** The largest consumer-group lag, or null when no group reports one. */
+  worstLag: { value: number; stream: string; group: string } | null;
+  /** Entries in DLQ streams + messages in DLQ queues; null when neither broker could be read. */
+  dlqTotal: number | null;
+  firingCount: number;
+  worstFiring: Severity | null;
+  /** Epoch ms since which some of the data has not been refreshed; null when fresh. */
+  staleSince: number | null;
+  /** No overview yet. */
+  isWaiting: boolean;
+}
+
+/** Builds the fleet row of one environment from its latest overview and firing rules. */
+export function fleetRow(env: EnvironmentView, overview: EnvironmentOverview | undefined, firing: readonly FiringRule[] | undefined): FleetRow {
+  const list = firing ?? [];
+  const row: FleetRow = {
+    envId: env.id,
+    name: env.name,
+    colour: env.colour,
+    production: env.production,
+    readOnly: env.readOnly,
+    redis: overview ? overview.redis.status.state : 'unknown',
+    amqp: overview ? overview.amqp.status.state : 'unknown',
+    worstLag: null,
+    dlqTotal: null,
+    firingCount: list.length,
+    worstFiring: worstSeverity(list.map((f) => f.severity)),
+    staleSince: null,
+    isWaiting: overview === undefined,
+  };
+  if (!overview) return row;
+  const streams = overview.redis.streams;
+  const queues = overview.amqp.queues;
+  for (const stream of streams ?? []) {
+    for (const group of stream.groups) {
+      if (group.lag !== null && (row.worstLag === null || group.lag > row.worstLag.value)) row.worstLag = { value: group.lag, stream: stream.name, group: group.name };
+    }
+  }
+  if (streams !== null || queues !== null) {
+    let total = 0;
+    for (const stream of streams ?? []) if (stream.isDeadLetter) total += stream.length;
+    for (const queue of queues ?? []) if (queue.isDeadLetter) total += queue.ready + (queue.unacked ?? 0);
+    row.dlqTotal = total;
+  }
+  const stale = [overview.redis.staleSince, overview.amqp.staleSince].filter((at): at is number => at !== null);
+  row.staleSince = stale.length > 0 ? Math.min(...stale) : null;
+  return row;
+}
+
+/** Strips the environment's namespace from a stream name for display. */
+export function withoutNamespace(name: string, namespace: string): string {
+  return namespace && name.startsWith(namespace) ? name.slice(namespace.length) : name;
+}
