@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { SecurityAlert } from '../../shared/schemas/security-streams';
 import { REDIS_URL } from '../helpers/brokers';
-import { OverviewPage, expect, test } from './fixtures';
+import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
 
 test.describe('queue-health rules', () => {
   test('a low lag threshold fires while demo traffic runs, shows in the fleet and writes one alert per episode', async ({ page, app }) => {
@@ -25,12 +25,32 @@ test.describe('queue-health rules', () => {
     await expect(page.getByTestId('rules-status')).toHaveText('Saved.');
     await expect(page.getByTestId('firing-empty')).toBeVisible();
 
+    // A production (read-only) mirror of the same brokers and namespace, with the same low rule.
+    const environments = new EnvironmentsPage(page);
+    await environments.open();
+    await environments.add({ name: 'Prod mirror', redisUrl: 'redis://127.0.0.1:6379', amqpUrl: 'amqp://guest:guest@127.0.0.1:5672', managementUrl: 'http://guest:guest@127.0.0.1:15672' });
+    await page.getByTestId('env-production').check();
+    await page.getByTestId('env-namespace').fill(app.namespace);
+    await page.getByTestId('env-save').click();
+    await expect(page.getByTestId('form-error')).toHaveCount(0);
+    await page.getByTestId('nav-rules').click();
+    await page.getByTestId('rules-env').selectOption({ label: 'Prod mirror' });
+    await expect(page.getByText('this environment is read-only')).toBeVisible();
+    await page.getByTestId('rule-threshold-consumer-lag').fill('5');
+    await page.getByTestId('rule-for-consumer-lag').fill('0');
+    await page.getByTestId('rules-save').click();
+    await expect(page.getByTestId('rules-status')).toHaveText('Saved.');
+    await page.getByTestId('rules-env').selectOption({ label: 'Local' });
+
     // Demo traffic: nothing consumes the seed groups, so their lag grows.
     await page.getByTestId('nav-overview').click();
     await overview.startDemo('local', 100);
     await expect(fleetRow.getByTestId('fleet-firing')).toContainText(/\d+ firing · high/);
     await expect.poll(async () => Number((await fleetRow.getByTestId('fleet-worst-lag').innerText()).split(' ')[0]!.replace(/[^0-9]/g, ''))).toBeGreaterThan(5);
     await expect(fleetRow.getByTestId('fleet-dlq')).toHaveText(/\d/);
+    const prodRow = page.locator('[data-testid^="fleet-row-"]').filter({ hasText: 'Prod mirror' });
+    await expect(prodRow).toContainText('PRODUCTION');
+    await expect(prodRow.getByTestId('fleet-firing')).toContainText(/\d+ firing · high/);
     await page.screenshot({ path: test.info().outputPath('fleet.png') });
 
     await page.getByTestId('nav-rules').click();
@@ -39,6 +59,22 @@ test.describe('queue-health rules', () => {
     await expect(row).toBeVisible();
     await expect(row.getByTestId('firing-alert')).toHaveText(/alert written/);
     await page.screenshot({ path: test.info().outputPath('rules.png'), fullPage: true });
+
+    // The read-only mirror shows the same rule firing, not written.
+    await page.getByTestId('rules-env').selectOption({ label: 'Prod mirror' });
+    const mirrored = page.locator(`[data-testid="firing-row-consumer-lag"][data-subject="${events}"]`);
+    await expect(mirrored.getByTestId('firing-alert')).toHaveText('not written: read-only environment');
+    await page.screenshot({ path: test.info().outputPath('rules-read-only.png'), fullPage: true });
+
+    // Clicking a fleet row narrows the console to that environment in the top bar.
+    await page.getByTestId('nav-overview').click();
+    const prodId = (await prodRow.getAttribute('data-testid'))!.replace('fleet-row-', '');
+    await prodRow.click();
+    await expect(page.getByTestId('env-filter')).toHaveValue(prodId);
+    await expect(page.getByTestId(`env-card-${prodId}`)).toBeVisible();
+    await expect(page.getByTestId('env-card-local')).toHaveCount(0);
+    await fleetRow.click();
+    await expect(page.getByTestId('env-filter')).toHaveValue('local');
     await page.getByTestId('nav-overview').click();
     await overview.stopDemo('local');
 

@@ -158,8 +158,9 @@ export class HealthEngine {
 
   private maybeRenew(rule: HealthRule, subject: string, state: SubjectState, now: number): void {
     const firing = state.firing!;
-    if (firing.alert.state === 'failed' && !this.deps.isReadOnly()) {
-      this.write(rule, subject, firing, now); // Redis was unreachable: try again
+    if ((firing.alert.state === 'failed' || firing.alert.state === 'storm-capped') && !this.deps.isReadOnly()) {
+      // Redis was unreachable, or the storm cap was full: try again (the cap still applies).
+      this.write(rule, subject, firing, now);
       return;
     }
     if (firing.alert.state !== 'written' && firing.alert.state !== 'already-written') return;

@@ -190,14 +190,19 @@ describe('health engine', () => {
     expect(b.engine.firing()[0]?.alert.state).toBe('already-written');
   });
 
-  it('caps alerts per minute per environment (alert storm) and writes again after the minute', async () => {
+  it('caps alerts per minute per environment (alert storm); capped ones are written once the minute has room', async () => {
     const { clock, writer, engine, evaluate } = setup([rule({ kind: 'queue-depth', threshold: 10 })], { maxAlertsPerMinute: 3 });
     const queues = Array.from({ length: 5 }, (_, i) => queue(`ns:q${i}`, 100));
     await evaluate(overviewAt(clock.now(), null, queues));
     expect(writer.written).toHaveLength(3);
     expect(engine.firing().filter((f) => f.alert.state === 'storm-capped')).toHaveLength(2);
-    await evaluate(overviewAt(clock.advance(61_000), null, [...queues, queue('ns:q5', 100)]));
-    expect(writer.written).toHaveLength(4);
+    expect(engine.firing().find((f) => f.alert.state === 'storm-capped')?.alert.note).toContain('alert storm');
+    await evaluate(overviewAt(clock.advance(30_000), null, queues));
+    expect(writer.written).toHaveLength(3);
+    await evaluate(overviewAt(clock.advance(31_000), null, [...queues, queue('ns:q5', 100), queue('ns:q6', 100)]));
+    expect(writer.written).toHaveLength(6); // the 2 capped + 1 new; q6 waits for the next minute
+    expect(engine.firing().filter((f) => f.alert.state === 'storm-capped').map((f) => f.subject)).toEqual(['rabbitmq:ns:q6']);
+    expect(new Set(writer.written.map((a) => a.asset_id)).size).toBe(6);
   });
 
   it('retries a write that failed (Redis down) on the next evaluation', async () => {
