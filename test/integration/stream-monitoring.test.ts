@@ -41,9 +41,19 @@ describe('stream monitoring: rates, consumers, pending, history', () => {
     })();
     const overview = await t.waitForOverview((o) => (o.redis.streams?.find((s) => s.name === name)?.addRate ?? 0) > 5, 'add rate > 5/s');
     expect(overview.redis.streams!.find((s) => s.name === name)!.addRate).toBeLessThan(200);
-    await redis.xreadgroup('GROUP', 'workers', 'bob', 'COUNT', 1000, 'STREAMS', name, '>');
-    await t.waitForOverview((o) => (o.redis.streams?.find((s) => s.name === name)?.groups[0]?.readRate ?? 0) > 0, 'read rate > 0');
-    await producing;
+    // A consumer that keeps reading: a single read would make the rate non-zero for one tick
+    // only, which the batched push (latest overview per flush) may legitimately merge away.
+    let isReadSeen = false;
+    const consuming = (async () => {
+      while (!isReadSeen) {
+        await redis.xreadgroup('GROUP', 'workers', 'bob', 'COUNT', 1000, 'STREAMS', name, '>');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await t.waitForOverview((o) => (o.redis.streams?.find((s) => s.name === name)?.groups[0]?.readRate ?? 0) > 0, 'read rate > 0').finally(() => {
+      isReadSeen = true;
+    });
+    await Promise.all([producing, consuming]);
   });
 
   it('pages the pending-entries list with an exclusive cursor', async () => {
