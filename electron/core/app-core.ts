@@ -14,6 +14,7 @@ import { Redactor, createJsonLogger } from './redaction';
 import { Dispatcher, type Handlers } from './rpc/dispatcher';
 import type { CoreContext } from './handlers/context';
 import { streamHandlers } from './handlers/streams';
+import { queueHandlers } from './handlers/queues';
 import { CodedError } from '../../shared/contract/errors';
 
 export interface AppCoreOptions {
@@ -204,6 +205,7 @@ export class AppCore {
       },
       'overview.get': async () => [...this.runtimes.values()].map((r) => r.monitor.snapshot()),
       ...streamHandlers(this.context()),
+      ...queueHandlers(this.context()),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

@@ -4,6 +4,7 @@ import { EnvironmentInput, EnvironmentView } from '../model/environment';
 import { DemoStatus, EnvironmentOverview } from '../model/overview';
 import { EnvId } from './method-groups/common';
 import { streamMethods } from './method-groups/streams';
+import { queueMethods } from './method-groups/queues';
 
 const Empty = z.object({}).strict();
 
@@ -36,6 +37,7 @@ export const methods = {
   },
   'overview.get': { params: Empty, result: z.array(EnvironmentOverview) },
   ...streamMethods,
+  ...queueMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,
