@@ -56,7 +56,8 @@ test('an analyst watches the demo queues, opens a queue\'s charts and purges it 
   const depthPath = () => detail.getByTestId('rabbit-chart-depth').locator('.recharts-line path').first().getAttribute('d');
   const before = await depthPath();
   await expect.poll(depthPath, { timeout: 20_000 }).not.toBe(before);
-  await page.screenshot({ path: 'test/e2e/screenshots/queues.png' });
+  // The best of these is kept as test/e2e/screenshots/queues.png.
+  await page.screenshot({ path: test.info().outputPath('queues.png') });
 
   // Stop the traffic, then purge metrics_queue: the button waits for the exact name.
   await page.getByTestId('nav-overview').click();
