@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import amqp from 'amqplib';
 import { AMQP_URL } from '../helpers/brokers';
-import { OverviewPage, expect, test } from './fixtures';
+import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
 
 /** What an analyst does on the Queues screen's RabbitMQ panel. */
 class RabbitQueuesPage {
@@ -93,4 +93,43 @@ test('an analyst watches the demo queues, opens a queue\'s charts and purges it 
   await expect(detail.getByTestId('purge-open')).toBeDisabled();
   await page.screenshot({ path: test.info().outputPath('gone.png') });
   expect(errors).toEqual([]);
+});
+
+test('on a read-only environment the purge button is disabled and says why; the top-bar selection narrows the panel', async ({ page, app }) => {
+  const queue = `${app.namespace}ro-check`;
+  const connection = await amqp.connect(AMQP_URL);
+  const channel = await connection.createChannel();
+  await channel.assertQueue(queue, { durable: false });
+  channel.sendToQueue(queue, Buffer.from('{}'));
+  try {
+    await page.goto(app.openUrl);
+    const environments = new EnvironmentsPage(page);
+    await environments.open();
+    await environments.add({ name: 'Prod RO', amqpUrl: 'amqp://guest@127.0.0.1:5672', amqpPassword: 'guest', managementUrl: 'http://guest:guest@127.0.0.1:15672' });
+    await page.getByTestId('env-production').check();
+    await expect(page.getByTestId('env-read-only')).toBeChecked();
+    await page.getByTestId('env-namespace').fill(app.namespace);
+    await page.getByTestId('env-save').click();
+    await expect(page.getByTestId('form-error')).toHaveCount(0);
+
+    await page.getByTestId('nav-queues').click();
+    const readOnly = page.locator('[data-testid^="rabbit-env-"]').filter({ hasText: 'Prod RO' });
+    await expect(readOnly).toContainText('READ-ONLY');
+    await readOnly.getByTestId(`rabbit-row-${queue}`).click();
+    const detail = readOnly.getByTestId('rabbit-detail');
+    await expect(detail.getByTestId('purge-open')).toBeDisabled();
+    await expect(detail.getByTestId('purge-blocked')).toContainText('Prod RO is read-only');
+    await expect(page.locator('[data-testid^="rabbit-env-"]')).toHaveCount(2);
+
+    const filter = page.getByTestId('env-filter');
+    const readOnlyId = await filter.locator('option', { hasText: 'Prod RO' }).getAttribute('value');
+    await filter.selectOption(readOnlyId!);
+    await expect(page.locator('[data-testid^="rabbit-env-"]')).toHaveCount(1);
+    await expect(page.getByTestId('rabbit-env-local')).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath('read-only.png') });
+    expect((await channel.checkQueue(queue)).messageCount).toBe(1);
+  } finally {
+    await channel.deleteQueue(queue).catch(() => undefined);
+    await connection.close();
+  }
 });
