@@ -37,9 +37,9 @@ export function PurgeDialog({
     else setError(`${result.error.code}: ${result.error.message}`);
   };
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="purge-title" data-testid="purge-dialog">
-        <h3 id="purge-title" className="dialog-title">
+    <div className="rabbit-dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+      <div className="rabbit-dialog" role="dialog" aria-modal="true" aria-labelledby="purge-title" data-testid="purge-dialog">
+        <h3 id="purge-title" className="rabbit-dialog-title">
           Purge {queue}?
         </h3>
         <p>
@@ -71,7 +71,7 @@ export function PurgeDialog({
               {error}
             </p>
           ) : null}
-          <div className="dialog-actions">
+          <div className="rabbit-dialog-actions">
             <button type="button" className="button" onClick={onCancel}>
               Cancel
             </button>

@@ -51,7 +51,7 @@ export function RabbitQueueDetail({
           </span>
         ) : null}
         <span className="spacer" />
-        <div className="segmented" role="group" aria-label="Time window">
+        <div className="rabbit-segmented" role="group" aria-label="Time window">
           {WINDOWS.map((w) => (
             <button
               key={w.seconds}
@@ -80,7 +80,7 @@ export function RabbitQueueDetail({
         </p>
       ) : null}
       {purged ? (
-        <p className="note note-ok" role="status" data-testid="purge-result">
+        <p className="note rabbit-note-ok" role="status" data-testid="purge-result">
           Purged {formatCount(purged.count)} message{purged.count === 1 ? '' : 's'} at {formatClock(purged.at)}.
         </p>
       ) : null}
@@ -100,8 +100,8 @@ export function RabbitQueueDetail({
       ) : null}
       {rows ? (
         <div className="rabbit-charts">
-          <figure className="chart" data-testid="rabbit-chart-depth">
-            <figcaption className="chart-title">Depth (ready + unacked)</figcaption>
+          <figure className="rabbit-chart" data-testid="rabbit-chart-depth">
+            <figcaption className="rabbit-chart-title">Depth (ready + unacked)</figcaption>
             <ResponsiveContainer width="100%" height={190}>
               <LineChart data={rows.depth} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
@@ -115,8 +115,8 @@ export function RabbitQueueDetail({
               </LineChart>
             </ResponsiveContainer>
           </figure>
-          <figure className="chart" data-testid="rabbit-chart-rates">
-            <figcaption className="chart-title">
+          <figure className="rabbit-chart" data-testid="rabbit-chart-rates">
+            <figcaption className="rabbit-chart-title">
               Rates (messages/s) <span className="muted small">— {rows.hasRates ? STATS_LAG_NOTE : 'no rates: they need the management API'}</span>
             </figcaption>
             <ResponsiveContainer width="100%" height={190}>

@@ -32,7 +32,7 @@ export function RabbitQueueTable({
   const sorted = useMemo(() => sortQueues(queues, sort), [queues, sort]);
   const header = (key: QueueSortKey, label: string, className?: string, title?: string) => (
     <th scope="col" className={className} aria-sort={sort.key === key ? (sort.isDescending ? 'descending' : 'ascending') : 'none'} title={title}>
-      <button type="button" className="sort-button" data-testid={`rabbit-sort-${key}`} onClick={() => setSort((s) => nextSort(s, key))}>
+      <button type="button" className="rabbit-sort-button" data-testid={`rabbit-sort-${key}`} onClick={() => setSort((s) => nextSort(s, key))}>
         {label}
         {sort.key === key ? <span aria-hidden="true">{sort.isDescending ? ' ▼' : ' ▲'}</span> : null}
       </button>
@@ -67,11 +67,11 @@ const QueueRow = memo(function QueueRow({
   isSelected: boolean;
   onSelect: (name: string) => void;
 }) {
-  const classes = ['rabbit-row', queue.isDeadLetter ? 'row-dlq' : '', isSelected ? 'row-selected' : ''].filter(Boolean).join(' ');
+  const classes = ['rabbit-row', queue.isDeadLetter ? 'row-dlq' : '', isSelected ? 'rabbit-row-selected' : ''].filter(Boolean).join(' ');
   return (
     <tr className={classes} data-testid={`rabbit-row-${queue.name}`} onClick={() => onSelect(queue.name)} aria-selected={isSelected}>
       <th scope="row" className="name-cell">
-        <button type="button" className="link-button mono" onClick={(e) => (e.stopPropagation(), onSelect(queue.name))} aria-expanded={isSelected}>
+        <button type="button" className="rabbit-link-button mono" onClick={(e) => (e.stopPropagation(), onSelect(queue.name))} aria-expanded={isSelected}>
           {queue.name}
         </button>
         {queue.isDeadLetter ? (

@@ -17,7 +17,7 @@ export function RabbitQueuesPanel() {
   const shown = selectedId === null ? environments : environments.filter((env) => env.id === selectedId);
   return (
     <section className="rabbit-panel" aria-labelledby="rabbit-title" data-testid="rabbit-panel">
-      <h2 id="rabbit-title" className="panel-title">
+      <h2 id="rabbit-title" className="rabbit-panel-title">
         RabbitMQ
       </h2>
       {!isLoaded ? <p className="empty">Loading environments…</p> : shown.length === 0 ? <p className="empty">No environments yet.</p> : null}
@@ -65,7 +65,7 @@ const RabbitEnvironment = memo(function RabbitEnvironment({ env }: { env: Enviro
       ) : (
         <>
           {isPassive ? (
-            <p className="note note-warn" data-testid="rabbit-passive-note">
+            <p className="note rabbit-note-warn" data-testid="rabbit-passive-note">
               {PASSIVE_NOTE}
             </p>
           ) : amqp.source === 'management' ? (
