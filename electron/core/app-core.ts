@@ -16,6 +16,7 @@ import type { CoreContext } from './handlers/context';
 import { streamHandlers } from './handlers/streams';
 import { ruleHandlers } from './handlers/rules';
 import { HealthService } from './health/health-service';
+import { queueHandlers } from './handlers/queues';
 import { CodedError } from '../../shared/contract/errors';
 
 export interface AppCoreOptions {
@@ -220,6 +221,7 @@ export class AppCore {
       'overview.get': async () => [...this.runtimes.values()].map((r) => r.monitor.snapshot()),
       ...streamHandlers(this.context()),
       ...ruleHandlers(this.context(), this.health),
+      ...queueHandlers(this.context()),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

@@ -1,6 +1,6 @@
 import type { BrokerStatus, ConnectionTestResult } from '../../shared/model/connection';
 import type { EnvironmentView } from '../../shared/model/environment';
-import type { EnvironmentOverview } from '../../shared/model/overview';
+import type { EnvironmentOverview, QueueInfo } from '../../shared/model/overview';
 
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
@@ -41,12 +41,74 @@ export function formatOverview(name: string, overview: EnvironmentOverview): str
     ));
   }
   if (overview.amqp.queues) {
-    out.push('', table(
-      ['QUEUE', 'READY', 'UNACKED', 'CONSUMERS'],
-      overview.amqp.queues.map((q) => [q.name, String(q.ready), q.unacked === null ? '-' : String(q.unacked), String(q.consumers)]),
-    ));
+    out.push('', queueTable(overview.amqp.queues));
     if (overview.amqp.note) out.push(`(${overview.amqp.note})`);
   }
+  return out.join('\n');
+}
+
+const rate = (v: number | null) => (v === null ? '-' : v.toFixed(1));
+
+/** RabbitMQ queues as a text table; "-" where a number is unknown (passive declares). */
+export function queueTable(queues: readonly QueueInfo[]): string {
+  return table(
+    ['QUEUE', 'READY', 'UNACKED', 'CONSUMERS', 'PUBLISH/S', 'DELIVER/S', 'ACK/S'],
+    queues.map((q) => [
+      q.isDeadLetter ? `${q.name} (DLQ)` : q.name,
+      String(q.ready),
+      q.unacked === null ? '-' : String(q.unacked),
+      String(q.consumers),
+      rate(q.publishRate),
+      rate(q.deliverRate),
+      rate(q.ackRate),
+    ]),
+  );
+}
+
+/** What `watchfloor queues --json` prints: one section per queue system of the environment. */
+export interface QueuesReport {
+  env: string;
+  envId: string;
+  at: number;
+  /** null when the environment has no RabbitMQ. */
+  rabbitmq: {
+    status: EnvironmentOverview['amqp']['status'];
+    /** `management` (rates included, ~5 s granularity) or `passive` (known queues only, no rates). */
+    source: EnvironmentOverview['amqp']['source'];
+    note: string | null;
+    staleSince: number | null;
+    queues: QueueInfo[] | null;
+  } | null;
+  /** BULLMQ SECTION: filled in by the BullMQ slice (counts per BullMQ queue of the environment's Redis). */
+  bullmq: null;
+}
+
+export function queuesReport(name: string, overview: EnvironmentOverview): QueuesReport {
+  const { amqp } = overview;
+  return {
+    env: name,
+    envId: overview.envId,
+    at: overview.at,
+    rabbitmq:
+      amqp.status.state === 'not-configured'
+        ? null
+        : { status: amqp.status, source: amqp.source, note: amqp.note, staleSince: amqp.staleSince, queues: amqp.queues },
+    bullmq: null,
+  };
+}
+
+export function formatQueues(report: QueuesReport): string {
+  const out: string[] = [];
+  const rabbit = report.rabbitmq;
+  if (!rabbit) {
+    out.push(`${report.env}  rabbitmq: not configured`);
+  } else {
+    const source = rabbit.source === 'management' ? 'management API (rates lag ~5 s)' : rabbit.source === 'passive' ? 'passive declare: known queues only, no rates' : '-';
+    out.push(`${report.env}  rabbitmq: ${statusText(rabbit.status)}  source: ${source}`);
+    if (rabbit.queues) out.push('', rabbit.queues.length ? queueTable(rabbit.queues) : '(no queues)');
+    if (rabbit.note) out.push(`(${rabbit.note})`);
+  }
+  // BULLMQ SECTION: the BullMQ slice appends its table here.
   return out.join('\n');
 }
 

@@ -6,7 +6,7 @@ import type { EnvironmentInput } from '../../shared/model/environment';
 import { AppCore } from '../core/app-core';
 import { resolveConfigHome } from '../core/environments/config-home';
 import { FileSecretStore } from '../core/environments/file-secret-store';
-import { formatEnvironments, formatOverview, formatTest } from './cli-format';
+import { formatEnvironments, formatOverview, formatQueues, formatTest, queuesReport, statusText } from './cli-format';
 import { moduleDir, rendererDir } from './paths';
 import { startWebHost } from './web-host';
 
@@ -19,7 +19,10 @@ Usage:
                      [--colour #RRGGBB] [--production] [--namespace PREFIX] [--json]
   watchfloor env test NAME [--json]
   watchfloor env remove NAME
-  watchfloor streams --env NAME [--json]       streams, groups and queues of one environment
+  watchfloor streams --env NAME [--json]       streams (length, added/s; per group lag, pending,
+                                               oldest pending, read/s, consumers) and queues
+  watchfloor queues --env NAME [--json]        RabbitMQ queues: ready, unacked, consumers,
+                                               publish/deliver/ack per second
   watchfloor demo --env NAME [--rate N] [--duration SECONDS]
 
 Passwords may be given inside the URLs; they are moved to the secret store, never to the
@@ -195,8 +198,30 @@ async function streamsCommand(args: string[]): Promise<number> {
     await core.runtime(env.id).monitor.tick();
     const overview = core.runtime(env.id).monitor.snapshot();
     print({ environment: env.name, ...overview }, values.json ?? false, () => formatOverview(env.name, overview));
-    const down = overview.redis.status.state === 'disconnected' || overview.amqp.status.state === 'disconnected';
-    return down ? 1 : 0;
+    const down = (['redis', 'amqp'] as const).filter((k) => overview[k].status.state === 'disconnected');
+    for (const k of down) process.stderr.write(`watchfloor: ${k === 'redis' ? 'Redis' : 'RabbitMQ'} of ${env.name} is down: ${statusText(overview[k].status)}\n`);
+    return down.length > 0 ? 1 : 0;
+  } finally {
+    await core.close();
+  }
+}
+
+async function queuesCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { env: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!values.env) throw new UsageError('queues needs --env NAME');
+  const core = await openCore({ startRuntimes: false });
+  try {
+    const env = core.environments.find(values.env);
+    await core.startRuntimes([env.id]);
+    // The management API's rates are RabbitMQ's own, so one sample is enough.
+    await firstSample(core, env.id);
+    const report = queuesReport(env.name, core.runtime(env.id).monitor.snapshot());
+    print(report, values.json ?? false, () => formatQueues(report));
+    if (report.rabbitmq?.status.state === 'disconnected') {
+      process.stderr.write(`watchfloor: RabbitMQ of ${env.name} is down: ${statusText(report.rabbitmq.status)}\n`);
+      return 1;
+    }
+    return 0;
   } finally {
     await core.close();
   }
@@ -233,6 +258,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await envCommand(rest);
       case 'streams':
         return await streamsCommand(rest);
+      case 'queues':
+        return await queuesCommand(rest);
       case 'demo':
         return await demoCommand(rest);
       case undefined:

@@ -5,6 +5,7 @@ import { DemoStatus, EnvironmentOverview } from '../model/overview';
 import { EnvId } from './method-groups/common';
 import { ruleMethods } from './method-groups/rules';
 import { streamMethods } from './method-groups/streams';
+import { queueMethods } from './method-groups/queues';
 
 const Empty = z.object({}).strict();
 
@@ -38,6 +39,7 @@ export const methods = {
   'overview.get': { params: Empty, result: z.array(EnvironmentOverview) },
   ...streamMethods,
   ...ruleMethods,
+  ...queueMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

@@ -46,6 +46,12 @@ export const QueueInfo = z.object({
   unacked: z.number().nullable(),
   consumers: z.number(),
   isDeadLetter: z.boolean(),
+  /** Messages per second published to the queue (management API, ~5 s granularity); null when unknown or passive. */
+  publishRate: z.number().nullable(),
+  /** Messages per second delivered to consumers or fetched with basic.get (`deliver_get`); null when unknown or passive. */
+  deliverRate: z.number().nullable(),
+  /** Messages per second acknowledged by consumers; null when unknown or passive. */
+  ackRate: z.number().nullable(),
 });
 export type QueueInfo = z.infer<typeof QueueInfo>;
 
@@ -117,3 +123,24 @@ export const PendingPage = z.object({
   nextAfter: z.string().nullable(),
 });
 export type PendingPage = z.infer<typeof PendingPage>;
+
+/** One charted series of a queue's history (same layout as {@link HistorySeries}, with queue units). */
+export const QueueHistorySeries = z.object({
+  key: z.enum(['ready', 'unacked', 'consumers', 'publishRate', 'deliverRate', 'ackRate']),
+  label: z.string(),
+  unit: z.enum(['messages', 'messages/s', 'consumers']),
+  values: z.array(z.number().nullable()),
+});
+export type QueueHistorySeries = z.infer<typeof QueueHistorySeries>;
+
+/** Downsampled history of one RabbitMQ queue (ready, unacked, consumers, rates), for the detail charts. */
+export const QueueHistory = z.object({
+  queue: z.string(),
+  /** True when the queue was deleted while watched: its history ends, it is not "empty". */
+  gone: z.boolean(),
+  from: z.number(),
+  stepMs: z.number(),
+  points: z.number(),
+  series: z.array(QueueHistorySeries),
+});
+export type QueueHistory = z.infer<typeof QueueHistory>;

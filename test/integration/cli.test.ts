@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANAGEMENT_URL, REDIS_URL, tempHome, uniqueNamespace } from '../helpers/brokers';
+import amqp from 'amqplib';
+import { waitFor } from '../helpers/wait';
+import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, freePort, tempHome, uniqueNamespace } from '../helpers/brokers';
 
 const run = promisify(execFile);
 
@@ -21,7 +23,7 @@ describe('watchfloor CLI', () => {
     await redis.xgroup('CREATE', `${ns}security.events`, 'event-processors', '0');
   });
   afterAll(async () => {
-    await redis.del(`${ns}security.events`);
+    await redis.del(`${ns}security.events`, `${ns}security.alerts`);
     redis.disconnect();
     home.cleanup();
   });
@@ -49,6 +51,63 @@ describe('watchfloor CLI', () => {
       isDeadLetter: false,
       groups: [{ name: 'event-processors', consumers: 0, pending: 0, lag: 1, lastDeliveredId: '0-0' }],
     });
+  });
+
+  it('streams --json gives per group lag, pending, oldest pending, consumers and rates', async () => {
+    const stream = `${ns}security.alerts`;
+    for (let i = 0; i < 3; i++) await redis.xadd(stream, '*', 'data', '{}');
+    await redis.xgroup('CREATE', stream, 'alert-manager', '0');
+    await redis.xreadgroup('GROUP', 'alert-manager', 'worker-1', 'COUNT', 2, 'STREAMS', stream, '>');
+    const result = await cli('streams', '--env', 'CLI Test', '--json');
+    expect(result.code).toBe(0);
+    const alerts = JSON.parse(result.stdout).redis.streams.find((s: { name: string }) => s.name === stream);
+    expect(alerts).toMatchObject({ length: 3, addRate: 0, groups: [{ name: 'alert-manager', lag: 1, pending: 2, consumers: 1, readRate: 0 }] });
+    expect(alerts.groups[0].consumerList).toMatchObject([{ name: 'worker-1', pending: 2 }]);
+    expect(alerts.groups[0].oldestPendingMs).toBeGreaterThanOrEqual(0);
+    const text = await cli('streams', '--env', 'CLI Test');
+    expect(text.stdout).toMatch(/alert-manager\s+1\s+2\s+\S+\s+0\.0\s+1/);
+  });
+
+  it('queues --json prints the RabbitMQ queues with rates and their source, and a spot for BullMQ', async () => {
+    const connection = await amqp.connect(AMQP_URL);
+    const queue = `${ns}cli-q`;
+    try {
+      const channel = await connection.createChannel();
+      await channel.assertQueue(queue, { durable: false });
+      for (let i = 0; i < 4; i++) channel.sendToQueue(queue, Buffer.from(String(i)));
+      // The management API's counts lag by RabbitMQ's stats interval (~5 s): wait until it shows them.
+      await waitFor(async () => {
+        const response = await fetch(`${MANAGEMENT_URL}/api/queues/%2F/${encodeURIComponent(queue)}`, {
+          headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
+        });
+        return response.ok && ((await response.json()) as { messages_ready?: number }).messages_ready === 4;
+      }, 'management API to count 4 ready', 30_000);
+      const result = await cli('queues', '--env', 'CLI Test', '--json');
+      expect(result.code).toBe(0);
+      const body = JSON.parse(result.stdout);
+      expect(body).toMatchObject({ env: 'CLI Test', bullmq: null, rabbitmq: { source: 'management', status: { state: 'connected' } } });
+      const row = body.rabbitmq.queues.find((q: { name: string }) => q.name === queue);
+      expect(row).toMatchObject({ ready: 4, unacked: 0, consumers: 0, isDeadLetter: false });
+      for (const key of ['publishRate', 'deliverRate', 'ackRate']) expect(row).toHaveProperty(key);
+      const text = await cli('queues', '--env', 'CLI Test');
+      expect(text.stdout).toContain('PUBLISH/S');
+      expect(text.stdout).toMatch(new RegExp(`${queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+4\\s+0\\s+0`));
+      await channel.deleteQueue(queue);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('queues exits non-zero with a clear line when the environment is unknown or RabbitMQ is down', async () => {
+    const unknown = await cli('queues', '--env', 'Nowhere', '--json');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no environment named "Nowhere"/);
+    const port = await freePort();
+    expect((await cli('env', 'add', '--name', 'Down', '--amqp', `amqp://guest:guest@127.0.0.1:${port}`)).code).toBe(0);
+    const down = await cli('queues', '--env', 'Down', '--json');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('RabbitMQ of Down is down');
+    expect(JSON.parse(down.stdout).rabbitmq.status.state).toBe('disconnected');
   });
 
   it('names an unknown environment and lists the known ones', async () => {

@@ -8,6 +8,7 @@ import type { RedisConnection } from '../brokers/redis/redis-connection';
 import { StreamDiscovery } from '../brokers/redis/stream-discovery';
 import { StreamSampler } from '../brokers/redis/stream-sampler';
 import { StreamHistoryStore } from './stream-history';
+import { QueueHistoryStore } from './queue-history';
 import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 
@@ -36,6 +37,8 @@ export class EnvironmentMonitor {
   private readonly sampler: StreamSampler;
   /** The last hour of every stream, for the detail charts. */
   readonly history = new StreamHistoryStore();
+  /** The last hour of every RabbitMQ queue, for the queue detail charts. */
+  readonly queueHistory = new QueueHistoryStore();
   private timer: NodeJS.Timeout | undefined;
   private lastDiscoveryAt = 0;
   private readonly redisPart: Part<StreamInfo> = { items: null, lastSuccessAt: null, inFlight: false };
@@ -162,6 +165,10 @@ export class EnvironmentMonitor {
           this.amqpPart.source = 'management';
           this.amqpPart.note = listing.truncated ? `showing the first ${listing.queues.length} queues` : null;
           this.amqpPart.lastSuccessAt = this.deps.clock.now();
+          // A complete listing without a queue seen before means it was deleted.
+          const listed = new Set(listing.queues.map((q) => q.name));
+          const gone = listing.truncated ? [] : this.queueHistory.names().filter((name) => !listed.has(name));
+          this.queueHistory.record(this.amqpPart.lastSuccessAt, listing.queues, gone);
           return;
         } catch (error) {
           this.amqpPart.note = `management API unavailable (${this.deps.redactor.redact((error as Error).message)}): known queues only`;
@@ -175,6 +182,9 @@ export class EnvironmentMonitor {
       this.amqpPart.items = await samplePassive(this.amqp, names);
       this.amqpPart.source = 'passive';
       this.amqpPart.lastSuccessAt = this.deps.clock.now();
+      // A known queue whose passive declare answered 404 was deleted.
+      const found = new Set(this.amqpPart.items.map((q) => q.name));
+      this.queueHistory.record(this.amqpPart.lastSuccessAt, this.amqpPart.items, names.filter((name) => !found.has(name)));
     } catch (error) {
       this.deps.logger.warn('rabbitmq sample failed', { envId: this.envId, error: this.deps.redactor.redact(String((error as Error).message)) });
     } finally {

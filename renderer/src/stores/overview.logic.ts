@@ -153,6 +153,13 @@ function isSameGroup(a: StreamGroupInfo, b: StreamGroupInfo): boolean {
 
 function isSameQueue(a: QueueInfo, b: QueueInfo): boolean {
   return (
-    a.name === b.name && a.ready === b.ready && a.unacked === b.unacked && a.consumers === b.consumers && a.isDeadLetter === b.isDeadLetter
+    a.name === b.name &&
+    a.ready === b.ready &&
+    a.unacked === b.unacked &&
+    a.consumers === b.consumers &&
+    a.isDeadLetter === b.isDeadLetter &&
+    a.publishRate === b.publishRate &&
+    a.deliverRate === b.deliverRate &&
+    a.ackRate === b.ackRate
   );
 }

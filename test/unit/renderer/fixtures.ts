@@ -1,5 +1,5 @@
 import type { EnvironmentView } from '../../../shared/model/environment';
-import type { DemoStatus, EnvironmentOverview, StreamGroupInfo, StreamInfo } from '../../../shared/model/overview';
+import type { DemoStatus, EnvironmentOverview, QueueInfo, StreamGroupInfo, StreamInfo } from '../../../shared/model/overview';
 
 /** Builders for renderer store tests: valid contract objects with only what a test cares about changed. */
 
@@ -37,4 +37,8 @@ export function demoStatus(envId: string, overrides: Partial<DemoStatus> = {}): 
 
 export function group(name: string, overrides: Partial<StreamGroupInfo> = {}): StreamGroupInfo {
   return { name, consumers: 0, pending: 0, lag: 0, lastDeliveredId: '0-0', entriesRead: null, readRate: null, oldestPendingMs: null, consumerList: [], ...overrides };
+}
+
+export function queue(name: string, ready: number, overrides: Partial<QueueInfo> = {}): QueueInfo {
+  return { name, ready, unacked: 0, consumers: 0, isDeadLetter: false, publishRate: null, deliverRate: null, ackRate: null, ...overrides };
 }

@@ -12,7 +12,16 @@ export async function samplePassive(connection: AmqpConnection, queueNames: read
     try {
       const channel = await connection.channel();
       const reply = await channel.checkQueue(name);
-      out.push({ name, ready: reply.messageCount, unacked: null, consumers: reply.consumerCount, isDeadLetter: isDeadLetterName(name) });
+      out.push({
+        name,
+        ready: reply.messageCount,
+        unacked: null,
+        consumers: reply.consumerCount,
+        isDeadLetter: isDeadLetterName(name),
+        publishRate: null,
+        deliverRate: null,
+        ackRate: null,
+      });
     } catch (error) {
       if (!/NOT_FOUND|404/.test(String((error as Error).message))) throw error;
     }

@@ -1,0 +1,26 @@
+import { CodedError } from '../../../shared/contract/errors';
+import { purgeQueue } from '../brokers/rabbitmq/queue-purge';
+import { assertWritable } from '../environments/write-guard';
+import type { CoreContext, HandlerGroup } from './context';
+
+/** RabbitMQ queues: history and purge (typed confirmation; refused on read-only environments). */
+export function queueHandlers(ctx: CoreContext): HandlerGroup<'queues.'> {
+  return {
+    'queues.history': async ({ envId, queue, windowSeconds, maxPoints }) => {
+      const history = ctx.runtime(envId).monitor.queueHistory;
+      if (!history.knows(queue)) throw new CodedError('NOT_FOUND', `no queue "${queue}" has been seen in this environment`);
+      return history.query(queue, ctx.clock.now(), windowSeconds, maxPoints);
+    },
+    'queues.purge': async ({ envId, queue, confirm }) => {
+      assertWritable(ctx.environments.get(envId), `purge queue ${queue}`);
+      if (confirm !== queue) {
+        throw new CodedError('VALIDATION', `purge refused: the confirmation must be the queue name "${queue}" typed exactly`);
+      }
+      const runtime = ctx.runtime(envId);
+      if (!runtime.amqp) throw new CodedError('NOT_FOUND', 'this environment has no RabbitMQ');
+      const result = await purgeQueue(runtime.amqp, queue);
+      void runtime.monitor.tick();
+      return { queue, ...result };
+    },
+  };
+}

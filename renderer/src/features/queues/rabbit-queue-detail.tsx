@@ -1,0 +1,152 @@
+import { useMemo, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { EnvironmentView } from '../../../../shared/model/environment';
+import type { QueueInfo } from '../../../../shared/model/overview';
+import { formatClock, formatCount } from '../../components/format';
+import { PurgeDialog } from './purge-dialog';
+import { STATS_LAG_NOTE, chartRows, depthOf, formatRate, purgeBlockedReason } from './rabbit-queues.logic';
+import { useQueueHistory } from './use-queue-history';
+
+const WINDOWS = [
+  { seconds: 900, label: '15 min' },
+  { seconds: 3600, label: '1 h' },
+] as const;
+
+const AXIS = { stroke: '#a9b6c4', fontSize: 11 };
+const TOOLTIP_STYLE = { background: '#131a22', border: '1px solid #2c3a4a', color: '#eef3f8' };
+
+/** One queue: depth and rate charts over 15 min / 1 h (refreshed while open), its numbers now, and purge. */
+export function RabbitQueueDetail({
+  env,
+  queue,
+  live,
+  isConnected,
+  onClose,
+}: {
+  env: EnvironmentView;
+  queue: string;
+  live: QueueInfo | null;
+  isConnected: boolean;
+  onClose: () => void;
+}) {
+  const [windowSeconds, setWindowSeconds] = useState<number>(900);
+  const [isPurgeOpen, setIsPurgeOpen] = useState(false);
+  const [purged, setPurged] = useState<{ count: number; at: number } | null>(null);
+  const history = useQueueHistory(env.id, queue, windowSeconds);
+  const current = history.state === 'ready' ? history.history : history.state === 'error' ? history.last : null;
+  const isGone = current?.gone ?? false;
+  const rows = useMemo(() => (current ? chartRows(current) : null), [current]);
+  const blocked = purgeBlockedReason(env, isConnected, isGone);
+  const isDeadLetter = live?.isDeadLetter ?? /(\.dlq|-dlq|_dlq)$/.test(queue);
+
+  return (
+    <section className="rabbit-detail" data-testid="rabbit-detail" aria-label={`Queue ${queue}`}>
+      <header className="rabbit-detail-header">
+        <h4 className="rabbit-detail-title mono">{queue}</h4>
+        {isDeadLetter ? <span className="tag tag-dlq">DLQ</span> : null}
+        {live ? (
+          <span className="muted small" data-testid="rabbit-detail-now">
+            depth {formatCount(depthOf(live))} · ready {formatCount(live.ready)} · unacked {live.unacked === null ? '—' : formatCount(live.unacked)} · consumers{' '}
+            {formatCount(live.consumers)} · publish {formatRate(live.publishRate)} · deliver {formatRate(live.deliverRate)} · ack {formatRate(live.ackRate)}
+          </span>
+        ) : null}
+        <span className="spacer" />
+        <div className="rabbit-segmented" role="group" aria-label="Time window">
+          {WINDOWS.map((w) => (
+            <button
+              key={w.seconds}
+              type="button"
+              className={w.seconds === windowSeconds ? 'button button-quiet is-current' : 'button button-quiet'}
+              aria-pressed={w.seconds === windowSeconds}
+              data-testid={`rabbit-window-${w.seconds}`}
+              onClick={() => setWindowSeconds(w.seconds)}
+            >
+              {w.label}
+            </button>
+          ))}
+        </div>
+        <span title={blocked ?? undefined}>
+          <button type="button" className="button button-danger" data-testid="purge-open" disabled={blocked !== null} onClick={() => setIsPurgeOpen(true)}>
+            Purge…
+          </button>
+        </span>
+        <button type="button" className="button button-quiet" onClick={onClose} aria-label="Close queue detail">
+          ✕
+        </button>
+      </header>
+      {blocked && env.readOnly ? (
+        <p className="note" data-testid="purge-blocked">
+          {blocked}
+        </p>
+      ) : null}
+      {purged ? (
+        <p className="note rabbit-note-ok" role="status" data-testid="purge-result">
+          Purged {formatCount(purged.count)} message{purged.count === 1 ? '' : 's'} at {formatClock(purged.at)}.
+        </p>
+      ) : null}
+      {isGone ? (
+        <p className="banner banner-bad" role="status" data-testid="queue-gone">
+          This queue was deleted while you were watching it. Its history up to the deletion is shown; nothing new will arrive.
+        </p>
+      ) : null}
+      {history.state === 'loading' ? <p className="empty">Loading history…</p> : null}
+      {history.state === 'error' && !current ? (
+        <p className="empty">{history.code === 'NOT_FOUND' ? 'No history yet: the queue has not been sampled.' : `History unavailable: ${history.message}`}</p>
+      ) : null}
+      {rows?.isPartial ? (
+        <p className="muted small" data-testid="rabbit-history-since">
+          History since {formatClock(rows.depth[0]!.at)} (this console has not watched the queue for the whole {windowSeconds === 3600 ? 'hour' : '15 minutes'} yet).
+        </p>
+      ) : null}
+      {rows ? (
+        <div className="rabbit-charts">
+          <figure className="rabbit-chart" data-testid="rabbit-chart-depth">
+            <figcaption className="rabbit-chart-title">Depth (ready + unacked)</figcaption>
+            <ResponsiveContainer width="100%" height={190}>
+              <LineChart data={rows.depth} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+                <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
+                <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatClock} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
+                <YAxis tick={AXIS} stroke={AXIS.stroke} allowDecimals={false} width={52} />
+                <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatClock(Number(v))} />
+                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Line type="linear" dataKey="depth" name="depth" stroke="#58a6ff" dot={false} isAnimationActive={false} strokeWidth={2} />
+                <Line type="linear" dataKey="ready" name="ready" stroke="#3fcf5e" dot={false} isAnimationActive={false} strokeWidth={1} />
+                <Line type="linear" dataKey="unacked" name="unacked" stroke="#f0b429" dot={false} isAnimationActive={false} strokeWidth={1} />
+              </LineChart>
+            </ResponsiveContainer>
+          </figure>
+          <figure className="rabbit-chart" data-testid="rabbit-chart-rates">
+            <figcaption className="rabbit-chart-title">
+              Rates (messages/s) <span className="muted small">— {rows.hasRates ? STATS_LAG_NOTE : 'no rates: they need the management API'}</span>
+            </figcaption>
+            <ResponsiveContainer width="100%" height={190}>
+              <LineChart data={rows.rates} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+                <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
+                <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatClock} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
+                <YAxis tick={AXIS} stroke={AXIS.stroke} width={52} tickFormatter={(v: number) => (Math.abs(v) < 10 && !Number.isInteger(v) ? v.toFixed(1) : String(Math.round(v)))} />
+                <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatClock(Number(v))} formatter={(v) => (typeof v === 'number' ? v.toFixed(1) : String(v))} />
+                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Line type="linear" dataKey="publish" name="publish/s" stroke="#58a6ff" dot={false} isAnimationActive={false} strokeWidth={2} />
+                <Line type="linear" dataKey="deliver" name="deliver/s" stroke="#d2a8ff" dot={false} isAnimationActive={false} strokeWidth={1.5} />
+                <Line type="linear" dataKey="ack" name="ack/s" stroke="#3fcf5e" dot={false} isAnimationActive={false} strokeWidth={1.5} />
+              </LineChart>
+            </ResponsiveContainer>
+          </figure>
+        </div>
+      ) : null}
+      {isPurgeOpen ? (
+        <PurgeDialog
+          envId={env.id}
+          envName={env.name}
+          queue={queue}
+          ready={live?.ready ?? null}
+          onCancel={() => setIsPurgeOpen(false)}
+          onDone={(count) => {
+            setIsPurgeOpen(false);
+            setPurged({ count, at: Date.now() });
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { QueueHistory } from '../../model/overview';
+import { EnvId } from './common';
+
+/** A RabbitMQ queue name (AMQP short string: at most 255 bytes). */
+export const QueueName = z.string().min(1).max(255);
+
+/** RabbitMQ queues: history for the detail charts and purge with typed confirmation. */
+export const queueMethods = {
+  'queues.history': {
+    params: z
+      .object({
+        envId: EnvId,
+        queue: QueueName,
+        windowSeconds: z.number().int().min(60).max(3600).default(900),
+        maxPoints: z.number().int().min(10).max(1000).default(300),
+      })
+      .strict(),
+    result: QueueHistory,
+  },
+  'queues.purge': {
+    params: z
+      .object({
+        envId: EnvId,
+        queue: QueueName,
+        /** Must equal `queue` exactly: the analyst typed the name to confirm. */
+        confirm: z.string().max(255),
+      })
+      .strict(),
+    result: z.object({ queue: z.string(), purged: z.number() }),
+  },
+} as const;
