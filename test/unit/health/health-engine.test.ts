@@ -73,7 +73,7 @@ function overviewAt(at: number, streams: StreamInfo[] | null, queues: QueueInfo[
 }
 
 const lagged = (lag: number) => [stream('ns:security.events', 5000, { groups: [group('alert-engine', { lag })] })];
-const queue = (name: string, ready: number, unacked: number | null = 0, isDeadLetter = false): QueueInfo => ({ name, ready, unacked, consumers: 0, isDeadLetter });
+const queue = (name: string, ready: number, unacked: number | null = 0, isDeadLetter = false): QueueInfo => ({ name, ready, unacked, consumers: 0, isDeadLetter, publishRate: null, deliverRate: null, ackRate: null });
 
 describe('health engine', () => {
   it('fires consumer lag only after forSeconds, writes one valid seed-000 alert, does not re-fire while firing, resolves', async () => {

@@ -30,9 +30,9 @@ describe('fleet row', () => {
       status: { state: 'connected', since: 1 },
       source: 'management',
       queues: [
-        { name: 'alert_queue', ready: 900, unacked: 5, consumers: 1, isDeadLetter: false },
-        { name: 'alert_queue.dlq', ready: 4, unacked: 2, consumers: 0, isDeadLetter: true },
-        { name: 'metrics_queue.dlq', ready: 1, unacked: null, consumers: 0, isDeadLetter: true },
+        { name: 'alert_queue', ready: 900, unacked: 5, consumers: 1, isDeadLetter: false, publishRate: null, deliverRate: null, ackRate: null },
+        { name: 'alert_queue.dlq', ready: 4, unacked: 2, consumers: 0, isDeadLetter: true, publishRate: null, deliverRate: null, ackRate: null },
+        { name: 'metrics_queue.dlq', ready: 1, unacked: null, consumers: 0, isDeadLetter: true, publishRate: null, deliverRate: null, ackRate: null },
       ],
       staleSince: null,
       note: null,
