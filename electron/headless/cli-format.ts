@@ -35,7 +35,7 @@ export function formatOverview(name: string, overview: EnvironmentOverview): str
         if (s.groups.length === 0) return [[...head, '-', '-', '-', '-', '-', '-']];
         return s.groups.map((g, i) => [
           ...(i === 0 ? head : ['', '', '']),
-          g.name, g.lag === null ? 'n/a' : String(g.lag), String(g.pending), age(g.oldestPendingMs), perSecond(g.readRate), String(g.consumers),
+          g.name, g.lag === null ? 'n/a' : `${g.lagEstimated ? '≈' : ''}${g.lag}`, String(g.pending), age(g.oldestPendingMs), perSecond(g.readRate), String(g.consumers),
         ]);
       }),
     ));

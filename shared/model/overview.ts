@@ -15,6 +15,11 @@ export const StreamGroupInfo = z.object({
   pending: z.number(),
   /** Entries not yet delivered to the group; null when the server cannot tell (Redis < 7 or after XDEL). */
   lag: z.number().nullable(),
+  /**
+   * True when `lag` is an estimate: Redis < 7 (no `lag` in XINFO GROUPS) or a stream with deleted
+   * entries, where the console interpolates from entry ids instead (see `estimateLag`).
+   */
+  lagEstimated: z.boolean(),
   lastDeliveredId: z.string(),
   /** Entries the group has read (Redis 7+), null before. */
   entriesRead: z.number().nullable(),

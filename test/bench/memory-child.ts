@@ -21,7 +21,7 @@ const streamsOf = (env: number, tick: number): StreamInfo[] =>
     addRate: (tick % 7) + 1,
     lastEntryId: null,
     groups: Array.from({ length: GROUPS }, (_, g) => ({
-      name: `group-${g}`, consumers: 1, pending: g, lag: (tick + g) % 1000, lastDeliveredId: '0-0', entriesRead: tick, readRate: g + 0.5, oldestPendingMs: null, consumerList: [],
+      name: `group-${g}`, consumers: 1, pending: g, lag: (tick + g) % 1000, lagEstimated: false, lastDeliveredId: '0-0', entriesRead: tick, readRate: g + 0.5, oldestPendingMs: null, consumerList: [],
     })),
   }));
 

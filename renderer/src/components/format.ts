@@ -67,8 +67,8 @@ export function describeQueueSource(source: 'management' | 'passive' | null): st
 }
 
 /** "lag 12 · pending 3 · consumers 2" for one consumer group. */
-export function describeGroup(group: { lag: number | null; pending: number; consumers: number }): string {
-  const lag = group.lag === null ? 'n/a' : formatCount(group.lag);
+export function describeGroup(group: { lag: number | null; lagEstimated?: boolean; pending: number; consumers: number }): string {
+  const lag = group.lag === null ? 'n/a' : `${group.lagEstimated ? '≈' : ''}${formatCount(group.lag)}`;
   return `lag ${lag} · pending ${formatCount(group.pending)} · consumers ${formatCount(group.consumers)}`;
 }
 

@@ -139,6 +139,7 @@ function isSameGroup(a: StreamGroupInfo, b: StreamGroupInfo): boolean {
     a.consumers === b.consumers &&
     a.pending === b.pending &&
     a.lag === b.lag &&
+    a.lagEstimated === b.lagEstimated &&
     a.lastDeliveredId === b.lastDeliveredId &&
     a.entriesRead === b.entriesRead &&
     a.readRate === b.readRate &&

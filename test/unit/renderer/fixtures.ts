@@ -36,7 +36,7 @@ export function demoStatus(envId: string, overrides: Partial<DemoStatus> = {}): 
 }
 
 export function group(name: string, overrides: Partial<StreamGroupInfo> = {}): StreamGroupInfo {
-  return { name, consumers: 0, pending: 0, lag: 0, lastDeliveredId: '0-0', entriesRead: null, readRate: null, oldestPendingMs: null, consumerList: [], ...overrides };
+  return { name, consumers: 0, pending: 0, lag: 0, lagEstimated: false, lastDeliveredId: '0-0', entriesRead: null, readRate: null, oldestPendingMs: null, consumerList: [], ...overrides };
 }
 
 export function queue(name: string, ready: number, overrides: Partial<QueueInfo> = {}): QueueInfo {

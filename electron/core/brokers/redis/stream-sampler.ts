@@ -25,12 +25,49 @@ export function parseGroupRow(row: unknown[]): StreamGroupInfo {
     consumers: Number(fields.get('consumers') ?? 0),
     pending: Number(fields.get('pending') ?? 0),
     lag: numberOrNull(fields.get('lag')),
+    lagEstimated: false,
     lastDeliveredId: String(fields.get('last-delivered-id') ?? '0-0'),
     entriesRead: numberOrNull(fields.get('entries-read')),
     readRate: null,
     oldestPendingMs: null,
     consumerList: [],
   };
+}
+
+/** Compares two stream entry ids ("ms-seq"): negative, zero or positive. */
+export function compareIds(a: string, b: string): number {
+  const [am, as = '0'] = a.split('-');
+  const [bm, bs = '0'] = b.split('-');
+  const ms = Number(am) - Number(bm);
+  return ms !== 0 ? Math.sign(ms) : Math.sign(Number(as) - Number(bs));
+}
+
+/**
+ * The group's lag when the server does not tell it (Redis < 7 has no `lag`; Redis 7 answers nil
+ * after entries were deleted from the middle). Exact at the edges — nothing after the last
+ * delivered id → 0; last delivered id before the first entry → the whole length — and in between
+ * interpolated on entry-id time, assuming entries spread evenly between the first and last entry:
+ * `length × (tLast − tDelivered) / (tLast − tFirst)`, at least 1. No extra command: XINFO STREAM
+ * already returns the first and last entry.
+ */
+export function estimateLag(
+  group: Pick<StreamGroupInfo, 'lag' | 'lastDeliveredId'>,
+  stream: { length: number; firstEntryId: string | null; lastEntryId: string | null },
+): { lag: number | null; lagEstimated: boolean } {
+  if (group.lag !== null) return { lag: group.lag, lagEstimated: false };
+  if (stream.length === 0 || stream.lastEntryId === null || stream.firstEntryId === null) return { lag: 0, lagEstimated: false };
+  if (compareIds(group.lastDeliveredId, stream.lastEntryId) >= 0) return { lag: 0, lagEstimated: false };
+  if (compareIds(group.lastDeliveredId, stream.firstEntryId) < 0) return { lag: stream.length, lagEstimated: false };
+  const first = idTime(stream.firstEntryId);
+  const last = idTime(stream.lastEntryId);
+  const delivered = idTime(group.lastDeliveredId);
+  const share = last > first ? (last - delivered) / (last - first) : 0.5;
+  return { lag: Math.min(stream.length, Math.max(1, Math.round(stream.length * share))), lagEstimated: true };
+}
+
+/** The id of an XINFO STREAM `first-entry` / `last-entry` value ([id, fields] or nil). */
+function entryIdOf(value: unknown): string | null {
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : null;
 }
 
 export interface StreamSample {
@@ -101,8 +138,10 @@ export class StreamSampler {
       const entriesAdded = numberOrNull(info.get('entries-added'));
       const before = this.previous.get(name);
       const seconds = before ? (at - before.at) / 1000 : 0;
+      const edges = { length, firstEntryId: entryIdOf(info.get('first-entry')), lastEntryId: entryIdOf(info.get('last-entry')) };
       const groups = (groupsReply as unknown[][]).map((row) => {
         const group = parseGroupRow(row);
+        Object.assign(group, estimateLag(group, edges));
         group.readRate = rate(group.entriesRead, before?.groups.get(group.name), seconds);
         const extra = perGroup.get(group.name);
         if (extra) {
