@@ -5,7 +5,7 @@ import type { QueueInfo } from '../../../../shared/model/overview';
 import { formatClock, formatCount } from '../../components/format';
 import { PurgeDialog } from './purge-dialog';
 import { STATS_LAG_NOTE, chartRows, depthOf, formatRate, purgeBlockedReason } from './rabbit-queues.logic';
-import { useQueueHistory } from './use-queue-history';
+import { usePolledCall } from '../../components/use-polled-call';
 
 const WINDOWS = [
   { seconds: 900, label: '15 min' },
@@ -32,8 +32,8 @@ export function RabbitQueueDetail({
   const [windowSeconds, setWindowSeconds] = useState<number>(900);
   const [isPurgeOpen, setIsPurgeOpen] = useState(false);
   const [purged, setPurged] = useState<{ count: number; at: number } | null>(null);
-  const history = useQueueHistory(env.id, queue, windowSeconds);
-  const current = history.state === 'ready' ? history.history : history.state === 'error' ? history.last : null;
+  const history = usePolledCall('queues.history', { envId: env.id, queue, windowSeconds, maxPoints: 180 }, `${env.id}\u0000${queue}\u0000${windowSeconds}`);
+  const current = history.state === 'ready' ? history.value : history.state === 'error' ? history.last : null;
   const isGone = current?.gone ?? false;
   const rows = useMemo(() => (current ? chartRows(current) : null), [current]);
   const blocked = purgeBlockedReason(env, isConnected, isGone);

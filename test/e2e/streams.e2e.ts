@@ -1,0 +1,163 @@
+import type { Page } from '@playwright/test';
+import { Redis } from 'ioredis';
+import { REDIS_URL } from '../helpers/brokers';
+import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
+
+/** Screenshots worth keeping go to test/e2e/screenshots with UPDATE_SCREENSHOTS=1, to the test output otherwise. */
+const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+
+/** What an analyst does on the Streams view. */
+class StreamsPage {
+  constructor(private readonly page: Page) {}
+  async open() {
+    await this.page.getByTestId('nav-streams').click();
+  }
+  row(stream: string) {
+    return this.page.getByTestId(`streams-row-${stream}`);
+  }
+  async length(stream: string): Promise<number> {
+    return Number((await this.row(stream).getByTestId('streams-length').innerText()).replace(/[^0-9]/g, '') || 'NaN');
+  }
+  groupPending(stream: string, group: string) {
+    return this.page.getByTestId(`streams-group-${stream}-${group}`).getByTestId('group-pending');
+  }
+  detail() {
+    return this.page.getByTestId('stream-detail');
+  }
+  async confirm() {
+    await this.page.getByTestId('action-confirm').click();
+    await expect(this.page.getByTestId('action-dialog')).toHaveCount(0);
+  }
+}
+
+test('an analyst watches the demo streams, sees a detail chart move, works the pending list and sees a deleted stream as gone', async ({ page, app }) => {
+  test.setTimeout(150_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  const redis = new Redis(REDIS_URL);
+  // A stream whose consumer read five entries and died without acknowledging them.
+  const orders = `${app.namespace}e2e.orders`;
+  for (let i = 0; i < 5; i++) await redis.xadd(orders, '*', 'data', JSON.stringify({ order: i }));
+  await redis.xgroup('CREATE', orders, 'billing', '0');
+  const read = (await redis.xreadgroup('GROUP', 'billing', 'dead-worker', 'COUNT', 5, 'STREAMS', orders, '>')) as [string, [string, string[]][]][];
+  // Redelivered once (XCLAIM counts a delivery): every entry has been delivered twice.
+  await redis.xclaim(orders, 'billing', 'dead-worker', 0, ...read[0]![1].map(([id]) => id));
+  try {
+    await page.goto(app.openUrl);
+    const overview = new OverviewPage(page);
+    const streams = new StreamsPage(page);
+    const events = `${app.namespace}security.events`;
+    await expect(overview.redisStatus('local')).toContainText(/connected/i);
+    await overview.startDemo('local', 100);
+    await streams.open();
+
+    // Every demo stream with its groups; DLQ streams marked; lengths growing.
+    await expect(streams.row(events)).toBeVisible();
+    await expect(page.getByTestId(`streams-group-${events}-event-processors`)).toBeVisible();
+    await expect(streams.row(`${events}.dlq`)).toContainText('DLQ');
+    const first = await streams.length(events);
+    await expect.poll(() => streams.length(events), { timeout: 20_000 }).toBeGreaterThan(first);
+
+    // Sorting by length puts the longest stream first.
+    await page.getByTestId('sort-length').click();
+    const lengths = await page.locator('[data-testid^="streams-row-"] [data-testid="streams-length"]').allInnerTexts();
+    const numbers = lengths.map((t) => Number(t.replace(/[^0-9]/g, '')));
+    expect(numbers[0]).toBe(Math.max(...numbers));
+
+    // The detail's charts come from the host's history and move while the demo runs.
+    await streams.row(events).click();
+    const detail = streams.detail();
+    await expect(detail.getByTestId('chart-length').locator('.recharts-line path').first()).toBeVisible({ timeout: 20_000 });
+    await expect(detail.getByTestId('chart-lag').locator('.recharts-line').first()).toBeAttached();
+    await expect(detail.getByTestId('chart-rates').locator('.recharts-line').first()).toBeAttached();
+    const lastLength = () => detail.getByTestId('chart-length').getAttribute('data-last');
+    await expect.poll(lastLength, { timeout: 20_000 }).not.toBe('');
+    const before = await lastLength();
+    await expect.poll(lastLength, { timeout: 30_000 }).not.toBe(before);
+    expect(Number(await lastLength())).toBeGreaterThan(Number(before));
+    await page.screenshot({ path: shot('stream-detail.png') });
+    await detail.getByTestId('window-3600').click();
+    await expect(detail.getByTestId('window-3600')).toHaveAttribute('aria-pressed', 'true');
+    await detail.getByTestId('stream-detail-close').click();
+    await page.getByTestId('sort-name').click();
+    await page.screenshot({ path: shot('streams.png') });
+
+    // The pending list of the dead worker: acknowledge two, claim the rest, delete the consumer, dead-letter.
+    await page.getByTestId(`streams-row-${orders}`).click();
+    await expect(detail.locator('[data-testid^="pending-row-"]')).toHaveCount(5);
+    await expect(streams.groupPending(orders, 'billing')).toHaveText('5');
+    const ids = (await detail.locator('[data-testid^="pending-row-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('pending-row-'.length))));
+    await detail.getByTestId(`pending-select-${ids[0]}`).check();
+    await detail.getByTestId(`pending-select-${ids[1]}`).check();
+    await detail.getByTestId('action-ack').click();
+    await streams.confirm();
+    await expect(detail.getByTestId('action-result')).toContainText('acknowledged 2 of 2');
+    await expect(detail.locator('[data-testid^="pending-row-"]')).toHaveCount(3);
+    await expect(streams.groupPending(orders, 'billing')).toHaveText('3', { timeout: 15_000 });
+
+    await detail.getByTestId('action-claim').click();
+    await page.getByTestId('claim-consumer').fill('rescuer');
+    await page.getByTestId('claim-idle').fill('0');
+    await streams.confirm();
+    await expect(detail.getByTestId('action-result')).toContainText('claimed 3 entries to rescuer');
+    await expect(detail.getByTestId(`pending-row-${ids[2]}`)).toContainText('rescuer');
+
+    await expect(detail.getByTestId('action-delete-consumer')).toBeEnabled({ timeout: 15_000 });
+    await detail.getByTestId('action-delete-consumer').click();
+    await page.getByTestId('delete-consumer-name').selectOption('dead-worker');
+    await streams.confirm();
+    await expect(detail.getByTestId('action-result')).toContainText('deleted consumer dead-worker');
+
+    await detail.getByTestId('action-dlq').click();
+    await page.getByTestId('dlq-min-deliveries').fill('1');
+    await page.screenshot({ path: test.info().outputPath('dlq-dialog.png') });
+    await streams.confirm();
+    await expect(detail.getByTestId('action-result')).toContainText(`moved 3 of 3 pending entries to ${orders}.dlq`);
+    expect(await redis.xlen(`${orders}.dlq`)).toBe(3);
+    await expect(detail.getByTestId('pending-empty')).toBeVisible();
+
+    // Deleted while watched: gone, not empty; actions disabled.
+    await redis.del(orders);
+    await expect(detail.getByTestId('stream-gone')).toBeVisible({ timeout: 20_000 });
+    await page.screenshot({ path: test.info().outputPath('stream-gone.png') });
+    expect(errors).toEqual([]);
+  } finally {
+    redis.disconnect();
+  }
+});
+
+test('on a read-only environment the stream actions are disabled and say why', async ({ page, app }) => {
+  const redis = new Redis(REDIS_URL);
+  const stream = `${app.namespace}ro.orders`;
+  await redis.xadd(stream, '*', 'data', '{}');
+  await redis.xgroup('CREATE', stream, 'g', '0');
+  await redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 1, 'STREAMS', stream, '>');
+  try {
+    await page.goto(app.openUrl);
+    const environments = new EnvironmentsPage(page);
+    await environments.open();
+    await environments.add({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' });
+    await page.getByTestId('env-production').check();
+    await expect(page.getByTestId('env-read-only')).toBeChecked();
+    await page.getByTestId('env-namespace').fill(app.namespace);
+    await page.getByTestId('env-save').click();
+    await expect(page.getByTestId('form-error')).toHaveCount(0);
+
+    await page.getByTestId('nav-streams').click();
+    const readOnly = page.locator('[data-testid^="streams-env-"]').filter({ hasText: 'Prod RO' });
+    await expect(readOnly).toContainText('READ-ONLY');
+    await readOnly.getByTestId(`streams-row-${stream}`).click();
+    const detail = readOnly.getByTestId('stream-detail');
+    await expect(detail.locator('[data-testid^="pending-row-"]')).toHaveCount(1);
+    for (const action of ['action-ack', 'action-claim', 'action-dlq', 'action-delete-consumer']) await expect(detail.getByTestId(action)).toBeDisabled();
+    await expect(detail.getByTestId('actions-blocked')).toContainText('Prod RO is read-only');
+    // The same stream on the writable Local environment has them enabled.
+    const local = page.getByTestId('streams-env-local');
+    await local.getByTestId(`streams-row-${stream}`).click();
+    await expect(local.getByTestId('stream-detail').getByTestId('action-claim')).toBeEnabled();
+    await page.screenshot({ path: test.info().outputPath('streams-read-only.png') });
+  } finally {
+    redis.disconnect();
+  }
+});
