@@ -161,3 +161,35 @@ test('on a read-only environment the stream actions are disabled and say why', a
     redis.disconnect();
   }
 });
+
+test('a long list renders only what its scroll box shows and still reaches every stream', async ({ page, app }) => {
+  const redis = new Redis(REDIS_URL);
+  const names = Array.from({ length: 300 }, (_, i) => `${app.namespace}bulk.${String(i).padStart(3, '0')}`);
+  const setup = redis.pipeline();
+  for (const name of names) setup.xgroup('CREATE', name, 'g', '$', 'MKSTREAM');
+  await setup.exec();
+  try {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-streams').click();
+    await page.getByTestId('streams-filter').fill('bulk.');
+    const box = page.getByTestId('streams-scroll');
+    await expect(box).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId(`streams-row-${names[0]}`)).toBeVisible();
+    // Far fewer rows in the DOM than streams.
+    const rendered = await page.locator('[data-testid^="streams-row-"]').count();
+    expect(rendered).toBeLessThan(100);
+    await expect(page.getByTestId(`streams-row-${names[299]}`)).toHaveCount(0);
+    // Scrolled to the end, the last stream is there and on screen.
+    await box.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(page.getByTestId(`streams-row-${names[299]}`)).toBeInViewport();
+    await expect(page.getByTestId(`streams-row-${names[0]}`)).toHaveCount(0);
+    // Halfway down, the rows shown are the ones whose position that is.
+    await box.evaluate((el) => (el.scrollTop = el.scrollHeight / 2 - el.clientHeight / 2));
+    await expect(page.getByTestId(`streams-row-${names[150]}`)).toBeInViewport();
+    await page.screenshot({ path: test.info().outputPath('streams-long.png') });
+  } finally {
+    await redis.del(...names);
+    redis.disconnect();
+  }
+});

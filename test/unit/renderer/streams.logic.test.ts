@@ -9,6 +9,7 @@ import {
   streamChartRows,
   streamTotals,
   toggleSelection,
+  visibleBlocks,
 } from '../../../renderer/src/features/streams/streams.logic';
 import { environmentView, group, stream } from './fixtures';
 
@@ -95,5 +96,22 @@ describe('Streams view logic', () => {
     expect([...after]).toEqual(['1-0', '2-0']);
     expect([...toggleSelection(after, '1-0')]).toEqual(['2-0']);
     expect([...before]).toEqual(['1-0']);
+  });
+
+  it('windows a long list: only blocks near the scroll box, with the space before and after', () => {
+    const heights = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? 28 : 56));
+    const total = heights.reduce((a, b) => a + b, 0);
+    const top = visibleBlocks(heights, 0, 800, 100);
+    expect(top.first).toBe(0);
+    expect(top.before).toBe(0);
+    const middle = visibleBlocks(heights, 20_000, 800, 100);
+    const shown = heights.slice(middle.first, middle.last).reduce((a, b) => a + b, 0);
+    expect(middle.before + shown + middle.after).toBe(total);
+    expect(middle.before).toBeLessThanOrEqual(20_000 - 100);
+    expect(middle.before + shown).toBeGreaterThanOrEqual(20_000 + 800 + 100);
+    expect(middle.last - middle.first).toBeLessThan(50);
+    const end = visibleBlocks(heights, total - 800, 800, 100);
+    expect(end.last).toBe(1000);
+    expect(end.after).toBe(0);
   });
 });

@@ -174,3 +174,34 @@ export function toggleSelection(selection: ReadonlySet<string>, id: string): Set
   else next.add(id);
   return next;
 }
+
+/** Height in px of every row of the Streams table (stream and group rows alike; CSS keeps it so). */
+export const ROW_HEIGHT = 28;
+/** Above this many streams the table renders only what its scroll box shows. */
+export const VIRTUALIZE_ABOVE = 120;
+
+/**
+ * Which blocks (a stream row plus its group rows) of a scroll box are on screen, with `overscan`
+ * px around, and the space the ones before and after take: plain sums over the blocks' heights.
+ */
+export function visibleBlocks(heights: readonly number[], scrollTop: number, viewport: number, overscan = 400): { first: number; last: number; before: number; after: number } {
+  const top = Math.max(0, scrollTop - overscan);
+  const bottom = scrollTop + viewport + overscan;
+  let offset = 0;
+  let first = heights.length;
+  let before = 0;
+  for (let i = 0; i < heights.length; i++) {
+    if (offset + heights[i]! > top) {
+      first = i;
+      before = offset;
+      break;
+    }
+    offset += heights[i]!;
+  }
+  let last = first;
+  let end = before;
+  while (last < heights.length && end < bottom) end += heights[last++]!;
+  let total = end;
+  for (let i = last; i < heights.length; i++) total += heights[i]!;
+  return { first, last, before, after: total - end };
+}
