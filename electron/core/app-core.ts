@@ -17,6 +17,9 @@ import { streamHandlers } from './handlers/streams';
 import { ruleHandlers } from './handlers/rules';
 import { HealthService } from './health/health-service';
 import { queueHandlers } from './handlers/queues';
+import { bullmqHandlers } from './handlers/bullmq';
+import type { BullMonitorOptions } from './brokers/bullmq/bull-monitor';
+import type { BullOverview } from '../../shared/model/bullmq';
 import { CodedError } from '../../shared/contract/errors';
 
 export interface AppCoreOptions {
@@ -29,6 +32,7 @@ export interface AppCoreOptions {
   /** Receives redacted JSON log lines; stderr by default. */
   writeLog?: (line: string) => void;
   monitorOptions?: MonitorOptions;
+  bullOptions?: BullMonitorOptions;
   /** Check every result against the contract too (tests). */
   shouldValidateResults?: boolean;
   /** Start connections and monitors for every environment (false for one-shot CLI commands). */
@@ -52,6 +56,7 @@ export class AppCore {
   private readonly emitter = new EventEmitter();
   private readonly dispatcher: Dispatcher;
   private readonly overviewBatcher: KeyedBatcher<EnvironmentOverview>;
+  private readonly bullBatcher: KeyedBatcher<BullOverview>;
   private readonly clock: Clock;
   private demoTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> = Promise.resolve();
@@ -73,6 +78,7 @@ export class AppCore {
       publish: (payload) => this.emit('rules.firing', payload),
     });
     this.overviewBatcher = new KeyedBatcher((overviews, dropped) => this.emit('overview.tick', { overviews, dropped }));
+    this.bullBatcher = new KeyedBatcher((overviews, dropped) => this.emit('bullmq.tick', { overviews, dropped }));
     this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false);
   }
 
@@ -136,6 +142,7 @@ export class AppCore {
     this.isClosed = true;
     clearInterval(this.demoTimer);
     this.overviewBatcher.close();
+    this.bullBatcher.close();
     await this.health.close();
     await this.reconciling;
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
@@ -169,10 +176,12 @@ export class AppCore {
         logger: this.logger,
         redactor: this.redactor,
         monitorOptions: this.options.monitorOptions,
+        bullOptions: this.options.bullOptions,
       });
       runtime.monitor.onOverview((overview) => this.overviewBatcher.push(overview.envId, overview));
       runtime.monitor.onOverview((overview) => this.health.observe(overview));
       runtime.demo.onStatus((status) => this.emit('demo.status', status));
+      runtime.bull?.onOverview((overview) => this.bullBatcher.push(overview.envId, overview));
       this.runtimes.set(id, runtime);
       runtime.start();
     }
@@ -222,6 +231,7 @@ export class AppCore {
       ...streamHandlers(this.context()),
       ...ruleHandlers(this.context(), this.health),
       ...queueHandlers(this.context()),
+      ...bullmqHandlers(this.context()),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EnvironmentView } from '../model/environment';
 import { DemoStatus, EnvironmentOverview } from '../model/overview';
 import { rulesFiringEvent } from './method-groups/rules';
+import { bullmqTickEvent } from './method-groups/bullmq';
 
 /**
  * Every event the host pushes: topic → payload schema. High-rate topics are batched by the host
@@ -14,6 +15,8 @@ export const events = {
   'demo.status': DemoStatus,
   /** Firing queue-health rules of each environment whose list changed since the last flush. */
   'rules.firing': rulesFiringEvent,
+  /** BullMQ overview of each environment that changed since the last flush. */
+  'bullmq.tick': bullmqTickEvent,
 } as const;
 
 export type Events = typeof events;

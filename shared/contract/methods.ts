@@ -6,6 +6,7 @@ import { EnvId } from './method-groups/common';
 import { ruleMethods } from './method-groups/rules';
 import { streamMethods } from './method-groups/streams';
 import { queueMethods } from './method-groups/queues';
+import { bullmqMethods } from './method-groups/bullmq';
 
 const Empty = z.object({}).strict();
 
@@ -40,6 +41,7 @@ export const methods = {
   ...streamMethods,
   ...ruleMethods,
   ...queueMethods,
+  ...bullmqMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

@@ -5,6 +5,7 @@ import type { EnvironmentInput } from '../../shared/model/environment';
 import type { EnvironmentOverview } from '../../shared/model/overview';
 import { topologyFor } from '../../shared/model/topology';
 import { AppCore } from '../../electron/core/app-core';
+import { DEFAULT_BULL_OPTIONS } from '../../electron/core/brokers/bullmq/bull-monitor';
 import { FileSecretStore } from '../../electron/core/environments/file-secret-store';
 import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, tempHome } from './brokers';
 import { waitFor } from './wait';
@@ -37,6 +38,7 @@ export async function createTestCore(namespace: string, input: Partial<Environme
     shouldStartRuntimes: false,
     shouldValidateResults: true,
     monitorOptions: { tickMs: 200, discoveryEveryMs: 400 },
+    bullOptions: { ...DEFAULT_BULL_OPTIONS, tickMs: 250, discoveryEveryMs: 500 },
     writeLog: (line) => logs.push(line),
   });
   const added = await core.call('environments.add', {
@@ -51,7 +53,7 @@ export async function createTestCore(namespace: string, input: Partial<Environme
   const envId = added.value.id;
   const seen = new Map<TopicName, unknown[]>();
   let latest: EnvironmentOverview | undefined;
-  for (const topic of ['overview.tick', 'environments.changed', 'demo.status'] as const) {
+  for (const topic of ['overview.tick', 'environments.changed', 'demo.status', 'bullmq.tick'] as const) {
     core.on(topic, (payload) => {
       seen.set(topic, [...(seen.get(topic) ?? []), payload]);
       if (topic === 'overview.tick') {

@@ -1,3 +1,4 @@
+import { BullMonitor, type BullMonitorOptions } from '../brokers/bullmq/bull-monitor';
 import { AmqpConnection } from '../brokers/rabbitmq/amqp-connection';
 import { ManagementClient } from '../brokers/rabbitmq/management-client';
 import { RedisConnection } from '../brokers/redis/redis-connection';
@@ -12,6 +13,7 @@ export interface RuntimeDeps {
   logger: Logger;
   redactor: Redactor;
   monitorOptions?: MonitorOptions;
+  bullOptions?: BullMonitorOptions;
 }
 
 /** The live parts of one environment: its broker connections, its monitor and its demo producer. */
@@ -20,6 +22,8 @@ export class EnvironmentRuntime {
   readonly amqp: AmqpConnection | null;
   readonly monitor: EnvironmentMonitor;
   readonly demo: DemoProducer;
+  /** BullMQ queues found in this environment's Redis. */
+  readonly bull: BullMonitor | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
@@ -31,6 +35,7 @@ export class EnvironmentRuntime {
     const management = env.management ? new ManagementClient(env.management) : null;
     this.monitor = new EnvironmentMonitor(profile.id, profile.namespace, this.redis, this.amqp, management, env.amqp?.vhost ?? '/', deps, deps.monitorOptions);
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
+    this.bull = this.redis ? new BullMonitor(profile.id, profile.namespace, this.redis, deps, deps.bullOptions) : null;
   }
 
   private stale = false;
@@ -48,12 +53,14 @@ export class EnvironmentRuntime {
     this.redis?.start();
     this.amqp?.start();
     this.monitor.start();
+    this.bull?.start();
   }
 
   /** Idempotent: stops the demo, the monitor and closes both connections. */
   async close(): Promise<void> {
     this.monitor.stop();
     await this.demo.stop().catch(() => undefined);
+    await this.bull?.stop();
     await Promise.all([this.redis?.close(), this.amqp?.close()]);
   }
 }

@@ -1,0 +1,72 @@
+import type { Queue } from 'bullmq';
+import { CodedError } from '../../../shared/contract/errors';
+import type { BullMonitor } from '../brokers/bullmq/bull-monitor';
+import { assertWritable } from '../environments/write-guard';
+import type { CoreContext, HandlerGroup } from './context';
+
+/**
+ * BullMQ queues: counts and history from the environment's monitor; pause, resume, drain (typed
+ * confirmation), clean and promote through the `bullmq` package. Read-only environments refuse
+ * every action.
+ */
+export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
+  const monitorOf = (envId: string): BullMonitor => {
+    const bull = ctx.runtime(envId).bull;
+    if (!bull) throw new CodedError('NOT_FOUND', 'this environment has no Redis, so no BullMQ queues');
+    return bull;
+  };
+  /** The queue to act on: writable environment, Redis connected, queue known. */
+  const target = (envId: string, name: string, what: string): { bull: BullMonitor; queue: Queue } => {
+    assertWritable(ctx.environments.get(envId), `${what} BullMQ queue ${name}`);
+    ctx.redisOf(envId);
+    const bull = monitorOf(envId);
+    const queue = bull.queue(name);
+    if (!queue) throw new CodedError('NOT_FOUND', `no BullMQ queue "${name}" under ${bull.prefix} (deleted?)`);
+    return { bull, queue };
+  };
+  const after = (bull: BullMonitor) => void bull.tick();
+
+  return {
+    'bullmq.queues': async ({ envId }) => monitorOf(envId).snapshot(),
+    'bullmq.history': async ({ envId, queue, windowSeconds, maxPoints }) => {
+      const bull = monitorOf(envId);
+      if (!bull.history.knows(queue)) throw new CodedError('NOT_FOUND', `no BullMQ queue "${queue}" has been seen in this environment`);
+      return bull.historyOf(queue, ctx.clock.now(), windowSeconds, maxPoints);
+    },
+    'bullmq.pause': async ({ envId, queue: name }) => {
+      const { bull, queue } = target(envId, name, 'pause');
+      await queue.pause();
+      after(bull);
+      return { queue: name, isPaused: await queue.isPaused() };
+    },
+    'bullmq.resume': async ({ envId, queue: name }) => {
+      const { bull, queue } = target(envId, name, 'resume');
+      await queue.resume();
+      after(bull);
+      return { queue: name, isPaused: await queue.isPaused() };
+    },
+    'bullmq.drain': async ({ envId, queue: name, includeDelayed, confirm }) => {
+      const { bull, queue } = target(envId, name, 'drain');
+      if (confirm !== name) throw new CodedError('VALIDATION', `drain refused: the confirmation must be the queue name "${name}" typed exactly`);
+      // Counted just before: jobs added meanwhile may be drained too, so the figure is approximate.
+      const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
+      await queue.drain(includeDelayed);
+      after(bull);
+      return { queue: name, removed: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (includeDelayed ? (counts.delayed ?? 0) : 0) };
+    },
+    'bullmq.clean': async ({ envId, queue: name, status, olderThanMs, limit }) => {
+      const { bull, queue } = target(envId, name, 'clean');
+      const removed = await queue.clean(olderThanMs, limit, status);
+      after(bull);
+      return { queue: name, removed: removed.length };
+    },
+    'bullmq.promote': async ({ envId, queue: name }) => {
+      const { bull, queue } = target(envId, name, 'promote delayed jobs of');
+      const before = await queue.getDelayedCount();
+      await queue.promoteJobs({ count: 1000 });
+      const left = await queue.getDelayedCount();
+      after(bull);
+      return { queue: name, promoted: Math.max(0, before - left) };
+    },
+  };
+}

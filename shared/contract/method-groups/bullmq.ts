@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { BullOverview, BullQueueHistory } from '../../model/bullmq';
+import { EnvId } from './common';
+
+/** A BullMQ queue name (BullMQ refuses ':' in names). */
+export const BullQueueName = z.string().min(1).max(255).regex(/^[^:]+$/, 'a BullMQ queue name has no ":"');
+const Target = z.object({ envId: EnvId, queue: BullQueueName }).strict();
+const Outcome = z.object({ queue: z.string(), isPaused: z.boolean() });
+
+/** BullMQ queues (seed 003): counts, history and administration through the `bullmq` package. */
+export const bullmqMethods = {
+  'bullmq.queues': { params: z.object({ envId: EnvId }).strict(), result: BullOverview },
+  'bullmq.history': {
+    params: z
+      .object({
+        envId: EnvId,
+        queue: BullQueueName,
+        windowSeconds: z.number().int().min(60).max(3600).default(900),
+        maxPoints: z.number().int().min(10).max(1000).default(300),
+      })
+      .strict(),
+    result: BullQueueHistory,
+  },
+  'bullmq.pause': { params: Target, result: Outcome },
+  'bullmq.resume': { params: Target, result: Outcome },
+  'bullmq.drain': {
+    params: z
+      .object({
+        envId: EnvId,
+        queue: BullQueueName,
+        /** Also remove delayed jobs. */
+        includeDelayed: z.boolean().default(false),
+        /** Must equal `queue` exactly: the analyst typed the name to confirm. */
+        confirm: z.string().max(255),
+      })
+      .strict(),
+    result: z.object({ queue: z.string(), removed: z.number() }),
+  },
+  'bullmq.clean': {
+    params: z
+      .object({
+        envId: EnvId,
+        queue: BullQueueName,
+        status: z.enum(['completed', 'failed']),
+        /** Only jobs finished longer ago than this. */
+        olderThanMs: z.number().int().min(0),
+        limit: z.number().int().min(1).max(100_000).default(10_000),
+      })
+      .strict(),
+    result: z.object({ queue: z.string(), removed: z.number() }),
+  },
+  'bullmq.promote': { params: Target, result: z.object({ queue: z.string(), promoted: z.number() }) },
+} as const;
+
+/** Pushed with the BullMQ overview of each environment that changed since the last flush. */
+export const bullmqTickEvent = z.object({ overviews: z.array(BullOverview), dropped: z.number() });
