@@ -236,7 +236,9 @@ export class AppCore {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);
         runtime.monitor.requestDiscovery();
+        runtime.bull?.requestDiscovery();
         void runtime.monitor.tick();
+        void runtime.bull?.tick();
         return status;
       },
       'demo.stop': async ({ envId }) => this.runtime(envId).demo.stop(),

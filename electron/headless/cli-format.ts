@@ -1,6 +1,7 @@
 import type { BrokerStatus, ConnectionTestResult } from '../../shared/model/connection';
 import type { EnvironmentView } from '../../shared/model/environment';
 import type { EnvironmentOverview, QueueInfo } from '../../shared/model/overview';
+import type { BullOverview, BullQueueInfo } from '../../shared/model/bullmq';
 
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
@@ -79,11 +80,34 @@ export interface QueuesReport {
     staleSince: number | null;
     queues: QueueInfo[] | null;
   } | null;
-  /** BULLMQ SECTION: filled in by the BullMQ slice (counts per BullMQ queue of the environment's Redis). */
-  bullmq: null;
+  /** BullMQ queues of the environment's Redis (seed 003); null when the environment has no Redis. */
+  bullmq: {
+    status: BullOverview['status'];
+    /** Key prefix the queues live under (`{namespace}bull`). */
+    prefix: string;
+    staleSince: number | null;
+    truncated: boolean;
+    queues: BullQueueInfo[] | null;
+  } | null;
 }
 
-export function queuesReport(name: string, overview: EnvironmentOverview): QueuesReport {
+export function bullQueueTable(queues: readonly BullQueueInfo[]): string {
+  return table(
+    ['QUEUE', 'WAITING', 'PRIORITIZED', 'DELAYED', 'ACTIVE', 'FAILED', 'COMPLETED', 'STATE'],
+    queues.map((q) => [
+      q.isDeadLetter ? `${q.name} (DLQ)` : q.name,
+      String(q.waiting),
+      String(q.prioritized),
+      String(q.delayed),
+      String(q.active),
+      String(q.failed),
+      String(q.completed),
+      q.isPaused ? 'paused' : 'running',
+    ]),
+  );
+}
+
+export function queuesReport(name: string, overview: EnvironmentOverview, bull: BullOverview | null = null): QueuesReport {
   const { amqp } = overview;
   return {
     env: name,
@@ -93,7 +117,7 @@ export function queuesReport(name: string, overview: EnvironmentOverview): Queue
       amqp.status.state === 'not-configured'
         ? null
         : { status: amqp.status, source: amqp.source, note: amqp.note, staleSince: amqp.staleSince, queues: amqp.queues },
-    bullmq: null,
+    bullmq: bull === null ? null : { status: bull.status, prefix: bull.prefix, staleSince: bull.staleSince, truncated: bull.truncated, queues: bull.queues },
   };
 }
 
@@ -108,7 +132,15 @@ export function formatQueues(report: QueuesReport): string {
     if (rabbit.queues) out.push('', rabbit.queues.length ? queueTable(rabbit.queues) : '(no queues)');
     if (rabbit.note) out.push(`(${rabbit.note})`);
   }
-  // BULLMQ SECTION: the BullMQ slice appends its table here.
+  const bull = report.bullmq;
+  out.push('');
+  if (!bull) {
+    out.push(`${report.env}  bullmq: no Redis configured`);
+  } else {
+    out.push(`${report.env}  bullmq: ${statusText(bull.status)}  prefix: ${bull.prefix}`);
+    if (bull.queues) out.push('', bull.queues.length ? bullQueueTable(bull.queues) : `(no BullMQ queues under ${bull.prefix}:)`);
+    if (bull.truncated) out.push('(discovery stopped at its limit: not every queue is listed)');
+  }
   return out.join('\n');
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../shared/contract/result';
 import type { EnvironmentInput } from '../../shared/model/environment';
+import type { BullOverview } from '../../shared/model/bullmq';
 import { AppCore } from '../core/app-core';
 import { resolveConfigHome } from '../core/environments/config-home';
 import { FileSecretStore } from '../core/environments/file-secret-store';
@@ -87,6 +88,19 @@ async function firstSample(core: AppCore, envId: string, ms = 8000): Promise<voi
     const redisDone = s.redis.status.state !== 'connected' ? s.redis.status.state !== 'connecting' : s.redis.streams !== null;
     const amqpDone = s.amqp.status.state !== 'connected' ? s.amqp.status.state !== 'connecting' : s.amqp.queues !== null;
     if (redisDone && amqpDone) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The BullMQ overview once the first count is in (or Redis is down / absent), within `ms`. */
+async function firstBullSample(core: AppCore, envId: string, ms = 8000): Promise<BullOverview | null> {
+  const bull = core.runtime(envId).bull;
+  if (!bull) return null;
+  const deadline = Date.now() + ms;
+  for (;;) {
+    await bull.tick();
+    const s = bull.snapshot();
+    if (s.queues !== null || s.status.state === 'disconnected' || Date.now() >= deadline) return s;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -215,7 +229,7 @@ async function queuesCommand(args: string[]): Promise<number> {
     await core.startRuntimes([env.id]);
     // The management API's rates are RabbitMQ's own, so one sample is enough.
     await firstSample(core, env.id);
-    const report = queuesReport(env.name, core.runtime(env.id).monitor.snapshot());
+    const report = queuesReport(env.name, core.runtime(env.id).monitor.snapshot(), await firstBullSample(core, env.id));
     print(report, values.json ?? false, () => formatQueues(report));
     if (report.rabbitmq?.status.state === 'disconnected') {
       process.stderr.write(`watchfloor: RabbitMQ of ${env.name} is down: ${statusText(report.rabbitmq.status)}\n`);

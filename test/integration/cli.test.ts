@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqp from 'amqplib';
+import { Queue } from 'bullmq';
 import { waitFor } from '../helpers/wait';
 import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, freePort, tempHome, uniqueNamespace } from '../helpers/brokers';
 
@@ -68,10 +69,14 @@ describe('watchfloor CLI', () => {
     expect(text.stdout).toMatch(/alert-manager\s+1\s+2\s+\S+\s+0\.0\s+1/);
   });
 
-  it('queues --json prints the RabbitMQ queues with rates and their source, and a spot for BullMQ', async () => {
+  it('queues --json prints the RabbitMQ queues with rates and their source, and the BullMQ queues with their counts', async () => {
     const connection = await amqp.connect(AMQP_URL);
     const queue = `${ns}cli-q`;
+    const bull = new Queue('ingress-events', { connection: { host: '127.0.0.1', port: Number(new URL(REDIS_URL).port || 6379) }, prefix: `${ns}bull` });
     try {
+      await bull.add('process-webhook', { provider: 'github' });
+      await bull.add('process-webhook', { provider: 'github' }, { delay: 3_600_000 });
+      await bull.pause();
       const channel = await connection.createChannel();
       await channel.assertQueue(queue, { durable: false });
       for (let i = 0; i < 4; i++) channel.sendToQueue(queue, Buffer.from(String(i)));
@@ -85,15 +90,20 @@ describe('watchfloor CLI', () => {
       const result = await cli('queues', '--env', 'CLI Test', '--json');
       expect(result.code).toBe(0);
       const body = JSON.parse(result.stdout);
-      expect(body).toMatchObject({ env: 'CLI Test', bullmq: null, rabbitmq: { source: 'management', status: { state: 'connected' } } });
+      expect(body).toMatchObject({ env: 'CLI Test', rabbitmq: { source: 'management', status: { state: 'connected' } } });
+      expect(body.bullmq).toMatchObject({ prefix: `${ns}bull`, truncated: false, status: { state: 'connected' } });
+      expect(body.bullmq.queues).toEqual([expect.objectContaining({ name: 'ingress-events', waiting: 1, delayed: 1, failed: 0, isPaused: true })]);
       const row = body.rabbitmq.queues.find((q: { name: string }) => q.name === queue);
       expect(row).toMatchObject({ ready: 4, unacked: 0, consumers: 0, isDeadLetter: false });
       for (const key of ['publishRate', 'deliverRate', 'ackRate']) expect(row).toHaveProperty(key);
       const text = await cli('queues', '--env', 'CLI Test');
       expect(text.stdout).toContain('PUBLISH/S');
       expect(text.stdout).toMatch(new RegExp(`${queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+4\\s+0\\s+0`));
+      expect(text.stdout).toMatch(/ingress-events\s+1\s+0\s+1\s+0\s+0\s+0\s+paused/);
       await channel.deleteQueue(queue);
     } finally {
+      await bull.obliterate({ force: true }).catch(() => undefined);
+      await bull.close();
       await connection.close();
     }
   });

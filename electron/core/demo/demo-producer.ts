@@ -6,6 +6,7 @@ import type { RedisConnection } from '../brokers/redis/redis-connection';
 import type { Clock } from '../ports';
 import type { Redactor } from '../redaction';
 import { ensureQueueTopology, ensureStreamTopology } from './demo-topology';
+import { BullDemo } from './bullmq-demo';
 import {
   collectedMetrics,
   createRandom,
@@ -51,6 +52,8 @@ export class DemoProducer {
   private readonly topology: Topology;
   private state: DemoStatus;
   private readonly listeners = new Set<(status: DemoStatus) => void>();
+  private bull: BullDemo | null = null;
+  private readonly bullPrefix: string;
 
   constructor(
     private readonly envId: string,
@@ -60,6 +63,7 @@ export class DemoProducer {
     private readonly deps: { clock: Clock; redactor: Redactor },
   ) {
     this.topology = topologyFor(namespace);
+    this.bullPrefix = `${namespace}bull`;
     this.state = { envId, running: false, rate: 0, startedAt: null, produced: { redis: 0, amqp: 0, malformed: 0 }, lastError: null };
   }
 
@@ -99,6 +103,10 @@ export class DemoProducer {
       }, TICK_MS);
       this.timer.unref?.();
     }
+    if (this.redis?.isReady) {
+      this.bull ??= new BullDemo(this.redis.client, this.bullPrefix);
+      await this.bull.start(rate);
+    }
     this.publish();
     return this.status;
   }
@@ -107,6 +115,9 @@ export class DemoProducer {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.inFlight;
+    const bull = this.bull;
+    this.bull = null;
+    await bull?.stop();
     const channel = this.channel;
     this.channel = null;
     await channel?.close().catch(() => undefined);

@@ -6,6 +6,7 @@ import { initialEnvironmentsState, type EnvironmentsState } from './environments
 import { initialNavigationState, type NavigationState } from './navigation.logic';
 import { initialOverviewState, type OverviewState } from './overview.logic';
 import { initialRulesState, type RulesStoreState } from './rules.logic';
+import { initialBullState, type BullState } from './bullmq.logic';
 
 /**
  * One vanilla store per domain. They hold plain state only: every change goes through a pure
@@ -19,6 +20,7 @@ export interface AppStores {
   demo: StoreApi<DemoState>;
   navigation: StoreApi<NavigationState>;
   rules: StoreApi<RulesStoreState>;
+  bullmq: StoreApi<BullState>;
 }
 
 export function createAppStores(transport: TransportKind): AppStores {
@@ -29,5 +31,6 @@ export function createAppStores(transport: TransportKind): AppStores {
     demo: createStore<DemoState>()(() => initialDemoState),
     navigation: createStore<NavigationState>()(() => initialNavigationState),
     rules: createStore<RulesStoreState>()(() => initialRulesState),
+    bullmq: createStore<BullState>()(() => initialBullState),
   };
 }

@@ -7,6 +7,7 @@ import { setEnvironments } from './environments.logic';
 import { forgetRemovedEnvironment } from './navigation.logic';
 import { applyOverviews, retainOverviews } from './overview.logic';
 import { applyFiring, applyRulesState, retainRules } from './rules.logic';
+import { applyBullOverviews, retainBull } from './bullmq.logic';
 
 /**
  * Keeps the stores in step with the host, outside React: subscribes to pushed events and reloads
@@ -19,6 +20,7 @@ export function startSync(client: WatchfloorClient, stores: AppStores): () => vo
     client.on('environments.changed', ({ environments }) => receiveEnvironments(client, stores, environments)),
     client.on('demo.status', (status) => stores.demo.setState((state) => applyDemoStatus(state, status), true)),
     client.on('rules.firing', ({ updates }) => stores.rules.setState((state) => applyFiring(state, updates), true)),
+    client.on('bullmq.tick', ({ overviews }) => stores.bullmq.setState((state) => applyBullOverviews(state, overviews), true)),
   ];
   let wasOpen = false;
   const onConnection = () => {
@@ -55,6 +57,7 @@ async function receiveEnvironments(
   stores.demo.setState((state) => retainDemoStatuses(state, ids), true);
   stores.navigation.setState((state) => forgetRemovedEnvironment(state, ids), true);
   stores.rules.setState((state) => retainRules(state, ids), true);
+  stores.bullmq.setState((state) => retainBull(state, ids), true);
   // Demo statuses are pushed only on change: ask once for environments this page has not seen.
   const toAsk = environments.filter((env) => isFullReload || !known.has(env.id));
   const statuses = await Promise.all(toAsk.map((env) => client.call('demo.status', { envId: env.id })));
@@ -63,4 +66,8 @@ async function receiveEnvironments(
   }
   const rules = await Promise.all(toAsk.map((env) => client.call('rules.get', { envId: env.id })));
   for (const answer of rules) if (answer.ok) stores.rules.setState((state) => applyRulesState(state, answer.value), true);
+  // BullMQ overviews are pushed on each tick; ask once so the panel does not wait for the next one.
+  const bull = await Promise.all(toAsk.map((env) => client.call('bullmq.queues', { envId: env.id })));
+  const overviews = bull.flatMap((answer) => (answer.ok ? [answer.value] : []));
+  if (overviews.length > 0) stores.bullmq.setState((state) => applyBullOverviews(state, overviews), true);
 }

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ActionDialog } from '../../components/action-dialog';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { PendingPage, StreamGroupInfo } from '../../../../shared/model/overview';
 import { formatClock, formatCount } from '../../components/format';
@@ -193,64 +194,6 @@ interface DialogProps {
   stream: string;
   onCancel: () => void;
   onDone: (text: string) => void;
-}
-
-/** A confirmation dialog: what the action does, its fields, Cancel and the action's button; the host's error is shown in it. */
-function ActionDialog({
-  title,
-  children,
-  confirmLabel,
-  isReady,
-  run,
-  onCancel,
-  onDone,
-}: {
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  isReady: boolean;
-  run: () => Promise<{ ok: true; text: string } | { ok: false; text: string }>;
-  onCancel: () => void;
-  onDone: (text: string) => void;
-}) {
-  const [isBusy, setIsBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <div className="streams-dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
-      <div className="streams-dialog" role="dialog" aria-modal="true" aria-labelledby="stream-action-title" data-testid="action-dialog">
-        <h3 id="stream-action-title" className="streams-dialog-title">
-          {title}
-        </h3>
-        <form
-          onSubmit={async (e) => {
-            e.preventDefault();
-            if (!isReady || isBusy) return;
-            setIsBusy(true);
-            setError(null);
-            const result = await run();
-            setIsBusy(false);
-            if (result.ok) onDone(result.text);
-            else setError(result.text);
-          }}
-        >
-          {children}
-          {error ? (
-            <p className="bad" role="alert" data-testid="action-error">
-              {error}
-            </p>
-          ) : null}
-          <div className="streams-dialog-actions">
-            <button type="button" className="button" onClick={onCancel} data-testid="action-cancel">
-              Cancel
-            </button>
-            <button type="submit" className="button button-danger" data-testid="action-confirm" disabled={!isReady || isBusy}>
-              {isBusy ? 'Working…' : confirmLabel}
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
-  );
 }
 
 const failure = (error: { code: string; message: string }) => ({ ok: false as const, text: `${error.code}: ${error.message}` });
