@@ -47,7 +47,9 @@ describe('RabbitMQ queues through the management API (real RabbitMQ)', () => {
       const q = await waitFor(
         () => {
           const found = queueOf(t, busy);
-          return found && (found.publishRate ?? 0) > 0 && (found.deliverRate ?? 0) > 0 && (found.ackRate ?? 0) > 0 ? found : undefined;
+          // The consumer count and the rates come from the same ~5 s statistics, but not always the same
+          // collection round: wait for both rather than assume one implies the other.
+          return found && found.consumers === 1 && (found.publishRate ?? 0) > 0 && (found.deliverRate ?? 0) > 0 && (found.ackRate ?? 0) > 0 ? found : undefined;
         },
         'non-zero publish, deliver and ack rates',
         40_000,
