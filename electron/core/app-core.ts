@@ -18,6 +18,7 @@ import { ruleHandlers } from './handlers/rules';
 import { HealthService } from './health/health-service';
 import { queueHandlers } from './handlers/queues';
 import { bullmqHandlers } from './handlers/bullmq';
+import { pubsubHandlers } from './handlers/pubsub';
 import type { BullMonitorOptions } from './brokers/bullmq/bull-monitor';
 import type { BullOverview } from '../../shared/model/bullmq';
 import { CodedError } from '../../shared/contract/errors';
@@ -177,6 +178,7 @@ export class AppCore {
         redactor: this.redactor,
         monitorOptions: this.options.monitorOptions,
         bullOptions: this.options.bullOptions,
+        onPubSubMessages: (batches) => this.emit('pubsub.messages', { batches }),
       });
       runtime.monitor.onOverview((overview) => this.overviewBatcher.push(overview.envId, overview));
       runtime.monitor.onOverview((overview) => this.health.observe(overview));
@@ -232,6 +234,7 @@ export class AppCore {
       ...ruleHandlers(this.context(), this.health),
       ...queueHandlers(this.context()),
       ...bullmqHandlers(this.context()),
+      ...pubsubHandlers(this.context()),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

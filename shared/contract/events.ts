@@ -3,6 +3,7 @@ import { EnvironmentView } from '../model/environment';
 import { DemoStatus, EnvironmentOverview } from '../model/overview';
 import { rulesFiringEvent } from './method-groups/rules';
 import { bullmqTickEvent } from './method-groups/bullmq';
+import { pubsubMessagesEvent } from './method-groups/pubsub';
 
 /**
  * Every event the host pushes: topic → payload schema. High-rate topics are batched by the host
@@ -17,6 +18,8 @@ export const events = {
   'rules.firing': rulesFiringEvent,
   /** BullMQ overview of each environment that changed since the last flush. */
   'bullmq.tick': bullmqTickEvent,
+  /** Messages of live pub/sub tails, batched (at most 4 flushes a second, 200 messages per tail per flush). */
+  'pubsub.messages': pubsubMessagesEvent,
 } as const;
 
 export type Events = typeof events;

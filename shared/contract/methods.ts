@@ -7,6 +7,7 @@ import { ruleMethods } from './method-groups/rules';
 import { streamMethods } from './method-groups/streams';
 import { queueMethods } from './method-groups/queues';
 import { bullmqMethods } from './method-groups/bullmq';
+import { pubsubMethods } from './method-groups/pubsub';
 
 const Empty = z.object({}).strict();
 
@@ -42,6 +43,7 @@ export const methods = {
   ...ruleMethods,
   ...queueMethods,
   ...bullmqMethods,
+  ...pubsubMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

@@ -31,7 +31,7 @@ export class BullDemo {
 
   async start(rate: number): Promise<void> {
     if (!this.connection) {
-      this.connection = this.client.duplicate();
+      this.connection = this.client.duplicate({ enableOfflineQueue: true });
       this.connection.setMaxListeners(0);
       this.connection.on('error', () => undefined);
     }
@@ -42,7 +42,7 @@ export class BullDemo {
     // Creates each queue's meta key, so the panel lists every seed queue at once.
     await Promise.all([...this.queues.values()].map((q) => q.waitUntilReady()));
     await this.queues.get('ingress-events-dlq')!.add('dead-letter', { reason: 'demo: exhausted 5 attempts', from: 'ingress-events' });
-    if (!this.worker) this.workerConnection = this.client.duplicate({ maxRetriesPerRequest: null });
+    if (!this.worker) this.workerConnection = this.client.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
     this.worker ??= new Worker(
       'notifications',
       async (job) => {

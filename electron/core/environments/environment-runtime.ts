@@ -2,6 +2,8 @@ import { BullMonitor, type BullMonitorOptions } from '../brokers/bullmq/bull-mon
 import { AmqpConnection } from '../brokers/rabbitmq/amqp-connection';
 import { ManagementClient } from '../brokers/rabbitmq/management-client';
 import { RedisConnection } from '../brokers/redis/redis-connection';
+import { PubSubService } from '../brokers/redis/pubsub';
+import type { PubSubTailBatch } from '../../../shared/model/pubsub';
 import { DemoProducer } from '../demo/demo-producer';
 import { EnvironmentMonitor, type MonitorOptions } from '../monitor/environment-monitor';
 import type { Clock, Logger } from '../ports';
@@ -14,6 +16,8 @@ export interface RuntimeDeps {
   redactor: Redactor;
   monitorOptions?: MonitorOptions;
   bullOptions?: BullMonitorOptions;
+  /** Receives the batched messages of this environment's pub/sub tails. */
+  onPubSubMessages?: (batches: PubSubTailBatch[]) => void;
 }
 
 /** The live parts of one environment: its broker connections, its monitor and its demo producer. */
@@ -24,6 +28,8 @@ export class EnvironmentRuntime {
   readonly demo: DemoProducer;
   /** BullMQ queues found in this environment's Redis. */
   readonly bull: BullMonitor | null;
+  /** Pub/sub channels, live tails and test publish. */
+  readonly pubsub: PubSubService | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
@@ -36,6 +42,7 @@ export class EnvironmentRuntime {
     this.monitor = new EnvironmentMonitor(profile.id, profile.namespace, this.redis, this.amqp, management, env.amqp?.vhost ?? '/', deps, deps.monitorOptions);
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
     this.bull = this.redis ? new BullMonitor(profile.id, profile.namespace, this.redis, deps, deps.bullOptions) : null;
+    this.pubsub = this.redis ? new PubSubService(profile.id, profile.namespace, this.redis, deps, (batches) => deps.onPubSubMessages?.(batches)) : null;
   }
 
   private stale = false;
@@ -61,6 +68,7 @@ export class EnvironmentRuntime {
     this.monitor.stop();
     await this.demo.stop().catch(() => undefined);
     await this.bull?.stop();
+    await this.pubsub?.close();
     await Promise.all([this.redis?.close(), this.amqp?.close()]);
   }
 }
