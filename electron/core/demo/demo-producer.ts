@@ -7,6 +7,7 @@ import type { Clock } from '../ports';
 import type { Redactor } from '../redaction';
 import { ensureQueueTopology, ensureStreamTopology } from './demo-topology';
 import { BullDemo } from './bullmq-demo';
+import { seedChannels } from '../../../shared/model/pubsub';
 import {
   collectedMetrics,
   createRandom,
@@ -54,6 +55,8 @@ export class DemoProducer {
   private readonly listeners = new Set<(status: DemoStatus) => void>();
   private bull: BullDemo | null = null;
   private readonly bullPrefix: string;
+  private pubsubTimer: NodeJS.Timeout | undefined;
+  private readonly pubsubChannels: string[];
 
   constructor(
     private readonly envId: string,
@@ -64,6 +67,7 @@ export class DemoProducer {
   ) {
     this.topology = topologyFor(namespace);
     this.bullPrefix = `${namespace}bull`;
+    this.pubsubChannels = seedChannels(namespace);
     this.state = { envId, running: false, rate: 0, startedAt: null, produced: { redis: 0, amqp: 0, malformed: 0 }, lastError: null };
   }
 
@@ -106,6 +110,7 @@ export class DemoProducer {
     if (this.redis?.isReady) {
       this.bull ??= new BullDemo(this.redis.client, this.bullPrefix);
       await this.bull.start(rate);
+      this.startPubSub();
     }
     this.publish();
     return this.status;
@@ -118,12 +123,31 @@ export class DemoProducer {
     const bull = this.bull;
     this.bull = null;
     await bull?.stop();
+    clearInterval(this.pubsubTimer);
+    this.pubsubTimer = undefined;
     const channel = this.channel;
     this.channel = null;
     await channel?.close().catch(() => undefined);
     this.state = { ...this.state, running: false };
     this.publish();
     return this.status;
+  }
+
+  /** Seed 004 notifications on the pub/sub channels, two a second: the Pub/sub screen's live tail has something to show. */
+  private startPubSub(): void {
+    if (this.pubsubTimer) return;
+    let n = 0;
+    this.pubsubTimer = setInterval(() => {
+      if (!this.redis?.isReady) return;
+      const at = new Date(this.deps.clock.now()).toISOString();
+      const [queryResults, , cacheInvalidation] = this.pubsubChannels;
+      const message =
+        n++ % 2 === 0
+          ? { channel: queryResults!, body: { messageType: 'QUERY_RESULT', sessionId: `session-${n % 7}`, timestamp: at, payload: { queryId: `q-${n}`, results: [], metadata: { processingTime: 12, resultCount: 0, confidence: 0.9 } } } }
+          : { channel: cacheInvalidation!, body: { messageType: 'CACHE_INVALIDATION', timestamp: at, payload: { cacheKeys: [`entity:${n}`], reason: 'DATA_UPDATE', affectedServices: ['knowledge-graph'] } } };
+      this.redis.client.publish(message.channel, JSON.stringify(message.body)).catch(() => undefined);
+    }, 500);
+    this.pubsubTimer.unref?.();
   }
 
   private publish(): void {
