@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBullmq } from './bullmq.bench';
 import { benchMonitor } from './monitor.bench';
 import { benchRenderer } from './renderer.bench';
 
@@ -15,3 +16,4 @@ if (wanted('memory')) {
   process.stdout.write(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, 'memory-child.ts')], { encoding: 'utf8' }));
 }
 if (wanted('renderer')) process.stdout.write(JSON.stringify(await benchRenderer()) + '\n');
+if (wanted('bullmq')) process.stdout.write(JSON.stringify(await benchBullmq()) + '\n');
