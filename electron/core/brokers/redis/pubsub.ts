@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CodedError } from '../../../../shared/contract/errors';
@@ -7,6 +6,10 @@ import { seedChannels, type PubSubChannels, type PubSubMessage, type PubSubTailB
 import type { Clock, Logger } from '../../ports';
 import type { Redactor } from '../../redaction';
 import type { RedisConnection } from './redis-connection';
+import { previewOf as previewBytes } from '../payload-preview';
+
+/** A pub/sub message's preview: 4 KiB at most. */
+export const previewOf = (bytes: Buffer) => previewBytes(bytes, PUBSUB_LIMITS.previewBytes);
 
 export const PUBSUB_LIMITS = {
   maxTails: 16,
@@ -46,25 +49,6 @@ interface Tail {
   pending: PubSubMessage[];
   dropped: number;
 }
-
-/** The bytes of a message as the tail shows them: UTF-8 text when it is text, hex otherwise; 4 KiB at most. */
-export function previewOf(bytes: Buffer, limit: number = PUBSUB_LIMITS.previewBytes): Pick<PubSubMessage, 'preview' | 'encoding' | 'truncated' | 'size'> {
-  let head = bytes.subarray(0, limit);
-  if (bytes.length > limit) {
-    // A multi-byte character cut at the limit does not make the message binary: end before it.
-    let end = head.length;
-    while (end > 0 && head.length - end < 3 && (head[end - 1]! & 0xc0) === 0x80) end--;
-    if (end > 0 && head[end - 1]! >= 0xc0) end--;
-    head = head.subarray(0, end);
-  }
-  const text = head.toString('utf8');
-  const isText = isUtf8(head) && !CONTROL.test(text);
-  return { size: bytes.length, preview: isText ? text : head.toString('hex'), encoding: isText ? 'text' : 'hex', truncated: bytes.length > head.length };
-}
-
-/** Control characters other than tab, newline and carriage return: a sign of binary data. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**
  * Pub/sub of one environment: the channel list, live tails on ONE subscriber connection (a
