@@ -87,7 +87,7 @@ export type SeverityPolicy = z.infer<typeof SeverityPolicy>;
 
 export const EscalationPolicy = z.object({
   default: SeverityPolicy,
-  bySeverity: z.record(Severity, SeverityPolicy.optional()).default({}),
+  bySeverity: z.partialRecord(Severity, SeverityPolicy).default({}),
 });
 export type EscalationPolicy = z.infer<typeof EscalationPolicy>;
 
