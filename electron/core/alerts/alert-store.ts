@@ -1,0 +1,294 @@
+import type { Redis } from 'ioredis';
+import { CodedError } from '../../../shared/contract/errors';
+import {
+  alertKeys,
+  levelDueTimes,
+  notificationDedupKey,
+  policyFor,
+  type AlertLevel,
+  type AlertState,
+  type EscalationPolicy,
+  type TimelineAction,
+} from '../../../shared/model/alerts';
+import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
+import type { SecurityAlert } from '../../../shared/schemas/security-streams';
+
+/**
+ * Alert state in the environment's Redis: one hash per alert (`json`, `version`), a due-time ZSET
+ * of `alertId:level` members, a fencing counter and the team audit stream. Every write is ONE Lua
+ * script that compare-and-sets the version, so two consoles never both apply a transition.
+ */
+
+// KEYS: alert, index, due, alertsAudit, notifications
+// ARGV: id, json, createdAt, member2, due2, member3, due3, auditJson, notificationJson
+const CREATE = `
+if redis.call('HSETNX', KEYS[1], 'json', ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'version', '1')
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4], ARGV[7], ARGV[6])
+redis.call('XADD', KEYS[4], '*', 'data', ARGV[8])
+redis.call('XADD', KEYS[5], '*', 'data', ARGV[9])
+return 1
+`;
+
+// KEYS: alert, due, audit, notifications, lease (or same as alert when no fencing)
+// ARGV: expectedVersion, newJson, auditJson, fenceToken ('' = none), notificationJson ('' = none), nZrem, members...
+const CAS = `
+local v = redis.call('HGET', KEYS[1], 'version')
+if not v then return {'NOT_FOUND'} end
+if ARGV[4] ~= '' then
+  if redis.call('GET', KEYS[5]) ~= ARGV[4] then return {'FENCED'} end
+end
+if v ~= ARGV[1] then return {'CONFLICT', redis.call('HGET', KEYS[1], 'json')} end
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', tostring(tonumber(v) + 1))
+local n = tonumber(ARGV[6])
+for i = 1, n do redis.call('ZREM', KEYS[2], ARGV[6 + i]) end
+redis.call('XADD', KEYS[3], '*', 'data', ARGV[3])
+if ARGV[5] ~= '' then redis.call('XADD', KEYS[4], '*', 'data', ARGV[5]) end
+return {'OK'}
+`;
+
+// Drop a due member only while holding its lease.
+const DROP_FENCED = `
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+return redis.call('ZREM', KEYS[1], ARGV[1])
+`;
+
+export type AlertAction = 'ack' | 'escalate' | 'resolve' | 'reopen' | 'snooze' | 'note' | 'assign';
+
+export interface ActionInput {
+  id: string;
+  expectedVersion: number;
+  action: AlertAction;
+  reason?: string;
+  /** snooze: epoch ms; assign: the assignee. */
+  snoozedUntil?: number;
+  assignee?: string;
+}
+
+export interface AuditEntry {
+  who: string;
+  at: number;
+  what: string;
+  alertId: string;
+  before: Partial<AlertState> | null;
+  after: Partial<AlertState>;
+  reason?: string;
+}
+
+const ACTION_TIMELINE: Record<AlertAction, TimelineAction> = {
+  ack: 'acknowledged',
+  escalate: 'escalated',
+  resolve: 'resolved',
+  reopen: 'reopened',
+  snooze: 'snoozed',
+  note: 'note',
+  assign: 'assigned',
+};
+
+const summary = (a: AlertState): Partial<AlertState> => ({ status: a.status, level: a.level, version: a.version, assignee: a.assignee, snoozedUntil: a.snoozedUntil });
+
+/** Applies one analyst action to a state (pure); throws CONFLICT-free validation errors as VALIDATION. */
+export function applyAction(a: AlertState, input: ActionInput, who: string, now: number): AlertState {
+  const next: AlertState = { ...a, notes: [...a.notes], timeline: [...a.timeline], version: a.version + 1, updatedBy: who, updatedAt: now };
+  switch (input.action) {
+    case 'ack':
+      if (a.status !== 'open') throw new CodedError('VALIDATION', `alert ${a.id} is ${a.status}, only an open alert can be acknowledged`);
+      next.status = 'acknowledged';
+      next.acknowledgedAt = now;
+      break;
+    case 'resolve':
+      if (a.status === 'resolved') throw new CodedError('VALIDATION', `alert ${a.id} is already resolved`);
+      next.status = 'resolved';
+      next.resolvedAt = now;
+      break;
+    case 'reopen':
+      if (a.status === 'open') throw new CodedError('VALIDATION', `alert ${a.id} is already open`);
+      next.status = 'open';
+      break;
+    case 'escalate':
+      if (a.level >= 3) throw new CodedError('VALIDATION', `alert ${a.id} is already at level 3`);
+      if (a.status === 'resolved') throw new CodedError('VALIDATION', `alert ${a.id} is resolved`);
+      next.level = (a.level + 1) as AlertLevel;
+      break;
+    case 'snooze':
+      if (input.snoozedUntil === undefined) throw new CodedError('VALIDATION', 'snooze needs an until time');
+      next.snoozedUntil = input.snoozedUntil;
+      break;
+    case 'note':
+      if (!input.reason) throw new CodedError('VALIDATION', 'a note needs text');
+      next.notes.push({ who, at: now, text: input.reason });
+      break;
+    case 'assign':
+      next.assignee = input.assignee;
+      break;
+  }
+  next.timeline.push({ who, at: now, what: ACTION_TIMELINE[input.action], ...(input.reason ? { detail: input.reason } : {}) });
+  return next;
+}
+
+/** The state an alert starts with when its seed 000 message is ingested. */
+export function initialState(msg: SecurityAlert, now: number): AlertState {
+  const createdAt = Date.parse(msg.timestamp);
+  const at = Number.isFinite(createdAt) ? createdAt : now;
+  return {
+    id: msg.id,
+    severity: msg.severity,
+    title: msg.title,
+    message: msg.message,
+    organizationId: msg.organization_id,
+    assetId: msg.asset_id,
+    status: 'open',
+    level: 1,
+    createdAt: at,
+    notes: [],
+    version: 1,
+    updatedBy: 'engine',
+    updatedAt: now,
+    timeline: [
+      { who: 'engine', at, what: 'created' },
+      { who: 'engine', at: now, what: 'notified', detail: 'level 1' },
+    ],
+  };
+}
+
+export function notificationFor(a: AlertState, level: AlertLevel, policy: EscalationPolicy, now: number): Record<string, unknown> {
+  const step = policyFor(policy, a.severity).steps[level - 1]!;
+  return {
+    dedup_key: notificationDedupKey(a.id, level),
+    alert_id: a.id,
+    level,
+    severity: a.severity,
+    title: a.title,
+    recipients: step.recipients,
+    channels: step.methods,
+    timestamp: new Date(now).toISOString(),
+  };
+}
+
+export class AlertStore {
+  readonly keys: ReturnType<typeof alertKeys>;
+
+  constructor(
+    private readonly redis: Redis,
+    namespace: string,
+    readonly policy: EscalationPolicy,
+  ) {
+    this.keys = alertKeys(namespace);
+  }
+
+  /** Creates the alert state once (idempotent), emits level 1 and schedules levels 2 and 3. */
+  async ingest(msg: SecurityAlert, now = Date.now()): Promise<boolean> {
+    const state = initialState(msg, now);
+    const due = levelDueTimes(state, this.policy);
+    const audit: AuditEntry = { who: 'engine', at: now, what: 'created', alertId: state.id, before: null, after: summary(state) };
+    const created = await this.redis.eval(
+      CREATE,
+      5,
+      this.keys.alert(state.id),
+      this.keys.index,
+      this.keys.due,
+      this.keys.audit,
+      this.keys.notificationsStream,
+      state.id,
+      JSON.stringify(state),
+      String(state.createdAt),
+      `${state.id}:2`,
+      String(due[2]),
+      `${state.id}:3`,
+      String(due[3]),
+      JSON.stringify(audit),
+      JSON.stringify(notificationFor(state, 1, this.policy, now)),
+    );
+    return created === 1;
+  }
+
+  async get(id: string): Promise<AlertState | null> {
+    const json = await this.redis.hget(this.keys.alert(id), 'json');
+    return json ? (JSON.parse(json) as AlertState) : null;
+  }
+
+  async list(limit = 1000): Promise<AlertState[]> {
+    const ids = await this.redis.zrevrange(this.keys.index, 0, limit - 1);
+    if (!ids.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hget(this.keys.alert(id), 'json');
+    const rows = (await pipe.exec()) ?? [];
+    return rows.flatMap(([, json]) => (typeof json === 'string' ? [JSON.parse(json) as AlertState] : []));
+  }
+
+  /** One analyst action as a compare-and-set on `expectedVersion`. */
+  async act(input: ActionInput, who: string, now = Date.now()): Promise<AlertState> {
+    const current = await this.get(input.id);
+    if (!current) throw new CodedError('NOT_FOUND', `no alert ${input.id}`);
+    if (current.version !== input.expectedVersion) throw conflict(current);
+    const next = applyAction(current, input, who, now);
+    const zrem: string[] = [];
+    if (input.action === 'resolve') zrem.push(`${current.id}:2`, `${current.id}:3`);
+    if (input.action === 'ack' && now < levelDueTimes(current, this.policy)[2]) zrem.push(`${current.id}:2`);
+    if (input.action === 'escalate') for (let l = 2; l <= next.level; l++) zrem.push(`${current.id}:${l}`);
+    const notification = input.action === 'escalate' ? JSON.stringify(notificationFor(next, next.level, this.policy, now)) : '';
+    const audit: AuditEntry = { who, at: now, what: input.action, alertId: current.id, before: summary(current), after: summary(next), ...(input.reason ? { reason: input.reason } : {}) };
+    await this.cas(current, next, audit, zrem, notification, null);
+    return next;
+  }
+
+  /** Escalation by the engine while holding the lease `leaseKey` = `token` (fencing). */
+  async escalateFenced(current: AlertState, level: AlertLevel, leaseKey: string, token: string, now = Date.now()): Promise<AlertState> {
+    const next: AlertState = {
+      ...current,
+      level,
+      version: current.version + 1,
+      updatedBy: 'engine',
+      updatedAt: now,
+      timeline: [...current.timeline, { who: 'engine', at: now, what: 'escalated', detail: `level ${level}` }, { who: 'engine', at: now, what: 'notified', detail: `level ${level}` }],
+    };
+    const zrem: string[] = [];
+    for (let l = 2; l <= level; l++) zrem.push(`${current.id}:${l}`);
+    const audit: AuditEntry = { who: 'engine', at: now, what: `escalate L${level}`, alertId: current.id, before: summary(current), after: summary(next) };
+    await this.cas(current, next, audit, zrem, JSON.stringify(notificationFor(next, level, this.policy, now)), { leaseKey, token });
+    return next;
+  }
+
+  /** Removes a due member that no longer applies, only while holding its lease. */
+  async dropDue(member: string, leaseKey: string, token: string): Promise<void> {
+    await this.redis.eval(DROP_FENCED, 2, this.keys.due, leaseKey, member, token);
+  }
+
+  async audit(count = 100): Promise<AuditEntry[]> {
+    const rows = await this.redis.xrevrange(this.keys.audit, '+', '-', 'COUNT', count);
+    return rows.map(([, fields]) => JSON.parse(fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1] ?? '{}') as AuditEntry);
+  }
+
+  private async cas(current: AlertState, next: AlertState, audit: AuditEntry, zrem: string[], notification: string, fence: { leaseKey: string; token: string } | null): Promise<void> {
+    const key = this.keys.alert(current.id);
+    const result = (await this.redis.eval(
+      CAS,
+      5,
+      key,
+      this.keys.due,
+      this.keys.audit,
+      this.keys.notificationsStream,
+      fence?.leaseKey ?? key,
+      String(current.version),
+      JSON.stringify(next),
+      JSON.stringify(audit),
+      fence?.token ?? '',
+      notification,
+      String(zrem.length),
+      ...zrem,
+    )) as string[];
+    if (result[0] === 'OK') return;
+    if (result[0] === 'NOT_FOUND') throw new CodedError('NOT_FOUND', `no alert ${current.id}`);
+    if (result[0] === 'FENCED') throw new CodedError('CONFLICT', `lease for ${current.id} expired or taken over (fencing token ${fence?.token} rejected)`, { fenced: true });
+    throw conflict(JSON.parse(result[1] ?? '{}') as AlertState);
+  }
+}
+
+export function conflict(current: AlertState): CodedError {
+  return new CodedError('CONFLICT', `alert ${current.id} was changed by ${current.updatedBy} at ${new Date(current.updatedAt).toISOString()} (now version ${current.version}); reload and retry`, {
+    version: current.version,
+    updatedBy: current.updatedBy,
+    updatedAt: current.updatedAt,
+  });
+}

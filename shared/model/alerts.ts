@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { Severity } from '../schemas/security-streams';
+
+/**
+ * Alert triage state and the escalation policy (issue 5, seed 000 "Alert Escalation Logic").
+ *
+ * The alert id is the `id` field of the seed 000 `security.alerts` message. State lives in the
+ * environment's Redis under `{namespace}watchfloor:` keys; every transition bumps `version` and is
+ * applied as one compare-and-set on it.
+ *
+ * Deadline rule (the race "acknowledged exactly at the deadline"): a deadline is INCLUSIVE for the
+ * escalation. Level 2 is cancelled only by an acknowledgment strictly before `createdAt + ackWithinMs`;
+ * level 3 only by a resolution strictly before `createdAt + resolveWithinMs`. An ack at t == deadline
+ * loses: level 2 still fires (the alert stays acknowledged, the notification goes out). The Redis
+ * side applies the same rule: the escalation CAS succeeds when `now >= dueAt` and the alert was not
+ * acknowledged/resolved before `dueAt`, and whichever CAS commits first defines the order.
+ */
+
+export const AlertStatus = z.enum(['open', 'acknowledged', 'resolved']);
+export type AlertStatus = z.infer<typeof AlertStatus>;
+
+export const AlertLevel = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+export type AlertLevel = z.infer<typeof AlertLevel>;
+
+export const TimelineAction = z.enum([
+  'created',
+  'notified',
+  'acknowledged',
+  'escalated',
+  'resolved',
+  'reopened',
+  'snoozed',
+  'note',
+  'assigned',
+]);
+export type TimelineAction = z.infer<typeof TimelineAction>;
+
+export const TimelineEntry = z.object({
+  /** Who: analyst name and OS user ("Ana (ana)"), or "engine" for automatic escalations. */
+  who: z.string(),
+  /** When, epoch milliseconds. */
+  at: z.number(),
+  what: TimelineAction,
+  detail: z.string().optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const AlertState = z.object({
+  id: z.string().min(1),
+  severity: Severity,
+  title: z.string(),
+  message: z.string().default(''),
+  source: z.string().optional(),
+  organizationId: z.string().optional(),
+  assetId: z.string().optional(),
+  status: AlertStatus,
+  level: AlertLevel,
+  /** Epoch ms of creation (the alert's `timestamp`). */
+  createdAt: z.number(),
+  acknowledgedAt: z.number().optional(),
+  resolvedAt: z.number().optional(),
+  snoozedUntil: z.number().optional(),
+  assignee: z.string().optional(),
+  notes: z.array(z.object({ who: z.string(), at: z.number(), text: z.string() })).default([]),
+  version: z.number().int().min(1),
+  updatedBy: z.string(),
+  updatedAt: z.number(),
+  timeline: z.array(TimelineEntry).default([]),
+});
+export type AlertState = z.infer<typeof AlertState>;
+
+export const EscalationStep = z.object({
+  level: AlertLevel,
+  recipients: z.array(z.string()),
+  methods: z.array(z.string()),
+});
+export type EscalationStep = z.infer<typeof EscalationStep>;
+
+export const SeverityPolicy = z.object({
+  /** Level 2 fires if not acknowledged within this many ms of creation. */
+  ackWithinMs: z.number().int().positive(),
+  /** Level 3 fires if not resolved within this many ms of creation. */
+  resolveWithinMs: z.number().int().positive(),
+  steps: z.tuple([EscalationStep, EscalationStep, EscalationStep]),
+});
+export type SeverityPolicy = z.infer<typeof SeverityPolicy>;
+
+export const EscalationPolicy = z.object({
+  default: SeverityPolicy,
+  bySeverity: z.partialRecord(Severity, SeverityPolicy).default({}),
+});
+export type EscalationPolicy = z.infer<typeof EscalationPolicy>;
+
+const MINUTE = 60_000;
+
+/** Seed 000 "Alert Escalation Logic". */
+export const DEFAULT_SEVERITY_POLICY: SeverityPolicy = {
+  ackWithinMs: 30 * MINUTE,
+  resolveWithinMs: 120 * MINUTE,
+  steps: [
+    { level: 1, recipients: ['security_team'], methods: ['slack', 'email'] },
+    { level: 2, recipients: ['security_team', 'devops_lead'], methods: ['slack', 'email', 'phone'] },
+    { level: 3, recipients: ['security_team', 'devops_lead', 'cto'], methods: ['slack', 'email', 'phone', 'incident_management'] },
+  ],
+};
+
+export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = { default: DEFAULT_SEVERITY_POLICY, bySeverity: {} };
+
+/** The policy that applies to one severity. */
+export function policyFor(policy: EscalationPolicy, severity: Severity): SeverityPolicy {
+  return policy.bySeverity[severity] ?? policy.default;
+}
+
+/** When each level is due, epoch ms: level 1 at creation, 2 at ack deadline, 3 at resolve deadline. */
+export function levelDueTimes(alert: Pick<AlertState, 'createdAt' | 'severity'>, policy: EscalationPolicy): Record<AlertLevel, number> {
+  const p = policyFor(policy, alert.severity);
+  return { 1: alert.createdAt, 2: alert.createdAt + p.ackWithinMs, 3: alert.createdAt + p.resolveWithinMs };
+}
+
+type PolicyView = Pick<AlertState, 'createdAt' | 'severity' | 'status' | 'level' | 'acknowledgedAt' | 'resolvedAt'>;
+
+/** True when the level's condition no longer holds (acted on strictly before its deadline). */
+export function levelCancelled(alert: PolicyView, level: AlertLevel, dueAt: number): boolean {
+  if (level === 1) return false;
+  if (alert.resolvedAt !== undefined && alert.resolvedAt < dueAt) return true;
+  if (level === 2 && alert.acknowledgedAt !== undefined && alert.acknowledgedAt < dueAt) return true;
+  return false;
+}
+
+/**
+ * The levels that must fire now, in order: due (`now >= dueAt`), above the alert's current level,
+ * and not cancelled. A resolved alert never escalates further.
+ */
+export function dueLevels(alert: PolicyView, policy: EscalationPolicy, now: number): AlertLevel[] {
+  const due = levelDueTimes(alert, policy);
+  const out: AlertLevel[] = [];
+  for (const level of [1, 2, 3] as const) {
+    if (level <= alert.level) continue;
+    if (alert.status === 'resolved') break;
+    if (now < due[level]) break;
+    if (levelCancelled(alert, level, due[level])) continue;
+    out.push(level);
+  }
+  return out;
+}
+
+export interface NextEscalation {
+  level: AlertLevel;
+  dueAt: number;
+  step: EscalationStep;
+}
+
+/** The next escalation not yet fired (maybe already due), or null when none remains. Level 1 fires on creation. */
+export function nextEscalation(alert: PolicyView, policy: EscalationPolicy): NextEscalation | null {
+  if (alert.status === 'resolved') return null;
+  const p = policyFor(policy, alert.severity);
+  const due = levelDueTimes(alert, policy);
+  for (const level of [2, 3] as const) {
+    if (level <= alert.level) continue;
+    if (levelCancelled(alert, level, due[level])) continue;
+    return { level, dueAt: due[level], step: p.steps[level - 1]! };
+  }
+  return null;
+}
+
+/** Dedup key of the notification for one (alert, level). */
+export function notificationDedupKey(alertId: string, level: AlertLevel): string {
+  return `${alertId}:L${level}`;
+}
+
+/** Redis key names under the environment namespace. */
+export function alertKeys(namespace: string) {
+  const base = `${namespace}watchfloor:`;
+  return {
+    alert: (id: string) => `${base}alert:${id}`,
+    index: `${base}alerts`,
+    due: `${base}alerts:due`,
+    lease: (member: string) => `${base}alerts:lease:${member}`,
+    fence: `${base}alerts:fence`,
+    audit: `${base}audit`,
+    alertsStream: `${namespace}security.alerts`,
+    notificationsStream: `${namespace}security.notifications`,
+  };
+}
