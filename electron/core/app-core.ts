@@ -19,6 +19,7 @@ import { HealthService } from './health/health-service';
 import { queueHandlers } from './handlers/queues';
 import { bullmqHandlers } from './handlers/bullmq';
 import { pubsubHandlers } from './handlers/pubsub';
+import { dlqHandlers } from './handlers/dlq';
 import type { BullMonitorOptions } from './brokers/bullmq/bull-monitor';
 import type { BullOverview } from '../../shared/model/bullmq';
 import { CodedError } from '../../shared/contract/errors';
@@ -235,6 +236,7 @@ export class AppCore {
       ...queueHandlers(this.context()),
       ...bullmqHandlers(this.context()),
       ...pubsubHandlers(this.context()),
+      ...dlqHandlers(this.context()),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

@@ -25,6 +25,11 @@ Usage:
   watchfloor queues --env NAME [--json]        RabbitMQ queues: ready, unacked, consumers,
                                                publish/deliver/ack per second
   watchfloor demo --env NAME [--rate N] [--duration SECONDS]
+  watchfloor dlq list --env NAME --source DLQ [--oldest] [--count N] [--after ID] [--json]
+  watchfloor dlq show ID --env NAME --source DLQ [--json]
+  watchfloor dlq replay --env NAME --source DLQ (--id ID ... | --all) [--target STREAM]
+                     [--dry-run] [--force] [--max-replays N] --yes [--json]
+  watchfloor dlq purge --env NAME --source DLQ --older-than-hours H --yes [--json]
 
 Passwords may be given inside the URLs; they are moved to the secret store, never to the
 profile file. Config folder: $WATCHFLOOR_HOME or the platform's config dir.`;
@@ -220,6 +225,90 @@ async function streamsCommand(args: string[]): Promise<number> {
   }
 }
 
+/** `dlq list|show|replay|purge`: the Dead letters view's operations for runbooks. */
+async function dlqCommand(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      env: { type: 'string' },
+      source: { type: 'string' },
+      json: { type: 'boolean' },
+      oldest: { type: 'boolean' },
+      count: { type: 'string' },
+      after: { type: 'string' },
+      id: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      target: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      force: { type: 'boolean' },
+      'max-replays': { type: 'string' },
+      'older-than-hours': { type: 'string' },
+      yes: { type: 'boolean' },
+    },
+  });
+  if (!values.env || !values.source) throw new UsageError('dlq needs --env NAME and --source DLQ');
+  const asJson = values.json ?? false;
+  const core = await openCore({ startRuntimes: false });
+  try {
+    const env = core.environments.find(values.env);
+    await core.startRuntimes([env.id]);
+    await waitConnected(core, env.id);
+    const source = values.source;
+    switch (action) {
+      case 'list': {
+        const page = unwrap(await core.call('dlq.list', { envId: env.id, source, order: values.oldest ? 'oldest' : 'newest', count: values.count ? Number(values.count) : 50, ...(values.after ? { after: values.after } : {}) }));
+        print(page, asJson, () =>
+          [
+            ...page.entries.map((e) => `${e.id}  from ${e.originStream ?? '?'}  attempts ${e.attempts ?? '?'}  replays ${e.replayCount}  ${e.error ?? ''}\n    ${e.payload ? (e.payload.encoding === 'hex' ? `hex ${e.payload.preview}` : e.payload.preview) : '(no payload)'}`),
+            page.nextAfter ? `(more: --after ${page.nextAfter})` : '(end)',
+          ].join('\n'),
+        );
+        return 0;
+      }
+      case 'show': {
+        const id = positionals[0];
+        if (!id) throw new UsageError('dlq show needs an entry ID');
+        const entry = unwrap(await core.call('dlq.show', { envId: env.id, source, id }));
+        print(entry, asJson, () => JSON.stringify(entry, null, 2));
+        return 0;
+      }
+      case 'replay': {
+        const isDryRun = values['dry-run'] ?? false;
+        if (!isDryRun && !values.yes) throw new UsageError('dlq replay changes the brokers: add --yes (or --dry-run to count first)');
+        const outcome = unwrap(
+          await core.call('dlq.replay', {
+            envId: env.id,
+            source,
+            all: values.all ?? false,
+            ...(values.id ? { ids: values.id } : {}),
+            ...(values.target ? { target: values.target } : {}),
+            dryRun: isDryRun,
+            force: values.force ?? false,
+            maxReplays: values['max-replays'] ? Number(values['max-replays']) : 3,
+          }),
+        );
+        print(outcome, asJson, () =>
+          [`${isDryRun ? 'would replay' : 'replayed'} ${outcome.replayed} of ${outcome.matched}; skipped ${outcome.skipped} (already gone); failed ${outcome.failed.length}`, ...Object.entries(outcome.targets).map(([t, n]) => `  → ${t}: ${n}`), ...outcome.failed.slice(0, 20).map((f) => `  ✗ ${f.id}: ${f.reason}`)].join('\n'),
+        );
+        return outcome.failed.length > 0 ? 1 : 0;
+      }
+      case 'purge': {
+        if (!values['older-than-hours']) throw new UsageError('dlq purge needs --older-than-hours H');
+        if (!values.yes) throw new UsageError('dlq purge deletes dead letters for good: add --yes');
+        const result = unwrap(await core.call('dlq.purge', { envId: env.id, source, olderThanMs: Math.round(Number(values['older-than-hours']) * 3_600_000), confirm: source }));
+        print(result, asJson, () => `purged ${result.removed} entries from ${result.source}`);
+        return 0;
+      }
+      default:
+        throw new UsageError('dlq needs list, show, replay or purge');
+    }
+  } finally {
+    await core.close();
+  }
+}
+
 async function queuesCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { env: { type: 'string' }, json: { type: 'boolean' } } });
   if (!values.env) throw new UsageError('queues needs --env NAME');
@@ -272,6 +361,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await envCommand(rest);
       case 'streams':
         return await streamsCommand(rest);
+      case 'dlq':
+        return await dlqCommand(rest);
       case 'queues':
         return await queuesCommand(rest);
       case 'demo':

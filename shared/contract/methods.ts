@@ -8,6 +8,7 @@ import { streamMethods } from './method-groups/streams';
 import { queueMethods } from './method-groups/queues';
 import { bullmqMethods } from './method-groups/bullmq';
 import { pubsubMethods } from './method-groups/pubsub';
+import { dlqMethods } from './method-groups/dlq';
 
 const Empty = z.object({}).strict();
 
@@ -44,6 +45,7 @@ export const methods = {
   ...queueMethods,
   ...bullmqMethods,
   ...pubsubMethods,
+  ...dlqMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

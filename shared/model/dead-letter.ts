@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The dead-letter entry format on Redis DLQ streams, shared by the workers and the console's
  * "move to DLQ" action: the original entry's fields unchanged (the payload bytes stay as they
@@ -11,6 +13,68 @@ export const DLQ_FIELDS = {
   attempts: 'dlq_attempts',
   failedAt: 'dlq_failed_at',
 } as const;
+
+/**
+ * Marks a replayed entry carries in its origin stream (plain fields, so a replayed entry that
+ * fails again keeps them in the DLQ, and the loop guard can count).
+ */
+export const REPLAY_FIELDS = {
+  count: 'replay_count',
+  of: 'replay_of',
+} as const;
+
+/** One Redis DLQ stream of an environment. */
+export const DeadLetterSource = z.object({
+  name: z.string(),
+  kind: z.literal('redis-stream'),
+  length: z.number(),
+  /** Where its entries came from by the naming rule (`x.dlq` → `x`); entries name their own origin too. */
+  origin: z.string().nullable(),
+});
+export type DeadLetterSource = z.infer<typeof DeadLetterSource>;
+
+/** One dead letter as listed and shown. */
+export const DeadLetterEntry = z.object({
+  id: z.string(),
+  originStream: z.string().nullable(),
+  originGroup: z.string().nullable(),
+  originId: z.string().nullable(),
+  error: z.string().nullable(),
+  attempts: z.number().nullable(),
+  failedAt: z.string().nullable(),
+  replayCount: z.number(),
+  /** Age from the entry id's time, ms. */
+  ageMs: z.number(),
+  /** The payload field (`data`), or null when the entry has none. */
+  payload: z
+    .object({ size: z.number(), preview: z.string(), encoding: z.enum(['text', 'hex']), truncated: z.boolean() })
+    .nullable(),
+  /** Every other field (not metadata), previews. */
+  fields: z.record(z.string(), z.string()),
+});
+export type DeadLetterEntry = z.infer<typeof DeadLetterEntry>;
+
+export const DeadLetterPage = z.object({
+  source: z.string(),
+  entries: z.array(DeadLetterEntry),
+  /** Exclusive cursor for the next page in the same order; null at the end. */
+  nextAfter: z.string().nullable(),
+});
+export type DeadLetterPage = z.infer<typeof DeadLetterPage>;
+
+export const ReplayOutcome = z.object({
+  source: z.string(),
+  dryRun: z.boolean(),
+  /** Entries looked at. */
+  matched: z.number(),
+  replayed: z.number(),
+  /** Already gone from the DLQ (replayed or purged by someone else meanwhile). */
+  skipped: z.number(),
+  failed: z.array(z.object({ id: z.string(), reason: z.string() })),
+  /** Where each went: target stream → count. */
+  targets: z.record(z.string(), z.number()),
+});
+export type ReplayOutcome = z.infer<typeof ReplayOutcome>;
 
 /** The DLQ stream a stream dead-letters to by the seeds' naming: `{stream}.dlq`. */
 export function deadLetterStreamOf(stream: string): string {

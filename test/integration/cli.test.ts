@@ -120,6 +120,27 @@ describe('watchfloor CLI', () => {
     expect(JSON.parse(down.stdout).rabbitmq.status.state).toBe('disconnected');
   });
 
+  it('dlq list / replay: browse as JSON, refuse without --yes, dry-run, then replay to the origin', async () => {
+    const dlq = `${ns}security.events.dlq`;
+    const origin = `${ns}security.events`;
+    await redis.xadd(dlq, '*', 'data', '{"event_id":"cli-1"}', 'dlq_origin_stream', origin, 'dlq_error', 'schema: bad', 'dlq_attempts', '3');
+    const listed = await cli('dlq', 'list', '--env', 'CLI Test', '--source', dlq, '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).entries[0]).toMatchObject({ originStream: origin, error: 'schema: bad', attempts: 3, payload: { preview: '{"event_id":"cli-1"}' } });
+    const refused = await cli('dlq', 'replay', '--env', 'CLI Test', '--source', dlq, '--all');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('add --yes');
+    const dry = await cli('dlq', 'replay', '--env', 'CLI Test', '--source', dlq, '--all', '--dry-run', '--json');
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, replayed: 1 });
+    const before = await redis.xlen(origin);
+    const done = await cli('dlq', 'replay', '--env', 'CLI Test', '--source', dlq, '--all', '--yes');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('replayed 1 of 1');
+    expect(await redis.xlen(origin)).toBe(before + 1);
+    expect(await redis.xlen(dlq)).toBe(0);
+    await redis.del(dlq);
+  });
+
   it('names an unknown environment and lists the known ones', async () => {
     const result = await cli('streams', '--env', 'Nowhere');
     expect(result.code).toBe(1);

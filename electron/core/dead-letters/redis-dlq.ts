@@ -1,0 +1,181 @@
+import type { Redis } from 'ioredis';
+import { CodedError } from '../../../shared/contract/errors';
+import { DLQ_FIELDS, REPLAY_FIELDS, type DeadLetterEntry, type DeadLetterPage, type ReplayOutcome } from '../../../shared/model/dead-letter';
+import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
+import { previewOf } from '../brokers/payload-preview';
+import { idTime } from '../brokers/redis/stream-sampler';
+
+export const DLQ_LIMITS = {
+  /** Payload preview in lists. */
+  listPreviewBytes: 1024,
+  /** Payload preview when one entry is shown (the issue's 256 KiB). */
+  showPreviewBytes: 256 * 1024,
+  /** Entries per replay script call. */
+  replayBatch: 200,
+  /** Entries one `replay --all` call walks at most. */
+  maxReplayAll: 100_000,
+} as const;
+
+const META = new Set<string>(Object.values(DLQ_FIELDS));
+
+/**
+ * Per id, atomically, copy → remove: skip if no longer in the DLQ; refuse past the loop guard
+ * unless forced; XADD the original fields (metadata dropped, replay marks set) to the target — the
+ * given one or the entry's origin; XDEL from the DLQ. Byte-safe: fields pass through as Lua strings.
+ * KEYS: dlq. ARGV: target ('' = origin), maxReplays, force ('1'/'0'), dryRun ('1'/'0'), then ids.
+ * Returns per id {status, target-or-reason}: status 1 replayed, 0 skipped (gone), -1 failed.
+ * (The origin stream is not in KEYS: standalone and Sentinel Redis only, not Cluster.)
+ */
+const REPLAY_SCRIPT = `
+local results = {}
+local maxReplays = tonumber(ARGV[2])
+for i = 5, #ARGV do
+  local id = ARGV[i]
+  local entries = redis.call('XRANGE', KEYS[1], id, id)
+  if #entries == 0 then
+    results[#results + 1] = {0, 'gone'}
+  else
+    local fields = entries[1][2]
+    local out = {}
+    local origin = nil
+    local count = 0
+    for f = 1, #fields, 2 do
+      local name = fields[f]
+      if name == '${DLQ_FIELDS.originStream}' then origin = fields[f + 1]
+      elseif name == '${REPLAY_FIELDS.count}' then count = tonumber(fields[f + 1]) or 0
+      elseif name == '${REPLAY_FIELDS.of}' then
+      elseif string.sub(name, 1, 4) ~= 'dlq_' then
+        out[#out + 1] = name
+        out[#out + 1] = fields[f + 1]
+      end
+    end
+    local target = ARGV[1]
+    if target == '' then target = origin end
+    if target == nil or target == '' then
+      results[#results + 1] = {-1, 'no origin stream recorded: give a target'}
+    elseif count >= maxReplays and ARGV[3] ~= '1' then
+      results[#results + 1] = {-1, 'replayed ' .. count .. ' times already (loop guard): force to replay again'}
+    elseif target == KEYS[1] then
+      results[#results + 1] = {-1, 'the target is the DLQ itself'}
+    elseif ARGV[4] == '1' then
+      results[#results + 1] = {1, target}
+    else
+      out[#out + 1] = '${REPLAY_FIELDS.count}'
+      out[#out + 1] = tostring(count + 1)
+      out[#out + 1] = '${REPLAY_FIELDS.of}'
+      out[#out + 1] = KEYS[1] .. '/' .. id
+      redis.call('XADD', target, '*', unpack(out))
+      redis.call('XDEL', KEYS[1], id)
+      results[#results + 1] = {1, target}
+    end
+  end
+end
+return results
+`;
+
+type RawEntry = [Buffer, Buffer[]];
+
+/** One raw DLQ entry as the console shows it. */
+export function toEntry(raw: RawEntry, now: number, previewBytes: number): DeadLetterEntry {
+  const id = raw[0].toString();
+  const meta = new Map<string, string>();
+  const fields: Record<string, string> = {};
+  let payload: DeadLetterEntry['payload'] = null;
+  const values = raw[1];
+  for (let i = 0; i + 1 < values.length; i += 2) {
+    const name = values[i]!.toString();
+    const value = values[i + 1]!;
+    if (META.has(name) || name === REPLAY_FIELDS.count || name === REPLAY_FIELDS.of) meta.set(name, value.toString());
+    else if (name === STREAM_PAYLOAD_FIELD) payload = previewOf(value, previewBytes);
+    else fields[name] = previewOf(value, 1024).preview;
+  }
+  const number = (key: string) => (meta.has(key) && meta.get(key) !== '' && Number.isFinite(Number(meta.get(key))) ? Number(meta.get(key)) : null);
+  return {
+    id,
+    originStream: meta.get(DLQ_FIELDS.originStream) ?? null,
+    originGroup: meta.get(DLQ_FIELDS.originGroup) ?? null,
+    originId: meta.get(DLQ_FIELDS.originId) ?? null,
+    error: meta.get(DLQ_FIELDS.error) ?? null,
+    attempts: number(DLQ_FIELDS.attempts),
+    failedAt: meta.get(DLQ_FIELDS.failedAt) ?? null,
+    replayCount: number(REPLAY_FIELDS.count) ?? 0,
+    ageMs: Math.max(0, now - idTime(id)),
+    payload,
+    fields,
+  };
+}
+
+/** A page of a DLQ stream, newest or oldest first, with an exclusive cursor; never an unbounded range. */
+export async function listDeadLetters(client: Redis, source: string, order: 'newest' | 'oldest', after: string | undefined, count: number, now: number): Promise<DeadLetterPage> {
+  if ((await client.exists(source)) === 0) throw new CodedError('NOT_FOUND', `no dead-letter stream "${source}"`);
+  const raw = (
+    order === 'newest'
+      ? await client.xrevrangeBuffer(source, after ? `(${after}` : '+', '-', 'COUNT', count)
+      : await client.xrangeBuffer(source, after ? `(${after}` : '-', '+', 'COUNT', count)
+  ) as unknown as RawEntry[];
+  const entries = raw.map((r) => toEntry(r, now, DLQ_LIMITS.listPreviewBytes));
+  return { source, entries, nextAfter: entries.length === count ? entries[entries.length - 1]!.id : null };
+}
+
+/** One dead letter with a payload preview of up to 256 KiB. */
+export async function showDeadLetter(client: Redis, source: string, id: string, now: number): Promise<DeadLetterEntry> {
+  const raw = (await client.xrangeBuffer(source, id, id)) as unknown as RawEntry[];
+  if (raw.length === 0) throw new CodedError('NOT_FOUND', `no entry ${id} in "${source}" (replayed or purged?)`);
+  return toEntry(raw[0]!, now, DLQ_LIMITS.showPreviewBytes);
+}
+
+export interface ReplayOptions {
+  target: string | null;
+  maxReplays: number;
+  force: boolean;
+  dryRun: boolean;
+  /** Called after each batch (progress). */
+  onBatch?: (done: number) => void;
+}
+
+/** Replays the given ids in batches of one script each (copy → remove per id, atomically). */
+export async function replayIds(client: Redis, source: string, ids: readonly string[], options: ReplayOptions): Promise<ReplayOutcome> {
+  const outcome: ReplayOutcome = { source, dryRun: options.dryRun, matched: 0, replayed: 0, skipped: 0, failed: [], targets: {} };
+  for (let i = 0; i < ids.length; i += DLQ_LIMITS.replayBatch) {
+    const batch = ids.slice(i, i + DLQ_LIMITS.replayBatch);
+    const results = (await client.eval(REPLAY_SCRIPT, 1, source, options.target ?? '', options.maxReplays, options.force ? '1' : '0', options.dryRun ? '1' : '0', ...batch)) as [number, string][];
+    results.forEach(([status, detail], j) => {
+      outcome.matched++;
+      if (status === 1) {
+        outcome.replayed++;
+        outcome.targets[detail] = (outcome.targets[detail] ?? 0) + 1;
+      } else if (status === 0) {
+        outcome.skipped++;
+      } else {
+        outcome.failed.push({ id: batch[j]!, reason: detail });
+      }
+    });
+    options.onBatch?.(Math.min(ids.length, i + batch.length));
+  }
+  return outcome;
+}
+
+/** Replays every entry of the DLQ, oldest first, walking it in pages (at most 100,000 per call). */
+export async function replayAll(client: Redis, source: string, options: ReplayOptions): Promise<ReplayOutcome> {
+  const total: ReplayOutcome = { source, dryRun: options.dryRun, matched: 0, replayed: 0, skipped: 0, failed: [], targets: {} };
+  let after: string | undefined;
+  while (total.matched < DLQ_LIMITS.maxReplayAll) {
+    const page = (await client.xrange(source, after ? `(${after}` : '-', '+', 'COUNT', DLQ_LIMITS.replayBatch)) as [string, string[]][];
+    if (page.length === 0) break;
+    const ids = page.map(([id]) => id);
+    after = ids[ids.length - 1];
+    const part = await replayIds(client, source, ids, options);
+    total.matched += part.matched;
+    total.replayed += part.replayed;
+    total.skipped += part.skipped;
+    total.failed.push(...part.failed.slice(0, Math.max(0, 1000 - total.failed.length)));
+    for (const [target, n] of Object.entries(part.targets)) total.targets[target] = (total.targets[target] ?? 0) + n;
+    options.onBatch?.(total.matched);
+  }
+  return total;
+}
+
+/** Deletes entries older than `olderThanMs` (by id time) from a DLQ stream: XTRIM MINID, exact. */
+export async function purgeOlderThan(client: Redis, source: string, olderThanMs: number, now: number): Promise<number> {
+  return Number(await client.xtrim(source, 'MINID', String(Math.max(0, now - olderThanMs))));
+}
