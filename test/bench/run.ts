@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { benchBullmq } from './bullmq.bench';
 import { benchMonitor } from './monitor.bench';
 import { benchRenderer } from './renderer.bench';
+import { benchDlq } from './dlq.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -17,3 +18,4 @@ if (wanted('memory')) {
 }
 if (wanted('renderer')) process.stdout.write(JSON.stringify(await benchRenderer()) + '\n');
 if (wanted('bullmq')) process.stdout.write(JSON.stringify(await benchBullmq()) + '\n');
+if (wanted('dlq')) process.stdout.write(JSON.stringify(await benchDlq()) + '\n');
