@@ -36,6 +36,7 @@ export const SCREENS: readonly { screen: Screen; title: string; keys: readonly s
   { screen: 'pubsub', title: 'Pub/sub', keys: ['4', 'g p'] },
   { screen: 'rules', title: 'Health rules', keys: ['5', 'g h'] },
   { screen: 'environments', title: 'Environments', keys: ['6', 'g e'] },
+  { screen: 'deadletters', title: 'Dead letters', keys: ['7', 'g d'] },
 ];
 
 export function createCommandRegistry(client: WatchfloorClient, stores: AppStores): CommandRegistry {

@@ -4,6 +4,7 @@ import { useServices } from '../../services';
 import { EnvironmentsScreen } from '../environments/environments-screen';
 import { OverviewScreen } from '../overview/overview-screen';
 import { PubSubScreen } from '../pubsub/pubsub-screen';
+import { DeadLettersScreen } from '../dead-letters/dead-letters-screen';
 import { QueuesScreen } from '../queues/queues-screen';
 import { RulesScreen } from '../rules/rules-screen';
 import { StreamsScreen } from '../streams/streams-screen';
@@ -20,6 +21,7 @@ const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
   pubsub: PubSubScreen,
   rules: RulesScreen,
   environments: EnvironmentsScreen,
+  deadletters: DeadLettersScreen,
 };
 
 /** The shell: top bar, production banners, left navigation and the current screen. */

@@ -1,0 +1,313 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import type { DeadLetterEntry, DeadLetterPage, ReplayOutcome } from '../../../../shared/model/dead-letter';
+import type { EnvironmentView } from '../../../../shared/model/environment';
+import { ActionDialog } from '../../components/action-dialog';
+import { formatClock, formatCount } from '../../components/format';
+import { usePolledCall } from '../../components/use-polled-call';
+import { useServices } from '../../services';
+import { formatBytes } from '../pubsub/pubsub.logic';
+import { formatAge, toggleSelection } from '../streams/streams.logic';
+
+const PAGE = 50;
+
+/** Describes a replay outcome in one line: what happened, where to, what failed. */
+export function describeReplay(outcome: ReplayOutcome): string {
+  const verb = outcome.dryRun ? 'would replay' : 'replayed';
+  const targets = Object.entries(outcome.targets)
+    .map(([target, n]) => `${formatCount(n)} → ${target}`)
+    .join(', ');
+  const failed = outcome.failed.length > 0 ? `; ${formatCount(outcome.failed.length)} refused (${outcome.failed[0]!.reason}${outcome.failed.length > 1 ? ', …' : ''})` : '';
+  const skipped = outcome.skipped > 0 ? `; ${formatCount(outcome.skipped)} already gone` : '';
+  return `${verb} ${formatCount(outcome.replayed)} of ${formatCount(outcome.matched)}${targets ? ` (${targets})` : ''}${skipped}${failed}`;
+}
+
+/** Dead letters of the Redis DLQ streams of one environment: browse, inspect, replay (dry run first), for the analyst. */
+export function DeadLettersScreen() {
+  const { stores } = useServices();
+  const environments = useStore(stores.environments, (state) => state.environments);
+  const selectedId = useStore(stores.environments, (state) => state.selectedId);
+  const withRedis = environments.filter((env) => env.redis !== null);
+  const [chosenId, setChosenId] = useState<string | null>(null);
+  const env = withRedis.find((e) => e.id === (chosenId ?? selectedId ?? withRedis[0]?.id)) ?? null;
+  return (
+    <section className="screen-section" aria-labelledby="dlq-title" data-testid="dlq-screen">
+      <div className="streams-toolbar">
+        <h1 id="dlq-title" className="screen-title">
+          Dead letters
+        </h1>
+        <label className="small">
+          Environment{' '}
+          <select className="input" data-testid="dlq-env" value={env?.id ?? ''} onChange={(e) => setChosenId(e.target.value)}>
+            {withRedis.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {env?.readOnly ? (
+          <span className="tag tag-production" title="Replay and purge are refused on this environment">
+            READ-ONLY
+          </span>
+        ) : null}
+      </div>
+      {env === null ? <p className="empty">No environment with Redis.</p> : <DeadLetters key={env.id} env={env} />}
+    </section>
+  );
+}
+
+function DeadLetters({ env }: { env: EnvironmentView }) {
+  const sources = usePolledCall('dlq.sources', { envId: env.id }, env.id, 3000);
+  const list = sources.state === 'ready' ? sources.value : sources.state === 'error' ? sources.last : null;
+  const [source, setSource] = useState<string | null>(null);
+  const current = source ?? [...(list ?? [])].sort((a, b) => b.length - a.length)[0]?.name ?? null;
+  return (
+    <div className="dlq-layout">
+      <section className="streams-env" aria-label="Dead-letter streams" style={{ borderLeftColor: env.colour }}>
+        <h3 className="streams-env-name">Dead-letter streams</h3>
+        {list === null ? (
+          <p className="empty">Loading…</p>
+        ) : list.length === 0 ? (
+          <p className="empty">No dead-letter stream{env.namespace ? ` under ${env.namespace}` : ''}: nothing has failed (or the demo has not created the topology yet).</p>
+        ) : (
+          <ul className="dlq-sources">
+            {list.map((s) => (
+              <li key={s.name}>
+                <button type="button" className={s.name === current ? 'button dlq-source is-current' : 'button button-quiet dlq-source'} data-testid={`dlq-source-${s.name}`} onClick={() => setSource(s.name)}>
+                  <span className="mono">{s.name}</span> <span className={s.length > 0 ? 'tag tag-dlq' : 'muted small'}>{formatCount(s.length)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {current ? <Entries key={current} env={env} source={current} /> : null}
+    </div>
+  );
+}
+
+function Entries({ env, source }: { env: EnvironmentView; source: string }) {
+  const { client } = useServices();
+  const [order, setOrder] = useState<'newest' | 'oldest'>('newest');
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [page, setPage] = useState<DeadLetterPage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
+  const [open, setOpen] = useState<DeadLetterEntry | null>(null);
+  const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
+  const [dialog, setDialog] = useState<'selected' | 'all' | null>(null);
+  const after = cursors[cursors.length - 1];
+  const blocked = env.readOnly ? `${env.name} is read-only: replay is not allowed here (dry runs are).` : null;
+
+  const load = useCallback(async () => {
+    const result = await client.call('dlq.list', { envId: env.id, source, order, count: PAGE, ...(after ? { after } : {}) });
+    if (result.ok) {
+      setPage(result.value);
+      setError(null);
+    } else setError(`${result.error.code}: ${result.error.message}`);
+  }, [client, env.id, source, order, after]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const inspect = async (id: string) => {
+    const result = await client.call('dlq.show', { envId: env.id, source, id });
+    if (result.ok) setOpen(result.value);
+    else setOutcome({ tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
+  };
+  const dryRun = async (ids: string[] | 'all') => {
+    const result = await client.call('dlq.replay', { envId: env.id, source, dryRun: true, ...(ids === 'all' ? { all: true } : { ids }) });
+    setOutcome(result.ok ? { tone: 'ok', text: `${formatClock(Date.now())} — dry run: ${describeReplay(result.value)}` } : { tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
+  };
+  const entries = page?.entries ?? [];
+  const ids = [...selection];
+
+  return (
+    <section className="streams-env dlq-entries" aria-label={`Dead letters of ${source}`} style={{ borderLeftColor: env.colour }}>
+      <header className="streams-pending-header">
+        <h3 className="streams-env-name mono">{source}</h3>
+        <select
+          className="input"
+          aria-label="Order"
+          value={order}
+          onChange={(e) => {
+            setOrder(e.target.value as 'newest' | 'oldest');
+            setCursors([undefined]);
+          }}
+        >
+          <option value="newest">newest first</option>
+          <option value="oldest">oldest first</option>
+        </select>
+        <button type="button" className="button button-quiet" onClick={() => void load()} data-testid="dlq-refresh">
+          Refresh
+        </button>
+        <span className="spacer" />
+        <button type="button" className="button" data-testid="dlq-dry-run" disabled={selection.size === 0} onClick={() => void dryRun(ids)}>
+          Dry run {selection.size > 0 ? formatCount(selection.size) : ''}
+        </button>
+        <span title={blocked ?? undefined} className="streams-actions">
+          <button type="button" className="button button-primary" data-testid="dlq-replay" disabled={blocked !== null || selection.size === 0} onClick={() => setDialog('selected')}>
+            Replay selected…
+          </button>
+          <button type="button" className="button" data-testid="dlq-replay-all" disabled={blocked !== null || entries.length === 0} onClick={() => setDialog('all')}>
+            Replay all…
+          </button>
+        </span>
+      </header>
+      {blocked ? (
+        <p className="note" data-testid="dlq-blocked">
+          {blocked}
+        </p>
+      ) : null}
+      {outcome ? (
+        <p className={outcome.tone === 'ok' ? 'note streams-note-ok' : 'bad'} role="status" data-testid="dlq-result">
+          {outcome.text}
+        </p>
+      ) : null}
+      {error ? <p className="bad">{error}</p> : null}
+      {page && entries.length === 0 ? <p className="empty">{cursors.length > 1 ? 'No more entries.' : 'This DLQ is empty.'}</p> : null}
+      {entries.length > 0 ? (
+        <table className="data-table" data-testid="dlq-table">
+          <thead>
+            <tr>
+              <th scope="col">
+                <input
+                  type="checkbox"
+                  aria-label="Select the whole page"
+                  checked={entries.every((e) => selection.has(e.id))}
+                  onChange={() => setSelection(entries.every((e) => selection.has(e.id)) ? new Set() : new Set(entries.map((e) => e.id)))}
+                />
+              </th>
+              <th scope="col">Age</th>
+              <th scope="col">Origin</th>
+              <th scope="col">Error</th>
+              <th scope="col" className="num">
+                Attempts
+              </th>
+              <th scope="col" className="num">
+                Replays
+              </th>
+              <th scope="col">Payload</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id} data-testid={`dlq-row-${e.id}`} className={open?.id === e.id ? 'streams-row-selected streams-row' : 'streams-row'} onClick={() => void inspect(e.id)}>
+                <td onClick={(event) => event.stopPropagation()}>
+                  <input type="checkbox" aria-label={`Select ${e.id}`} data-testid={`dlq-select-${e.id}`} checked={selection.has(e.id)} onChange={() => setSelection((s) => toggleSelection(s, e.id))} />
+                </td>
+                <td className="small nowrap" title={e.id}>
+                  {formatAge(e.ageMs)}
+                </td>
+                <td className="mono small">{e.originStream ?? '—'}</td>
+                <td className="small bad">{e.error ?? '—'}</td>
+                <td className="num">{e.attempts ?? '—'}</td>
+                <td className={e.replayCount > 0 ? 'num warn' : 'num'}>{e.replayCount}</td>
+                <td className="mono small dlq-preview">
+                  {e.payload ? (e.payload.encoding === 'hex' ? `hex ${e.payload.preview.slice(0, 80)}` : e.payload.preview.slice(0, 120)) : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <div className="streams-pager">
+        <button type="button" className="button button-quiet" disabled={cursors.length <= 1} onClick={() => setCursors([undefined])}>
+          First page
+        </button>
+        <button type="button" className="button button-quiet" data-testid="dlq-next" disabled={!page?.nextAfter} onClick={() => page?.nextAfter && setCursors((c) => [...c, page.nextAfter!])}>
+          Next {PAGE}
+        </button>
+        <span className="muted small">page {cursors.length}</span>
+      </div>
+      {open ? (
+        <section className="streams-detail" data-testid="dlq-detail" aria-label={`Dead letter ${open.id}`}>
+          <header className="streams-detail-header">
+            <h4 className="streams-detail-title mono">{open.id}</h4>
+            <span className="muted small">
+              from {open.originStream ?? '?'} / {open.originGroup ?? '?'} (entry {open.originId ?? '?'}) · failed {open.failedAt ?? '?'} · {open.attempts ?? '?'} attempts · replayed{' '}
+              {open.replayCount}×
+            </span>
+            <span className="spacer" />
+            <button type="button" className="button button-quiet" aria-label="Close" onClick={() => setOpen(null)}>
+              ✕
+            </button>
+          </header>
+          <p className="bad">{open.error ?? 'No error recorded.'}</p>
+          {open.payload ? (
+            <>
+              <p className="muted small">
+                payload {formatBytes(open.payload.size)} · {open.payload.encoding === 'hex' ? 'binary, shown as hex' : 'text'}
+                {open.payload.truncated ? ' · preview cut at 256 KiB' : ''}
+              </p>
+              <pre className="dlq-payload" data-testid="dlq-payload">
+                {open.payload.encoding === 'text' ? pretty(open.payload.preview) : open.payload.preview}
+              </pre>
+            </>
+          ) : (
+            <p className="muted">No payload field.</p>
+          )}
+          {Object.keys(open.fields).length > 0 ? <pre className="dlq-payload">{JSON.stringify(open.fields, null, 2)}</pre> : null}
+        </section>
+      ) : null}
+      {dialog ? (
+        <ReplayDialog
+          envId={env.id}
+          source={source}
+          ids={dialog === 'all' ? 'all' : ids}
+          onCancel={() => setDialog(null)}
+          onDone={(text) => {
+            setDialog(null);
+            setSelection(new Set());
+            setOutcome({ tone: 'ok', text: `${formatClock(Date.now())} — ${text}` });
+            setCursors([undefined]);
+            void load();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: string; source: string; ids: string[] | 'all'; onCancel: () => void; onDone: (text: string) => void }) {
+  const { client } = useServices();
+  const [target, setTarget] = useState('');
+  const [isForced, setIsForced] = useState(false);
+  const count = ids === 'all' ? 'every entry' : `${formatCount(ids.length)} entr${ids.length === 1 ? 'y' : 'ies'}`;
+  return (
+    <ActionDialog
+      title={`Replay ${count} of ${source}?`}
+      confirmLabel="Replay"
+      isDangerous={false}
+      isReady
+      onCancel={onCancel}
+      onDone={onDone}
+      run={async () => {
+        const r = await client.call('dlq.replay', { envId, source, force: isForced, ...(ids === 'all' ? { all: true } : { ids }), ...(target.trim() ? { target: target.trim() } : {}) });
+        return r.ok ? { ok: true, text: describeReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
+      }}
+    >
+      <p>
+        Each entry is copied back to the stream it came from (or the target below) with its payload bytes unchanged and a replay count, then removed from the DLQ — one entry
+        at a time, atomically: nothing is lost if it stops halfway. Entries already replayed 3 times are refused unless forced.
+      </p>
+      <label className="label-text" htmlFor="dlq-target">
+        Target stream (empty: each entry&apos;s origin)
+      </label>
+      <input id="dlq-target" className="input mono" data-testid="dlq-target" value={target} onChange={(e) => setTarget(e.target.value)} placeholder="origin" />
+      <label className="streams-force">
+        <input type="checkbox" checked={isForced} data-testid="dlq-force" onChange={(e) => setIsForced(e.target.checked)} /> Replay entries past the loop guard too
+      </label>
+    </ActionDialog>
+  );
+}
+
+/** JSON pretty-printed when it parses, the text as it is otherwise. */
+function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import { REDIS_URL } from '../helpers/brokers';
+import { EnvironmentsPage, expect, test } from './fixtures';
+
+const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+
+test('an analyst finds dead letters, inspects one, dry-runs and replays two back to their stream', async ({ page, app }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const redis = new Redis(REDIS_URL);
+  const origin = `${app.namespace}security.events`;
+  const dlq = `${origin}.dlq`;
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    ids.push(
+      (await redis.xadd(dlq, '*', 'data', JSON.stringify({ event_id: `evt-${i}`, severity: 'critical' }), 'dlq_origin_stream', origin, 'dlq_origin_group', 'event-processors', 'dlq_error', `schema: missing event_type (${i})`, 'dlq_attempts', '3'))!,
+    );
+  }
+  try {
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-deadletters').click();
+    await page.getByTestId(`dlq-source-${dlq}`).click({ timeout: 20_000 });
+    await expect(page.locator('[data-testid^="dlq-row-"]')).toHaveCount(3);
+    await page.getByTestId(`dlq-row-${ids[1]}`).click();
+    await expect(page.getByTestId('dlq-payload')).toContainText('"event_id": "evt-1"');
+    await expect(page.getByTestId('dlq-detail')).toContainText('schema: missing event_type (1)');
+
+    await page.getByTestId(`dlq-select-${ids[0]}`).check();
+    await page.getByTestId(`dlq-select-${ids[2]}`).check();
+    const before = await redis.xlen(origin);
+    await page.getByTestId('dlq-dry-run').click();
+    await expect(page.getByTestId('dlq-result')).toContainText(`would replay 2 of 2 (2 → ${origin})`);
+    expect(await redis.xlen(origin)).toBe(before);
+    await page.screenshot({ path: shot('dead-letters.png') });
+
+    await page.getByTestId('dlq-replay').click();
+    await page.getByTestId('action-confirm').click();
+    await expect(page.getByTestId('dlq-result')).toContainText(`replayed 2 of 2 (2 → ${origin})`);
+    await expect(page.locator('[data-testid^="dlq-row-"]')).toHaveCount(1);
+    expect(await redis.xlen(origin)).toBe(before + 2);
+    expect(errors).toEqual([]);
+  } finally {
+    redis.disconnect();
+  }
+});
+
+test('on a read-only environment replay is disabled and says why; a dry run still works', async ({ page, app }) => {
+  const redis = new Redis(REDIS_URL);
+  const dlq = `${app.namespace}security.alerts.dlq`;
+  const id = (await redis.xadd(dlq, '*', 'data', '{}', 'dlq_origin_stream', `${app.namespace}security.alerts`, 'dlq_error', 'boom'))!;
+  try {
+    await page.goto(app.openUrl);
+    const environments = new EnvironmentsPage(page);
+    await environments.open();
+    await environments.add({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' });
+    await page.getByTestId('env-production').check();
+    await page.getByTestId('env-namespace').fill(app.namespace);
+    await page.getByTestId('env-save').click();
+    await expect(page.getByTestId('form-error')).toHaveCount(0);
+    await page.getByTestId('nav-deadletters').click();
+    await page.getByTestId('dlq-env').selectOption({ label: 'Prod RO' });
+    await page.getByTestId(`dlq-source-${dlq}`).click({ timeout: 20_000 });
+    await page.getByTestId(`dlq-select-${id}`).check();
+    await expect(page.getByTestId('dlq-replay')).toBeDisabled();
+    await expect(page.getByTestId('dlq-blocked')).toContainText('Prod RO is read-only');
+    await page.getByTestId('dlq-dry-run').click();
+    await expect(page.getByTestId('dlq-result')).toContainText('would replay 1 of 1');
+    expect(await redis.xlen(dlq)).toBe(1);
+  } finally {
+    redis.disconnect();
+  }
+});
