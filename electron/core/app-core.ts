@@ -23,6 +23,11 @@ import { dlqHandlers } from './handlers/dlq';
 import type { BullMonitorOptions } from './brokers/bullmq/bull-monitor';
 import type { BullOverview } from '../../shared/model/bullmq';
 import { CodedError } from '../../shared/contract/errors';
+import { alertHandlers } from './handlers/alerts';
+import { LocalAuditLog } from './audit/local-audit-log';
+import { ConsoleSettingsStore } from './settings/console-settings';
+import type { AlertServiceOptions } from './alerts/alert-service';
+import { summarize } from '../../shared/model/alerts';
 
 export interface AppCoreOptions {
   /** The config home (profiles, secrets, logs). */
@@ -35,6 +40,8 @@ export interface AppCoreOptions {
   writeLog?: (line: string) => void;
   monitorOptions?: MonitorOptions;
   bullOptions?: BullMonitorOptions;
+  /** Alert polling and escalation engine timings (tests shorten them). */
+  alertOptions?: AlertServiceOptions;
   /** Check every result against the contract too (tests). */
   shouldValidateResults?: boolean;
   /** Start connections and monitors for every environment (false for one-shot CLI commands). */
@@ -54,6 +61,10 @@ export class AppCore {
   readonly environments: EnvironmentService;
   /** Queue-health rules and their engines. */
   readonly health: HealthService;
+  /** This console's hash-chained record of its own actions. */
+  readonly audit: LocalAuditLog;
+  /** The analyst name actions are recorded with. */
+  readonly settings: ConsoleSettingsStore;
   private readonly runtimes = new Map<string, EnvironmentRuntime>();
   private readonly emitter = new EventEmitter();
   private readonly dispatcher: Dispatcher;
@@ -71,6 +82,8 @@ export class AppCore {
     this.emitter.setMaxListeners(100);
     this.logger = createJsonLogger(this.redactor, options.writeLog ?? ((line) => process.stderr.write(line)));
     this.environments = new EnvironmentService(new ProfileStore(options.home), options.secretStore, this.redactor);
+    this.audit = new LocalAuditLog(options.home);
+    this.settings = new ConsoleSettingsStore(options.home);
     this.health = new HealthService({
       home: options.home,
       clock: this.clock,
@@ -89,6 +102,7 @@ export class AppCore {
     const core = new AppCore(options);
     await core.environments.init();
     await core.health.init();
+    await core.settings.init();
     if (!(options.shouldStartRuntimes ?? true)) core.only = new Set();
     await core.reconcile();
     core.environments.onChange(() => {
@@ -179,12 +193,14 @@ export class AppCore {
         redactor: this.redactor,
         monitorOptions: this.options.monitorOptions,
         bullOptions: this.options.bullOptions,
+        alertOptions: this.options.alertOptions,
         onPubSubMessages: (batches) => this.emit('pubsub.messages', { batches }),
       });
       runtime.monitor.onOverview((overview) => this.overviewBatcher.push(overview.envId, overview));
       runtime.monitor.onOverview((overview) => this.health.observe(overview));
       runtime.demo.onStatus((status) => this.emit('demo.status', status));
       runtime.bull?.onOverview((overview) => this.bullBatcher.push(overview.envId, overview));
+      runtime.alerts?.onChange((changed) => this.emit('alerts.changed', { envId: id, alerts: changed.map((a) => summarize(id, a)) }));
       this.runtimes.set(id, runtime);
       runtime.start();
     }
@@ -237,6 +253,7 @@ export class AppCore {
       ...bullmqHandlers(this.context()),
       ...pubsubHandlers(this.context()),
       ...dlqHandlers(this.context()),
+      ...alertHandlers(this.context(), this.audit, this.settings),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

@@ -4,6 +4,7 @@ import { DemoStatus, EnvironmentOverview } from '../model/overview';
 import { rulesFiringEvent } from './method-groups/rules';
 import { bullmqTickEvent } from './method-groups/bullmq';
 import { pubsubMessagesEvent } from './method-groups/pubsub';
+import { alertsChangedEvent } from './method-groups/alerts';
 
 /**
  * Every event the host pushes: topic → payload schema. High-rate topics are batched by the host
@@ -20,6 +21,8 @@ export const events = {
   'bullmq.tick': bullmqTickEvent,
   /** Messages of live pub/sub tails, batched (at most 4 flushes a second, 200 messages per tail per flush). */
   'pubsub.messages': pubsubMessagesEvent,
+  /** Alerts of one environment that changed on any console (at most 4 flushes a second). */
+  'alerts.changed': alertsChangedEvent,
 } as const;
 
 export type Events = typeof events;

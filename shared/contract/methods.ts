@@ -9,6 +9,7 @@ import { queueMethods } from './method-groups/queues';
 import { bullmqMethods } from './method-groups/bullmq';
 import { pubsubMethods } from './method-groups/pubsub';
 import { dlqMethods } from './method-groups/dlq';
+import { alertMethods } from './method-groups/alerts';
 
 const Empty = z.object({}).strict();
 
@@ -46,6 +47,7 @@ export const methods = {
   ...bullmqMethods,
   ...pubsubMethods,
   ...dlqMethods,
+  ...alertMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

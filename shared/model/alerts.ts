@@ -61,6 +61,16 @@ export const AlertState = z.object({
   resolvedAt: z.number().optional(),
   snoozedUntil: z.number().optional(),
   assignee: z.string().optional(),
+  /** How it was resolved; `false_positive` always carries a reason. */
+  resolution: z.enum(['fixed', 'false_positive', 'duplicate', 'other']).optional(),
+  /** Seed 000 `rule_id` of the alert message. */
+  ruleId: z.string().optional(),
+  /** `metadata.sla_deadline`, epoch ms; the SLA countdown runs to it. */
+  slaDeadline: z.number().optional(),
+  /** `metadata.correlation_id` (or the triggering `event_id`): the thread to the evidence. */
+  correlationId: z.string().optional(),
+  /** The alert message's metadata as received. */
+  metadata: z.record(z.string(), z.unknown()).default({}),
   notes: z.array(z.object({ who: z.string(), at: z.number(), text: z.string() })).default([]),
   version: z.number().int().min(1),
   updatedBy: z.string(),
@@ -68,6 +78,18 @@ export const AlertState = z.object({
   timeline: z.array(TimelineEntry).default([]),
 });
 export type AlertState = z.infer<typeof AlertState>;
+
+/** What lists carry: the state without the timeline, notes and metadata (fetched with `alerts.get`). */
+export const AlertSummary = AlertState.omit({ timeline: true, notes: true, metadata: true }).extend({
+  envId: z.string(),
+  noteCount: z.number().int().min(0),
+});
+export type AlertSummary = z.infer<typeof AlertSummary>;
+
+export function summarize(envId: string, a: AlertState): AlertSummary {
+  const { timeline: _timeline, notes, metadata: _metadata, ...rest } = a;
+  return { ...rest, envId, noteCount: notes.length };
+}
 
 export const EscalationStep = z.object({
   level: AlertLevel,

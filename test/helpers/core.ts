@@ -4,7 +4,7 @@ import type { PayloadOf, TopicName } from '../../shared/contract/events';
 import type { EnvironmentInput } from '../../shared/model/environment';
 import type { EnvironmentOverview } from '../../shared/model/overview';
 import { topologyFor } from '../../shared/model/topology';
-import { AppCore } from '../../electron/core/app-core';
+import { AppCore, type AppCoreOptions } from '../../electron/core/app-core';
 import { DEFAULT_BULL_OPTIONS } from '../../electron/core/brokers/bullmq/bull-monitor';
 import { FileSecretStore } from '../../electron/core/environments/file-secret-store';
 import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, tempHome } from './brokers';
@@ -27,7 +27,7 @@ export interface TestCore {
  * A core with one environment of its own (under `namespace`) pointing at the given brokers, with
  * a fast monitor, results checked against the contract, and every log line kept for inspection.
  */
-export async function createTestCore(namespace: string, input: Partial<EnvironmentInput> = {}): Promise<TestCore> {
+export async function createTestCore(namespace: string, input: Partial<EnvironmentInput> = {}, coreOptions: Partial<AppCoreOptions> = {}): Promise<TestCore> {
   const home = tempHome();
   const logs: string[] = [];
   const core = await AppCore.create({
@@ -40,6 +40,8 @@ export async function createTestCore(namespace: string, input: Partial<Environme
     monitorOptions: { tickMs: 200, discoveryEveryMs: 400 },
     bullOptions: { ...DEFAULT_BULL_OPTIONS, tickMs: 250, discoveryEveryMs: 500 },
     writeLog: (line) => logs.push(line),
+    alertOptions: { pollMs: 100, engine: { tickMs: 100 } },
+    ...coreOptions,
   });
   const added = await core.call('environments.add', {
     name: `Test ${namespace}`,
@@ -53,7 +55,7 @@ export async function createTestCore(namespace: string, input: Partial<Environme
   const envId = added.value.id;
   const seen = new Map<TopicName, unknown[]>();
   let latest: EnvironmentOverview | undefined;
-  for (const topic of ['overview.tick', 'environments.changed', 'demo.status', 'bullmq.tick', 'pubsub.messages'] as const) {
+  for (const topic of ['overview.tick', 'environments.changed', 'demo.status', 'bullmq.tick', 'pubsub.messages', 'alerts.changed'] as const) {
     core.on(topic, (payload) => {
       seen.set(topic, [...(seen.get(topic) ?? []), payload]);
       if (topic === 'overview.tick') {

@@ -64,9 +64,13 @@ export interface ActionInput {
   /** snooze: epoch ms; assign: the assignee. */
   snoozedUntil?: number;
   assignee?: string;
+  /** resolve: how; `false_positive` needs a reason. */
+  resolution?: 'fixed' | 'false_positive' | 'duplicate' | 'other';
 }
 
 export interface AuditEntry {
+  /** The team audit stream's entry id (filled in when read). */
+  streamId?: string;
   who: string;
   at: number;
   what: string;
@@ -99,12 +103,16 @@ export function applyAction(a: AlertState, input: ActionInput, who: string, now:
       break;
     case 'resolve':
       if (a.status === 'resolved') throw new CodedError('VALIDATION', `alert ${a.id} is already resolved`);
+      if (input.resolution === 'false_positive' && !input.reason?.trim()) throw new CodedError('VALIDATION', `resolving ${a.id} as a false positive needs a reason`);
       next.status = 'resolved';
       next.resolvedAt = now;
+      next.resolution = input.resolution ?? 'fixed';
       break;
     case 'reopen':
       if (a.status === 'open') throw new CodedError('VALIDATION', `alert ${a.id} is already open`);
       next.status = 'open';
+      delete next.resolvedAt;
+      delete next.resolution;
       break;
     case 'escalate':
       if (a.level >= 3) throw new CodedError('VALIDATION', `alert ${a.id} is already at level 3`);
@@ -123,7 +131,10 @@ export function applyAction(a: AlertState, input: ActionInput, who: string, now:
       next.assignee = input.assignee;
       break;
   }
-  next.timeline.push({ who, at: now, what: ACTION_TIMELINE[input.action], ...(input.reason ? { detail: input.reason } : {}) });
+  const detail = [input.action === 'resolve' ? next.resolution?.replace('_', ' ') : undefined, input.action === 'assign' ? input.assignee || 'unassigned' : undefined, input.action === 'snooze' && input.snoozedUntil ? `until ${new Date(input.snoozedUntil).toISOString()}` : undefined, input.reason]
+    .filter(Boolean)
+    .join(': ');
+  next.timeline.push({ who, at: now, what: ACTION_TIMELINE[input.action], ...(detail ? { detail } : {}) });
   return next;
 }
 
@@ -131,8 +142,16 @@ export function applyAction(a: AlertState, input: ActionInput, who: string, now:
 export function initialState(msg: SecurityAlert, now: number): AlertState {
   const createdAt = Date.parse(msg.timestamp);
   const at = Number.isFinite(createdAt) ? createdAt : now;
+  const sla = Date.parse(msg.metadata.sla_deadline);
+  const meta = msg.metadata as Record<string, unknown>;
+  const correlation = [meta.correlation_id, meta.event_id].find((v): v is string => typeof v === 'string' && v.length > 0);
   return {
     id: msg.id,
+    ruleId: msg.rule_id,
+    ...(Number.isFinite(sla) ? { slaDeadline: sla } : {}),
+    ...(correlation ? { correlationId: correlation } : {}),
+    ...(typeof meta.source === 'string' ? { source: meta.source } : {}),
+    metadata: meta,
     severity: msg.severity,
     title: msg.title,
     message: msg.message,
@@ -208,13 +227,13 @@ export class AlertStore {
     return json ? (JSON.parse(json) as AlertState) : null;
   }
 
+  /** The newest `limit` alerts by creation time. */
   async list(limit = 1000): Promise<AlertState[]> {
-    const ids = await this.redis.zrevrange(this.keys.index, 0, limit - 1);
-    if (!ids.length) return [];
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hget(this.keys.alert(id), 'json');
-    const rows = (await pipe.exec()) ?? [];
-    return rows.flatMap(([, json]) => (typeof json === 'string' ? [JSON.parse(json) as AlertState] : []));
+    return this.getMany(await this.redis.zrevrange(this.keys.index, 0, limit - 1));
+  }
+
+  async count(): Promise<number> {
+    return this.redis.zcard(this.keys.index);
   }
 
   /** One analyst action as a compare-and-set on `expectedVersion`. */
@@ -255,9 +274,19 @@ export class AlertStore {
     await this.redis.eval(DROP_FENCED, 2, this.keys.due, leaseKey, member, token);
   }
 
-  async audit(count = 100): Promise<AuditEntry[]> {
-    const rows = await this.redis.xrevrange(this.keys.audit, '+', '-', 'COUNT', count);
-    return rows.map(([, fields]) => JSON.parse(fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1] ?? '{}') as AuditEntry);
+  /** The team audit stream, newest first; `before` is an exclusive cursor (a stream id). */
+  async audit(count = 100, before?: string): Promise<AuditEntry[]> {
+    const rows = await this.redis.xrevrange(this.keys.audit, before ? `(${before}` : '+', '-', 'COUNT', count);
+    return rows.map(([streamId, fields]) => ({ ...(JSON.parse(fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1] ?? '{}') as AuditEntry), streamId }));
+  }
+
+  /** Fetches several alerts in one pipeline (missing ones left out). */
+  async getMany(ids: string[]): Promise<AlertState[]> {
+    if (!ids.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hget(this.keys.alert(id), 'json');
+    const rows = (await pipe.exec()) ?? [];
+    return rows.flatMap(([, json]) => (typeof json === 'string' ? [JSON.parse(json) as AlertState] : []));
   }
 
   private async cas(current: AlertState, next: AlertState, audit: AuditEntry, zrem: string[], notification: string, fence: { leaseKey: string; token: string } | null): Promise<void> {

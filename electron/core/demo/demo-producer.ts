@@ -14,6 +14,7 @@ import {
   discoveryMessage,
   malformed,
   securityEvent,
+  alertForEvent,
   securityMetric,
   securityScan,
   systemAlert,
@@ -24,6 +25,8 @@ export const MALFORMED_SHARE = 0.02;
 /** Demo streams are capped (approximately) so a forgotten demo cannot fill a broker's memory. */
 export const DEMO_STREAM_MAXLEN = 100_000;
 const TICK_MS = 100;
+/** Share of critical demo events that raise an alert. */
+const ALERT_SHARE = 0.05;
 
 type Target =
   | { broker: 'redis'; stream: keyof Topology['streams']; make: (r: () => number, now: number) => Record<string, unknown> }
@@ -56,6 +59,7 @@ export class DemoProducer {
   private bull: BullDemo | null = null;
   private readonly bullPrefix: string;
   private pubsubTimer: NodeJS.Timeout | undefined;
+  private alertSent = false;
   private readonly pubsubChannels: string[];
 
   constructor(
@@ -182,6 +186,12 @@ export class DemoProducer {
       if (chosen.broker === 'redis') {
         const message = chosen.make(this.random, now);
         redisBatch.push({ stream: this.topology.streams[chosen.stream]!.name, payload: isMalformed ? malformed(this.random, message) : Buffer.from(JSON.stringify(message)) });
+        // Some critical events become alerts (as the event processor would): the first one at
+        // once, so a demo has an alert to triage, then about one in twenty.
+        if (!isMalformed && chosen.stream === 'security.events' && message.severity === 'critical' && (!this.alertSent || this.random() < ALERT_SHARE)) {
+          this.alertSent = true;
+          redisBatch.push({ stream: this.topology.streams['security.alerts']!.name, payload: Buffer.from(JSON.stringify(alertForEvent(message, now))) });
+        }
       } else {
         const { routingKey, message } = chosen.make(this.random, now);
         amqpBatch.push({ routingKey, payload: isMalformed ? malformed(this.random, message) : Buffer.from(JSON.stringify(message)) });

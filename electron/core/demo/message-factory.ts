@@ -63,6 +63,36 @@ export function securityEvent(random: Random, now: number): Record<string, unkno
   };
 }
 
+/**
+ * A valid seed 000 `security.alerts` message raised from a critical or high event — what the
+ * pipeline's event processor does — carrying the event's id and correlation id in its metadata,
+ * so the alert's evidence can be found.
+ */
+export function alertForEvent(event: Record<string, unknown>, now: number): Record<string, unknown> {
+  const severity = event.severity === 'critical' ? 'critical' : 'high';
+  return {
+    id: randomUUID(),
+    rule_id: randomUUID(),
+    timestamp: iso(now),
+    organization_id: event.organization_id,
+    asset_id: event.asset_id,
+    severity,
+    title: String(event.title),
+    message: `${String(event.description)} (event ${String(event.id)})`,
+    status: 'open',
+    escalation_level: 1,
+    notification_channels: ['slack', 'email'],
+    metadata: {
+      sla_deadline: iso(now + (severity === 'critical' ? 15 : 60) * 60_000),
+      escalation_schedule: ['security_team', 'devops_lead', 'cto'],
+      event_id: event.id,
+      correlation_id: event.correlation_id,
+      source: event.source,
+      event_type: event.event_type,
+    },
+  };
+}
+
 /** A valid seed 000 `security.metrics` message. */
 export function securityMetric(random: Random, now: number): Record<string, unknown> {
   const monitor = pick(random, MONITORS);

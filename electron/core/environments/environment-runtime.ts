@@ -9,6 +9,8 @@ import { EnvironmentMonitor, type MonitorOptions } from '../monitor/environment-
 import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import type { ResolvedEnvironment } from './resolved-environment';
+import { AlertService, type AlertServiceOptions } from '../alerts/alert-service';
+import { isReadOnly } from './profile';
 
 export interface RuntimeDeps {
   clock: Clock;
@@ -18,6 +20,7 @@ export interface RuntimeDeps {
   bullOptions?: BullMonitorOptions;
   /** Receives the batched messages of this environment's pub/sub tails. */
   onPubSubMessages?: (batches: PubSubTailBatch[]) => void;
+  alertOptions?: AlertServiceOptions;
 }
 
 /** The live parts of one environment: its broker connections, its monitor and its demo producer. */
@@ -30,6 +33,8 @@ export class EnvironmentRuntime {
   readonly bull: BullMonitor | null;
   /** Pub/sub channels, live tails and test publish. */
   readonly pubsub: PubSubService | null;
+  /** Alert triage state, the ingester and (on writable environments) the escalation engine. */
+  readonly alerts: AlertService | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
@@ -43,6 +48,7 @@ export class EnvironmentRuntime {
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
     this.bull = this.redis ? new BullMonitor(profile.id, profile.namespace, this.redis, deps, deps.bullOptions) : null;
     this.pubsub = this.redis ? new PubSubService(profile.id, profile.namespace, this.redis, deps, (batches) => deps.onPubSubMessages?.(batches)) : null;
+    this.alerts = this.redis ? new AlertService(this.redis, profile.namespace, !isReadOnly(profile), deps, deps.alertOptions) : null;
   }
 
   private stale = false;
@@ -61,11 +67,13 @@ export class EnvironmentRuntime {
     this.amqp?.start();
     this.monitor.start();
     this.bull?.start();
+    this.alerts?.start();
   }
 
   /** Idempotent: stops the demo, the monitor and closes both connections. */
   async close(): Promise<void> {
     this.monitor.stop();
+    this.alerts?.stop();
     await this.demo.stop().catch(() => undefined);
     await this.bull?.stop();
     await this.pubsub?.close();

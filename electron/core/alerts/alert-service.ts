@@ -1,0 +1,171 @@
+import { DEFAULT_ESCALATION_POLICY, type AlertState, type EscalationPolicy } from '../../../shared/model/alerts';
+import { STREAM_PAYLOAD_FIELD, topologyFor } from '../../../shared/model/topology';
+import { SecurityAlert } from '../../../shared/schemas/security-streams';
+import type { RedisConnection } from '../brokers/redis/redis-connection';
+import type { Clock, Logger } from '../ports';
+import type { Redactor } from '../redaction';
+import { AlertStore } from './alert-store';
+import { EscalationEngine } from './escalation-engine';
+
+/** Raises the shared "ingested up to" cursor, never lowers it. KEYS: cursor. ARGV: id. */
+const RAISE_CURSOR = `
+local current = redis.call('GET', KEYS[1])
+local function parts(id) local ms, seq = string.match(id, '^(%d+)-(%d+)$') return tonumber(ms), tonumber(seq) end
+if current then
+  local cm, cs = parts(current)
+  local nm, ns = parts(ARGV[1])
+  if nm < cm or (nm == cm and ns <= cs) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+`;
+
+/**
+ * Alerts of one environment: the shared store in its Redis, an ingester that turns each seed-000
+ * message on `security.alerts` into alert state and the escalation engine. The ingester reads
+ * with plain XREAD from a cursor shared in Redis (`watchfloor:alerts:ingested`), not a consumer
+ * group — a group left behind by closed consoles would show growing lag and fire the lag rule.
+ * Every console may read the same entries: creation is idempotent (one Lua script), so each alert
+ * is created once. On a read-only
+ * environment neither the ingester nor the engine runs — they write — and actions are refused.
+ */
+export interface AlertServiceOptions {
+  /** How often new alerts and changes are read, ms (one XREAD each). */
+  pollMs?: number;
+  policy?: EscalationPolicy;
+  engine?: { leaseMs?: number; tickMs?: number };
+}
+
+export class AlertService {
+  readonly store: AlertStore;
+  private engine: EscalationEngine | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = false;
+  private stopped = false;
+  private readonly stream: string;
+  private readonly cursorKey: string;
+  private cursor: string | null = null;
+  /** Last team-audit entry seen: every change of any alert is one entry there. */
+  private feedCursor: string | null = null;
+  private readonly listeners = new Set<(changed: AlertState[]) => void>();
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    namespace: string,
+    private readonly isWritable: boolean,
+    private readonly deps: { clock: Clock; logger: Logger; redactor: Redactor },
+    private readonly options: AlertServiceOptions = {},
+  ) {
+    this.store = new AlertStore(redis.client, namespace, options.policy ?? DEFAULT_ESCALATION_POLICY);
+    this.stream = topologyFor(namespace).streams['security.alerts']!.name;
+    this.cursorKey = `${namespace}watchfloor:alerts:ingested`;
+    this.pollMs = options.pollMs ?? 250;
+  }
+
+  /** Called with the alerts that changed (created, acted on, escalated) on any console. */
+  onChange(listener: (changed: AlertState[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.isWritable) {
+      this.engine = new EscalationEngine(this.redis.client, this.store, {
+        ...this.options.engine,
+        onError: (error) => {
+          if (this.redis.isReady) this.deps.logger.warn(`escalation engine: ${this.deps.redactor.redact(error instanceof Error ? error.message : String(error))}`);
+        },
+      });
+      this.engine.start();
+    }
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.engine?.stop();
+  }
+
+  /** One pass: ingest new alerts (writable environments only), then read the change feed. */
+  async poll(): Promise<void> {
+    if (this.stopped || this.inFlight || !this.redis.isReady) return;
+    this.inFlight = true;
+    try {
+      if (this.isWritable) await this.ingestOnce();
+      await this.readChanges();
+    } catch (error) {
+      this.deps.logger.warn(`alerts: ${this.deps.redactor.redact((error as Error).message)}`);
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  /** Reads the team audit stream past the last entry seen and reports the alerts it names. */
+  private async readChanges(): Promise<void> {
+    const client = this.redis.client;
+    if (this.feedCursor === null) {
+      const last = (await client.xrevrange(this.store.keys.audit, '+', '-', 'COUNT', 1)) as [string, string[]][];
+      this.feedCursor = last[0]?.[0] ?? '0-0';
+      return;
+    }
+    for (let round = 0; round < 20; round++) {
+      const reply = (await client.xread('COUNT', 1000, 'STREAMS', this.store.keys.audit, this.feedCursor)) as [string, [string, string[]][]][] | null;
+      const entries = reply?.[0]?.[1] ?? [];
+      if (!entries.length) return;
+      this.feedCursor = entries[entries.length - 1]![0];
+      const ids = new Set<string>();
+      for (const [, fields] of entries) {
+        try {
+          const entry = JSON.parse(fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1] ?? '{}') as { alertId?: string };
+          if (entry.alertId) ids.add(entry.alertId);
+        } catch {
+          // Not ours to judge: an unreadable audit entry names no alert.
+        }
+      }
+      const changed = await this.store.getMany([...ids]);
+      if (changed.length) for (const listener of this.listeners) listener(changed);
+      if (entries.length < 1000) return;
+    }
+  }
+
+  /** Reads new alerts (at most 500 per pass) and creates their state; malformed ones are logged and skipped. */
+  async ingestOnce(): Promise<number> {
+    const client = this.redis.client;
+    if (this.cursor === null) {
+      // Where any console got to; the first console ever starts at the stream's end: alerts
+      // from before are the pipeline's history, not new work.
+      const shared = await client.get(this.cursorKey);
+      if (shared) this.cursor = shared;
+      else {
+        const last = (await client.xrevrange(this.stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
+        this.cursor = last[0]?.[0] ?? '0-0';
+        await client.eval(RAISE_CURSOR, 1, this.cursorKey, this.cursor);
+      }
+    }
+    const reply = (await client.xread('COUNT', 500, 'STREAMS', this.stream, this.cursor)) as [string, [string, string[]][]][] | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    let created = 0;
+    for (const [entryId, fields] of entries) {
+      const raw = fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1];
+      let parsed: ReturnType<typeof SecurityAlert.safeParse> | null;
+      try {
+        parsed = SecurityAlert.safeParse(JSON.parse(raw ?? ''));
+      } catch {
+        parsed = null;
+      }
+      if (parsed?.success) {
+        if (await this.store.ingest(parsed.data, this.deps.clock.now())) created++;
+      } else {
+        this.deps.logger.warn(`alerts: entry ${entryId} of ${this.stream} is not a seed-000 alert; skipped`);
+      }
+    }
+    if (entries.length > 0) {
+      this.cursor = entries[entries.length - 1]![0];
+      await client.eval(RAISE_CURSOR, 1, this.cursorKey, this.cursor);
+    }
+    return created;
+  }
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { AlertLevel, AlertState, AlertSummary, EscalationStep } from '../../model/alerts';
+import { ConsoleSettings, LocalAuditEntry, LocalAuditVerification, TeamAuditEntry } from '../../model/audit';
+import { EnvId } from './common';
+
+const AlertId = z.string().min(1).max(256);
+const Reason = z.string().max(4000);
+export const Resolution = z.enum(['fixed', 'false_positive', 'duplicate', 'other']);
+
+const ActionFields = {
+  reason: Reason.optional(),
+  resolution: Resolution.optional(),
+  /** snooze: until when, epoch ms. */
+  snoozedUntil: z.number().int().positive().optional(),
+  /** assign: the assignee ('' to unassign). */
+  assignee: z.string().max(200).optional(),
+};
+
+export const AlertAction = z.enum(['ack', 'escalate', 'resolve', 'reopen', 'snooze', 'note', 'assign']);
+
+/** Evidence of an alert: entries anywhere in the environment with its correlation id. */
+export const EvidenceItem = z.object({
+  stream: z.string(),
+  id: z.string(),
+  isDeadLetter: z.boolean(),
+  /** The triggering event (its id is the alert's `event_id`). */
+  isTrigger: z.boolean(),
+  preview: z.string(),
+  truncated: z.boolean(),
+});
+export type EvidenceItem = z.infer<typeof EvidenceItem>;
+
+/** Alerts (issue 5): triage state shared in the environment's Redis, the team audit and this console's own log. */
+export const alertMethods = {
+  'alerts.list': {
+    params: z.object({ envId: EnvId, limit: z.number().int().min(1).max(50_000).default(20_000) }).strict(),
+    result: z.object({ envId: z.string(), alerts: z.array(AlertSummary), total: z.number().int(), readOnly: z.boolean() }),
+  },
+  'alerts.get': {
+    params: z.object({ envId: EnvId, id: AlertId }).strict(),
+    result: z.object({
+      alert: AlertState,
+      /** The next escalation that will fire unless acted on, or null. */
+      next: z.object({ level: AlertLevel, dueAt: z.number(), step: EscalationStep }).nullable(),
+      steps: z.array(EscalationStep),
+    }),
+  },
+  'alerts.act': {
+    params: z.object({ envId: EnvId, id: AlertId, expectedVersion: z.number().int().min(1), action: AlertAction, ...ActionFields }).strict(),
+    result: AlertState,
+  },
+  /** The same action on several alerts; each is its own compare-and-set. */
+  'alerts.bulk': {
+    params: z
+      .object({
+        envId: EnvId,
+        items: z.array(z.object({ id: AlertId, expectedVersion: z.number().int().min(1) }).strict()).min(1).max(1000),
+        action: z.enum(['ack', 'resolve']),
+        ...ActionFields,
+      })
+      .strict(),
+    result: z.object({ done: z.array(AlertState), failed: z.array(z.object({ id: z.string(), code: z.string(), message: z.string() })) }),
+  },
+  'alerts.evidence': {
+    params: z.object({ envId: EnvId, id: AlertId }).strict(),
+    result: z.object({ correlationId: z.string().nullable(), items: z.array(EvidenceItem), scannedPerStream: z.number().int(), streams: z.number().int() }),
+  },
+  'audit.team': {
+    params: z.object({ envId: EnvId, count: z.number().int().min(1).max(10_000).default(500), before: z.string().optional() }).strict(),
+    result: z.array(TeamAuditEntry),
+  },
+  'audit.local': {
+    params: z.object({ count: z.number().int().min(1).max(10_000).default(500), beforeSeq: z.number().int().optional() }).strict(),
+    result: z.object({ entries: z.array(LocalAuditEntry), verification: LocalAuditVerification }),
+  },
+  'settings.get': { params: z.object({}).strict(), result: ConsoleSettings.extend({ who: z.string() }) },
+  'settings.update': { params: ConsoleSettings.partial().strict(), result: ConsoleSettings.extend({ who: z.string() }) },
+} as const;
+
+/** Alerts that changed on any console (created, acted on, escalated): the new summaries. */
+export const alertsChangedEvent = z.object({ envId: z.string(), alerts: z.array(AlertSummary) });
