@@ -1,3 +1,4 @@
+import { slaDeadlineOf, type AlertState, type AlertSummary } from '../../shared/model/alerts';
 import type { BrokerStatus, ConnectionTestResult } from '../../shared/model/connection';
 import type { EnvironmentView } from '../../shared/model/environment';
 import type { EnvironmentOverview, QueueInfo } from '../../shared/model/overview';
@@ -153,4 +154,47 @@ export function formatTest(result: ConnectionTestResult): string {
       return `${key}: FAILED ${r.failure?.kind}: ${r.failure?.message}`;
     })
     .join('\n');
+}
+
+/** "12 min left" / "3 min OVERDUE" for an SLA deadline. */
+export function slaText(deadline: number, now: number): string {
+  const minutes = Math.round(Math.abs(deadline - now) / 60_000);
+  const span = minutes >= 120 ? `${Math.round(minutes / 60)} h` : `${minutes} min`;
+  return deadline >= now ? `${span} left` : `${span} OVERDUE`;
+}
+
+export function alertTable(alerts: readonly AlertSummary[], now: number): string {
+  if (!alerts.length) return 'no alerts';
+  return table(
+    ['ID', 'SEVERITY', 'STATUS', 'LVL', 'SLA', 'AGE', 'TITLE', 'BY'],
+    alerts.map((a) => [
+      a.id,
+      a.severity,
+      a.status,
+      String(a.level),
+      a.status === 'resolved' ? '-' : slaText(slaDeadlineOf(a), now),
+      `${Math.max(0, Math.round((now - a.createdAt) / 60_000))} min`,
+      a.title.length > 48 ? `${a.title.slice(0, 47)}…` : a.title,
+      a.updatedBy,
+    ]),
+  );
+}
+
+export function alertDetailText(a: AlertState, next: { level: number; dueAt: number; step: { recipients: string[]; methods: string[] } } | null): string {
+  const lines = [
+    `${a.id}  ${a.severity.toUpperCase()}  ${a.status}  level ${a.level}  version ${a.version}`,
+    a.title,
+    a.message,
+    '',
+    `created   ${new Date(a.createdAt).toISOString()}`,
+    a.slaDeadline ? `SLA       ${new Date(a.slaDeadline).toISOString()}` : '',
+    a.assignee ? `assignee  ${a.assignee}` : '',
+    a.correlationId ? `correlation ${a.correlationId}` : '',
+    next ? `next      level ${next.level} at ${new Date(next.dueAt).toISOString()} → ${next.step.recipients.join(', ')} via ${next.step.methods.join(', ')}` : 'next      no further escalation',
+    '',
+    'timeline:',
+    ...a.timeline.map((t) => `  ${new Date(t.at).toISOString()}  ${t.what.padEnd(12)} ${t.who}${t.detail ? ` — ${t.detail}` : ''}`),
+    ...(a.notes.length ? ['', 'notes:', ...a.notes.map((n) => `  ${new Date(n.at).toISOString()}  ${n.who}: ${n.text}`)] : []),
+  ];
+  return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
 }

@@ -7,7 +7,9 @@ import type { BullOverview } from '../../shared/model/bullmq';
 import { AppCore } from '../core/app-core';
 import { resolveConfigHome } from '../core/environments/config-home';
 import { FileSecretStore } from '../core/environments/file-secret-store';
-import { formatEnvironments, formatOverview, formatQueues, formatTest, queuesReport, statusText } from './cli-format';
+import { alertDetailText, alertTable, formatEnvironments, formatOverview, formatQueues, formatTest, queuesReport, statusText, table } from './cli-format';
+import { sortAlerts } from '../../shared/model/alerts';
+import { toCsv, toJsonl } from '../../shared/model/audit';
 import { moduleDir, rendererDir } from './paths';
 import { startWebHost } from './web-host';
 
@@ -30,6 +32,16 @@ Usage:
   watchfloor dlq replay --env NAME --source DLQ (--id ID ... | --all) [--target STREAM]
                      [--dry-run] [--force] [--max-replays N] --yes [--json]
   watchfloor dlq purge --env NAME --source DLQ --older-than-hours H --yes [--json]
+  watchfloor alerts list --env NAME [--status open|acknowledged|resolved] [--severity S]
+                     [--limit N] [--json]
+  watchfloor alerts show ID --env NAME [--json]
+  watchfloor alerts ack|escalate|reopen ID --env NAME [--reason TEXT] [--json]
+  watchfloor alerts resolve ID --env NAME [--false-positive|--duplicate] [--reason TEXT] [--json]
+  watchfloor alerts note ID --env NAME --text TEXT [--json]
+  watchfloor audit --env NAME [--count N] [--csv|--jsonl|--json]   the team audit stream
+  watchfloor audit --local [--count N] [--csv|--jsonl|--json]      this console's own log (verified)
+
+Actions are recorded as "$WATCHFLOOR_ANALYST (OS user)" (or the name set in the console).
 
 Passwords may be given inside the URLs; they are moved to the secret store, never to the
 profile file. Config folder: $WATCHFLOOR_HOME or the platform's config dir.`;
@@ -55,6 +67,8 @@ async function openCore(options: { startRuntimes: boolean }): Promise<AppCore> {
     mode: 'browser',
     version: version(),
     shouldStartRuntimes: options.startRuntimes,
+    // One-shot commands read and act; the long-running host ingests, escalates and follows changes.
+    alertOptions: { passive: !options.startRuntimes },
     writeLog: process.env.WATCHFLOOR_LOG ? (line) => process.stderr.write(line) : () => undefined,
   });
 }
@@ -351,6 +365,102 @@ async function demoCommand(args: string[]): Promise<number> {
 }
 
 /** Runs one CLI command; resolves to the process exit code. */
+/** `alerts list|show|ack|escalate|resolve|reopen|note`: triage from scripts and runbooks. */
+async function alertsCommand(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      env: { type: 'string' },
+      json: { type: 'boolean' },
+      status: { type: 'string' },
+      severity: { type: 'string' },
+      limit: { type: 'string' },
+      reason: { type: 'string' },
+      text: { type: 'string' },
+      'false-positive': { type: 'boolean' },
+      duplicate: { type: 'boolean' },
+    },
+  });
+  if (!values.env) throw new UsageError('alerts needs --env NAME');
+  const asJson = values.json ?? false;
+  const core = await openCore({ startRuntimes: false });
+  try {
+    const env = core.environments.find(values.env);
+    await core.startRuntimes([env.id]);
+    await waitConnected(core, env.id);
+    if (action === 'list') {
+      const listed = unwrap(await core.call('alerts.list', { envId: env.id, limit: values.limit ? Number(values.limit) : 20_000 }));
+      const alerts = sortAlerts(listed.alerts.filter((a) => (!values.status || a.status === values.status) && (!values.severity || a.severity === values.severity)));
+      print({ envId: env.id, total: listed.total, alerts }, asJson, () => alertTable(alerts, Date.now()));
+      return 0;
+    }
+    const id = positionals[0];
+    if (!id) throw new UsageError(`alerts ${action ?? ''} needs an alert ID`);
+    if (action === 'show') {
+      const detail = unwrap(await core.call('alerts.get', { envId: env.id, id }));
+      print(detail, asJson, () => alertDetailText(detail.alert, detail.next));
+      return 0;
+    }
+    const actions: Record<string, 'ack' | 'escalate' | 'resolve' | 'reopen' | 'note'> = { ack: 'ack', escalate: 'escalate', resolve: 'resolve', reopen: 'reopen', note: 'note' };
+    const chosen = action ? actions[action] : undefined;
+    if (!chosen) throw new UsageError('alerts needs list, show, ack, escalate, resolve, reopen or note');
+    if (chosen === 'note' && !values.text) throw new UsageError('alerts note needs --text TEXT');
+    // Acts on the version read just now: if another console changes it in between, the
+    // compare-and-set refuses with "changed by …" and nothing is applied.
+    const current = unwrap(await core.call('alerts.get', { envId: env.id, id }));
+    const resolution = values['false-positive'] ? 'false_positive' : values.duplicate ? 'duplicate' : undefined;
+    const reason = chosen === 'note' ? values.text : values.reason;
+    const after = unwrap(
+      await core.call('alerts.act', { envId: env.id, id, expectedVersion: current.alert.version, action: chosen, ...(reason ? { reason } : {}), ...(chosen === 'resolve' && resolution ? { resolution } : {}) }),
+    );
+    print(after, asJson, () => `${after.id}: ${after.status}, level ${after.level} (version ${after.version}, by ${after.updatedBy})`);
+    return 0;
+  } finally {
+    await core.close();
+  }
+}
+
+/** `audit`: the environment's team audit stream, or this console's own hash-chained log. */
+async function auditCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { env: { type: 'string' }, local: { type: 'boolean' }, count: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, jsonl: { type: 'boolean' } },
+  });
+  const count = values.count ? Number(values.count) : 500;
+  const core = await openCore({ startRuntimes: false });
+  try {
+    let rows: Record<string, unknown>[];
+    let columns: string[];
+    let verification: { ok: boolean; message?: string } | null = null;
+    if (values.local) {
+      const local = unwrap(await core.call('audit.local', { count }));
+      rows = local.entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+      columns = ['seq', 'at', 'who', 'envName', 'action', 'target', 'reason', 'before', 'after', 'hash'];
+      verification = local.verification;
+    } else {
+      if (!values.env) throw new UsageError('audit needs --env NAME (or --local)');
+      const env = core.environments.find(values.env);
+      await core.startRuntimes([env.id]);
+      await waitConnected(core, env.id);
+      rows = unwrap(await core.call('audit.team', { envId: env.id, count })).map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+      columns = ['at', 'who', 'what', 'alertId', 'reason', 'before', 'after'];
+    }
+    if (values.csv) process.stdout.write(toCsv(rows, columns));
+    else if (values.jsonl) process.stdout.write(toJsonl(rows));
+    else {
+      const shown = columns.slice(0, 6);
+      const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+      const chain = verification ? `\n${verification.ok ? 'hash chain verified' : `HASH CHAIN BROKEN: ${verification.message ?? ''}`}` : '';
+      print(values.local ? { entries: rows, verification } : rows, values.json ?? false, () => table(shown, rows.map((r) => shown.map((c) => cell(r[c])))) + chain);
+    }
+    return verification && !verification.ok ? 1 : 0;
+  } finally {
+    await core.close();
+  }
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -365,6 +475,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return await dlqCommand(rest);
       case 'queues':
         return await queuesCommand(rest);
+      case 'alerts':
+        return await alertsCommand(rest);
+      case 'audit':
+        return await auditCommand(rest);
       case 'demo':
         return await demoCommand(rest);
       case undefined:

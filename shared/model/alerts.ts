@@ -204,3 +204,26 @@ export function alertKeys(namespace: string) {
     notificationsStream: `${namespace}security.notifications`,
   };
 }
+
+/** Severity order, most severe first. */
+export const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+const STATUS_RANK: Record<AlertStatus, number> = { open: 0, acknowledged: 1, resolved: 2 };
+
+/** The triage order: unresolved before resolved, most severe first, then newest first. */
+export function compareAlerts(a: Pick<AlertSummary, 'status' | 'severity' | 'createdAt' | 'id'>, b: Pick<AlertSummary, 'status' | 'severity' | 'createdAt' | 'id'>): number {
+  return (
+    STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+    (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) ||
+    b.createdAt - a.createdAt ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+export function sortAlerts<T extends Pick<AlertSummary, 'status' | 'severity' | 'createdAt' | 'id'>>(alerts: readonly T[]): T[] {
+  return [...alerts].sort(compareAlerts);
+}
+
+/** When the SLA runs out: `metadata.sla_deadline`, or the acknowledgment deadline when the alert has none. */
+export function slaDeadlineOf(a: Pick<AlertSummary, 'slaDeadline' | 'createdAt' | 'severity'>, policy: EscalationPolicy = DEFAULT_ESCALATION_POLICY): number {
+  return a.slaDeadline ?? a.createdAt + policyFor(policy, a.severity).ackWithinMs;
+}

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqp from 'amqplib';
 import { Queue } from 'bullmq';
 import { waitFor } from '../helpers/wait';
+import { AlertStore } from '../../electron/core/alerts/alert-store';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/model/alerts';
 import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, freePort, tempHome, uniqueNamespace } from '../helpers/brokers';
 
 const run = promisify(execFile);
@@ -14,7 +16,7 @@ describe('watchfloor CLI', () => {
   const ns = uniqueNamespace('cli');
   const redis = new Redis(REDIS_URL);
   const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'electron/headless/cli.ts', ...args], { env: { ...process.env, WATCHFLOOR_HOME: home.dir }, timeout: 60_000 }).then(
+    run(process.execPath, ['--import', 'tsx', 'electron/headless/cli.ts', ...args], { env: { ...process.env, WATCHFLOOR_HOME: home.dir, WATCHFLOOR_ANALYST: 'Night Shift' }, timeout: 60_000 }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
@@ -25,6 +27,8 @@ describe('watchfloor CLI', () => {
   });
   afterAll(async () => {
     await redis.del(`${ns}security.events`, `${ns}security.alerts`);
+    const keys = await redis.keys(`${ns}watchfloor:*`);
+    if (keys.length) await redis.del(...keys);
     redis.disconnect();
     home.cleanup();
   });
@@ -139,6 +143,38 @@ describe('watchfloor CLI', () => {
     expect(await redis.xlen(origin)).toBe(before + 1);
     expect(await redis.xlen(dlq)).toBe(0);
     await redis.del(dlq);
+  });
+
+  it('alerts list / ack / resolve and audit: triage from a script, with the analyst recorded and the local log verified', async () => {
+    const store = new AlertStore(redis, ns, DEFAULT_ESCALATION_POLICY);
+    const id = `cli-alert-${Date.now()}`;
+    const now = Date.now();
+    await store.ingest(
+      { id, rule_id: 'r-1', timestamp: new Date(now).toISOString(), organization_id: 'org', asset_id: 'asset', severity: 'critical', title: 'aws: root login breach', message: 'm', status: 'open', escalation_level: 1, notification_channels: ['slack'], metadata: { sla_deadline: new Date(now + 900_000).toISOString(), escalation_schedule: [] } },
+      now,
+    );
+    const listed = await cli('alerts', 'list', '--env', 'CLI Test', '--status', 'open', '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).alerts).toContainEqual(expect.objectContaining({ id, status: 'open', severity: 'critical', version: 1 }));
+    const text = await cli('alerts', 'list', '--env', 'CLI Test');
+    expect(text.stdout).toMatch(new RegExp(`${id}\\s+critical\\s+open\\s+1\\s+1[45] min left`));
+    const acked = await cli('alerts', 'ack', id, '--env', 'CLI Test', '--json');
+    expect(acked.code).toBe(0);
+    expect(JSON.parse(acked.stdout)).toMatchObject({ status: 'acknowledged', version: 2, updatedBy: expect.stringMatching(/^Night Shift \(/) });
+    const noReason = await cli('alerts', 'resolve', id, '--env', 'CLI Test', '--false-positive');
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toContain('false positive needs a reason');
+    const resolved = await cli('alerts', 'resolve', id, '--env', 'CLI Test', '--false-positive', '--reason', 'test account');
+    expect(resolved.stdout).toContain(`${id}: resolved, level 1 (version 3`);
+    const shown = await cli('alerts', 'show', id, '--env', 'CLI Test');
+    expect(shown.stdout).toMatch(/resolved\s+Night Shift \(.+\) — false positive: test account/);
+    const team = await cli('audit', '--env', 'CLI Test', '--csv');
+    expect(team.stdout.split('\n')[0]).toBe('at,who,what,alertId,reason,before,after');
+    expect(team.stdout).toContain(',resolve,' + id + ',test account,');
+    const local = await cli('audit', '--local', '--json');
+    const parsed = JSON.parse(local.stdout) as { entries: { action: string }[]; verification: { ok: boolean } };
+    expect(parsed.verification.ok).toBe(true);
+    expect(parsed.entries.map((e) => e.action)).toEqual(['alert.resolve', 'alert.ack']);
   });
 
   it('names an unknown environment and lists the known ones', async () => {

@@ -34,6 +34,8 @@ export interface AlertServiceOptions {
   pollMs?: number;
   policy?: EscalationPolicy;
   engine?: { leaseMs?: number; tickMs?: number };
+  /** Neither ingest, escalate nor follow changes (one-shot CLI commands only read and act). */
+  passive?: boolean;
 }
 
 export class AlertService {
@@ -70,6 +72,7 @@ export class AlertService {
   }
 
   start(): void {
+    if (this.options.passive) return;
     if (this.isWritable) {
       this.engine = new EscalationEngine(this.redis.client, this.store, {
         ...this.options.engine,
