@@ -33,7 +33,7 @@ void app.whenReady().then(async () => {
   const trusted = new Set<number>();
   registerIpc(ipcMain, core, trusted, appUrlPrefix);
   const open = () => {
-    const window = createMainWindow(BrowserWindow, path.join(__dirname, '../preload/index.cjs'), path.join(rendererDir, 'index.html'));
+    const window = createMainWindow(BrowserWindow, path.join(__dirname, '../preload/index.cjs'), path.join(rendererDir, 'index.html'), (count) => app.setBadgeCount(count));
     const id = window.webContents.id;
     trusted.add(id);
     const stopForwarding = forwardEvents(core, window.webContents);

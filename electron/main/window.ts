@@ -36,9 +36,19 @@ export function createMainWindow(
   BrowserWindowClass: new (options: BrowserWindowConstructorOptions) => BrowserWindow,
   preloadPath: string,
   indexHtml: string,
+  setBadgeCount: (count: number) => void = () => undefined,
 ): BrowserWindow {
   const window = new BrowserWindowClass(mainWindowOptions(preloadPath));
   window.once('ready-to-show', () => window.show());
+  // The renderer puts the count of open critical/high alerts in its title ("(3) Watchfloor");
+  // the shell mirrors it onto the dock/taskbar badge. No extra IPC channel needed.
+  window.on('page-title-updated', (_event, title) => setBadgeCount(badgeFromTitle(title)));
   void window.loadFile(indexHtml);
   return window;
+}
+
+/** The badge count carried by a window title such as "(3) Watchfloor"; 0 when none. */
+export function badgeFromTitle(title: string): number {
+  const match = /^\((\d+)\) /.exec(title);
+  return match ? Number(match[1]) : 0;
 }

@@ -13,6 +13,7 @@ import { ServicesContext, type AppServices } from './services';
 import { createAppStores, type AppStores } from './stores/app-stores';
 import { applyLinkEvent } from './stores/connection.logic';
 import { startSync } from './stores/sync';
+import { startAlertNotifier } from './features/alerts/desktop-notifier';
 import './styles.css';
 
 /** Composition root: picks the transport, builds client, stores and commands, starts syncing, renders. */
@@ -56,6 +57,7 @@ function start(): void {
   const client = createClient(transport);
   const services: AppServices = { client, stores, commands: createCommandRegistry(client, stores) };
   startSync(client, stores);
+  startAlertNotifier(stores.alerts);
 
   root.render(
     <StrictMode>

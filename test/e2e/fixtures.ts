@@ -26,9 +26,9 @@ function runCli(home: string, args: string[]): void {
  * Starts the built browser mode (`watchfloor serve`) with a fresh config home whose Local
  * environment works under a namespace of its own, so the run touches nobody else's keys.
  */
-async function startConsole(): Promise<{ console: Console; stop: () => Promise<void> }> {
+export async function startConsole(shared?: { namespace: string }): Promise<{ console: Console; stop: () => Promise<void> }> {
   const home = tempHome();
-  const namespace = uniqueNamespace('e2e');
+  const namespace = shared?.namespace ?? uniqueNamespace('e2e');
   runCli(home.dir, ['env', 'list']); // first start: creates Local
   const file = path.join(home.dir, 'environments.json');
   const profiles = JSON.parse(readFileSync(file, 'utf8'));
@@ -58,7 +58,8 @@ async function startConsole(): Promise<{ console: Console; stop: () => Promise<v
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       });
-      await cleanupNamespace(namespace).catch(() => undefined);
+      // A second console on the same namespace leaves the clean-up to the first.
+      if (!shared) await cleanupNamespace(namespace).catch(() => undefined);
       home.cleanup();
     },
   };

@@ -20,11 +20,19 @@ describe('window factory', () => {
         created.push(options);
       }
       once() {}
+      on(name: string, handler: (event: unknown, title: string) => void) {
+        if (name === 'page-title-updated') titleHandler = handler;
+      }
       loadFile() {
         return Promise.resolve();
       }
     }
-    createMainWindow(FakeWindow as never, '/app/preload.cjs', '/app/index.html');
+    let titleHandler: ((event: unknown, title: string) => void) | undefined;
+    const badges: number[] = [];
+    createMainWindow(FakeWindow as never, '/app/preload.cjs', '/app/index.html', (n) => badges.push(n));
+    titleHandler?.({}, '(3) Watchfloor');
+    titleHandler?.({}, 'Watchfloor');
+    expect(badges).toEqual([3, 0]);
     const prefs = (created[0] as { webPreferences: Record<string, unknown> }).webPreferences;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false });
     expect(secureWebPreferences('/app/preload.cjs')).toEqual(prefs);

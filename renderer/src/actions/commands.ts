@@ -37,6 +37,8 @@ export const SCREENS: readonly { screen: Screen; title: string; keys: readonly s
   { screen: 'rules', title: 'Health rules', keys: ['5', 'g h'] },
   { screen: 'environments', title: 'Environments', keys: ['6', 'g e'] },
   { screen: 'deadletters', title: 'Dead letters', keys: ['7', 'g d'] },
+  { screen: 'alerts', title: 'Alerts', keys: ['8', 'g a'] },
+  { screen: 'audit', title: 'Audit log', keys: ['9', 'g u'] },
 ];
 
 export function createCommandRegistry(client: WatchfloorClient, stores: AppStores): CommandRegistry {

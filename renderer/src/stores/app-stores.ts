@@ -7,6 +7,7 @@ import { initialNavigationState, type NavigationState } from './navigation.logic
 import { initialOverviewState, type OverviewState } from './overview.logic';
 import { initialRulesState, type RulesStoreState } from './rules.logic';
 import { initialBullState, type BullState } from './bullmq.logic';
+import { initialAlertsState, type AlertsState } from './alerts.logic';
 
 /**
  * One vanilla store per domain. They hold plain state only: every change goes through a pure
@@ -21,6 +22,7 @@ export interface AppStores {
   navigation: StoreApi<NavigationState>;
   rules: StoreApi<RulesStoreState>;
   bullmq: StoreApi<BullState>;
+  alerts: StoreApi<AlertsState>;
 }
 
 export function createAppStores(transport: TransportKind): AppStores {
@@ -32,5 +34,6 @@ export function createAppStores(transport: TransportKind): AppStores {
     navigation: createStore<NavigationState>()(() => initialNavigationState),
     rules: createStore<RulesStoreState>()(() => initialRulesState),
     bullmq: createStore<BullState>()(() => initialBullState),
+    alerts: createStore<AlertsState>()(() => initialAlertsState),
   };
 }

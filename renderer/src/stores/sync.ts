@@ -8,6 +8,7 @@ import { forgetRemovedEnvironment } from './navigation.logic';
 import { applyOverviews, retainOverviews } from './overview.logic';
 import { applyFiring, applyRulesState, retainRules } from './rules.logic';
 import { applyBullOverviews, retainBull } from './bullmq.logic';
+import { applyAlertChanges, applyAlertError, applyAlertList, retainAlerts } from './alerts.logic';
 
 /**
  * Keeps the stores in step with the host, outside React: subscribes to pushed events and reloads
@@ -21,6 +22,7 @@ export function startSync(client: WatchfloorClient, stores: AppStores): () => vo
     client.on('demo.status', (status) => stores.demo.setState((state) => applyDemoStatus(state, status), true)),
     client.on('rules.firing', ({ updates }) => stores.rules.setState((state) => applyFiring(state, updates), true)),
     client.on('bullmq.tick', ({ overviews }) => stores.bullmq.setState((state) => applyBullOverviews(state, overviews), true)),
+    client.on('alerts.changed', ({ envId, alerts }) => stores.alerts.setState((state) => applyAlertChanges(state, envId, alerts), true)),
   ];
   let wasOpen = false;
   const onConnection = () => {
@@ -58,6 +60,7 @@ async function receiveEnvironments(
   stores.navigation.setState((state) => forgetRemovedEnvironment(state, ids), true);
   stores.rules.setState((state) => retainRules(state, ids), true);
   stores.bullmq.setState((state) => retainBull(state, ids), true);
+  stores.alerts.setState((state) => retainAlerts(state, ids), true);
   // Demo statuses are pushed only on change: ask once for environments this page has not seen.
   const toAsk = environments.filter((env) => isFullReload || !known.has(env.id));
   const statuses = await Promise.all(toAsk.map((env) => client.call('demo.status', { envId: env.id })));
@@ -70,4 +73,13 @@ async function receiveEnvironments(
   const bull = await Promise.all(toAsk.map((env) => client.call('bullmq.queues', { envId: env.id })));
   const overviews = bull.flatMap((answer) => (answer.ok ? [answer.value] : []));
   if (overviews.length > 0) stores.bullmq.setState((state) => applyBullOverviews(state, overviews), true);
+  // Alerts: the full list once per (re)connect; changes arrive as pushes after that.
+  await Promise.all(toAsk.filter((env) => env.redis !== null).map((env) => loadAlerts(client, stores, env.id)));
+}
+
+/** Loads the alerts of one environment (up to 20,000, newest first). */
+export async function loadAlerts(client: WatchfloorClient, stores: AppStores, envId: string): Promise<void> {
+  const answer = await client.call('alerts.list', { envId, limit: 20_000 });
+  if (answer.ok) stores.alerts.setState((state) => applyAlertList(state, answer.value), true);
+  else stores.alerts.setState((state) => applyAlertError(state, envId, answer.error.message), true);
 }

@@ -5,6 +5,8 @@ import { EnvironmentsScreen } from '../environments/environments-screen';
 import { OverviewScreen } from '../overview/overview-screen';
 import { PubSubScreen } from '../pubsub/pubsub-screen';
 import { DeadLettersScreen } from '../dead-letters/dead-letters-screen';
+import { AlertsScreen } from '../alerts/alerts-screen';
+import { AuditScreen } from '../alerts/audit-screen';
 import { QueuesScreen } from '../queues/queues-screen';
 import { RulesScreen } from '../rules/rules-screen';
 import { StreamsScreen } from '../streams/streams-screen';
@@ -22,6 +24,8 @@ const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
   rules: RulesScreen,
   environments: EnvironmentsScreen,
   deadletters: DeadLettersScreen,
+  alerts: AlertsScreen,
+  audit: AuditScreen,
 };
 
 /** The shell: top bar, production banners, left navigation and the current screen. */

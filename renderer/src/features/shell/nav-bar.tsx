@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import { SCREENS } from '../../actions/commands';
 import { useServices } from '../../services';
+import { badgeCount } from '../../stores/alerts.logic';
 
 const ITEMS = SCREENS.map(({ screen }) => ({ screen, command: `go.${screen}` as const }));
 
@@ -8,6 +9,7 @@ const ITEMS = SCREENS.map(({ screen }) => ({ screen, command: `go.${screen}` as 
 export function NavBar() {
   const { commands, stores } = useServices();
   const current = useStore(stores.navigation, (state) => state.screen);
+  const urgent = useStore(stores.alerts, badgeCount);
   return (
     <nav className="nav" aria-label="Screens">
       {ITEMS.map(({ screen, command: id }) => {
@@ -24,6 +26,11 @@ export function NavBar() {
             onClick={() => commands.run(id)}
           >
             <span>{command.title}</span>
+            {screen === 'alerts' && urgent > 0 ? (
+              <span className="nav-badge" data-testid="alerts-badge" title={`${urgent} open critical or high alerts`}>
+                {urgent}
+              </span>
+            ) : null}
             {/* The hint is for eyes; the accessible name stays just the screen's name. */}
             <kbd className="nav-key" aria-hidden="true">
               {command.shortcut[0]}

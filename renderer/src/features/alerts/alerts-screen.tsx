@@ -1,0 +1,294 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import type { AlertSummary } from '../../../../shared/model/alerts';
+import type { EnvironmentView } from '../../../../shared/model/environment';
+import { formatCount } from '../../components/format';
+import { useServices } from '../../services';
+import { DEFAULT_ALERT_FILTER, alertsOf, filterAlerts, moveCursor, type AlertFilter, type StatusFilter } from '../../stores/alerts.logic';
+import { loadAlerts } from '../../stores/sync';
+import { toggleSelection } from '../streams/streams.logic';
+import { AlertDetail } from './alert-detail';
+import { AlertsTable } from './alerts-table';
+import { BulkDialog, EscalateDialog, ResolveDialog, type PendingAction } from './alert-dialogs';
+import { NotifyPrefsControl } from './desktop-notifier';
+import { ShortcutHelp } from './shortcut-help';
+import { useNow } from './use-now';
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+/** The keys of the Alerts screen; they win over the global ones while it is shown. */
+export const ALERT_KEYS: readonly { key: string; what: string }[] = [
+  { key: 'j / k', what: 'next / previous alert' },
+  { key: 'Enter', what: 'open the alert' },
+  { key: 'a', what: 'acknowledge' },
+  { key: 'e', what: 'escalate to the next level' },
+  { key: 'r', what: 'resolve (asks how; a false positive needs a reason)' },
+  { key: 'x', what: 'select / unselect (a, r then act on the selection)' },
+  { key: '/', what: 'search' },
+  { key: 'Esc', what: 'close the alert, the help or the selection' },
+  { key: '?', what: 'this list' },
+];
+
+/**
+ * Triage: the alerts of the selected environment (or all), most urgent first, with filters, an
+ * SLA countdown, keyboard-first actions and the alert's detail beside the list.
+ */
+export function AlertsScreen() {
+  const { client, stores } = useServices();
+  const environments = useStore(stores.environments, (s) => s.environments);
+  const selectedEnvId = useStore(stores.environments, (s) => s.selectedId);
+  const alertsState = useStore(stores.alerts, (s) => s);
+  const withRedis = useMemo(() => environments.filter((e) => e.redis !== null), [environments]);
+  const [scope, setScope] = useState<string | null>(null);
+  const envIds = useMemo(() => {
+    const chosen = scope ?? selectedEnvId ?? 'all';
+    return chosen === 'all' ? withRedis.map((e) => e.id) : withRedis.some((e) => e.id === chosen) ? [chosen] : withRedis.map((e) => e.id);
+  }, [scope, selectedEnvId, withRedis]);
+  const [filter, setFilter] = useState<AlertFilter>(DEFAULT_ALERT_FILTER);
+  const now = useNow(1000);
+  // Filtering and sorting follow the data and the filter, not the clock: the countdowns tick
+  // inside the rows without re-sorting 10,000 alerts every second.
+  const filterNow = useMemo(() => (alertsState && filter ? Date.now() : 0), [alertsState, filter]);
+  const visible = useMemo(() => {
+    performance.mark('wf-alerts-filter-start');
+    const out = filterAlerts(alertsOf(alertsState, envIds), filter, filterNow);
+    performance.measure('wf-alerts-filter', 'wf-alerts-filter-start');
+    return out;
+  }, [alertsState, envIds, filter, filterNow]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
+  const [isHelpOpen, setIsHelpOpen] = useState(false);
+  const [pending, setPending] = useState<PendingAction | null>(null);
+  const [notice, setNotice] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const byKey = useMemo(() => new Map(visible.map((a) => [`${a.envId}/${a.id}`, a])), [visible]);
+  const keyOf = (a: AlertSummary) => `${a.envId}/${a.id}`;
+  const current = cursor ? byKey.get(cursor) ?? null : null;
+  const opened = openId ? (byKey.get(openId) ?? alertsOf(alertsState, envIds).find((a) => keyOf(a) === openId) ?? null) : null;
+  const envOf = (envId: string): EnvironmentView | undefined => environments.find((e) => e.id === envId);
+  const errors = envIds.flatMap((id) => (alertsState.byEnv[id]?.error ? [`${envOf(id)?.name ?? id}: ${alertsState.byEnv[id]!.error}`] : []));
+  const isLoading = envIds.some((id) => !alertsState.byEnv[id]?.isLoaded && !alertsState.byEnv[id]?.error);
+
+  // Environments whose list failed (Redis down at load) are retried every few seconds.
+  useEffect(() => {
+    const failed = envIds.filter((id) => alertsState.byEnv[id]?.error || !alertsState.byEnv[id]);
+    if (!failed.length) return;
+    const timer = setTimeout(() => failed.forEach((id) => void loadAlerts(client, stores, id)), alertsState.byEnv[failed[0]!] ? 3000 : 0);
+    return () => clearTimeout(timer);
+  }, [alertsState, envIds, client, stores]);
+
+  // Keep the cursor on a visible alert.
+  useEffect(() => {
+    if (visible.length && (!cursor || !byKey.has(cursor))) setCursor(keyOf(visible[0]!));
+  }, [visible, cursor, byKey]);
+
+  /** The alerts an action applies to: the selection, or the one under the cursor. */
+  const targets = (): AlertSummary[] => {
+    if (selection.size) return [...selection].flatMap((k) => (byKey.get(k) ? [byKey.get(k)!] : []));
+    const one = opened ?? current;
+    return one ? [one] : [];
+  };
+
+  const act = async (a: AlertSummary, action: 'ack' | 'reopen') => {
+    const answer = await client.call('alerts.act', { envId: a.envId, id: a.id, expectedVersion: a.version, action });
+    setNotice(answer.ok ? { tone: 'ok', text: `${a.title}: ${answer.value.status}` } : { tone: 'bad', text: answer.error.message });
+    if (!answer.ok && answer.error.code === 'CONFLICT') void loadAlerts(client, stores, a.envId);
+  };
+
+  const startAction = (action: 'ack' | 'escalate' | 'resolve') => {
+    const chosen = targets();
+    if (!chosen.length) return;
+    const readOnly = chosen.find((a) => envOf(a.envId)?.readOnly);
+    if (readOnly) {
+      setNotice({ tone: 'bad', text: `${envOf(readOnly.envId)?.name ?? 'This environment'} is read-only: alerts can be viewed, not changed.` });
+      return;
+    }
+    if (action === 'ack' && chosen.length === 1) {
+      if (chosen[0]!.status !== 'open') setNotice({ tone: 'bad', text: `Only an open alert can be acknowledged (this one is ${chosen[0]!.status}).` });
+      else void act(chosen[0]!, 'ack');
+      return;
+    }
+    if (action === 'escalate') {
+      if (chosen.length > 1) setNotice({ tone: 'bad', text: 'Escalate one alert at a time: it pages people.' });
+      else setPending({ kind: 'escalate', alert: chosen[0]! });
+      return;
+    }
+    setPending(chosen.length === 1 && action === 'resolve' ? { kind: 'resolve', alert: chosen[0]! } : { kind: 'bulk', action, alerts: chosen });
+  };
+
+  // Keyboard-first triage. Registered in the capture phase so that on this screen `a`, `r`, `e`
+  // mean alert actions; a `g …` sequence still reaches the global navigation.
+  const handler = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  handler.current = (e: KeyboardEvent) => {
+    const ids = visible.map(keyOf);
+    const move = (delta: number) => {
+      const next = moveCursor(ids, cursor, delta);
+      setCursor(next);
+      if (openId && next) setOpenId(next);
+    };
+    const keys: Record<string, () => void> = {
+      j: () => move(1),
+      ArrowDown: () => move(1),
+      k: () => move(-1),
+      ArrowUp: () => move(-1),
+      Enter: () => cursor && setOpenId(cursor),
+      a: () => startAction('ack'),
+      e: () => startAction('escalate'),
+      r: () => startAction('resolve'),
+      x: () => cursor && setSelection((s) => toggleSelection(s, cursor)),
+      '/': () => search.current?.focus(),
+      '?': () => setIsHelpOpen((v) => !v),
+      Escape: () => (isHelpOpen ? setIsHelpOpen(false) : openId ? setOpenId(null) : setSelection(new Set())),
+    };
+    const run = keys[e.key];
+    if (run) {
+      e.preventDefault();
+      e.stopPropagation();
+      run();
+    }
+  };
+  useEffect(() => {
+    let lastKey = '';
+    let lastAt = 0;
+    const onKey = (e: KeyboardEvent) => {
+      const afterG = lastKey === 'g' && e.timeStamp - lastAt < 1200;
+      lastKey = e.key;
+      lastAt = e.timeStamp;
+      if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || afterG) return;
+      const t = e.target;
+      if (t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) {
+        if (e.key === 'Escape' && t === search.current) search.current?.blur();
+        return;
+      }
+      if (document.querySelector('[data-testid="action-dialog"]')) return;
+      handler.current(e);
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, []);
+
+  const set = (patch: Partial<AlertFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  const total = envIds.reduce((n, id) => n + Object.keys(alertsState.byEnv[id]?.byId ?? {}).length, 0);
+  const isAll = envIds.length > 1;
+
+  return (
+    <section className="screen-section alerts-screen" aria-labelledby="alerts-title" data-testid="alerts-screen">
+      <div className="streams-toolbar">
+        <h1 id="alerts-title" className="screen-title">
+          Alerts
+        </h1>
+        <label className="small">
+          Environment{' '}
+          <select className="input" data-testid="alerts-env" value={scope ?? selectedEnvId ?? 'all'} onChange={(e) => setScope(e.target.value)}>
+            <option value="all">All environments</option>
+            {withRedis.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <input ref={search} className="input alerts-search" type="search" placeholder="Search title, id, assignee…  ( / )" aria-label="Search alerts" data-testid="alerts-search" value={filter.text} onChange={(e) => set({ text: e.target.value })} />
+        <span className="spacer" />
+        <NotifyPrefsControl />
+        <button type="button" className="button button-quiet" onClick={() => setIsHelpOpen(true)} title="Keyboard shortcuts (?)">
+          ? Keys
+        </button>
+      </div>
+      <div className="alerts-filters" role="group" aria-label="Filters">
+        {SEVERITIES.map((s) => (
+          <button
+            key={s}
+            type="button"
+            className={`sev-chip sev-${s}${filter.severities.includes(s) ? ' is-on' : ''}`}
+            aria-pressed={filter.severities.includes(s)}
+            data-testid={`alerts-sev-${s}`}
+            onClick={() => set({ severities: filter.severities.includes(s) ? filter.severities.filter((x) => x !== s) : [...filter.severities, s] })}
+          >
+            {s}
+          </button>
+        ))}
+        <label className="small">
+          Status{' '}
+          <select className="input" data-testid="alerts-status" value={filter.status} onChange={(e) => set({ status: e.target.value as StatusFilter })}>
+            <option value="unresolved">Unresolved</option>
+            <option value="open">Open</option>
+            <option value="acknowledged">Acknowledged</option>
+            <option value="resolved">Resolved</option>
+            <option value="all">All</option>
+          </select>
+        </label>
+        <label className="small">
+          Level{' '}
+          <select className="input" value={filter.level ?? ''} onChange={(e) => set({ level: e.target.value ? (Number(e.target.value) as 1 | 2 | 3) : null })}>
+            <option value="">Any</option>
+            <option value="1">1</option>
+            <option value="2">2</option>
+            <option value="3">3</option>
+          </select>
+        </label>
+        <input className="input alerts-field" placeholder="Organisation" aria-label="Organisation" value={filter.organization} onChange={(e) => set({ organization: e.target.value })} />
+        <input className="input alerts-field" placeholder="Asset" aria-label="Asset" value={filter.asset} onChange={(e) => set({ asset: e.target.value })} />
+        <input className="input alerts-field" placeholder="Source" aria-label="Source" value={filter.source} onChange={(e) => set({ source: e.target.value })} />
+        <label className="small">
+          <input type="checkbox" checked={filter.showSnoozed} onChange={(e) => set({ showSnoozed: e.target.checked })} /> snoozed
+        </label>
+        <span className="muted small" data-testid="alerts-count">
+          {formatCount(visible.length)} shown of {formatCount(total)}
+        </span>
+      </div>
+      {selection.size > 0 ? (
+        <div className="alerts-selection" data-testid="alerts-selection">
+          <strong>{selection.size} selected</strong>
+          <button type="button" className="button" onClick={() => startAction('ack')}>
+            Acknowledge (a)
+          </button>
+          <button type="button" className="button" onClick={() => startAction('resolve')}>
+            Resolve (r)
+          </button>
+          <button type="button" className="button button-quiet" onClick={() => setSelection(new Set())}>
+            Clear (Esc)
+          </button>
+        </div>
+      ) : null}
+      {notice ? (
+        <p className={notice.tone === 'ok' ? 'ok small' : 'bad small'} role={notice.tone === 'bad' ? 'alert' : 'status'} data-testid="alerts-notice">
+          {notice.text}
+        </p>
+      ) : null}
+      {errors.map((e) => (
+        <p key={e} className="bad small" role="alert">
+          Could not load alerts — {e}. Retrying…
+        </p>
+      ))}
+      <div className={opened ? 'alerts-layout has-detail' : 'alerts-layout'}>
+        {isLoading && !total ? (
+          <p className="empty">Loading alerts…</p>
+        ) : visible.length === 0 ? (
+          <p className="empty" data-testid="alerts-empty">
+            {total === 0 ? 'No alerts. New alerts on security.alerts appear here within a second (start the demo to see some).' : 'No alert matches these filters.'}
+          </p>
+        ) : (
+          <AlertsTable alerts={visible} now={now} cursor={cursor} selection={selection} showEnv={isAll} isCompact={opened !== null} envOf={envOf} onCursor={setCursor} onOpen={setOpenId} onToggle={(k) => setSelection((s) => toggleSelection(s, k))} />
+        )}
+        {opened ? <AlertDetail key={keyOf(opened)} summary={opened} env={envOf(opened.envId)} now={now} onClose={() => setOpenId(null)} onAction={(kind) => startAction(kind)} onNotice={setNotice} /> : null}
+      </div>
+      {isHelpOpen ? <ShortcutHelp keys={ALERT_KEYS} onClose={() => setIsHelpOpen(false)} /> : null}
+      {pending?.kind === 'resolve' ? <ResolveDialog alert={pending.alert} onClose={() => setPending(null)} onDone={(text) => (setPending(null), setNotice({ tone: 'ok', text }))} /> : null}
+      {pending?.kind === 'escalate' ? <EscalateDialog alert={pending.alert} onClose={() => setPending(null)} onDone={(text) => (setPending(null), setNotice({ tone: 'ok', text }))} /> : null}
+      {pending?.kind === 'bulk' ? (
+        <BulkDialog
+          action={pending.action}
+          alerts={pending.alerts}
+          onClose={() => setPending(null)}
+          onDone={(text) => {
+            setPending(null);
+            setSelection(new Set());
+            setNotice({ tone: 'ok', text });
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,144 @@
+import { compareAlerts, slaDeadlineOf, type AlertStatus, type AlertSummary } from '../../../shared/model/alerts';
+
+/** Alerts of one environment as this console knows them. */
+export interface EnvAlerts {
+  byId: Readonly<Record<string, AlertSummary>>;
+  total: number;
+  readOnly: boolean;
+  isLoaded: boolean;
+  error: string | null;
+}
+
+export interface AlertsState {
+  byEnv: Readonly<Record<string, EnvAlerts>>;
+}
+
+export const initialAlertsState: AlertsState = { byEnv: {} };
+
+const EMPTY_ENV: EnvAlerts = { byId: {}, total: 0, readOnly: false, isLoaded: false, error: null };
+
+/** A full list from `alerts.list` replaces what was known of the environment. */
+export function applyAlertList(state: AlertsState, list: { envId: string; alerts: readonly AlertSummary[]; total: number; readOnly: boolean }): AlertsState {
+  const byId: Record<string, AlertSummary> = {};
+  for (const a of list.alerts) byId[a.id] = a;
+  return { byEnv: { ...state.byEnv, [list.envId]: { byId, total: list.total, readOnly: list.readOnly, isLoaded: true, error: null } } };
+}
+
+export function applyAlertError(state: AlertsState, envId: string, message: string): AlertsState {
+  const current = state.byEnv[envId] ?? EMPTY_ENV;
+  return { byEnv: { ...state.byEnv, [envId]: { ...current, error: message } } };
+}
+
+/** Pushed changes; an older version than the one held (a late push) is ignored. */
+export function applyAlertChanges(state: AlertsState, envId: string, changed: readonly AlertSummary[]): AlertsState {
+  const current = state.byEnv[envId] ?? EMPTY_ENV;
+  let byId: Record<string, AlertSummary> | null = null;
+  let added = 0;
+  for (const a of changed) {
+    const held = (byId ?? current.byId)[a.id];
+    if (held && held.version >= a.version) continue;
+    byId ??= { ...current.byId };
+    if (!held) added++;
+    byId[a.id] = a;
+  }
+  if (!byId) return state;
+  return { byEnv: { ...state.byEnv, [envId]: { ...current, byId, total: current.total + added } } };
+}
+
+export function retainAlerts(state: AlertsState, envIds: ReadonlySet<string>): AlertsState {
+  const kept = Object.entries(state.byEnv).filter(([id]) => envIds.has(id));
+  return kept.length === Object.keys(state.byEnv).length ? state : { byEnv: Object.fromEntries(kept) };
+}
+
+/** Which alerts a list shows: `unresolved` is open + acknowledged. */
+export type StatusFilter = 'unresolved' | AlertStatus | 'all';
+
+export interface AlertFilter {
+  severities: readonly string[];
+  status: StatusFilter;
+  level: 1 | 2 | 3 | null;
+  organization: string;
+  asset: string;
+  source: string;
+  text: string;
+  /** Snoozed alerts are hidden until their time unless this is on. */
+  showSnoozed: boolean;
+}
+
+export const DEFAULT_ALERT_FILTER: AlertFilter = { severities: [], status: 'unresolved', level: null, organization: '', asset: '', source: '', text: '', showSnoozed: false };
+
+/** The alerts a filter lets through, in triage order (unresolved, most severe, newest). */
+export function filterAlerts(alerts: readonly AlertSummary[], filter: AlertFilter, now: number): AlertSummary[] {
+  const text = filter.text.trim().toLowerCase();
+  const org = filter.organization.trim().toLowerCase();
+  const asset = filter.asset.trim().toLowerCase();
+  const source = filter.source.trim().toLowerCase();
+  const severities = filter.severities.length ? new Set(filter.severities) : null;
+  const out = alerts.filter((a) => {
+    if (filter.status === 'unresolved' ? a.status === 'resolved' : filter.status !== 'all' && a.status !== filter.status) return false;
+    if (severities && !severities.has(a.severity)) return false;
+    if (filter.level !== null && a.level !== filter.level) return false;
+    if (!filter.showSnoozed && a.snoozedUntil !== undefined && a.snoozedUntil > now && a.status !== 'resolved') return false;
+    if (org && !(a.organizationId ?? '').toLowerCase().includes(org)) return false;
+    if (asset && !(a.assetId ?? '').toLowerCase().includes(asset)) return false;
+    if (source && !(a.source ?? '').toLowerCase().includes(source)) return false;
+    if (text && !`${a.id} ${a.title} ${a.message} ${a.assignee ?? ''} ${a.correlationId ?? ''}`.toLowerCase().includes(text)) return false;
+    return true;
+  });
+  return out.sort(compareAlerts);
+}
+
+/** Every alert known, across the given environments. */
+export function alertsOf(state: AlertsState, envIds: readonly string[]): AlertSummary[] {
+  return envIds.flatMap((id) => Object.values(state.byEnv[id]?.byId ?? {}));
+}
+
+/** "12:04 left", "1 h 05 left", "OVERDUE 3:10" for an SLA countdown. */
+export function slaCountdown(a: Pick<AlertSummary, 'slaDeadline' | 'createdAt' | 'severity' | 'status'>, now: number): { text: string; isOverdue: boolean } | null {
+  if (a.status === 'resolved') return null;
+  const left = slaDeadlineOf(a) - now;
+  const abs = Math.abs(left);
+  const h = Math.floor(abs / 3_600_000);
+  const m = Math.floor((abs % 3_600_000) / 60_000);
+  const s = Math.floor((abs % 60_000) / 1000);
+  const span = h > 0 ? `${h} h ${String(m).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
+  return left >= 0 ? { text: `${span} left`, isOverdue: false } : { text: `OVERDUE ${span}`, isOverdue: true };
+}
+
+/** Desktop notification preferences of this console. */
+export interface NotifyPrefs {
+  critical: boolean;
+  high: boolean;
+  /** At most one notification per this many ms (a storm becomes one "N new alerts"). */
+  cooldownMs: number;
+}
+
+export const DEFAULT_NOTIFY_PREFS: NotifyPrefs = { critical: true, high: true, cooldownMs: 30_000 };
+
+/** Alerts that are new to this console, unresolved and of a severity the analyst wants to hear about. */
+export function notifiable(previous: EnvAlerts | undefined, changed: readonly AlertSummary[], prefs: NotifyPrefs): AlertSummary[] {
+  if (!previous?.isLoaded) return [];
+  return changed.filter((a) => !previous.byId[a.id] && a.status === 'open' && ((a.severity === 'critical' && prefs.critical) || (a.severity === 'high' && prefs.high)));
+}
+
+/** What one notification says, given the alerts it covers. */
+export function notificationText(alerts: readonly AlertSummary[]): { title: string; body: string } {
+  if (alerts.length === 1) return { title: `${alerts[0]!.severity.toUpperCase()} alert`, body: alerts[0]!.title };
+  const critical = alerts.filter((a) => a.severity === 'critical').length;
+  return { title: `${alerts.length} new alerts`, body: `${critical} critical, ${alerts.length - critical} high — ${alerts[0]!.title}` };
+}
+
+/** The badge count: open critical and high alerts across environments. */
+export function badgeCount(state: AlertsState): number {
+  let n = 0;
+  for (const env of Object.values(state.byEnv)) for (const a of Object.values(env.byId)) if (a.status === 'open' && (a.severity === 'critical' || a.severity === 'high')) n++;
+  return n;
+}
+
+/** Moves the cursor by `delta` within the visible list (j/k), clamped. */
+export function moveCursor(ids: readonly string[], current: string | null, delta: number): string | null {
+  if (!ids.length) return null;
+  const at = current === null ? -1 : ids.indexOf(current);
+  if (at === -1) return ids[delta > 0 ? 0 : ids.length - 1]!;
+  return ids[Math.min(ids.length - 1, Math.max(0, at + delta))]!;
+}
