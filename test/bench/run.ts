@@ -7,6 +7,7 @@ import { benchBullmq } from './bullmq.bench';
 import { benchMonitor } from './monitor.bench';
 import { benchRenderer } from './renderer.bench';
 import { benchDlq } from './dlq.bench';
+import { benchAlerts } from './alerts.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -19,3 +20,4 @@ if (wanted('memory')) {
 if (wanted('renderer')) process.stdout.write(JSON.stringify(await benchRenderer()) + '\n');
 if (wanted('bullmq')) process.stdout.write(JSON.stringify(await benchBullmq()) + '\n');
 if (wanted('dlq')) process.stdout.write(JSON.stringify(await benchDlq()) + '\n');
+if (wanted('alerts')) process.stdout.write(JSON.stringify(await benchAlerts()) + '\n');
