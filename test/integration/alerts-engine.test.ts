@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,8 +161,47 @@ describe('alerts store and escalation engine on real Redis', () => {
     released();
     paused.beforeTransition = null;
     const result = await pausedTick;
-    expect(result.escalated).toBe(0);
+    expect(result).toMatchObject({ escalated: 0, fenced: 1 });
     const keys = await dedupKeys(redis, store.keys.notificationsStream);
     expect(keys.filter((k) => k === `${msg.id}:L2`)).toHaveLength(1);
+  });
+
+  it('a real engine process stopped with SIGSTOP past its lease is fenced out when it resumes', async () => {
+    const redis = client();
+    const namespace = ns();
+    const store = new AlertStore(redis, namespace, SHORT);
+    const msg = alertMsg(Date.now() - 10_000);
+    await store.ingest(msg);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/engine-child.ts'], {
+      env: { ...process.env, REDIS_URL, NS: namespace, POLICY: JSON.stringify(SHORT), LEASE_MS: '300' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (c) => (out += c));
+    child.stderr!.on('data', (c) => (out += c));
+    try {
+      const member = await waitFor(() => /claimed (\S+)/.exec(out)?.[1], 'child claimed a lease', 20_000);
+      process.kill(child.pid!, 'SIGSTOP');
+      await waitFor(async () => (await redis.exists(store.keys.lease(member))) === 0, 'the stopped engine lease expired');
+      // Another engine claims the expired lease (and has not written yet) when the stopped one wakes up.
+      const token = String(await redis.incr(store.keys.fence));
+      await redis.set(store.keys.lease(member), token, 'PX', 10_000);
+      process.kill(child.pid!, 'SIGCONT');
+      const result = JSON.parse(await waitFor(() => /result (\{.*\})/.exec(out)?.[1], 'child finished', 20_000)) as { escalated: number; fenced: number };
+      // Its version was still current: only the fencing token stopped it.
+      expect(result).toMatchObject({ escalated: 0, fenced: 1 });
+      expect(await store.get(msg.id)).toMatchObject({ level: 1, version: 1 });
+      await redis.del(store.keys.lease(member));
+      const other = new EscalationEngine(client(), new AlertStore(redis, namespace, SHORT), { leaseMs: 5_000 });
+      expect((await other.tick()).escalated).toBe(2);
+      const keys = await dedupKeys(redis, store.keys.notificationsStream);
+      expect(keys.filter((k) => k === `${msg.id}:L2`)).toHaveLength(1);
+      expect(keys.filter((k) => k === `${msg.id}:L3`)).toHaveLength(1);
+    } finally {
+      if (child.exitCode === null) {
+        process.kill(child.pid!, 'SIGCONT');
+        child.kill('SIGKILL');
+      }
+    }
   });
 });

@@ -35,7 +35,7 @@ export class EscalationEngine {
   private readonly tickMs: number;
   private readonly batch: number;
   private readonly now: () => number;
-  /** Test hook: called after a claim and before the CAS (e.g. to simulate a pause). */
+  /** Test hook: called after the decision to escalate and before the CAS (e.g. to simulate a pause). */
   beforeTransition: ((member: string) => Promise<void>) | null = null;
 
   constructor(
@@ -92,13 +92,22 @@ export class EscalationEngine {
         continue;
       }
       try {
-        if (this.beforeTransition) await this.beforeTransition(member);
         const alert = await this.store.get(id);
-        if (!alert || !dueLevels(alert, this.store.policy, this.now()).includes(level)) {
+        const due = alert ? dueLevels(alert, this.store.policy, this.now()) : [];
+        if (!alert || !due.includes(level)) {
           await this.store.dropDue(member, leaseKey, token);
           result.dropped++;
           continue;
         }
+        if (due[0] !== level) {
+          // A lower level is due and not yet fired (another engine holds it): levels go out in
+          // order, so this one waits for the next tick.
+          result.skipped++;
+          continue;
+        }
+        // The dangerous window: decided to escalate, not yet written. A pause here past the
+        // lease must not produce a second notification — the CAS checks the fencing token.
+        if (this.beforeTransition) await this.beforeTransition(member);
         await this.store.escalateFenced(alert, level, leaseKey, token, this.now());
         result.escalated++;
       } catch (err) {
