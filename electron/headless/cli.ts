@@ -38,6 +38,7 @@ Usage:
   watchfloor alerts ack|escalate|reopen ID --env NAME [--reason TEXT] [--json]
   watchfloor alerts resolve ID --env NAME [--false-positive|--duplicate] [--reason TEXT] [--json]
   watchfloor alerts note ID --env NAME --text TEXT [--json]
+  watchfloor alerts policy --env NAME [--set POLICY.json] [--json]   escalation policy, per severity
   watchfloor audit --env NAME [--count N] [--csv|--jsonl|--json]   the team audit stream
   watchfloor audit --local [--count N] [--csv|--jsonl|--json]      this console's own log (verified)
 
@@ -381,6 +382,7 @@ async function alertsCommand(args: string[]): Promise<number> {
       text: { type: 'string' },
       'false-positive': { type: 'boolean' },
       duplicate: { type: 'boolean' },
+      set: { type: 'string' },
     },
   });
   if (!values.env) throw new UsageError('alerts needs --env NAME');
@@ -394,6 +396,13 @@ async function alertsCommand(args: string[]): Promise<number> {
       const listed = unwrap(await core.call('alerts.list', { envId: env.id, limit: values.limit ? Number(values.limit) : 20_000 }));
       const alerts = sortAlerts(listed.alerts.filter((a) => (!values.status || a.status === values.status) && (!values.severity || a.severity === values.severity)));
       print({ envId: env.id, total: listed.total, alerts }, asJson, () => alertTable(alerts, Date.now()));
+      return 0;
+    }
+    if (action === 'policy') {
+      const policy = values.set
+        ? unwrap(await core.call('alerts.setPolicy', { envId: env.id, policy: JSON.parse(readFileSync(values.set, 'utf8')) as never }))
+        : unwrap(await core.call('alerts.policy', { envId: env.id }));
+      print(policy, asJson, () => JSON.stringify(policy, null, 2));
       return 0;
     }
     const id = positionals[0];

@@ -198,6 +198,8 @@ export function alertKeys(namespace: string) {
     index: `${base}alerts`,
     due: `${base}alerts:due`,
     lease: (member: string) => `${base}alerts:lease:${member}`,
+    /** The environment's escalation policy (JSON), shared by every console; the seed default when absent. */
+    policy: `${base}alerts:policy`,
     fence: `${base}alerts:fence`,
     audit: `${base}audit`,
     alertsStream: `${namespace}security.alerts`,

@@ -1,4 +1,5 @@
-import { DEFAULT_ESCALATION_POLICY, type AlertState, type EscalationPolicy } from '../../../shared/model/alerts';
+import { DEFAULT_ESCALATION_POLICY, EscalationPolicy, type AlertState } from '../../../shared/model/alerts';
+import { CodedError } from '../../../shared/contract/errors';
 import { STREAM_PAYLOAD_FIELD, topologyFor } from '../../../shared/model/topology';
 import { SecurityAlert } from '../../../shared/schemas/security-streams';
 import type { RedisConnection } from '../brokers/redis/redis-connection';
@@ -51,6 +52,7 @@ export class AlertService {
   private feedCursor: string | null = null;
   private readonly listeners = new Set<(changed: AlertState[]) => void>();
   private readonly pollMs: number;
+  private polls = 0;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -97,6 +99,8 @@ export class AlertService {
     if (this.stopped || this.inFlight || !this.redis.isReady) return;
     this.inFlight = true;
     try {
+      // The shared policy is re-read every 20 polls (5 s at the default interval).
+      if (this.polls++ % 20 === 0) await this.loadPolicy();
       if (this.isWritable) await this.ingestOnce();
       await this.readChanges();
     } catch (error) {
@@ -104,6 +108,32 @@ export class AlertService {
     } finally {
       this.inFlight = false;
     }
+  }
+
+  /** The environment's escalation policy from Redis (the seed default when none is set). */
+  async loadPolicy(): Promise<EscalationPolicy> {
+    const raw = await this.redis.client.get(this.store.keys.policy);
+    let policy = this.options.policy ?? DEFAULT_ESCALATION_POLICY;
+    if (raw) {
+      try {
+        const parsed = EscalationPolicy.safeParse(JSON.parse(raw));
+        if (parsed.success) policy = parsed.data;
+        else this.deps.logger.warn('alerts: the shared escalation policy is invalid; using the default');
+      } catch {
+        this.deps.logger.warn('alerts: the shared escalation policy is not JSON; using the default');
+      }
+    }
+    this.store.policy = policy;
+    return policy;
+  }
+
+  /** Sets the environment's escalation policy for every console (new and pending escalations follow it). */
+  async savePolicy(input: unknown): Promise<EscalationPolicy> {
+    const parsed = EscalationPolicy.safeParse(input);
+    if (!parsed.success) throw new CodedError('VALIDATION', `invalid escalation policy: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    await this.redis.client.set(this.store.keys.policy, JSON.stringify(parsed.data));
+    this.store.policy = parsed.data;
+    return parsed.data;
   }
 
   /** Reads the team audit stream past the last entry seen and reports the alerts it names. */

@@ -191,7 +191,8 @@ export class AlertStore {
   constructor(
     private readonly redis: Redis,
     namespace: string,
-    readonly policy: EscalationPolicy,
+    /** Replaced when the environment's shared policy changes (see AlertService). */
+    public policy: EscalationPolicy,
   ) {
     this.keys = alertKeys(namespace);
   }

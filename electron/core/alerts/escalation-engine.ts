@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CodedError } from '../../../shared/contract/errors';
-import { dueLevels, type AlertLevel } from '../../../shared/model/alerts';
+import { dueLevels, levelCancelled, levelDueTimes, type AlertLevel } from '../../../shared/model/alerts';
 import type { AlertStore } from './alert-store';
 
 export interface EscalationEngineOptions {
@@ -94,6 +94,15 @@ export class EscalationEngine {
       try {
         const alert = await this.store.get(id);
         const due = alert ? dueLevels(alert, this.store.policy, this.now()) : [];
+        if (alert && !due.includes(level)) {
+          // Not due under the current policy (it was lengthened): move it, do not lose it.
+          const dueAt = levelDueTimes(alert, this.store.policy)[level];
+          if (alert.status !== 'resolved' && level > alert.level && !levelCancelled(alert, level, dueAt) && dueAt > this.now()) {
+            await this.redis.zadd(this.store.keys.due, 'XX', dueAt, member);
+            result.skipped++;
+            continue;
+          }
+        }
         if (!alert || !due.includes(level)) {
           await this.store.dropDue(member, leaseKey, token);
           result.dropped++;

@@ -76,6 +76,16 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
       const streams = ctx.runtime(envId).monitor.snapshot().redis.streams ?? [];
       return findEvidence(ctx.redisOf(envId), alert, streams);
     },
+    'alerts.policy': async ({ envId }) => serviceOf(envId).loadPolicy(),
+    'alerts.setPolicy': async ({ envId, policy }) => {
+      assertWritable(ctx.environments.get(envId), 'change the escalation policy');
+      const service = serviceOf(envId);
+      const before = await service.loadPolicy();
+      const saved = await service.savePolicy(policy);
+      const profile = ctx.environments.get(envId);
+      await audit.append({ at: ctx.clock.now(), who: settings.who(), envId, envName: profile.name, action: 'alerts.policy', target: 'escalation policy', before, after: saved });
+      return saved;
+    },
     'audit.team': async ({ envId, count, before }) => {
       const entries = await serviceOf(envId).store.audit(count, before);
       return entries.map((e) => ({ ...e, streamId: e.streamId ?? '', before: e.before ?? null }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlertLevel, AlertState, AlertSummary, EscalationStep } from '../../model/alerts';
+import { AlertLevel, AlertState, AlertSummary, EscalationPolicy, EscalationStep } from '../../model/alerts';
 import { ConsoleSettings, LocalAuditEntry, LocalAuditVerification, TeamAuditEntry } from '../../model/audit';
 import { EnvId } from './common';
 
@@ -65,6 +65,9 @@ export const alertMethods = {
     params: z.object({ envId: EnvId, id: AlertId }).strict(),
     result: z.object({ correlationId: z.string().nullable(), items: z.array(EvidenceItem), scannedPerStream: z.number().int(), streams: z.number().int() }),
   },
+  /** The environment's escalation policy (seed 000 levels by default), shared by every console. */
+  'alerts.policy': { params: z.object({ envId: EnvId }).strict(), result: EscalationPolicy },
+  'alerts.setPolicy': { params: z.object({ envId: EnvId, policy: EscalationPolicy }).strict(), result: EscalationPolicy },
   'audit.team': {
     params: z.object({ envId: EnvId, count: z.number().int().min(1).max(10_000).default(500), before: z.string().optional() }).strict(),
     result: z.array(TeamAuditEntry),
