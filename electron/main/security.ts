@@ -32,10 +32,14 @@ export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'ope
   });
 }
 
-/** Adds the CSP header to every response and denies every permission request (camera, notifications…). */
+/** The one permission the console asks for: desktop notifications of new critical/high alerts. */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+
+/** Adds the CSP header to every response and denies every permission request (camera, geolocation…) but notifications. */
 export function hardenSession(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract/methods';
 import { TOPIC_NAMES } from '../../shared/contract/events';
 import { createMainWindow, secureWebPreferences } from '../../electron/main/window';
-import { hardenWebContents, isAllowedExternal } from '../../electron/main/security';
+import { hardenSession, hardenWebContents, isAllowedExternal } from '../../electron/main/security';
 import { forwardEvents, registerIpc } from '../../electron/main/ipc/register-ipc';
 import { createBridge } from '../../electron/preload/bridge';
 import { checkElectron } from '../../electron/headless/electron-availability';
@@ -117,5 +117,27 @@ describe('npm start fallback', () => {
     if (!result.ok) expect(result.reason).toMatch(/Electron binary is not installed|no display/);
     const noDisplay = checkElectron({ ELECTRON_OVERRIDE_DIST_PATH: '/bin', DISPLAY: '' }, 'linux');
     expect(noDisplay.ok).toBe(false);
+  });
+});
+
+describe('session hardening', () => {
+  it('sets the CSP on every response and grants only the notifications permission', () => {
+    let request: ((c: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined;
+    let check: ((c: unknown, permission: string) => boolean) | undefined;
+    let headers: ((details: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+    hardenSession({
+      webRequest: { onHeadersReceived: (h: typeof headers) => (headers = h) },
+      setPermissionRequestHandler: (h: typeof request) => (request = h),
+      setPermissionCheckHandler: (h: typeof check) => (check = h),
+    } as never);
+    const answers: Record<string, boolean> = {};
+    for (const p of ['notifications', 'media', 'geolocation', 'clipboard-read', 'openExternal']) request!({}, p, (ok) => (answers[p] = ok));
+    expect(answers).toEqual({ notifications: true, media: false, geolocation: false, 'clipboard-read': false, openExternal: false });
+    expect(check!({}, 'notifications')).toBe(true);
+    expect(check!({}, 'media')).toBe(false);
+    let csp: string[] | undefined;
+    headers!({ responseHeaders: {} }, (r) => (csp = r.responseHeaders['Content-Security-Policy']));
+    expect(csp?.[0]).toContain("script-src 'self'");
+    expect(csp?.[0]).not.toMatch(/unsafe-(inline|eval)[^;]*;?\s*$|script-src[^;]*unsafe/);
   });
 });
