@@ -18,16 +18,36 @@ function brokerUrl(schemes: readonly string[]) {
 /** A password field on input: absent keeps the stored one, `null` clears it, a string replaces it. */
 const PasswordInput = z.string().max(1024).nullable().optional();
 
+const FilePath = z.string().trim().max(4096);
+
+/**
+ * TLS files of one connection, as paths on the machine running the core. With a CA file, only
+ * that CA is trusted for this environment (the system roots are not); a certificate is never
+ * accepted unverified. Client certificate and key for mutual TLS; `servername` when the
+ * certificate names another host than the URL.
+ */
+export const TlsFiles = z
+  .object({
+    caFile: FilePath.optional(),
+    certFile: FilePath.optional(),
+    keyFile: FilePath.optional(),
+    servername: z.string().trim().max(253).optional(),
+  })
+  .strict();
+export type TlsFiles = z.infer<typeof TlsFiles>;
+
 export const RedisInput = z.object({
   url: brokerUrl(REDIS_SCHEMES),
   username: z.string().max(256).optional(),
   password: PasswordInput,
   tls: z.boolean().default(false),
+  tlsFiles: TlsFiles.optional(),
 });
 
 export const AmqpInput = z.object({
   url: brokerUrl(AMQP_SCHEMES),
   password: PasswordInput,
+  tlsFiles: TlsFiles.optional(),
 });
 
 /** What a person types into the environment form (or the CLI's `env add`). */
@@ -61,8 +81,8 @@ export const EnvironmentView = z.object({
   production: z.boolean(),
   readOnly: z.boolean(),
   namespace: z.string(),
-  redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean() }).nullable(),
-  amqp: z.object({ url: z.string(), hasPassword: z.boolean() }).nullable(),
+  redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
+  amqp: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
   managementUrl: z.string().nullable(),
 });
 export type EnvironmentView = z.infer<typeof EnvironmentView>;

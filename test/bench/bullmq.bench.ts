@@ -55,7 +55,7 @@ export async function benchBullmq(): Promise<Record<string, unknown>> {
   const client = new Redis(REDIS_URL);
   const url = new URL(REDIS_URL);
   const connection = new RedisConnection(
-    { host: url.hostname, port: Number(url.port || 6379), db: 0, username: '', password: '', tls: false },
+    { host: url.hostname, port: Number(url.port || 6379), db: 0, username: '', password: '', tls: false, tlsSettings: null },
     systemClock,
     new Redactor(),
   );

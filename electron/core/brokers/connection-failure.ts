@@ -3,6 +3,17 @@ import type { Redactor } from '../redaction';
 
 const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|EPROTO)/;
 
+/** The TLS failure in the words of someone reading a certificate. */
+function tlsReason(code: string, raw: string): string {
+  if (code === 'CERT_HAS_EXPIRED' || /expired/i.test(raw)) return 'the server certificate has expired';
+  if (code === 'CERT_NOT_YET_VALID') return 'the server certificate is not valid yet';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /altnames|hostname\/IP does not match|Hostname\/IP/i.test(raw)) return 'wrong host: the server certificate is for another name';
+  if (/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/.test(code)) return 'unknown CA: the server certificate is not signed by a CA trusted for this environment';
+  if (/wrong version number|packet length too long|EPROTO/i.test(`${code} ${raw}`)) return 'TLS handshake failed (is this port TLS, and the URL rediss:// / amqps:// only when it is?)';
+  if (code === 'ERR_TLS_FILE' || /cannot read the/.test(raw)) return 'a TLS file could not be read';
+  return 'TLS failure';
+}
+
 /** Names a broker connection failure the way an operator would say it, with a redacted message. */
 export function classifyFailure(error: unknown, redactor?: Redactor, target?: string): ConnectionFailure {
   const err = error as { code?: unknown; message?: unknown } | undefined;
@@ -24,7 +35,7 @@ export function classifyFailure(error: unknown, redactor?: Redactor, target?: st
     message = `cannot resolve the host of ${where} (${code})`;
   } else if (TLS_CODES.test(code) || /certificate|\bTLS\b|\bSSL\b|wrong version number/i.test(raw)) {
     kind = 'tls';
-    message = `${where}: ${code ? `${code}: ` : ''}${raw}`;
+    message = `${where}: ${tlsReason(code, raw)} (${code ? `${code}: ` : ''}${raw})`;
   } else if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'ABORT_ERR' || /timed? ?out|timeout/i.test(raw) || (error as Error)?.name === 'TimeoutError') {
     kind = 'timeout';
     message = `no answer from ${where} within the deadline`;

@@ -21,6 +21,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 async function testRedis(settings: NonNullable<ResolvedEnvironment['redis']>, redactor: Redactor, deadlineMs: number): Promise<BrokerTestResult> {
   const started = Date.now();
+  if (settings.tlsSettings?.error) return { configured: true, ok: false, failure: { kind: 'tls', message: redactor.redact(settings.tlsSettings.error) } };
   const client = new Redis(redisOptions(settings, { retryStrategy: () => null, connectTimeout: deadlineMs, commandTimeout: deadlineMs }));
   let lastError: unknown;
   client.on('error', (error: unknown) => {
@@ -40,6 +41,7 @@ async function testRedis(settings: NonNullable<ResolvedEnvironment['redis']>, re
 
 async function testAmqp(settings: NonNullable<ResolvedEnvironment['amqp']>, redactor: Redactor, deadlineMs: number): Promise<BrokerTestResult> {
   const started = Date.now();
+  if (settings.tlsSettings?.error) return { configured: true, ok: false, failure: { kind: 'tls', message: redactor.redact(settings.tlsSettings.error) } };
   try {
     const connecting = amqp.connect(settings.url, { ...amqpSocketOptions(settings), timeout: deadlineMs });
     // A late success after the deadline must still be closed.

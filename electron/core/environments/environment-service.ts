@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CodedError } from '../../../shared/contract/errors';
 import { formatBrokerUrl, parseBrokerUrl } from '../../../shared/model/broker-url';
-import type { EnvironmentInputParsed, EnvironmentView } from '../../../shared/model/environment';
+import type { EnvironmentInputParsed, EnvironmentView, TlsFiles } from '../../../shared/model/environment';
 import type { SecretStore } from '../ports';
 import type { Redactor } from '../redaction';
 import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, isReadOnly, secretKey, type EnvironmentProfile, type SecretSlot } from './profile';
@@ -23,6 +23,13 @@ function change(fromField: string | null | undefined, fromUrl: string): Password
   return fromUrl ? { kind: 'set', value: fromUrl } : { kind: 'keep' };
 }
 
+/** TLS file settings without empty fields; undefined when none is set. */
+function cleanTls(files: TlsFiles | undefined): TlsFiles | undefined {
+  if (!files) return undefined;
+  const kept = Object.fromEntries(Object.entries(files).filter(([, v]) => typeof v === 'string' && v !== '')) as TlsFiles;
+  return Object.keys(kept).length ? kept : undefined;
+}
+
 /** Splits a validated form into a password-free profile and the password changes it asks for. */
 export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   const passwords: Record<SecretSlot, PasswordChange> = {
@@ -38,6 +45,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       url: formatBrokerUrl({ ...url, username: '' }),
       username: input.redis.username?.trim() || url.username,
       tls: input.redis.tls || url.scheme === 'rediss',
+      ...(cleanTls(input.redis.tlsFiles) ? { tlsFiles: cleanTls(input.redis.tlsFiles) } : {}),
     };
     passwords.redis = change(input.redis.password, url.password);
   } else {
@@ -47,7 +55,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   if (input.amqp) {
     const url = parseBrokerUrl(input.amqp.url, ['amqp', 'amqps']);
     if ('error' in url) throw new CodedError('VALIDATION', `AMQP URL: ${url.error}`);
-    amqp = { url: formatBrokerUrl(url) };
+    amqp = { url: formatBrokerUrl(url), ...(cleanTls(input.amqp.tlsFiles) ? { tlsFiles: cleanTls(input.amqp.tlsFiles) } : {}) };
     passwords.amqp = change(input.amqp.password, url.password);
   } else {
     passwords.amqp = { kind: 'clear' };
@@ -150,7 +158,7 @@ export class EnvironmentService {
       readOnly: isReadOnly(profile),
       namespace: profile.namespace,
       redis: profile.redis ? { ...profile.redis, hasPassword: await has('redis') } : null,
-      amqp: profile.amqp ? { url: profile.amqp.url, hasPassword: await has('amqp') } : null,
+      amqp: profile.amqp ? { url: profile.amqp.url, hasPassword: await has('amqp'), ...(profile.amqp.tlsFiles ? { tlsFiles: profile.amqp.tlsFiles } : {}) } : null,
       managementUrl: profile.managementUrl,
     };
   }

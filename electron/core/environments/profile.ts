@@ -1,3 +1,5 @@
+import type { TlsFiles } from '../../../shared/model/environment';
+
 /** An environment as stored in `environments.json`: no passwords (they live in the secret store). */
 export interface EnvironmentProfile {
   id: string;
@@ -8,9 +10,9 @@ export interface EnvironmentProfile {
   readOnly?: boolean;
   namespace: string;
   /** URL without password. */
-  redis: { url: string; username: string; tls: boolean } | null;
+  redis: { url: string; username: string; tls: boolean; tlsFiles?: TlsFiles } | null;
   /** URL without password (the username stays in it). */
-  amqp: { url: string } | null;
+  amqp: { url: string; tlsFiles?: TlsFiles } | null;
   /** Management API base URL without password; it authenticates with the AMQP credentials unless it has a user of its own. */
   managementUrl: string | null;
 }

@@ -1,11 +1,48 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { formatBrokerUrl, parseBrokerUrl, type ParsedBrokerUrl } from '../../../shared/model/broker-url';
+import type { TlsFiles } from '../../../shared/model/environment';
 import type { EnvironmentProfile } from './profile';
+
+/**
+ * The TLS options of one connection: certificates always verified (never `rejectUnauthorized:
+ * false`); with a CA file only that CA is trusted. `error` when a configured file cannot be read —
+ * the connection then reports it instead of connecting.
+ */
+export interface TlsSettings {
+  options: ConnectionOptions;
+  error: string | null;
+}
+
+export function loadTls(files: TlsFiles | undefined, host: string): TlsSettings {
+  const options: ConnectionOptions = { servername: files?.servername || host, rejectUnauthorized: true };
+  const read = (what: string, file: string | undefined): Buffer | undefined => {
+    if (!file) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new Error(`cannot read the ${what} file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    }
+  };
+  try {
+    const ca = read('CA', files?.caFile);
+    const cert = read('client certificate', files?.certFile);
+    const key = read('client key', files?.keyFile);
+    if (ca) options.ca = ca;
+    if (cert) options.cert = cert;
+    if (key) options.key = key;
+    if ((cert && !key) || (key && !cert)) return { options, error: 'mutual TLS needs both a client certificate and its key' };
+    return { options, error: null };
+  } catch (error) {
+    return { options, error: (error as Error).message };
+  }
+}
 
 /** Everything needed to open an environment's connections, passwords included. Never leaves the core. */
 export interface ResolvedEnvironment {
   profile: EnvironmentProfile;
-  redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean } | null;
-  amqp: { url: string; username: string; password: string; vhost: string; tls: boolean; host: string; port: number } | null;
+  redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null } | null;
+  amqp: { url: string; username: string; password: string; vhost: string; tls: boolean; host: string; port: number; tlsSettings: TlsSettings | null } | null;
   management: { baseUrl: string; username: string; password: string } | null;
 }
 
@@ -31,7 +68,9 @@ export function resolveEnvironment(
       username: profile.redis.username || url.username,
       password: passwords.redis ?? '',
       tls: profile.redis.tls || url.scheme === 'rediss',
+      tlsSettings: null,
     };
+    if (redis.tls) redis.tlsSettings = loadTls(profile.redis.tlsFiles, redis.host);
   }
   let amqp: ResolvedEnvironment['amqp'] = null;
   if (profile.amqp) {
@@ -46,6 +85,7 @@ export function resolveEnvironment(
       tls: url.scheme === 'amqps',
       host: url.host,
       port: url.port ?? (url.scheme === 'amqps' ? 5671 : 5672),
+      tlsSettings: url.scheme === 'amqps' ? loadTls(profile.amqp.tlsFiles, url.host) : null,
     };
   }
   let management: ResolvedEnvironment['management'] = null;

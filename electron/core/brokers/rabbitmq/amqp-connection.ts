@@ -14,7 +14,7 @@ export const AMQP_DEADLINES = { connectMs: 5000, heartbeatSeconds: 5, maxReconne
 export function amqpSocketOptions(settings: AmqpSettings): Record<string, unknown> {
   return {
     timeout: AMQP_DEADLINES.connectMs,
-    servername: settings.tls ? settings.host : undefined,
+    ...(settings.tls ? { ...(settings.tlsSettings?.options ?? {}), servername: settings.tlsSettings?.options.servername ?? settings.host, rejectUnauthorized: true } : {}),
     clientProperties: { connection_name: 'watchfloor' },
   };
 }
@@ -95,6 +95,7 @@ export class AmqpConnection {
     if (this.closed) return;
     const target = `${this.settings.host}:${this.settings.port}`;
     try {
+      if (this.settings.tlsSettings?.error) throw Object.assign(new Error(this.settings.tlsSettings.error), { code: 'ERR_TLS_FILE' });
       const model = await amqp.connect(amqpUrlWithHeartbeat(this.settings.url), amqpSocketOptions(this.settings));
       if (this.closed) {
         await model.close().catch(() => undefined);

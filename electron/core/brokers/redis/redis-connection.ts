@@ -19,7 +19,7 @@ export function redisOptions(settings: RedisSettings, overrides: RedisOptions = 
     db: settings.db,
     username: settings.username || undefined,
     password: settings.password || undefined,
-    tls: settings.tls ? { servername: settings.host } : undefined,
+    tls: settings.tls ? (settings.tlsSettings?.options ?? { servername: settings.host, rejectUnauthorized: true }) : undefined,
     connectionName: 'watchfloor',
     lazyConnect: true,
     connectTimeout: REDIS_DEADLINES.connectMs,
@@ -43,7 +43,7 @@ export class RedisConnection {
   private closed = false;
 
   constructor(
-    settings: RedisSettings,
+    private readonly settings: RedisSettings,
     private readonly clock: Clock,
     private readonly redactor: Redactor,
   ) {
@@ -69,6 +69,12 @@ export class RedisConnection {
 
   /** Starts connecting; never rejects (failures show in the status). */
   start(): void {
+    const tlsError = this.settings.tlsSettings?.error;
+    if (tlsError) {
+      this.lastFailure = { kind: 'tls', message: this.redactor.redact(tlsError) };
+      this.tracker.setDisconnected(this.lastFailure, this.clock.now());
+      return;
+    }
     this.client.connect().catch((error: unknown) => {
       this.lastFailure = classifyFailure(error, this.redactor);
       if (this.status.state !== 'connected') this.tracker.setDisconnected(this.lastFailure, this.clock.now());
