@@ -50,3 +50,13 @@ describe('environment form', () => {
     expect(input.amqp).toEqual({ url: env.amqp?.url, password: undefined });
   });
 });
+
+describe('TLS files in the form', () => {
+  it('sends only the TLS fields filled in, trimmed, and none when all are empty', () => {
+    const values = { ...formValuesFrom(null), name: 'Prod', redisUrl: 'rediss://r:6380', redisTlsFiles: { caFile: ' /etc/ca.pem ', certFile: '', keyFile: '', servername: 'r.internal' } };
+    expect(inputFromFormValues(values).redis).toMatchObject({ url: 'rediss://r:6380', tlsFiles: { caFile: '/etc/ca.pem', servername: 'r.internal' } });
+    expect(inputFromFormValues({ ...values, redisTlsFiles: { caFile: '', certFile: '', keyFile: '', servername: '' } }).redis).not.toHaveProperty('tlsFiles');
+    const amqp = inputFromFormValues({ ...values, amqpUrl: 'amqps://mq', amqpTlsFiles: { caFile: '/ca', certFile: '/c', keyFile: '/k', servername: '' } }).amqp;
+    expect(amqp).toMatchObject({ url: 'amqps://mq', tlsFiles: { caFile: '/ca', certFile: '/c', keyFile: '/k' } });
+  });
+});

@@ -1,4 +1,4 @@
-import type { EnvironmentInput, EnvironmentView } from '../../../../shared/model/environment';
+import type { EnvironmentInput, EnvironmentView, TlsFiles } from '../../../../shared/model/environment';
 
 /** Default colour of a new environment (the contract's default too). */
 export const DEFAULT_COLOUR = '#2f81f7';
@@ -17,10 +17,28 @@ export interface EnvironmentFormValues {
   /** Editing only: clear the stored Redis password instead of keeping it. */
   clearRedisPassword: boolean;
   redisTls: boolean;
+  /** TLS files (paths on the machine running the console's host) and server name. */
+  redisTlsFiles: TlsFileValues;
   amqpUrl: string;
   amqpPassword: string;
   clearAmqpPassword: boolean;
+  amqpTlsFiles: TlsFileValues;
   managementUrl: string;
+}
+
+export interface TlsFileValues {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  servername: string;
+}
+
+const tlsValues = (files: TlsFiles | undefined): TlsFileValues => ({ caFile: files?.caFile ?? '', certFile: files?.certFile ?? '', keyFile: files?.keyFile ?? '', servername: files?.servername ?? '' });
+
+/** The TLS files as the contract takes them: empty fields left out, undefined when none. */
+export function tlsFilesFrom(values: TlsFileValues): TlsFiles | undefined {
+  const kept = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== '')) as TlsFiles;
+  return Object.keys(kept).length ? kept : undefined;
 }
 
 /** The form for a new environment, or prefilled from one being edited (passwords always empty). */
@@ -36,9 +54,11 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     redisPassword: '',
     clearRedisPassword: false,
     redisTls: env?.redis?.tls ?? false,
+    redisTlsFiles: tlsValues(env?.redis?.tlsFiles),
     amqpUrl: env?.amqp?.url ?? '',
     amqpPassword: '',
     clearAmqpPassword: false,
+    amqpTlsFiles: tlsValues(env?.amqp?.tlsFiles),
     managementUrl: env?.managementUrl ?? '',
   };
 }
@@ -68,8 +88,12 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
             username: username === '' ? undefined : username,
             password: passwordChange(values.redisPassword, values.clearRedisPassword),
             tls: values.redisTls,
+            ...(tlsFilesFrom(values.redisTlsFiles) ? { tlsFiles: tlsFilesFrom(values.redisTlsFiles) } : {}),
           },
-    amqp: amqpUrl === '' ? null : { url: amqpUrl, password: passwordChange(values.amqpPassword, values.clearAmqpPassword) },
+    amqp:
+      amqpUrl === ''
+        ? null
+        : { url: amqpUrl, password: passwordChange(values.amqpPassword, values.clearAmqpPassword), ...(tlsFilesFrom(values.amqpTlsFiles) ? { tlsFiles: tlsFilesFrom(values.amqpTlsFiles) } : {}) },
     managementUrl: managementUrl === '' ? null : managementUrl,
   };
 }

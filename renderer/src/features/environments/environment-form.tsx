@@ -4,7 +4,7 @@ import type { EnvironmentView } from '../../../../shared/model/environment';
 import { saveEnvironment } from '../../actions/environment-actions';
 import { useServices } from '../../services';
 import { closeForm } from '../../stores/navigation.logic';
-import { formValuesFrom, inputFromFormValues, type EnvironmentFormValues } from './environment-form.logic';
+import { formValuesFrom, inputFromFormValues, type EnvironmentFormValues, type TlsFileValues } from './environment-form.logic';
 import { TestResultPanel } from './test-result-panel';
 import { isTestFor, type useConnectionTest } from './use-connection-test';
 
@@ -92,6 +92,7 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
           onClearingChange={(v) => set('clearRedisPassword', v)}
         />
         <Check label="TLS" testId="env-redis-tls" checked={values.redisTls} onChange={(v) => set('redisTls', v)} />
+        {values.redisTls || values.redisUrl.trim().startsWith('rediss:') ? <TlsFields prefix="env-redis" values={values.redisTlsFiles} onChange={(v) => set('redisTlsFiles', v)} /> : null}
       </fieldset>
 
       <fieldset className="fieldset">
@@ -110,6 +111,7 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
           isClearing={values.clearAmqpPassword}
           onClearingChange={(v) => set('clearAmqpPassword', v)}
         />
+        {values.amqpUrl.trim().startsWith('amqps:') ? <TlsFields prefix="env-amqp" values={values.amqpTlsFiles} onChange={(v) => set('amqpTlsFiles', v)} /> : null}
         <Field label="Management API URL" hint="Optional; gives unacked counts and lists every queue. Leave empty to use passive checks.">
           {(id) => (
             <input id={id} className="input mono" data-testid="env-management-url" value={values.managementUrl} onChange={(e) => set('managementUrl', e.target.value)} placeholder="http://user:password@127.0.0.1:15672" spellCheck={false} />
@@ -199,5 +201,22 @@ function PasswordField(props: {
         </div>
       )}
     </Field>
+  );
+}
+
+/** CA, client certificate and key files and the server name of one TLS connection. */
+function TlsFields({ prefix, values, onChange }: { prefix: string; values: TlsFileValues; onChange: (v: TlsFileValues) => void }) {
+  const field = (key: keyof TlsFileValues, label: string, hint: string, placeholder: string) => (
+    <Field label={label} hint={hint}>
+      {(id) => <input id={id} className="input mono" data-testid={`${prefix}-${key}`} value={values[key]} onChange={(e) => onChange({ ...values, [key]: e.target.value })} placeholder={placeholder} spellCheck={false} />}
+    </Field>
+  );
+  return (
+    <div className="tls-fields">
+      {field('caFile', 'CA certificate file', 'Only this CA is trusted for this environment. Empty: the system CAs. Certificates are always verified.', '/etc/watchfloor/prod-ca.pem')}
+      {field('certFile', 'Client certificate file', 'For mutual TLS, with the key below.', '/etc/watchfloor/client.pem')}
+      {field('keyFile', 'Client key file', 'Read by the console host only; never shown or sent to this window.', '/etc/watchfloor/client.key')}
+      {field('servername', 'Server name', 'When the certificate names another host than the URL.', 'redis.internal.example')}
+    </div>
   );
 }
