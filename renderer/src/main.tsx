@@ -1,3 +1,5 @@
+// First: before any schema is built.
+import './zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createCommandRegistry } from './actions/commands';
