@@ -28,6 +28,7 @@ import { LocalAuditLog } from './audit/local-audit-log';
 import { ConsoleSettingsStore } from './settings/console-settings';
 import type { AlertServiceOptions } from './alerts/alert-service';
 import { summarize } from '../../shared/model/alerts';
+import { ConfirmationTokens } from './confirmations';
 
 export interface AppCoreOptions {
   /** The config home (profiles, secrets, logs). */
@@ -65,6 +66,8 @@ export class AppCore {
   readonly audit: LocalAuditLog;
   /** The analyst name actions are recorded with. */
   readonly settings: ConsoleSettingsStore;
+  /** One-time tokens of destructive actions. */
+  readonly confirmations: ConfirmationTokens;
   private readonly runtimes = new Map<string, EnvironmentRuntime>();
   private readonly emitter = new EventEmitter();
   private readonly dispatcher: Dispatcher;
@@ -84,6 +87,7 @@ export class AppCore {
     this.environments = new EnvironmentService(new ProfileStore(options.home), options.secretStore, this.redactor);
     this.audit = new LocalAuditLog(options.home);
     this.settings = new ConsoleSettingsStore(options.home);
+    this.confirmations = new ConfirmationTokens(() => this.clock.now());
     this.health = new HealthService({
       home: options.home,
       clock: this.clock,
@@ -224,6 +228,7 @@ export class AppCore {
       runtime: (envId) => this.runtime(envId),
       redisOf: (envId) => this.redisOf(envId),
       emit: (topic, payload) => this.emit(topic, payload),
+      confirmations: this.confirmations,
     };
   }
 
@@ -237,6 +242,19 @@ export class AppCore {
         // update so the reconcile it triggers sees the mark.
         this.runtimes.get(id)?.markStale();
         return this.environments.update(id, input);
+      },
+      'confirm.issue': async ({ envId, action, target, typed }) => {
+        // No token for what the role or the write mode would refuse anyway.
+        const level = action === 'dlq.replay' ? 'operate' : 'administer';
+        this.environments.assertAllowed(envId, `${action} ${target}`, level);
+        return this.confirmations.issue(envId, action, target, typed);
+      },
+      'environments.setWriteMode': async ({ id, minutes }) => {
+        const profile = this.environments.get(id);
+        const before = this.environments.writableUntil(id);
+        const until = this.environments.setWriteMode(id, minutes);
+        await this.audit.append({ at: this.clock.now(), who: this.settings.who(), envId: id, envName: profile.name, action: 'environment.writeMode', target: profile.name, before: { writableUntil: before }, after: { writableUntil: until } });
+        return this.environments.view(this.environments.get(id));
       },
       'environments.remove': async ({ id }) => {
         await this.environments.remove(id);

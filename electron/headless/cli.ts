@@ -10,6 +10,7 @@ import { FileSecretStore } from '../core/environments/file-secret-store';
 import { alertDetailText, alertTable, formatEnvironments, formatOverview, formatQueues, formatTest, queuesReport, statusText, table } from './cli-format';
 import { sortAlerts } from '../../shared/model/alerts';
 import { toCsv, toJsonl } from '../../shared/model/audit';
+import { BULK_REPLAY_CONFIRM_ABOVE } from '../../shared/contract/method-groups/confirm';
 import { moduleDir, rendererDir } from './paths';
 import { startWebHost } from './web-host';
 
@@ -292,6 +293,9 @@ async function dlqCommand(args: string[]): Promise<number> {
       case 'replay': {
         const isDryRun = values['dry-run'] ?? false;
         if (!isDryRun && !values.yes) throw new UsageError('dlq replay changes the brokers: add --yes (or --dry-run to count first)');
+        // --yes is the typed confirmation of a bulk replay: the core still issues and checks its token.
+        const isBulk = !isDryRun && ((values.all ?? false) || (values.id?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE);
+        const confirmToken = isBulk ? unwrap(await core.call('confirm.issue', { envId: env.id, action: 'dlq.replay', target: source, typed: source })).token : undefined;
         const outcome = unwrap(
           await core.call('dlq.replay', {
             envId: env.id,
@@ -302,6 +306,7 @@ async function dlqCommand(args: string[]): Promise<number> {
             dryRun: isDryRun,
             force: values.force ?? false,
             maxReplays: values['max-replays'] ? Number(values['max-replays']) : 3,
+            ...(confirmToken ? { confirmToken } : {}),
           }),
         );
         print(outcome, asJson, () =>
@@ -312,7 +317,8 @@ async function dlqCommand(args: string[]): Promise<number> {
       case 'purge': {
         if (!values['older-than-hours']) throw new UsageError('dlq purge needs --older-than-hours H');
         if (!values.yes) throw new UsageError('dlq purge deletes dead letters for good: add --yes');
-        const result = unwrap(await core.call('dlq.purge', { envId: env.id, source, olderThanMs: Math.round(Number(values['older-than-hours']) * 3_600_000), confirm: source }));
+        const { token } = unwrap(await core.call('confirm.issue', { envId: env.id, action: 'dlq.purge', target: source, typed: source }));
+        const result = unwrap(await core.call('dlq.purge', { envId: env.id, source, olderThanMs: Math.round(Number(values['older-than-hours']) * 3_600_000), confirmToken: token }));
         print(result, asJson, () => `purged ${result.removed} entries from ${result.source}`);
         return 0;
       }

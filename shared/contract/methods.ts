@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConnectionTestResult } from '../model/connection';
-import { EnvironmentInput, EnvironmentView } from '../model/environment';
+import { EnvironmentInput, EnvironmentView, MAX_WRITE_MODE_MINUTES } from '../model/environment';
 import { DemoStatus, EnvironmentOverview } from '../model/overview';
 import { EnvId } from './method-groups/common';
 import { ruleMethods } from './method-groups/rules';
@@ -10,6 +10,7 @@ import { bullmqMethods } from './method-groups/bullmq';
 import { pubsubMethods } from './method-groups/pubsub';
 import { dlqMethods } from './method-groups/dlq';
 import { alertMethods } from './method-groups/alerts';
+import { confirmMethods } from './method-groups/confirm';
 
 const Empty = z.object({}).strict();
 
@@ -32,6 +33,11 @@ export const methods = {
     params: z.object({ id: EnvId, input: EnvironmentInput }).strict(),
     result: EnvironmentView,
   },
+  /** Timed write mode of a read-only environment: on for `minutes` (at most 60), 0 = off now. */
+  'environments.setWriteMode': {
+    params: z.object({ id: EnvId, minutes: z.number().int().min(0).max(MAX_WRITE_MODE_MINUTES) }).strict(),
+    result: EnvironmentView,
+  },
   'environments.remove': { params: z.object({ id: EnvId }).strict(), result: z.object({ id: z.string() }) },
   'environments.test': {
     params: z
@@ -48,6 +54,7 @@ export const methods = {
   ...pubsubMethods,
   ...dlqMethods,
   ...alertMethods,
+  ...confirmMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

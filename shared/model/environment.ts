@@ -50,6 +50,17 @@ export const AmqpInput = z.object({
   tlsFiles: TlsFiles.optional(),
 });
 
+/**
+ * What this console may do on an environment (seed 001 role-based permissions), checked in the
+ * core: a viewer reads; an operator also acknowledges, escalates, replays, claims, pauses,
+ * publishes; an admin also purges, drains, cleans, deletes consumers and changes policies.
+ */
+export const Role = z.enum(['viewer', 'operator', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** Longest a read-only environment can be switched to write mode at once. */
+export const MAX_WRITE_MODE_MINUTES = 60;
+
 /** What a person types into the environment form (or the CLI's `env add`). */
 export const EnvironmentInput = z.object({
   name: z.string().trim().min(1, 'name is required').max(64, 'name is at most 64 characters'),
@@ -60,6 +71,8 @@ export const EnvironmentInput = z.object({
   production: z.boolean().default(false),
   /** Refuses every write (acknowledge, claim, move, delete…) in the core. Defaults to `production`. */
   readOnly: z.boolean().optional(),
+  /** This console's role on the environment; admin when not given. */
+  role: Role.optional(),
   /** Prefix for every topology name (streams, groups, queues, exchanges) and discovery; '' for none. */
   namespace: z
     .string()
@@ -79,7 +92,13 @@ export const EnvironmentView = z.object({
   name: z.string(),
   colour: z.string(),
   production: z.boolean(),
+  /** Writes refused right now: the environment opens read-only and is not in timed write mode. */
   readOnly: z.boolean(),
+  /** The profile's setting: opens read-only (production by default). */
+  opensReadOnly: z.boolean(),
+  /** Epoch ms until which write mode was switched on, or null. */
+  writableUntil: z.number().nullable(),
+  role: Role,
   namespace: z.string(),
   redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
   amqp: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { alertForEvent, createRandom, securityEvent } from '../../electron/core/demo/message-factory';
 import { REDIS_URL } from '../helpers/brokers';
-import { expect, test } from './fixtures';
+import { EnvironmentsPage, expect, test } from './fixtures';
 
 const XSS = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><svg onload="window.__xss=3">`;
 
@@ -37,4 +37,23 @@ test('payloads carrying <script> and onerror render as text: nothing runs, no CS
   } finally {
     redis.disconnect();
   }
+});
+
+test('production opens read-only; write mode is switched on from its banner, counts down and is switched off', async ({ page, app }) => {
+  await page.goto(app.openUrl);
+  const environments = new EnvironmentsPage(page);
+  await environments.open();
+  await environments.add({ name: 'Prod EU', redisUrl: 'redis://127.0.0.1:6379' });
+  await page.getByTestId('env-production').check();
+  await page.getByTestId('env-role').selectOption('operator');
+  await page.getByTestId('env-namespace').fill(app.namespace);
+  await page.getByTestId('env-save').click();
+  await expect(page.getByTestId('form-error')).toHaveCount(0);
+  const banner = page.locator('[data-testid^="production-banner-"]');
+  await expect(banner).toContainText('PRODUCTION — Prod EU · operator · read-only');
+  await banner.getByRole('button', { name: 'Allow changes for 15 min' }).click();
+  await expect(banner).toContainText(/WRITE MODE, ends in 1[45]:\d\d/);
+  await page.screenshot({ path: process.env.UPDATE_SCREENSHOTS ? 'test/e2e/screenshots/write-mode.png' : test.info().outputPath('write-mode.png') });
+  await banner.getByRole('button', { name: 'End write mode' }).click();
+  await expect(banner).toContainText('· read-only');
 });

@@ -106,6 +106,9 @@ test('an analyst watches the demo streams, sees a detail chart move, works the p
     await expect(detail.getByTestId('action-delete-consumer')).toBeEnabled({ timeout: 15_000 });
     await detail.getByTestId('action-delete-consumer').click();
     await page.getByTestId('delete-consumer-name').selectOption('dead-worker');
+    // Destructive: the name must be typed before the core issues its confirmation token.
+    await expect(page.getByTestId('action-confirm')).toBeDisabled();
+    await page.getByTestId('delete-consumer-confirm').fill('dead-worker');
     await streams.confirm();
     await expect(detail.getByTestId('action-result')).toContainText('deleted consumer dead-worker');
 

@@ -107,3 +107,23 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
     await connection.close();
   }
 }
+
+type ConfirmedMethod = 'queues.purge' | 'bullmq.drain' | 'bullmq.clean' | 'dlq.purge' | 'dlq.replay' | 'streams.deleteConsumer';
+
+/**
+ * Calls a destructive method the way the UI does: asks the core for a confirmation token with the
+ * name typed (`typed`, the target by default), then calls with it. A refused confirmation (wrong
+ * text, read-only, role) comes back as that failure.
+ */
+export async function callConfirmed<M extends ConfirmedMethod>(
+  core: AppCore,
+  method: M,
+  params: Omit<import('../../shared/contract/methods').ParamsOf<M>, 'confirmToken'>,
+  typed?: string,
+): Promise<import('../../shared/contract/result').Result<import('../../shared/contract/methods').ResultOf<M>>> {
+  const p = params as { envId: string; queue?: string; source?: string; consumer?: string };
+  const target = p.queue ?? p.source ?? p.consumer ?? '';
+  const issued = await core.call('confirm.issue', { envId: p.envId, action: method, target, typed: typed ?? target });
+  if (!issued.ok) return issued;
+  return core.call(method, { ...params, confirmToken: issued.value.token } as import('../../shared/contract/methods').ParamsOf<M>);
+}

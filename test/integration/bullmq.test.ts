@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BullQueueInfo } from '../../shared/model/bullmq';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
-import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
+import { cleanupNamespace, createTestCore, type TestCore, callConfirmed } from '../helpers/core';
 import { waitFor } from '../helpers/wait';
 
 const connection = () => {
@@ -91,8 +91,8 @@ describe('BullMQ queues: discovery, counts, history and administration through t
       t.core.call('bullmq.pause', { envId: readOnlyId, queue: 'ingress-events' }),
       t.core.call('bullmq.resume', { envId: readOnlyId, queue: 'ingress-events' }),
       t.core.call('bullmq.promote', { envId: readOnlyId, queue: 'ingress-events' }),
-      t.core.call('bullmq.clean', { envId: readOnlyId, queue: 'notifications', status: 'failed', olderThanMs: 0 }),
-      t.core.call('bullmq.drain', { envId: readOnlyId, queue: 'ingress-events', confirm: 'ingress-events' }),
+      callConfirmed(t.core, 'bullmq.clean', { envId: readOnlyId, queue: 'notifications', status: 'failed', olderThanMs: 0 }),
+      callConfirmed(t.core, 'bullmq.drain', { envId: readOnlyId, queue: 'ingress-events' }),
     ];
     for (const result of await Promise.all(calls)) expect(!result.ok && result.error.code).toBe('READ_ONLY');
     const ingress = open('ingress-events');
@@ -116,18 +116,18 @@ describe('BullMQ queues: discovery, counts, history and administration through t
   });
 
   it('cleans failed jobs older than a grace period', async () => {
-    const tooYoung = await t.core.call('bullmq.clean', { envId: t.envId, queue: 'notifications', status: 'failed', olderThanMs: 3_600_000 });
+    const tooYoung = await callConfirmed(t.core, 'bullmq.clean', { envId: t.envId, queue: 'notifications', status: 'failed', olderThanMs: 3_600_000 });
     expect(tooYoung.ok && tooYoung.value.removed).toBe(0);
-    const cleaned = await t.core.call('bullmq.clean', { envId: t.envId, queue: 'notifications', status: 'failed', olderThanMs: 0 });
+    const cleaned = await callConfirmed(t.core, 'bullmq.clean', { envId: t.envId, queue: 'notifications', status: 'failed', olderThanMs: 0 });
     expect(cleaned.ok && cleaned.value.removed).toBe(1);
     await waitForInfo('notifications', (q) => q.failed === 0 && q.completed === 2, 'failed cleaned, completed kept');
   });
 
   it('drains only with the queue name typed exactly', async () => {
-    const wrong = await t.core.call('bullmq.drain', { envId: t.envId, queue: 'ingress-events', confirm: 'INGRESS-EVENTS' });
+    const wrong = await callConfirmed(t.core, 'bullmq.drain', { envId: t.envId, queue: 'ingress-events' }, 'INGRESS-EVENTS');
     expect(!wrong.ok && wrong.error.code).toBe('VALIDATION');
     expect(await open('ingress-events').getWaitingCount()).toBe(5);
-    const drained = await t.core.call('bullmq.drain', { envId: t.envId, queue: 'ingress-events', confirm: 'ingress-events' });
+    const drained = await callConfirmed(t.core, 'bullmq.drain', { envId: t.envId, queue: 'ingress-events' });
     expect(drained.ok && drained.value.removed).toBe(5);
     await waitForInfo('ingress-events', (q) => q.waiting === 0, 'drained');
   });

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_FIELDS } from '../../shared/model/dead-letter';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
-import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
+import { cleanupNamespace, createTestCore, type TestCore, callConfirmed } from '../helpers/core';
 import { waitFor } from '../helpers/wait';
 
 const BINARY = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x7f, 0xfe, 0x0a]);
@@ -102,22 +102,22 @@ describe('dead letters on Redis DLQ streams: browse, show, replay copy → remov
     expect((await t.core.call('dlq.replay', { envId: readOnlyId, source: dlq, ids: [id], dryRun: true })).ok).toBe(true);
     const replay = await t.core.call('dlq.replay', { envId: readOnlyId, source: dlq, ids: [id] });
     expect(!replay.ok && replay.error.code).toBe('READ_ONLY');
-    const purge = await t.core.call('dlq.purge', { envId: readOnlyId, source: dlq, olderThanMs: 0, confirm: dlq });
+    const purge = await callConfirmed(t.core, 'dlq.purge', { envId: readOnlyId, source: dlq, olderThanMs: 0 });
     expect(!purge.ok && purge.error.code).toBe('READ_ONLY');
     expect((await redis.xrange(dlq, id, id)).length).toBe(1);
   });
 
   it('replays all, then purges older entries only with the name typed', async () => {
-    const all = await t.core.call('dlq.replay', { envId: t.envId, source: dlq, all: true });
+    const all = await callConfirmed(t.core, 'dlq.replay', { envId: t.envId, source: dlq, all: true });
     expect(all.ok && all.value.failed).toEqual([]);
     expect(await redis.xlen(dlq)).toBe(0);
     await deadLetter('{"old":1}');
-    const wrong = await t.core.call('dlq.purge', { envId: t.envId, source: dlq, olderThanMs: 0, confirm: 'nope' });
+    const wrong = await callConfirmed(t.core, 'dlq.purge', { envId: t.envId, source: dlq, olderThanMs: 0 }, 'nope');
     expect(!wrong.ok && wrong.error.code).toBe('VALIDATION');
-    const kept = await t.core.call('dlq.purge', { envId: t.envId, source: dlq, olderThanMs: 3_600_000, confirm: dlq });
+    const kept = await callConfirmed(t.core, 'dlq.purge', { envId: t.envId, source: dlq, olderThanMs: 3_600_000 });
     expect(kept.ok && kept.value.removed).toBe(0);
     await new Promise((r) => setTimeout(r, 5));
-    const purged = await t.core.call('dlq.purge', { envId: t.envId, source: dlq, olderThanMs: 0, confirm: dlq });
+    const purged = await callConfirmed(t.core, 'dlq.purge', { envId: t.envId, source: dlq, olderThanMs: 0 });
     expect(purged.ok && purged.value.removed).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueInfo } from '../../shared/model/overview';
 import { AMQP_URL, uniqueNamespace } from '../helpers/brokers';
-import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
+import { cleanupNamespace, createTestCore, type TestCore, callConfirmed } from '../helpers/core';
 import { waitFor } from '../helpers/wait';
 
 const queueOf = (t: TestCore, name: string): QueueInfo | undefined => t.latest()?.amqp.queues?.find((q) => q.name === name);
@@ -74,20 +74,20 @@ describe('RabbitMQ queues through the management API (real RabbitMQ)', () => {
   it('refuses a purge whose confirmation is not the queue name, and purges nothing', async () => {
     for (let i = 0; i < 7; i++) channel.sendToQueue(purgeMe, Buffer.from(String(i)));
     await waitFor(async () => (await channel.checkQueue(purgeMe)).messageCount === 7, '7 messages queued');
-    const refused = await t.core.call('queues.purge', { envId: t.envId, queue: purgeMe, confirm: `${purgeMe} ` });
+    const refused = await callConfirmed(t.core, 'queues.purge', { envId: t.envId, queue: purgeMe }, `${purgeMe} `);
     expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    if (!refused.ok) expect(refused.error.message).toContain(`"${purgeMe}" typed exactly`);
+    if (!refused.ok) expect(refused.error.message).toContain(`type "${purgeMe}" exactly`);
     expect((await channel.checkQueue(purgeMe)).messageCount).toBe(7);
   });
 
   it('a read-only environment refuses the purge in the core and nothing is purged', async () => {
-    const refused = await t.core.call('queues.purge', { envId: readOnlyId, queue: purgeMe, confirm: purgeMe });
+    const refused = await callConfirmed(t.core, 'queues.purge', { envId: readOnlyId, queue: purgeMe });
     expect(refused).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
     expect((await channel.checkQueue(purgeMe)).messageCount).toBe(7);
   });
 
   it('purges with the typed confirmation and returns how many messages went', async () => {
-    const purged = await t.core.call('queues.purge', { envId: t.envId, queue: purgeMe, confirm: purgeMe });
+    const purged = await callConfirmed(t.core, 'queues.purge', { envId: t.envId, queue: purgeMe });
     expect(purged).toEqual({ ok: true, value: { queue: purgeMe, purged: 7 } });
     expect((await channel.checkQueue(purgeMe)).messageCount).toBe(0);
     await t.waitForOverview((o) => o.amqp.queues?.find((q) => q.name === purgeMe)?.ready === 0, 'purged queue shows 0 ready');
@@ -95,12 +95,12 @@ describe('RabbitMQ queues through the management API (real RabbitMQ)', () => {
 
   it('purging a queue that does not exist is NOT_FOUND, and monitoring goes on', async () => {
     const missing = `${ns}no-such-queue`;
-    const result = await t.core.call('queues.purge', { envId: t.envId, queue: missing, confirm: missing });
+    const result = await callConfirmed(t.core, 'queues.purge', { envId: t.envId, queue: missing });
     expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const before = t.latest()!.at;
     await t.waitForOverview((o) => o.at > before && o.amqp.status.state === 'connected' && o.amqp.queues !== null, 'a later sample');
     // The connection survived: a real purge still works.
-    expect(await t.core.call('queues.purge', { envId: t.envId, queue: purgeMe, confirm: purgeMe })).toMatchObject({ ok: true });
+    expect(await callConfirmed(t.core, 'queues.purge', { envId: t.envId, queue: purgeMe })).toMatchObject({ ok: true });
   });
 
   it('a queue deleted while watched is reported gone, not empty', async () => {

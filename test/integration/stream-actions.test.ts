@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_FIELDS } from '../../shared/model/dead-letter';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
-import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
+import { cleanupNamespace, createTestCore, type TestCore, callConfirmed } from '../helpers/core';
 
 const BINARY = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
@@ -46,7 +46,7 @@ describe('operator actions on a stream (real Redis)', () => {
       t.core.call('streams.claim', { ...base, consumer: 'x', minIdleMs: 0 }),
       t.core.call('streams.ack', { ...base, ids: [ids[0]!] }),
       t.core.call('streams.moveToDeadLetter', { ...base, minDeliveries: 1 }),
-      t.core.call('streams.deleteConsumer', { ...base, consumer: 'dead-worker', force: true }),
+      callConfirmed(t.core, 'streams.deleteConsumer', { ...base, consumer: 'dead-worker', force: true }),
     ]);
     for (const refusal of refusals) expect(refusal).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
     expect(await pendingCount()).toBe(before);
@@ -82,12 +82,12 @@ describe('operator actions on a stream (real Redis)', () => {
   });
 
   it('deletes a dead consumer, but not one holding pending entries unless forced', async () => {
-    expect(await t.core.call('streams.deleteConsumer', { envId: t.envId, stream, group: 'workers', consumer: 'dead-worker' })).toEqual({ ok: true, value: { droppedPending: 0 } });
-    const refused = await t.core.call('streams.deleteConsumer', { envId: t.envId, stream, group: 'workers', consumer: 'live-worker' });
+    expect(await callConfirmed(t.core, 'streams.deleteConsumer', { envId: t.envId, stream, group: 'workers', consumer: 'dead-worker' })).toEqual({ ok: true, value: { droppedPending: 0 } });
+    const refused = await callConfirmed(t.core, 'streams.deleteConsumer', { envId: t.envId, stream, group: 'workers', consumer: 'live-worker' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(!refused.ok && refused.error.message).toContain('12 pending entries');
-    expect(await t.core.call('streams.deleteConsumer', { envId: t.envId, stream, group: 'workers', consumer: 'live-worker', force: true })).toEqual({ ok: true, value: { droppedPending: 12 } });
-    expect(await t.core.call('streams.deleteConsumer', { envId: t.envId, stream, group: 'workers', consumer: 'ghost' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await callConfirmed(t.core, 'streams.deleteConsumer', { envId: t.envId, stream, group: 'workers', consumer: 'live-worker', force: true })).toEqual({ ok: true, value: { droppedPending: 12 } });
+    expect(await callConfirmed(t.core, 'streams.deleteConsumer', { envId: t.envId, stream, group: 'workers', consumer: 'ghost' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('names a missing group instead of failing vaguely', async () => {

@@ -75,6 +75,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       colour: input.colour,
       production: input.production,
       readOnly: input.readOnly ?? input.production,
+      ...(input.role ? { role: input.role } : {}),
       namespace: input.namespace,
       redis,
       amqp,
@@ -95,6 +96,9 @@ function slug(name: string): string {
 export class EnvironmentService {
   private profiles: EnvironmentProfile[] = [];
   private readonly listeners = new Set<() => void>();
+  /** Timed write mode of read-only environments: env id → until (epoch ms). Never persisted. */
+  private readonly writeMode = new Map<string, { until: number; timer: NodeJS.Timeout }>();
+  now: () => number = Date.now;
 
   constructor(
     private readonly store: ProfileStore,
@@ -155,7 +159,10 @@ export class EnvironmentService {
       name: profile.name,
       colour: profile.colour,
       production: profile.production,
-      readOnly: isReadOnly(profile),
+      readOnly: this.isReadOnlyNow(profile),
+      opensReadOnly: isReadOnly(profile),
+      writableUntil: this.writableUntil(profile.id),
+      role: profile.role ?? 'admin',
       namespace: profile.namespace,
       redis: profile.redis ? { ...profile.redis, hasPassword: await has('redis') } : null,
       amqp: profile.amqp ? { url: profile.amqp.url, hasPassword: await has('amqp'), ...(profile.amqp.tlsFiles ? { tlsFiles: profile.amqp.tlsFiles } : {}) } : null,
@@ -191,6 +198,55 @@ export class EnvironmentService {
     this.profiles = this.profiles.filter((p) => p.id !== id);
     await this.persist();
     for (const slot of SLOTS) await this.secrets.delete(secretKey(id, slot));
+  }
+
+  /** Until when write mode is on for `id`, or null. */
+  writableUntil(id: string): number | null {
+    const mode = this.writeMode.get(id);
+    return mode && mode.until > this.now() ? mode.until : null;
+  }
+
+  /** Whether writes are refused now: the profile opens read-only and write mode is off or expired. */
+  isReadOnlyNow(profile: EnvironmentProfile): boolean {
+    return isReadOnly(profile) && this.writableUntil(profile.id) === null;
+  }
+
+  /**
+   * Switches a read-only environment to write mode for `minutes` (0 switches it back at once).
+   * It ends by itself; every console view is told when it starts and ends. Viewers cannot.
+   */
+  setWriteMode(id: string, minutes: number): number | null {
+    const profile = this.get(id);
+    if ((profile.role ?? 'admin') === 'viewer') throw new CodedError('UNAUTHORIZED', `your role on ${profile.name} is viewer: write mode needs operator or admin`);
+    clearTimeout(this.writeMode.get(id)?.timer);
+    this.writeMode.delete(id);
+    if (minutes > 0 && isReadOnly(profile)) {
+      const until = this.now() + minutes * 60_000;
+      const timer = setTimeout(() => {
+        this.writeMode.delete(id);
+        this.notify();
+      }, minutes * 60_000);
+      timer.unref?.();
+      this.writeMode.set(id, { until, timer });
+    }
+    this.notify();
+    return this.writableUntil(id);
+  }
+
+  /**
+   * Refuses an action the role does not allow (UNAUTHORIZED) or, on a read-only environment not in
+   * write mode, any write (READ_ONLY). `level`: `operate` (acknowledge, replay, claim, pause,
+   * publish…) or `administer` (purge, drain, clean, delete a consumer, change a policy).
+   */
+  assertAllowed(id: string, action: string, level: 'operate' | 'administer' = 'operate'): void {
+    const profile = this.get(id);
+    const role = profile.role ?? 'admin';
+    if (role === 'viewer' || (level === 'administer' && role !== 'admin')) {
+      throw new CodedError('UNAUTHORIZED', `your role on ${profile.name} is ${role}: "${action}" needs ${level === 'administer' ? 'admin' : 'operator or admin'}`);
+    }
+    if (this.isReadOnlyNow(profile)) {
+      throw new CodedError('READ_ONLY', `${profile.name} is read-only: "${action}" was refused. Switch it to write mode (it ends by itself) or edit the environment.`);
+    }
   }
 
   /** Connection settings of a stored environment. */
@@ -243,6 +299,10 @@ export class EnvironmentService {
 
   private async persist(): Promise<void> {
     await this.store.save(this.profiles);
+    this.notify();
+  }
+
+  private notify(): void {
     for (const listener of this.listeners) listener();
   }
 }

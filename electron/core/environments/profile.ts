@@ -1,4 +1,4 @@
-import type { TlsFiles } from '../../../shared/model/environment';
+import type { Role, TlsFiles } from '../../../shared/model/environment';
 
 /** An environment as stored in `environments.json`: no passwords (they live in the secret store). */
 export interface EnvironmentProfile {
@@ -8,6 +8,8 @@ export interface EnvironmentProfile {
   production: boolean;
   /** Every write is refused by the core. Absent in files written before it existed: then `production`. */
   readOnly?: boolean;
+  /** Absent: admin. */
+  role?: Role;
   namespace: string;
   /** URL without password. */
   redis: { url: string; username: string; tls: boolean; tlsFiles?: TlsFiles } | null;

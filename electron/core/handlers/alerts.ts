@@ -1,7 +1,5 @@
 import { CodedError } from '../../../shared/contract/errors';
 import { nextEscalation, policyFor, summarize, type AlertState } from '../../../shared/model/alerts';
-import { isReadOnly } from '../environments/profile';
-import { assertWritable } from '../environments/write-guard';
 import type { AlertService } from '../alerts/alert-service';
 import { findEvidence } from '../alerts/evidence';
 import type { LocalAuditLog } from '../audit/local-audit-log';
@@ -36,7 +34,7 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
     'alerts.list': async ({ envId, limit }) => {
       const service = serviceOf(envId);
       const [alerts, total] = await Promise.all([service.store.list(limit), service.store.count()]);
-      return { envId, alerts: alerts.map((a) => summarize(envId, a)), total, readOnly: isReadOnly(ctx.environments.get(envId)) };
+      return { envId, alerts: alerts.map((a) => summarize(envId, a)), total, readOnly: ctx.environments.isReadOnlyNow(ctx.environments.get(envId)) };
     },
     'alerts.get': async ({ envId, id }) => {
       const service = serviceOf(envId);
@@ -45,7 +43,7 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
       return { alert, next: nextEscalation(alert, service.store.policy), steps: [...policyFor(service.store.policy, alert.severity).steps] };
     },
     'alerts.act': async ({ envId, id, expectedVersion, action, reason, resolution, snoozedUntil, assignee }) => {
-      assertWritable(ctx.environments.get(envId), `${action} alert ${id}`);
+      ctx.environments.assertAllowed(envId, `${action} alert ${id}`);
       const service = serviceOf(envId);
       const before = await service.store.get(id);
       const after = await service.store.act({ id, expectedVersion, action, reason, resolution, snoozedUntil, assignee }, settings.who(), ctx.clock.now());
@@ -53,7 +51,7 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
       return after;
     },
     'alerts.bulk': async ({ envId, items, action, reason, resolution }) => {
-      assertWritable(ctx.environments.get(envId), `${action} ${items.length} alerts`);
+      ctx.environments.assertAllowed(envId, `${action} ${items.length} alerts`);
       const service = serviceOf(envId);
       const done: AlertState[] = [];
       const failed: { id: string; code: string; message: string }[] = [];
@@ -78,7 +76,7 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
     },
     'alerts.policy': async ({ envId }) => serviceOf(envId).loadPolicy(),
     'alerts.setPolicy': async ({ envId, policy }) => {
-      assertWritable(ctx.environments.get(envId), 'change the escalation policy');
+      ctx.environments.assertAllowed(envId, 'change the escalation policy', 'administer');
       const service = serviceOf(envId);
       const before = await service.loadPolicy();
       const saved = await service.savePolicy(policy);

@@ -1,7 +1,6 @@
 import type { Queue } from 'bullmq';
 import { CodedError } from '../../../shared/contract/errors';
 import type { BullMonitor } from '../brokers/bullmq/bull-monitor';
-import { assertWritable } from '../environments/write-guard';
 import type { CoreContext, HandlerGroup } from './context';
 
 /**
@@ -17,7 +16,7 @@ export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
   };
   /** The queue to act on: writable environment, Redis connected, queue known. */
   const target = (envId: string, name: string, what: string): { bull: BullMonitor; queue: Queue } => {
-    assertWritable(ctx.environments.get(envId), `${what} BullMQ queue ${name}`);
+    ctx.environments.assertAllowed(envId, `${what} BullMQ queue ${name}`, what === 'drain' || what === 'clean' ? 'administer' : 'operate');
     ctx.redisOf(envId);
     const bull = monitorOf(envId);
     const queue = bull.queue(name);
@@ -45,17 +44,18 @@ export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
       after(bull);
       return { queue: name, isPaused: await queue.isPaused() };
     },
-    'bullmq.drain': async ({ envId, queue: name, includeDelayed, confirm }) => {
+    'bullmq.drain': async ({ envId, queue: name, includeDelayed, confirmToken }) => {
       const { bull, queue } = target(envId, name, 'drain');
-      if (confirm !== name) throw new CodedError('VALIDATION', `drain refused: the confirmation must be the queue name "${name}" typed exactly`);
+      ctx.confirmations.consume(confirmToken, envId, 'bullmq.drain', name);
       // Counted just before: jobs added meanwhile may be drained too, so the figure is approximate.
       const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
       await queue.drain(includeDelayed);
       after(bull);
       return { queue: name, removed: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (includeDelayed ? (counts.delayed ?? 0) : 0) };
     },
-    'bullmq.clean': async ({ envId, queue: name, status, olderThanMs, limit }) => {
+    'bullmq.clean': async ({ envId, queue: name, status, olderThanMs, limit, confirmToken }) => {
       const { bull, queue } = target(envId, name, 'clean');
+      ctx.confirmations.consume(confirmToken, envId, 'bullmq.clean', name);
       const removed = await queue.clean(olderThanMs, limit, status);
       after(bull);
       return { queue: name, removed: removed.length };

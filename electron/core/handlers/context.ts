@@ -6,6 +6,7 @@ import type { EnvironmentService } from '../environments/environment-service';
 import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import type { Handlers } from '../rpc/dispatcher';
+import type { ConfirmationTokens } from '../confirmations';
 
 /** What a group of handlers may use of the core. */
 export interface CoreContext {
@@ -18,6 +19,8 @@ export interface CoreContext {
   /** The connected Redis client of an environment, or NOT_FOUND / BROKER_UNAVAILABLE. */
   redisOf(envId: string): Redis;
   emit<T extends TopicName>(topic: T, payload: PayloadOf<T>): void;
+  /** One-time confirmation tokens of destructive actions. */
+  readonly confirmations: ConfirmationTokens;
 }
 
 /** The handlers of the methods whose names start with `P`. */

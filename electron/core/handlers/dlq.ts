@@ -1,8 +1,8 @@
 import { CodedError } from '../../../shared/contract/errors';
 import { isDeadLetterName } from '../../../shared/model/topology';
 import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from '../dead-letters/redis-dlq';
-import { assertWritable } from '../environments/write-guard';
 import type { CoreContext, HandlerGroup } from './context';
+import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-groups/confirm';
 
 /** Dead letters on Redis DLQ streams. Replay (not a dry run) and purge are refused on read-only environments. */
 export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
@@ -24,19 +24,20 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       assertDlq(source);
       return showDeadLetter(ctx.redisOf(envId), source, id, ctx.clock.now());
     },
-    'dlq.replay': async ({ envId, source, ids, all, target, dryRun, maxReplays, force }) => {
+    'dlq.replay': async ({ envId, source, ids, all, target, dryRun, maxReplays, force, confirmToken }) => {
       assertDlq(source);
-      if (!dryRun) assertWritable(ctx.environments.get(envId), `replay dead letters from ${source}`);
+      if (!dryRun) ctx.environments.assertAllowed(envId, `replay dead letters from ${source}`);
+      if (!dryRun && (all || (ids?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE)) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', source);
       const client = ctx.redisOf(envId);
       const options = { target: target ?? null, maxReplays, force, dryRun };
       const outcome = all ? await replayAll(client, source, options) : await replayIds(client, source, ids ?? [], options);
       ctx.logger.info(`dlq replay ${source}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, skipped: outcome.skipped, failed: outcome.failed.length, targets: outcome.targets })}`);
       return outcome;
     },
-    'dlq.purge': async ({ envId, source, olderThanMs, confirm }) => {
+    'dlq.purge': async ({ envId, source, olderThanMs, confirmToken }) => {
       assertDlq(source);
-      assertWritable(ctx.environments.get(envId), `purge dead letters of ${source}`);
-      if (confirm !== source) throw new CodedError('VALIDATION', `purge refused: the confirmation must be the DLQ name "${source}" typed exactly`);
+      ctx.environments.assertAllowed(envId, `purge dead letters of ${source}`, 'administer');
+      ctx.confirmations.consume(confirmToken, envId, 'dlq.purge', source);
       return { source, removed: await purgeOlderThan(ctx.redisOf(envId), source, olderThanMs, ctx.clock.now()) };
     },
   };

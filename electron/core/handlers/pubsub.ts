@@ -1,6 +1,5 @@
 import { CodedError } from '../../../shared/contract/errors';
 import type { PubSubService } from '../brokers/redis/pubsub';
-import { assertWritable } from '../environments/write-guard';
 import type { CoreContext, HandlerGroup } from './context';
 
 /** Redis pub/sub: channels, live tails (reading only, so allowed on read-only environments) and a test publish (refused there). */
@@ -16,7 +15,7 @@ export function pubsubHandlers(ctx: CoreContext): HandlerGroup<'pubsub.'> {
     'pubsub.stopTail': async ({ envId, tailId }) => ({ stopped: await serviceOf(envId).stopTail(tailId) }),
     'pubsub.keepTailsAlive': async ({ envId, tailIds }) => ({ alive: serviceOf(envId).keepAlive(tailIds) }),
     'pubsub.publish': async ({ envId, channel, message }) => {
-      assertWritable(ctx.environments.get(envId), `publish to ${channel}`);
+      ctx.environments.assertAllowed(envId, `publish to ${channel}`);
       const receivers = await serviceOf(envId).publish(ctx.redisOf(envId), channel, message);
       return { channel, receivers };
     },

@@ -1,6 +1,5 @@
 import { CodedError } from '../../../shared/contract/errors';
 import { purgeQueue } from '../brokers/rabbitmq/queue-purge';
-import { assertWritable } from '../environments/write-guard';
 import type { CoreContext, HandlerGroup } from './context';
 
 /** RabbitMQ queues: history and purge (typed confirmation; refused on read-only environments). */
@@ -11,11 +10,9 @@ export function queueHandlers(ctx: CoreContext): HandlerGroup<'queues.'> {
       if (!history.knows(queue)) throw new CodedError('NOT_FOUND', `no queue "${queue}" has been seen in this environment`);
       return history.query(queue, ctx.clock.now(), windowSeconds, maxPoints);
     },
-    'queues.purge': async ({ envId, queue, confirm }) => {
-      assertWritable(ctx.environments.get(envId), `purge queue ${queue}`);
-      if (confirm !== queue) {
-        throw new CodedError('VALIDATION', `purge refused: the confirmation must be the queue name "${queue}" typed exactly`);
-      }
+    'queues.purge': async ({ envId, queue, confirmToken }) => {
+      ctx.environments.assertAllowed(envId, `purge queue ${queue}`, 'administer');
+      ctx.confirmations.consume(confirmToken, envId, 'queues.purge', queue);
       const runtime = ctx.runtime(envId);
       if (!runtime.amqp) throw new CodedError('NOT_FOUND', 'this environment has no RabbitMQ');
       const result = await purgeQueue(runtime.amqp, queue);

@@ -2,7 +2,6 @@ import { CodedError } from '../../../shared/contract/errors';
 import { deadLetterStreamOf } from '../../../shared/model/dead-letter';
 import { pendingPage } from '../brokers/redis/pending-entries';
 import { acknowledge, claimIdle, deleteConsumer, moveOverDeliveredToDlq } from '../brokers/redis/stream-actions';
-import { assertWritable } from '../environments/write-guard';
 import type { CoreContext, HandlerGroup } from './context';
 
 /** Redis Streams: history, pending entries and the operator actions (refused on read-only environments). */
@@ -15,21 +14,22 @@ export function streamHandlers(ctx: CoreContext): HandlerGroup<'streams.'> {
     },
     'streams.pending': async ({ envId, stream, group, after, count }) => pendingPage(ctx.redisOf(envId), stream, group, count, after),
     'streams.claim': async ({ envId, stream, group, consumer, minIdleMs }) => {
-      assertWritable(ctx.environments.get(envId), 'claim pending entries');
+      ctx.environments.assertAllowed(envId, 'claim pending entries');
       return claimIdle(ctx.redisOf(envId), stream, group, consumer, minIdleMs);
     },
     'streams.ack': async ({ envId, stream, group, ids }) => {
-      assertWritable(ctx.environments.get(envId), 'acknowledge entries');
+      ctx.environments.assertAllowed(envId, 'acknowledge entries');
       return acknowledge(ctx.redisOf(envId), stream, group, ids);
     },
     'streams.moveToDeadLetter': async ({ envId, stream, group, minDeliveries, deadLetterStream }) => {
-      assertWritable(ctx.environments.get(envId), 'move entries to the dead-letter stream');
+      ctx.environments.assertAllowed(envId, 'move entries to the dead-letter stream');
       const target = deadLetterStream ?? deadLetterStreamOf(stream);
       const result = await moveOverDeliveredToDlq(ctx.redisOf(envId), stream, group, minDeliveries, target, ctx.clock.now());
       return { ...result, deadLetterStream: target };
     },
-    'streams.deleteConsumer': async ({ envId, stream, group, consumer, force }) => {
-      assertWritable(ctx.environments.get(envId), 'delete a consumer');
+    'streams.deleteConsumer': async ({ envId, stream, group, consumer, force, confirmToken }) => {
+      ctx.environments.assertAllowed(envId, 'delete a consumer', 'administer');
+      ctx.confirmations.consume(confirmToken, envId, 'streams.deleteConsumer', consumer);
       return deleteConsumer(ctx.redisOf(envId), stream, group, consumer, force);
     },
   };

@@ -54,21 +54,13 @@ export function selectEnvironment(state: EnvironmentsState, id: string | null): 
   return { ...state, selectedId: id };
 }
 
+/** Every field compared (read-only state, write mode, role and TLS files included), whatever their key order. */
 function isSameEnvironment(a: EnvironmentView, b: EnvironmentView): boolean {
-  return (
-    a.id === b.id &&
-    a.name === b.name &&
-    a.colour === b.colour &&
-    a.production === b.production &&
-    a.namespace === b.namespace &&
-    a.managementUrl === b.managementUrl &&
-    (a.redis === b.redis ||
-      (a.redis !== null &&
-        b.redis !== null &&
-        a.redis.url === b.redis.url &&
-        a.redis.username === b.redis.username &&
-        a.redis.hasPassword === b.redis.hasPassword &&
-        a.redis.tls === b.redis.tls)) &&
-    (a.amqp === b.amqp || (a.amqp !== null && b.amqp !== null && a.amqp.url === b.amqp.url && a.amqp.hasPassword === b.amqp.hasPassword))
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
   );
 }

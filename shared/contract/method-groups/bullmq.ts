@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfirmToken } from './confirm';
 import { BullOverview, BullQueueHistory } from '../../model/bullmq';
 import { EnvId } from './common';
 
@@ -30,8 +31,8 @@ export const bullmqMethods = {
         queue: BullQueueName,
         /** Also remove delayed jobs. */
         includeDelayed: z.boolean().default(false),
-        /** Must equal `queue` exactly: the analyst typed the name to confirm. */
-        confirm: z.string().max(255),
+        /** From `confirm.issue` (action `bullmq.drain`, target the queue, its name typed). */
+        confirmToken: ConfirmToken,
       })
       .strict(),
     result: z.object({ queue: z.string(), removed: z.number() }),
@@ -45,6 +46,8 @@ export const bullmqMethods = {
         /** Only jobs finished longer ago than this. */
         olderThanMs: z.number().int().min(0),
         limit: z.number().int().min(1).max(100_000).default(10_000),
+        /** From `confirm.issue` (action `bullmq.clean`, target the queue, its name typed). */
+        confirmToken: ConfirmToken,
       })
       .strict(),
     result: z.object({ queue: z.string(), removed: z.number() }),

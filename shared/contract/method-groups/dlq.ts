@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfirmToken } from './confirm';
 import { DeadLetterEntry, DeadLetterPage, DeadLetterSource, ReplayOutcome } from '../../model/dead-letter';
 import { EntryId, EnvId, StreamName } from './common';
 
@@ -34,6 +35,8 @@ export const dlqMethods = {
         /** Entries replayed this many times already are refused (loop guard) unless forced. */
         maxReplays: z.number().int().min(1).max(100).default(3),
         force: z.boolean().default(false),
+        /** Needed (action `dlq.replay`, target the DLQ) for `all` or more than 100 ids, unless a dry run. */
+        confirmToken: ConfirmToken.optional(),
       })
       .strict()
       .refine((p) => p.all || (p.ids?.length ?? 0) > 0, 'give ids or all: true'),
@@ -45,8 +48,8 @@ export const dlqMethods = {
         envId: EnvId,
         source: StreamName,
         olderThanMs: z.number().int().min(0),
-        /** Must equal `source` exactly. */
-        confirm: z.string().max(1024),
+        /** From `confirm.issue` (action `dlq.purge`, target the DLQ, its name typed). */
+        confirmToken: ConfirmToken,
       })
       .strict(),
     result: z.object({ source: z.string(), removed: z.number() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfirmToken } from './confirm';
 import { QueueHistory } from '../../model/overview';
 import { EnvId } from './common';
 
@@ -23,8 +24,8 @@ export const queueMethods = {
       .object({
         envId: EnvId,
         queue: QueueName,
-        /** Must equal `queue` exactly: the analyst typed the name to confirm. */
-        confirm: z.string().max(255),
+        /** From `confirm.issue` (action `queues.purge`, target the queue, its name typed). */
+        confirmToken: ConfirmToken,
       })
       .strict(),
     result: z.object({ queue: z.string(), purged: z.number() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfirmToken } from './confirm';
 import { PendingPage, StreamHistory } from '../../model/overview';
 import { ConsumerName, EntryId, EnvId, GroupName, StreamName } from './common';
 
@@ -51,7 +52,7 @@ export const streamMethods = {
     result: z.object({ moved: z.number(), scanned: z.number(), deadLetterStream: z.string() }),
   },
   'streams.deleteConsumer': {
-    params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, consumer: ConsumerName, force: z.boolean().default(false) }).strict(),
+    params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, consumer: ConsumerName, force: z.boolean().default(false), /** From `confirm.issue` (action `streams.deleteConsumer`, target the consumer). */ confirmToken: ConfirmToken }).strict(),
     result: z.object({ droppedPending: z.number() }),
   },
 } as const;

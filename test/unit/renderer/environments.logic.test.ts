@@ -59,3 +59,15 @@ describe('environments store updaters', () => {
     expect(removeEnvironment(removed, 'a')).toBe(removed);
   });
 });
+
+describe('environment changes that must reach the screen', () => {
+  it('a change of read-only state, write mode or role replaces the environment', () => {
+    const base = setEnvironments(initialEnvironmentsState, [environmentView()]);
+    for (const patch of [{ readOnly: true }, { writableUntil: 123 }, { role: 'viewer' as const }, { opensReadOnly: true }]) {
+      const next = upsertEnvironment(base, { ...base.environments[0]!, ...patch });
+      expect(next).not.toBe(base);
+      expect(next.environments[0]).toMatchObject(patch);
+    }
+    expect(upsertEnvironment(base, { ...base.environments[0]! })).toBe(base);
+  });
+});

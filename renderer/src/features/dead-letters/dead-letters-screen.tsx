@@ -7,6 +7,8 @@ import { formatClock, formatCount } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 import { formatBytes } from '../pubsub/pubsub.logic';
+import { withConfirmation } from '../../api/confirm';
+import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
 import { formatAge, toggleSelection } from '../streams/streams.logic';
 
 const PAGE = 50;
@@ -274,17 +276,20 @@ function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: string;
   const { client } = useServices();
   const [target, setTarget] = useState('');
   const [isForced, setIsForced] = useState(false);
+  const [typed, setTyped] = useState('');
+  const isBulk = ids === 'all' || ids.length > BULK_REPLAY_CONFIRM_ABOVE;
   const count = ids === 'all' ? 'every entry' : `${formatCount(ids.length)} entr${ids.length === 1 ? 'y' : 'ies'}`;
   return (
     <ActionDialog
       title={`Replay ${count} of ${source}?`}
       confirmLabel="Replay"
       isDangerous={false}
-      isReady
+      isReady={!isBulk || typed === source}
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await client.call('dlq.replay', { envId, source, force: isForced, ...(ids === 'all' ? { all: true } : { ids }), ...(target.trim() ? { target: target.trim() } : {}) });
+        const call = (confirmToken?: string) => client.call('dlq.replay', { envId, source, force: isForced, ...(ids === 'all' ? { all: true } : { ids }), ...(target.trim() ? { target: target.trim() } : {}), ...(confirmToken ? { confirmToken } : {}) });
+        const r = isBulk ? await withConfirmation(client, { envId, action: 'dlq.replay', target: source, typed }, call) : await call();
         return r.ok ? { ok: true, text: describeReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
     >
@@ -296,6 +301,14 @@ function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: string;
         Target stream (empty: each entry&apos;s origin)
       </label>
       <input id="dlq-target" className="input mono" data-testid="dlq-target" value={target} onChange={(e) => setTarget(e.target.value)} placeholder="origin" />
+      {isBulk ? (
+        <>
+          <label className="label-text" htmlFor="dlq-replay-confirm">
+            More than {BULK_REPLAY_CONFIRM_ABOVE} entries: type the DLQ name to confirm
+          </label>
+          <input id="dlq-replay-confirm" className="input mono" data-testid="dlq-replay-confirm" value={typed} autoComplete="off" spellCheck={false} placeholder={source} onChange={(e) => setTyped(e.target.value)} />
+        </>
+      ) : null}
       <label className="streams-force">
         <input type="checkbox" checked={isForced} data-testid="dlq-force" onChange={(e) => setIsForced(e.target.checked)} /> Replay entries past the loop guard too
       </label>

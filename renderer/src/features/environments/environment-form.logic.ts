@@ -1,4 +1,4 @@
-import type { EnvironmentInput, EnvironmentView, TlsFiles } from '../../../../shared/model/environment';
+import type { EnvironmentInput, EnvironmentView, Role, TlsFiles } from '../../../../shared/model/environment';
 
 /** Default colour of a new environment (the contract's default too). */
 export const DEFAULT_COLOUR = '#2f81f7';
@@ -10,6 +10,8 @@ export interface EnvironmentFormValues {
   production: boolean;
   /** The core refuses every change on this environment. */
   readOnly: boolean;
+  /** This console's role on the environment. */
+  role: Role;
   namespace: string;
   redisUrl: string;
   redisUsername: string;
@@ -47,7 +49,8 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     name: env?.name ?? '',
     colour: env?.colour ?? DEFAULT_COLOUR,
     production: env?.production ?? false,
-    readOnly: env?.readOnly ?? false,
+    readOnly: env?.opensReadOnly ?? false,
+    role: env?.role ?? 'admin',
     namespace: env?.namespace ?? '',
     redisUrl: env?.redis?.url ?? '',
     redisUsername: env?.redis?.username ?? '',
@@ -79,6 +82,7 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
     colour: values.colour,
     production: values.production,
     readOnly: values.readOnly,
+    role: values.role,
     namespace: values.namespace.trim(),
     redis:
       redisUrl === ''

@@ -64,7 +64,16 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
             if (v) set('readOnly', true);
           }}
         />
-        <Check label="Read-only (Watchfloor refuses every change here)" testId="env-read-only" checked={values.readOnly} onChange={(v) => set('readOnly', v)} />
+        <Check label="Opens read-only (Watchfloor refuses every change until write mode is switched on, for a limited time)" testId="env-read-only" checked={values.readOnly} onChange={(v) => set('readOnly', v)} />
+        <Field label="Your role" hint="Viewer: reads only. Operator: also acknowledges, escalates, replays, claims, pauses, publishes. Admin: also purges, drains, cleans, deletes consumers, changes policies. Checked by the console host.">
+          {(id) => (
+            <select id={id} className="input" data-testid="env-role" value={values.role} onChange={(e) => set('role', e.target.value as EnvironmentFormValues['role'])}>
+              <option value="viewer">Viewer</option>
+              <option value="operator">Operator</option>
+              <option value="admin">Admin</option>
+            </select>
+          )}
+        </Field>
         <Field label="Namespace (advanced, optional)" hint="Prefix of every stream, group, queue and exchange name. Leave empty for the standard names.">
           {(id) => <input id={id} className="input mono" data-testid="env-namespace" value={values.namespace} onChange={(e) => set('namespace', e.target.value)} placeholder="e.g. staging." />}
         </Field>

@@ -9,6 +9,7 @@ import { Sparkline } from '../../components/sparkline';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 import { backlogOf, bullBlockedReason, bullChartRows, sortBullQueues, type BullSortKey } from '../../stores/bullmq.logic';
+import { withConfirmation } from '../../api/confirm';
 import { BrokerHeader } from '../overview/broker-header';
 
 const COLUMNS: { key: Exclude<BullSortKey, 'name'>; label: string; title: string }[] = [
@@ -305,8 +306,9 @@ function CleanDialog({ envId, queue, live, onCancel, onDone }: { envId: string; 
   const { client } = useServices();
   const [status, setStatus] = useState<'completed' | 'failed'>('completed');
   const [hours, setHours] = useState('24');
+  const [typed, setTyped] = useState('');
   const value = Number(hours);
-  const isValid = hours.trim() !== '' && Number.isFinite(value) && value >= 0;
+  const isValid = hours.trim() !== '' && Number.isFinite(value) && value >= 0 && typed === queue;
   return (
     <ActionDialog
       title={`Clean ${queue}`}
@@ -315,7 +317,7 @@ function CleanDialog({ envId, queue, live, onCancel, onDone }: { envId: string; 
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await client.call('bullmq.clean', { envId, queue, status, olderThanMs: Math.round(value * 3_600_000) });
+        const r = await withConfirmation(client, { envId, action: 'bullmq.clean', target: queue, typed }, (confirmToken) => client.call('bullmq.clean', { envId, queue, status, olderThanMs: Math.round(value * 3_600_000), confirmToken }));
         return r.ok ? { ok: true, text: `removed ${formatCount(r.value.removed)} ${status} jobs older than ${hours} h` } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
     >
@@ -331,6 +333,10 @@ function CleanDialog({ envId, queue, live, onCancel, onDone }: { envId: string; 
         Finished more than (hours) ago
       </label>
       <input id="bull-clean-hours" className="input" data-testid="bull-clean-hours" inputMode="decimal" value={hours} onChange={(e) => setHours(e.target.value)} />
+      <label className="label-text" htmlFor="bull-clean-confirm">
+        Type the queue name to confirm
+      </label>
+      <input id="bull-clean-confirm" className="input mono" data-testid="bull-clean-confirm" value={typed} autoComplete="off" spellCheck={false} placeholder={queue} onChange={(e) => setTyped(e.target.value)} />
     </ActionDialog>
   );
 }
@@ -347,7 +353,7 @@ function DrainDialog({ envId, queue, live, onCancel, onDone }: { envId: string; 
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await client.call('bullmq.drain', { envId, queue, includeDelayed, confirm: typed });
+        const r = await withConfirmation(client, { envId, action: 'bullmq.drain', target: queue, typed }, (confirmToken) => client.call('bullmq.drain', { envId, queue, includeDelayed, confirmToken }));
         return r.ok ? { ok: true, text: `drained about ${formatCount(r.value.removed)} jobs` } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
     >

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useServices } from '../../services';
+import { withConfirmation } from '../../api/confirm';
 import { isPurgeConfirmed } from './rabbit-queues.logic';
 
 /**
@@ -31,7 +32,7 @@ export function PurgeDialog({
   const purge = async () => {
     setIsBusy(true);
     setError(null);
-    const result = await client.call('queues.purge', { envId, queue, confirm: typed });
+    const result = await withConfirmation(client, { envId, action: 'queues.purge', target: queue, typed }, (confirmToken) => client.call('queues.purge', { envId, queue, confirmToken }));
     setIsBusy(false);
     if (result.ok) onDone(result.value.purged);
     else setError(`${result.error.code}: ${result.error.message}`);

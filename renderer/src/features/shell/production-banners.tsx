@@ -1,8 +1,21 @@
+import { useState } from 'react';
 import { useStore } from 'zustand';
+import type { EnvironmentView } from '../../../../shared/model/environment';
 import { readableTextColour } from '../../components/format';
 import { useServices } from '../../services';
+import { upsertEnvironment } from '../../stores/environments.logic';
+import { useNow } from '../alerts/use-now';
 
-/** A banner in the environment's own colour for every production environment: hard to miss at 3 a.m. */
+/** "12:04" left of a write-mode window. */
+export function timeLeft(until: number, now: number): string {
+  const s = Math.max(0, Math.round((until - now) / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/**
+ * A banner in the environment's own colour for every production environment: hard to miss at
+ * 3 a.m. It says whether writes are refused, the role, and switches timed write mode on and off.
+ */
 export function ProductionBanners() {
   const { stores } = useServices();
   const environments = useStore(stores.environments, (state) => state.environments);
@@ -11,16 +24,42 @@ export function ProductionBanners() {
   return (
     <div className="production-banners">
       {production.map((env) => (
-        <div
-          key={env.id}
-          className="production-banner"
-          role="note"
-          data-testid={`production-banner-${env.id}`}
-          style={{ backgroundColor: env.colour, color: readableTextColour(env.colour) }}
-        >
-          PRODUCTION — {env.name}
-        </div>
+        <Banner key={env.id} env={env} />
       ))}
+    </div>
+  );
+}
+
+function Banner({ env }: { env: EnvironmentView }) {
+  const { client, stores } = useServices();
+  const now = useNow(1000);
+  const [error, setError] = useState<string | null>(null);
+  const setMode = async (minutes: number) => {
+    const answer = await client.call('environments.setWriteMode', { id: env.id, minutes });
+    if (answer.ok) {
+      setError(null);
+      stores.environments.setState((state) => upsertEnvironment(state, answer.value), true);
+    } else setError(answer.error.message);
+  };
+  const isWriteMode = env.writableUntil !== null && env.writableUntil > now;
+  return (
+    <div className="production-banner" role="note" data-testid={`production-banner-${env.id}`} style={{ backgroundColor: env.colour, color: readableTextColour(env.colour) }}>
+      <span>
+        PRODUCTION — {env.name} · {env.role}
+        {env.opensReadOnly ? (isWriteMode ? <strong data-testid={`write-mode-${env.id}`}> · WRITE MODE, ends in {timeLeft(env.writableUntil!, now)}</strong> : ' · read-only') : ' · writes allowed'}
+      </span>
+      {env.opensReadOnly && env.role !== 'viewer' ? (
+        isWriteMode ? (
+          <button type="button" className="button banner-button" onClick={() => void setMode(0)} data-testid={`write-mode-end-${env.id}`}>
+            End write mode
+          </button>
+        ) : (
+          <button type="button" className="button banner-button" onClick={() => void setMode(15)} data-testid={`write-mode-start-${env.id}`} title="Allows changes on this environment for 15 minutes; it switches back by itself">
+            Allow changes for 15 min
+          </button>
+        )
+      ) : null}
+      {error ? <span role="alert"> {error}</span> : null}
     </div>
   );
 }

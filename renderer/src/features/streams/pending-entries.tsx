@@ -4,6 +4,7 @@ import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { PendingPage, StreamGroupInfo } from '../../../../shared/model/overview';
 import { formatClock, formatCount } from '../../components/format';
 import { useServices } from '../../services';
+import { withConfirmation } from '../../api/confirm';
 import { deadLetterStreamOf, formatAge, toggleSelection } from './streams.logic';
 
 const PAGE_SIZE = 50;
@@ -292,17 +293,18 @@ function DeleteConsumerDialog({ envId, stream, group, onCancel, onDone }: Dialog
   const candidates = [...group.consumerList].sort((a, b) => b.idleMs - a.idleMs);
   const [consumer, setConsumer] = useState(candidates[0]?.name ?? '');
   const [isForced, setIsForced] = useState(false);
+  const [typed, setTyped] = useState('');
   const chosen = group.consumerList.find((c) => c.name === consumer);
   const hasPending = (chosen?.pending ?? 0) > 0;
   return (
     <ActionDialog
       title={`Delete a consumer of ${group.name}`}
       confirmLabel="Delete consumer"
-      isReady={chosen !== undefined && (!hasPending || isForced)}
+      isReady={chosen !== undefined && (!hasPending || isForced) && typed === consumer}
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await client.call('streams.deleteConsumer', { envId, stream, group: group.name, consumer, force: isForced });
+        const r = await withConfirmation(client, { envId, action: 'streams.deleteConsumer', target: consumer, typed }, (confirmToken) => client.call('streams.deleteConsumer', { envId, stream, group: group.name, consumer, force: isForced, confirmToken }));
         return r.ok ? { ok: true, text: `deleted consumer ${consumer}${r.value.droppedPending > 0 ? ` (${formatCount(r.value.droppedPending)} pending entries no longer tracked)` : ''}` } : failure(r.error);
       }}
     >
@@ -323,6 +325,10 @@ function DeleteConsumerDialog({ envId, stream, group, onCancel, onDone }: Dialog
           entries: delete anyway (they would no longer be tracked — claim them first if they must be processed)
         </label>
       ) : null}
+      <label className="label-text" htmlFor="delete-consumer-confirm">
+        Type the consumer name to confirm
+      </label>
+      <input id="delete-consumer-confirm" className="input mono" data-testid="delete-consumer-confirm" value={typed} autoComplete="off" spellCheck={false} placeholder={consumer} onChange={(e) => setTyped(e.target.value)} />
     </ActionDialog>
   );
 }
