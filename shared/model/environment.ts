@@ -36,8 +36,22 @@ export const TlsFiles = z
   .strict();
 export type TlsFiles = z.infer<typeof TlsFiles>;
 
+/**
+ * Redis behind Sentinel: the console asks these sentinels for the current primary of `masterName`
+ * and follows a failover. The URL still gives the user, password and database.
+ */
+export const SentinelInput = z
+  .object({
+    masterName: z.string().trim().min(1, 'the master name is required').max(256),
+    /** "host:port" of each sentinel. */
+    nodes: z.array(z.string().trim().regex(/^[A-Za-z0-9_.:[\]-]+:\d{1,5}$/, 'each sentinel as host:port')).min(1).max(16),
+  })
+  .strict();
+export type SentinelInput = z.infer<typeof SentinelInput>;
+
 export const RedisInput = z.object({
   url: brokerUrl(REDIS_SCHEMES),
+  sentinel: SentinelInput.optional(),
   username: z.string().max(256).optional(),
   password: PasswordInput,
   tls: z.boolean().default(false),
@@ -100,7 +114,7 @@ export const EnvironmentView = z.object({
   writableUntil: z.number().nullable(),
   role: Role,
   namespace: z.string(),
-  redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
+  redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional(), sentinel: SentinelInput.optional() }).nullable(),
   amqp: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
   managementUrl: z.string().nullable(),
 });

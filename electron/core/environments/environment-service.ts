@@ -46,6 +46,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       username: input.redis.username?.trim() || url.username,
       tls: input.redis.tls || url.scheme === 'rediss',
       ...(cleanTls(input.redis.tlsFiles) ? { tlsFiles: cleanTls(input.redis.tlsFiles) } : {}),
+      ...(input.redis.sentinel ? { sentinel: input.redis.sentinel } : {}),
     };
     passwords.redis = change(input.redis.password, url.password);
   } else {

@@ -41,7 +41,7 @@ export function loadTls(files: TlsFiles | undefined, host: string): TlsSettings 
 /** Everything needed to open an environment's connections, passwords included. Never leaves the core. */
 export interface ResolvedEnvironment {
   profile: EnvironmentProfile;
-  redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null } | null;
+  redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null; sentinel?: { masterName: string; nodes: { host: string; port: number }[] } } | null;
   amqp: { url: string; username: string; password: string; vhost: string; tls: boolean; host: string; port: number; tlsSettings: TlsSettings | null } | null;
   management: { baseUrl: string; username: string; password: string } | null;
 }
@@ -69,6 +69,17 @@ export function resolveEnvironment(
       password: passwords.redis ?? '',
       tls: profile.redis.tls || url.scheme === 'rediss',
       tlsSettings: null,
+      ...(profile.redis.sentinel
+        ? {
+            sentinel: {
+              masterName: profile.redis.sentinel.masterName,
+              nodes: profile.redis.sentinel.nodes.map((node) => {
+                const at = node.lastIndexOf(':');
+                return { host: node.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(node.slice(at + 1)) };
+              }),
+            },
+          }
+        : {}),
     };
     if (redis.tls) redis.tlsSettings = loadTls(profile.redis.tlsFiles, redis.host);
   }

@@ -60,3 +60,13 @@ describe('TLS files in the form', () => {
     expect(amqp).toMatchObject({ url: 'amqps://mq', tlsFiles: { caFile: '/ca', certFile: '/c', keyFile: '/k' } });
   });
 });
+
+describe('Sentinel in the form', () => {
+  it('sends the master name and the sentinels as a list, and nothing when both are empty', () => {
+    const values = { ...formValuesFrom(null), name: 'HA', redisUrl: 'redis://:pw@x:6379/2', redisSentinelMaster: ' mymaster ', redisSentinelNodes: '10.0.0.5:26379, 10.0.0.6:26379,10.0.0.7:26379' };
+    expect(inputFromFormValues(values).redis).toMatchObject({ sentinel: { masterName: 'mymaster', nodes: ['10.0.0.5:26379', '10.0.0.6:26379', '10.0.0.7:26379'] } });
+    expect(inputFromFormValues({ ...values, redisSentinelMaster: '', redisSentinelNodes: '' }).redis).not.toHaveProperty('sentinel');
+    expect(EnvironmentInput.safeParse(inputFromFormValues(values)).success).toBe(true);
+    expect(EnvironmentInput.safeParse(inputFromFormValues({ ...values, redisSentinelNodes: 'no-port' })).success).toBe(false);
+  });
+});

@@ -13,9 +13,12 @@ export const REDIS_DEADLINES = { connectMs: 5000, commandMs: 3000 } as const;
 
 /** ioredis options for a monitoring connection: bounded deadlines, no offline queue, capped retries. */
 export function redisOptions(settings: RedisSettings, overrides: RedisOptions = {}): RedisOptions {
+  // Behind Sentinel: ask the sentinels for the primary, and follow a failover as they announce it.
+  const where: RedisOptions = settings.sentinel
+    ? { sentinels: settings.sentinel.nodes, name: settings.sentinel.masterName, failoverDetector: true, sentinelRetryStrategy: (attempt: number) => Math.min(250 * attempt, 2000) }
+    : { host: settings.host, port: settings.port };
   return {
-    host: settings.host,
-    port: settings.port,
+    ...where,
     db: settings.db,
     username: settings.username || undefined,
     password: settings.password || undefined,

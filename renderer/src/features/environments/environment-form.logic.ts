@@ -21,6 +21,9 @@ export interface EnvironmentFormValues {
   redisTls: boolean;
   /** TLS files (paths on the machine running the console's host) and server name. */
   redisTlsFiles: TlsFileValues;
+  /** Redis behind Sentinel: the master name and "host:port, host:port" of the sentinels. */
+  redisSentinelMaster: string;
+  redisSentinelNodes: string;
   amqpUrl: string;
   amqpPassword: string;
   clearAmqpPassword: boolean;
@@ -58,6 +61,8 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     clearRedisPassword: false,
     redisTls: env?.redis?.tls ?? false,
     redisTlsFiles: tlsValues(env?.redis?.tlsFiles),
+    redisSentinelMaster: env?.redis?.sentinel?.masterName ?? '',
+    redisSentinelNodes: env?.redis?.sentinel?.nodes.join(', ') ?? '',
     amqpUrl: env?.amqp?.url ?? '',
     amqpPassword: '',
     clearAmqpPassword: false,
@@ -93,6 +98,17 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
             password: passwordChange(values.redisPassword, values.clearRedisPassword),
             tls: values.redisTls,
             ...(tlsFilesFrom(values.redisTlsFiles) ? { tlsFiles: tlsFilesFrom(values.redisTlsFiles) } : {}),
+            ...(values.redisSentinelMaster.trim() || values.redisSentinelNodes.trim()
+              ? {
+                  sentinel: {
+                    masterName: values.redisSentinelMaster.trim(),
+                    nodes: values.redisSentinelNodes
+                      .split(/[\s,]+/)
+                      .map((n) => n.trim())
+                      .filter(Boolean),
+                  },
+                }
+              : {}),
           },
     amqp:
       amqpUrl === ''

@@ -101,6 +101,14 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
           onClearingChange={(v) => set('clearRedisPassword', v)}
         />
         <Check label="TLS" testId="env-redis-tls" checked={values.redisTls} onChange={(v) => set('redisTls', v)} />
+        <Field label="Sentinel master name" hint="Only for Redis behind Sentinel: the console asks the sentinels for the primary and follows a failover.">
+          {(id) => <input id={id} className="input mono" data-testid="env-redis-sentinel-master" value={values.redisSentinelMaster} onChange={(e) => set('redisSentinelMaster', e.target.value)} placeholder="mymaster" spellCheck={false} />}
+        </Field>
+        {values.redisSentinelMaster.trim() ? (
+          <Field label="Sentinels" hint="host:port of each, separated by commas. The URL above still gives the user, password and database.">
+            {(id) => <input id={id} className="input mono" data-testid="env-redis-sentinel-nodes" value={values.redisSentinelNodes} onChange={(e) => set('redisSentinelNodes', e.target.value)} placeholder="10.0.0.5:26379, 10.0.0.6:26379" spellCheck={false} />}
+          </Field>
+        ) : null}
         {values.redisTls || values.redisUrl.trim().startsWith('rediss:') ? <TlsFields prefix="env-redis" values={values.redisTlsFiles} onChange={(v) => set('redisTlsFiles', v)} /> : null}
       </fieldset>
 
