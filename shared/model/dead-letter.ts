@@ -47,7 +47,16 @@ export const DeadLetterEntry = z.object({
   ageMs: z.number(),
   /** The payload field (`data`), or null when the entry has none. */
   payload: z
-    .object({ size: z.number(), preview: z.string(), encoding: z.enum(['text', 'hex']), truncated: z.boolean() })
+    .object({
+      size: z.number(),
+      preview: z.string(),
+      encoding: z.enum(['text', 'hex']),
+      truncated: z.boolean(),
+      /** The preview is the plaintext of an AES-256-GCM payload, opened with the environment's key. */
+      decrypted: z.boolean().optional(),
+      /** Encrypted, and the key did not open it: the preview is the stored envelope. */
+      decryptError: z.string().optional(),
+    })
     .nullable(),
   /** Every other field (not metadata), previews. */
   fields: z.record(z.string(), z.string()),

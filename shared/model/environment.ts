@@ -96,6 +96,8 @@ export const EnvironmentInput = z.object({
   redis: RedisInput.nullable().default(null),
   amqp: AmqpInput.nullable().default(null),
   managementUrl: brokerUrl(HTTP_SCHEMES).nullable().default(null),
+  /** AES-256-GCM key (64 hex characters or base64 of 32 bytes) to show seed 001 encrypted payloads; kept in the secret store. Absent keeps, null clears. */
+  payloadKey: PasswordInput,
 });
 export type EnvironmentInput = z.input<typeof EnvironmentInput>;
 export type EnvironmentInputParsed = z.output<typeof EnvironmentInput>;
@@ -117,5 +119,7 @@ export const EnvironmentView = z.object({
   redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional(), sentinel: SentinelInput.optional() }).nullable(),
   amqp: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
   managementUrl: z.string().nullable(),
+  /** A payload decryption key is stored (never sent). */
+  hasPayloadKey: z.boolean(),
 });
 export type EnvironmentView = z.infer<typeof EnvironmentView>;

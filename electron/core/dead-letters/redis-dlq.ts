@@ -3,6 +3,7 @@ import { CodedError } from '../../../shared/contract/errors';
 import { DLQ_FIELDS, REPLAY_FIELDS, type DeadLetterEntry, type DeadLetterPage, type ReplayOutcome } from '../../../shared/model/dead-letter';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import { previewOf } from '../brokers/payload-preview';
+import { decryptPayload } from '../payload-crypto';
 import { idTime } from '../brokers/redis/stream-sampler';
 
 export const DLQ_LIMITS = {
@@ -76,7 +77,7 @@ return results
 type RawEntry = [Buffer, Buffer[]];
 
 /** One raw DLQ entry as the console shows it. */
-export function toEntry(raw: RawEntry, now: number, previewBytes: number): DeadLetterEntry {
+export function toEntry(raw: RawEntry, now: number, previewBytes: number, payloadKey: Buffer | null = null): DeadLetterEntry {
   const id = raw[0].toString();
   const meta = new Map<string, string>();
   const fields: Record<string, string> = {};
@@ -86,7 +87,10 @@ export function toEntry(raw: RawEntry, now: number, previewBytes: number): DeadL
     const name = values[i]!.toString();
     const value = values[i + 1]!;
     if (META.has(name) || name === REPLAY_FIELDS.count || name === REPLAY_FIELDS.of) meta.set(name, value.toString());
-    else if (name === STREAM_PAYLOAD_FIELD) payload = previewOf(value, previewBytes);
+    else if (name === STREAM_PAYLOAD_FIELD) {
+      const opened = payloadKey ? decryptPayload(value, payloadKey) : null;
+      payload = opened && 'plain' in opened ? { ...previewOf(opened.plain, previewBytes), decrypted: true } : { ...previewOf(value, previewBytes), ...(opened ? { decryptError: opened.error } : {}) };
+    }
     else fields[name] = previewOf(value, 1024).preview;
   }
   const number = (key: string) => (meta.has(key) && meta.get(key) !== '' && Number.isFinite(Number(meta.get(key))) ? Number(meta.get(key)) : null);
@@ -106,22 +110,22 @@ export function toEntry(raw: RawEntry, now: number, previewBytes: number): DeadL
 }
 
 /** A page of a DLQ stream, newest or oldest first, with an exclusive cursor; never an unbounded range. */
-export async function listDeadLetters(client: Redis, source: string, order: 'newest' | 'oldest', after: string | undefined, count: number, now: number): Promise<DeadLetterPage> {
+export async function listDeadLetters(client: Redis, source: string, order: 'newest' | 'oldest', after: string | undefined, count: number, now: number, payloadKey: Buffer | null = null): Promise<DeadLetterPage> {
   if ((await client.exists(source)) === 0) throw new CodedError('NOT_FOUND', `no dead-letter stream "${source}"`);
   const raw = (
     order === 'newest'
       ? await client.xrevrangeBuffer(source, after ? `(${after}` : '+', '-', 'COUNT', count)
       : await client.xrangeBuffer(source, after ? `(${after}` : '-', '+', 'COUNT', count)
   ) as unknown as RawEntry[];
-  const entries = raw.map((r) => toEntry(r, now, DLQ_LIMITS.listPreviewBytes));
+  const entries = raw.map((r) => toEntry(r, now, DLQ_LIMITS.listPreviewBytes, payloadKey));
   return { source, entries, nextAfter: entries.length === count ? entries[entries.length - 1]!.id : null };
 }
 
 /** One dead letter with a payload preview of up to 256 KiB. */
-export async function showDeadLetter(client: Redis, source: string, id: string, now: number): Promise<DeadLetterEntry> {
+export async function showDeadLetter(client: Redis, source: string, id: string, now: number, payloadKey: Buffer | null = null): Promise<DeadLetterEntry> {
   const raw = (await client.xrangeBuffer(source, id, id)) as unknown as RawEntry[];
   if (raw.length === 0) throw new CodedError('NOT_FOUND', `no entry ${id} in "${source}" (replayed or purged?)`);
-  return toEntry(raw[0]!, now, DLQ_LIMITS.showPreviewBytes);
+  return toEntry(raw[0]!, now, DLQ_LIMITS.showPreviewBytes, payloadKey);
 }
 
 export interface ReplayOptions {

@@ -7,6 +7,7 @@ import type { Redactor } from '../redaction';
 import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, isReadOnly, secretKey, type EnvironmentProfile, type SecretSlot } from './profile';
 import type { ProfileStore } from './profile-store';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolved-environment';
+import { parseKey } from '../payload-crypto';
 
 type PasswordChange = { kind: 'keep' } | { kind: 'set'; value: string } | { kind: 'clear' };
 
@@ -15,7 +16,7 @@ interface NormalizedInput {
   passwords: Record<SecretSlot, PasswordChange>;
 }
 
-const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management'];
+const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey'];
 
 function change(fromField: string | null | undefined, fromUrl: string): PasswordChange {
   if (fromField === null || fromField === '') return { kind: 'clear' };
@@ -36,7 +37,17 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
     redis: { kind: 'keep' },
     amqp: { kind: 'keep' },
     management: { kind: 'keep' },
+    payloadKey: { kind: 'keep' },
   };
+  if (input.payloadKey === null || input.payloadKey === '') passwords.payloadKey = { kind: 'clear' };
+  else if (typeof input.payloadKey === 'string') {
+    try {
+      parseKey(input.payloadKey);
+    } catch (error) {
+      throw new CodedError('VALIDATION', `payload key: ${(error as Error).message}`);
+    }
+    passwords.payloadKey = { kind: 'set', value: input.payloadKey.trim() };
+  }
   let redis: EnvironmentProfile['redis'] = null;
   if (input.redis) {
     const url = parseBrokerUrl(input.redis.url, ['redis', 'rediss']);
@@ -168,6 +179,7 @@ export class EnvironmentService {
       redis: profile.redis ? { ...profile.redis, hasPassword: await has('redis') } : null,
       amqp: profile.amqp ? { url: profile.amqp.url, hasPassword: await has('amqp'), ...(profile.amqp.tlsFiles ? { tlsFiles: profile.amqp.tlsFiles } : {}) } : null,
       managementUrl: profile.managementUrl,
+      hasPayloadKey: await has('payloadKey'),
     };
   }
 

@@ -34,7 +34,7 @@ export const LOCAL_PROFILE: EnvironmentProfile = {
 /** Password of the Local profile's AMQP user, stored in the secret store on first start. */
 export const LOCAL_AMQP_PASSWORD = 'guest';
 
-export type SecretSlot = 'redis' | 'amqp' | 'management';
+export type SecretSlot = 'redis' | 'amqp' | 'management' | 'payloadKey';
 
 /** Whether the core must refuse writes on this environment. */
 export function isReadOnly(profile: EnvironmentProfile): boolean {

@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { formatBrokerUrl, parseBrokerUrl, type ParsedBrokerUrl } from '../../../shared/model/broker-url';
 import type { TlsFiles } from '../../../shared/model/environment';
 import type { EnvironmentProfile } from './profile';
+import { parseKey } from '../payload-crypto';
 
 /**
  * The TLS options of one connection: certificates always verified (never `rejectUnauthorized:
@@ -44,6 +45,8 @@ export interface ResolvedEnvironment {
   redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null; sentinel?: { masterName: string; nodes: { host: string; port: number }[] } } | null;
   amqp: { url: string; username: string; password: string; vhost: string; tls: boolean; host: string; port: number; tlsSettings: TlsSettings | null } | null;
   management: { baseUrl: string; username: string; password: string } | null;
+  /** AES-256-GCM key for showing encrypted payloads, or null. */
+  payloadKey: Buffer | null;
 }
 
 function parsed(url: string, schemes: readonly string[]): ParsedBrokerUrl {
@@ -55,7 +58,7 @@ function parsed(url: string, schemes: readonly string[]): ParsedBrokerUrl {
 /** Combines a stored profile with its passwords into connection settings. */
 export function resolveEnvironment(
   profile: EnvironmentProfile,
-  passwords: { redis?: string; amqp?: string; management?: string },
+  passwords: { redis?: string; amqp?: string; management?: string; payloadKey?: string },
 ): ResolvedEnvironment {
   let redis: ResolvedEnvironment['redis'] = null;
   if (profile.redis) {
@@ -109,5 +112,15 @@ export function resolveEnvironment(
       password: ownUser ? (passwords.management ?? '') : (amqp?.password ?? ''),
     };
   }
-  return { profile, redis, amqp, management };
+  return { profile, redis, amqp, management, payloadKey: keyOrNull(passwords.payloadKey) };
+}
+
+/** The stored payload key, or null when none (or an unreadable one: validated when it was saved). */
+function keyOrNull(text: string | undefined): Buffer | null {
+  if (!text) return null;
+  try {
+    return parseKey(text);
+  } catch {
+    return null;
+  }
 }

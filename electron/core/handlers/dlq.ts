@@ -18,11 +18,11 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
     },
     'dlq.list': async ({ envId, source, order, after, count }) => {
       assertDlq(source);
-      return listDeadLetters(ctx.redisOf(envId), source, order, after, count, ctx.clock.now());
+      return listDeadLetters(ctx.redisOf(envId), source, order, after, count, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
     },
     'dlq.show': async ({ envId, source, id }) => {
       assertDlq(source);
-      return showDeadLetter(ctx.redisOf(envId), source, id, ctx.clock.now());
+      return showDeadLetter(ctx.redisOf(envId), source, id, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
     },
     'dlq.replay': async ({ envId, source, ids, all, target, dryRun, maxReplays, force, confirmToken }) => {
       assertDlq(source);

@@ -13,6 +13,7 @@ export function environmentView(overrides: Partial<EnvironmentView> = {}): Envir
     opensReadOnly: false,
     writableUntil: null,
     role: 'admin',
+    hasPayloadKey: false,
     namespace: '',
     redis: { url: 'redis://127.0.0.1:6379', username: '', hasPassword: false, tls: false },
     amqp: { url: 'amqp://guest@127.0.0.1:5672', hasPassword: true },

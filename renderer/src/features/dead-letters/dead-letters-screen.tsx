@@ -242,6 +242,12 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
               <p className="muted small">
                 payload {formatBytes(open.payload.size)} · {open.payload.encoding === 'hex' ? 'binary, shown as hex' : 'text'}
                 {open.payload.truncated ? ' · preview cut at 256 KiB' : ''}
+                {open.payload.decrypted ? (
+                  <span className="tag" data-testid="dlq-decrypted" title="Shown decrypted with this environment's key; the stored bytes (and any replay) stay encrypted">
+                    decrypted (AES-256-GCM)
+                  </span>
+                ) : null}
+                {open.payload.decryptError ? <span className="bad"> · {open.payload.decryptError}</span> : null}
               </p>
               <pre className="dlq-payload" data-testid="dlq-payload">
                 {open.payload.encoding === 'text' ? pretty(open.payload.preview) : open.payload.preview}

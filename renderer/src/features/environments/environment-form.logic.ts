@@ -29,6 +29,9 @@ export interface EnvironmentFormValues {
   clearAmqpPassword: boolean;
   amqpTlsFiles: TlsFileValues;
   managementUrl: string;
+  /** AES-256-GCM key for encrypted payloads: typed replaces, empty keeps, clear removes. */
+  payloadKey: string;
+  clearPayloadKey: boolean;
 }
 
 export interface TlsFileValues {
@@ -67,6 +70,8 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     amqpPassword: '',
     clearAmqpPassword: false,
     amqpTlsFiles: tlsValues(env?.amqp?.tlsFiles),
+    payloadKey: '',
+    clearPayloadKey: false,
     managementUrl: env?.managementUrl ?? '',
   };
 }
@@ -115,6 +120,7 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
         ? null
         : { url: amqpUrl, password: passwordChange(values.amqpPassword, values.clearAmqpPassword), ...(tlsFilesFrom(values.amqpTlsFiles) ? { tlsFiles: tlsFilesFrom(values.amqpTlsFiles) } : {}) },
     managementUrl: managementUrl === '' ? null : managementUrl,
+    payloadKey: passwordChange(values.payloadKey.trim(), values.clearPayloadKey),
   };
 }
 

@@ -136,6 +136,20 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
         </Field>
       </fieldset>
 
+      <fieldset className="fieldset">
+        <legend>Encrypted payloads</legend>
+        <PasswordField
+          label="AES-256-GCM key (64 hex characters or base64)"
+          testId="env-payload-key"
+          value={values.payloadKey}
+          onChange={(v) => set('payloadKey', v)}
+          hasStored={env?.hasPayloadKey ?? false}
+          isClearing={values.clearPayloadKey}
+          onClearingChange={(v) => set('clearPayloadKey', v)}
+        />
+        <p className="field-hint">Seed 001 encrypted messages are then shown decrypted (and marked so); replays keep the ciphertext byte for byte. Kept in the secret store, never sent back to this window.</p>
+      </fieldset>
+
       {shownError ? (
         <div className="form-error" role="alert" data-testid="form-error">
           {shownError.code === 'VALIDATION' ? null : <strong>{shownError.code}: </strong>}
