@@ -96,6 +96,8 @@ export const EnvironmentInput = z.object({
   redis: RedisInput.nullable().default(null),
   amqp: AmqpInput.nullable().default(null),
   managementUrl: brokerUrl(HTTP_SCHEMES).nullable().default(null),
+  /** TLS files of an https:// management API (its CA above all). */
+  managementTlsFiles: TlsFiles.optional(),
   /** AES-256-GCM key (64 hex characters or base64 of 32 bytes) to show seed 001 encrypted payloads; kept in the secret store. Absent keeps, null clears. */
   payloadKey: PasswordInput,
 });
@@ -119,6 +121,7 @@ export const EnvironmentView = z.object({
   redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional(), sentinel: SentinelInput.optional() }).nullable(),
   amqp: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
   managementUrl: z.string().nullable(),
+  managementTlsFiles: TlsFiles.optional(),
   /** A payload decryption key is stored (never sent). */
   hasPayloadKey: z.boolean(),
 });

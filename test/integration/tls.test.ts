@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,5 +95,26 @@ describe('TLS connections: each failure named, only the configured CA trusted', 
     if (!added.ok) return;
     await core.startRuntimes([added.value.id]);
     await waitFor(() => core.runtime(added.value.id).redis?.isReady, 'TLS runtime connected');
+  });
+
+  it('the management API over https trusts only the configured CA', async () => {
+    const server = https.createServer({ cert: readFileSync(file('good.crt')), key: readFileSync(file('server.key')) }, (req, res) => {
+      if (req.headers.authorization !== `Basic ${Buffer.from('ops:pw').toString('base64')}`) return void res.writeHead(401).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rabbitmq_version: '4.0.5' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const check = async (tlsFiles?: { caFile: string }) => {
+      const result = await core.call('environments.test', { input: { name: 'Mgmt', managementUrl: `https://ops:pw@127.0.0.1:${port}`, ...(tlsFiles ? { managementTlsFiles: tlsFiles } : {}) } });
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value.management;
+    };
+    try {
+      expect(await check({ caFile: file('ca.crt') })).toMatchObject({ ok: true, serverVersion: 'RabbitMQ 4.0.5' });
+      expect((await check({ caFile: file('other-ca.crt') })).failure).toMatchObject({ kind: 'tls', message: expect.stringContaining('unknown CA') });
+      expect((await check()).failure).toMatchObject({ kind: 'tls' });
+    } finally {
+      server.close();
+    }
   });
 });

@@ -92,6 +92,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       redis,
       amqp,
       managementUrl,
+      ...(managementUrl && cleanTls(input.managementTlsFiles) ? { managementTlsFiles: cleanTls(input.managementTlsFiles) } : {}),
     },
     passwords,
   };
@@ -179,6 +180,7 @@ export class EnvironmentService {
       redis: profile.redis ? { ...profile.redis, hasPassword: await has('redis') } : null,
       amqp: profile.amqp ? { url: profile.amqp.url, hasPassword: await has('amqp'), ...(profile.amqp.tlsFiles ? { tlsFiles: profile.amqp.tlsFiles } : {}) } : null,
       managementUrl: profile.managementUrl,
+      ...(profile.managementTlsFiles ? { managementTlsFiles: profile.managementTlsFiles } : {}),
       hasPayloadKey: await has('payloadKey'),
     };
   }

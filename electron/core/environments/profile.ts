@@ -17,6 +17,7 @@ export interface EnvironmentProfile {
   amqp: { url: string; tlsFiles?: TlsFiles } | null;
   /** Management API base URL without password; it authenticates with the AMQP credentials unless it has a user of its own. */
   managementUrl: string | null;
+  managementTlsFiles?: TlsFiles;
 }
 
 /** The profile a first start creates. */

@@ -44,7 +44,7 @@ export interface ResolvedEnvironment {
   profile: EnvironmentProfile;
   redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null; sentinel?: { masterName: string; nodes: { host: string; port: number }[] } } | null;
   amqp: { url: string; username: string; password: string; vhost: string; tls: boolean; host: string; port: number; tlsSettings: TlsSettings | null } | null;
-  management: { baseUrl: string; username: string; password: string } | null;
+  management: { baseUrl: string; username: string; password: string; tlsSettings: TlsSettings | null } | null;
   /** AES-256-GCM key for showing encrypted payloads, or null. */
   payloadKey: Buffer | null;
 }
@@ -110,6 +110,7 @@ export function resolveEnvironment(
       baseUrl: formatBrokerUrl({ ...url, username: '', query: '' }).replace(/\/$/, ''),
       username: ownUser ? url.username : (amqp?.username ?? 'guest'),
       password: ownUser ? (passwords.management ?? '') : (amqp?.password ?? ''),
+      tlsSettings: url.scheme === 'https' && profile.managementTlsFiles ? loadTls(profile.managementTlsFiles, url.host.replace(/^\[|\]$/g, '')) : null,
     };
   }
   return { profile, redis, amqp, management, payloadKey: keyOrNull(passwords.payloadKey) };

@@ -1,6 +1,7 @@
 import type { QueueInfo } from '../../../../shared/model/overview';
 import { isDeadLetterName } from '../../../../shared/model/topology';
-import type { ResolvedEnvironment } from '../../environments/resolved-environment';
+import https from 'node:https';
+import type { ResolvedEnvironment, TlsSettings } from '../../environments/resolved-environment';
 
 type ManagementSettings = NonNullable<ResolvedEnvironment['management']>;
 
@@ -56,6 +57,7 @@ export class ManagementClient {
 
   private async get<T>(path: string, timeoutMs = MANAGEMENT_TIMEOUT_MS): Promise<T> {
     const auth = Buffer.from(`${this.settings.username}:${this.settings.password}`).toString('base64');
+    if (this.settings.tlsSettings) return this.getWithTls<T>(path, auth, timeoutMs, this.settings.tlsSettings);
     const response = await fetch(`${this.settings.baseUrl}${path}`, {
       headers: { authorization: `Basic ${auth}`, accept: 'application/json' },
       signal: AbortSignal.timeout(timeoutMs),
@@ -63,6 +65,33 @@ export class ManagementClient {
     if (response.status === 401) throw Object.assign(new Error('management API: 401 Unauthorized'), { code: 'EAUTH' });
     if (!response.ok) throw new Error(`management API: HTTP ${response.status} ${response.statusText} for ${path}`);
     return (await response.json()) as T;
+  }
+
+  /** An https:// request trusting only the environment's CA (and presenting its client certificate). */
+  private getWithTls<T>(path: string, auth: string, timeoutMs: number, tls: TlsSettings): Promise<T> {
+    if (tls.error) return Promise.reject(Object.assign(new Error(tls.error), { code: 'ERR_TLS_FILE' }));
+    return new Promise<T>((resolve, reject) => {
+      const request = https.request(
+        `${this.settings.baseUrl}${path}`,
+        { ...tls.options, headers: { authorization: `Basic ${auth}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (c: Buffer) => chunks.push(c));
+          response.on('end', () => {
+            if (response.statusCode === 401) return reject(Object.assign(new Error('management API: 401 Unauthorized'), { code: 'EAUTH' }));
+            if (!response.statusCode || response.statusCode >= 300) return reject(new Error(`management API: HTTP ${response.statusCode} ${response.statusMessage ?? ''} for ${path}`));
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          });
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
   }
 
   /** Version string of the RabbitMQ server. */

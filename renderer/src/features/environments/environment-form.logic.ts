@@ -29,6 +29,7 @@ export interface EnvironmentFormValues {
   clearAmqpPassword: boolean;
   amqpTlsFiles: TlsFileValues;
   managementUrl: string;
+  managementTlsFiles: TlsFileValues;
   /** AES-256-GCM key for encrypted payloads: typed replaces, empty keeps, clear removes. */
   payloadKey: string;
   clearPayloadKey: boolean;
@@ -72,6 +73,7 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     amqpTlsFiles: tlsValues(env?.amqp?.tlsFiles),
     payloadKey: '',
     clearPayloadKey: false,
+    managementTlsFiles: tlsValues(env?.managementTlsFiles),
     managementUrl: env?.managementUrl ?? '',
   };
 }
@@ -120,6 +122,7 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
         ? null
         : { url: amqpUrl, password: passwordChange(values.amqpPassword, values.clearAmqpPassword), ...(tlsFilesFrom(values.amqpTlsFiles) ? { tlsFiles: tlsFilesFrom(values.amqpTlsFiles) } : {}) },
     managementUrl: managementUrl === '' ? null : managementUrl,
+    ...(managementUrl !== '' && tlsFilesFrom(values.managementTlsFiles) ? { managementTlsFiles: tlsFilesFrom(values.managementTlsFiles) } : {}),
     payloadKey: passwordChange(values.payloadKey.trim(), values.clearPayloadKey),
   };
 }

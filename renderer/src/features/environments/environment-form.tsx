@@ -134,6 +134,7 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
             <input id={id} className="input mono" data-testid="env-management-url" value={values.managementUrl} onChange={(e) => set('managementUrl', e.target.value)} placeholder="http://user:password@127.0.0.1:15672" spellCheck={false} />
           )}
         </Field>
+        {values.managementUrl.trim().startsWith('https:') ? <TlsFields prefix="env-management" values={values.managementTlsFiles} onChange={(v) => set('managementTlsFiles', v)} /> : null}
       </fieldset>
 
       <fieldset className="fieldset">
