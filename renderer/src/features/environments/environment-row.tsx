@@ -37,10 +37,16 @@ export function EnvironmentRow({ env, connectionTest }: { env: EnvironmentView; 
             <strong>{env.name}</strong>
             {env.production ? <span className="tag tag-production">PRODUCTION</span> : null}
             {env.namespace ? <span className="tag">{env.namespace}</span> : null}
+            <span className="tag" data-testid={`env-role-${env.id}`} title="What this console may do here, checked by the console host">
+              {env.role}
+            </span>
+            {env.opensReadOnly ? <span className="tag">{env.readOnly ? 'read-only' : 'write mode'}</span> : null}
           </div>
           <dl className="env-row-urls small">
             <dt>Redis</dt>
-            <dd className="mono">{env.redis ? `${env.redis.url}${env.redis.tls ? ' (TLS)' : ''}` : '—'}</dd>
+            <dd className="mono">
+              {env.redis ? `${env.redis.url}${env.redis.tls ? ' (TLS)' : ''}${env.redis.sentinel ? ` via Sentinel ${env.redis.sentinel.masterName} @ ${env.redis.sentinel.nodes.join(', ')}` : ''}` : '—'}
+            </dd>
             <dt>RabbitMQ</dt>
             <dd className="mono">{env.amqp?.url ?? '—'}</dd>
             <dt>Management</dt>
