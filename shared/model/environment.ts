@@ -110,7 +110,7 @@ export const EnvironmentView = z.object({
   name: z.string(),
   colour: z.string(),
   production: z.boolean(),
-  /** Writes refused right now: the environment opens read-only and is not in timed write mode. */
+  /** Writes refused right now: opens read-only and not in timed write mode, or this console's role is viewer. */
   readOnly: z.boolean(),
   /** The profile's setting: opens read-only (production by default). */
   opensReadOnly: z.boolean(),

@@ -42,7 +42,7 @@ describe('roles and write mode', () => {
 
   it('a viewer reads but changes nothing; the role is in the view', async () => {
     const view = await t.core.call('environments.list', {});
-    expect(view.ok && view.value.find((e) => e.id === ids.viewer)?.role).toBe('viewer');
+    expect(view.ok && view.value.find((e) => e.id === ids.viewer)).toMatchObject({ role: 'viewer', readOnly: true, opensReadOnly: false });
     const list = await t.core.call('alerts.list', { envId: ids.viewer, limit: 10 });
     expect(list.ok).toBe(true);
     const refused = await ack(ids.viewer);

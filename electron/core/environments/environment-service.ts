@@ -172,7 +172,8 @@ export class EnvironmentService {
       name: profile.name,
       colour: profile.colour,
       production: profile.production,
-      readOnly: this.isReadOnlyNow(profile),
+      // A viewer may change nothing either: every write button shows it disabled with the reason.
+      readOnly: this.isReadOnlyNow(profile) || profile.role === 'viewer',
       opensReadOnly: isReadOnly(profile),
       writableUntil: this.writableUntil(profile.id),
       role: profile.role ?? 'admin',

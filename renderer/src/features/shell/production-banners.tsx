@@ -46,7 +46,17 @@ function Banner({ env }: { env: EnvironmentView }) {
     <div className="production-banner" role="note" data-testid={`production-banner-${env.id}`} style={{ backgroundColor: env.colour, color: readableTextColour(env.colour) }}>
       <span>
         PRODUCTION — {env.name} · {env.role}
-        {env.opensReadOnly ? (isWriteMode ? <strong data-testid={`write-mode-${env.id}`}> · WRITE MODE, ends in {timeLeft(env.writableUntil!, now)}</strong> : ' · read-only') : ' · writes allowed'}
+        {env.role === 'viewer' ? (
+          ' · read-only (your role)'
+        ) : env.opensReadOnly ? (
+          isWriteMode ? (
+            <strong data-testid={`write-mode-${env.id}`}> · WRITE MODE, ends in {timeLeft(env.writableUntil!, now)}</strong>
+          ) : (
+            ' · read-only'
+          )
+        ) : (
+          ' · writes allowed'
+        )}
       </span>
       {env.opensReadOnly && env.role !== 'viewer' ? (
         isWriteMode ? (
