@@ -11,6 +11,9 @@ import { alertDetailText, alertTable, formatEnvironments, formatOverview, format
 import { sortAlerts } from '../../shared/model/alerts';
 import { toCsv, toJsonl } from '../../shared/model/audit';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../shared/contract/method-groups/confirm';
+import type { DlqMatch } from '../../shared/model/dlq-search';
+import type { DeadLetterEntry } from '../../shared/model/dead-letter';
+import { writeFile } from 'node:fs/promises';
 import { moduleDir, rendererDir } from './paths';
 import { startWebHost } from './web-host';
 
@@ -33,6 +36,12 @@ Usage:
   watchfloor dlq replay --env NAME --source DLQ (--id ID ... | --all) [--target STREAM]
                      [--dry-run] [--force] [--max-replays N] --yes [--json]
   watchfloor dlq purge --env NAME --source DLQ --older-than-hours H --yes [--json]
+  watchfloor dlq search --env NAME --source DLQ [--match PATH=VALUE] [--text T] [--error E]
+                     [--origin STREAM] [--max-scan N] [--json]
+  watchfloor dlq groups --env NAME --source DLQ [--json]          what failed, how often
+  watchfloor dlq export --env NAME --source DLQ (--id ID ... | --match …) [--out FILE]
+  watchfloor dlq import --env NAME --source DLQ --in FILE --yes [--json]
+  (dlq replay also takes --match/--text/--error/--origin: replays what the search finds)
   watchfloor alerts list --env NAME [--status open|acknowledged|resolved] [--severity S]
                      [--limit N] [--json]
   watchfloor alerts show ID --env NAME [--json]
@@ -262,9 +271,29 @@ async function dlqCommand(args: string[]): Promise<number> {
       'max-replays': { type: 'string' },
       'older-than-hours': { type: 'string' },
       yes: { type: 'boolean' },
+      match: { type: 'string' },
+      text: { type: 'string' },
+      error: { type: 'string' },
+      origin: { type: 'string' },
+      'max-scan': { type: 'string' },
+      out: { type: 'string' },
+      in: { type: 'string' },
     },
   });
   if (!values.env || !values.source) throw new UsageError('dlq needs --env NAME and --source DLQ');
+  // --match path=value, --text, --error, --origin: a search, for search, export and replay.
+  const match: DlqMatch | undefined = (() => {
+    const m: DlqMatch = {};
+    if (values.match) {
+      const at = values.match.indexOf('=');
+      if (at <= 0) throw new UsageError('--match takes a JSON field path and a value: --match event.severity=critical');
+      m.field = { path: values.match.slice(0, at), value: values.match.slice(at + 1) };
+    }
+    if (values.text) m.text = values.text;
+    if (values.error) m.error = values.error;
+    if (values.origin) m.origin = values.origin;
+    return Object.keys(m).length ? m : undefined;
+  })();
   const asJson = values.json ?? false;
   const core = await openCore({ startRuntimes: false });
   try {
@@ -294,7 +323,7 @@ async function dlqCommand(args: string[]): Promise<number> {
         const isDryRun = values['dry-run'] ?? false;
         if (!isDryRun && !values.yes) throw new UsageError('dlq replay changes the brokers: add --yes (or --dry-run to count first)');
         // --yes is the typed confirmation of a bulk replay: the core still issues and checks its token.
-        const isBulk = !isDryRun && ((values.all ?? false) || (values.id?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE);
+        const isBulk = !isDryRun && ((values.all ?? false) || match !== undefined || (values.id?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE);
         const confirmToken = isBulk ? unwrap(await core.call('confirm.issue', { envId: env.id, action: 'dlq.replay', target: source, typed: source })).token : undefined;
         const outcome = unwrap(
           await core.call('dlq.replay', {
@@ -302,6 +331,7 @@ async function dlqCommand(args: string[]): Promise<number> {
             source,
             all: values.all ?? false,
             ...(values.id ? { ids: values.id } : {}),
+            ...(match ? { match } : {}),
             ...(values.target ? { target: values.target } : {}),
             dryRun: isDryRun,
             force: values.force ?? false,
@@ -322,8 +352,58 @@ async function dlqCommand(args: string[]): Promise<number> {
         print(result, asJson, () => `purged ${result.removed} entries from ${result.source}`);
         return 0;
       }
+      case 'search': {
+        if (!match) throw new UsageError('dlq search needs --match PATH=VALUE, --text, --error or --origin');
+        const maxScan = values['max-scan'] ? Number(values['max-scan']) : 1_000_000;
+        const found: DeadLetterEntry[] = [];
+        let before: string | undefined;
+        let scanned = 0;
+        let total = 0;
+        // Bounded steps, as the UI does, until the stream (or --max-scan) is covered.
+        for (;;) {
+          const step = unwrap(await core.call('dlq.search', { envId: env.id, source, match, maxScan: 20_000, limit: 1000, ...(before ? { before } : {}) }));
+          found.push(...step.matches);
+          scanned += step.scanned;
+          total = step.total;
+          if (!step.before || scanned >= maxScan || found.length >= 10_000) break;
+          before = step.before;
+        }
+        print({ source, scanned, total, matches: found }, asJson, () =>
+          [...found.map((e) => `${e.id}  from ${e.originStream ?? '?'}  ${e.error ?? ''}`), `${found.length} matching in ${scanned} of ${total} entries`].join('\n'),
+        );
+        return 0;
+      }
+      case 'groups': {
+        const groups = unwrap(await core.call('dlq.groups', { envId: env.id, source, ...(values['max-scan'] ? { maxScan: Number(values['max-scan']) } : {}) }));
+        print(groups, asJson, () =>
+          [
+            'by error:',
+            ...groups.byError.map((g) => `  ${String(g.count).padStart(8)}  ${g.key}`),
+            'by origin:',
+            ...groups.byOrigin.map((g) => `  ${String(g.count).padStart(8)}  ${g.key}`),
+            `${groups.scanned} of ${groups.total} entries${groups.truncated ? ' (newest only)' : ''}`,
+          ].join('\n'),
+        );
+        return 0;
+      }
+      case 'export': {
+        if (!match && !values.id) throw new UsageError('dlq export needs --id ID ... or a search (--match, --text, --error, --origin)');
+        const result = unwrap(await core.call('dlq.export', { envId: env.id, source, ...(match ? { match } : { ids: values.id }) }));
+        if (values.out) {
+          await writeFile(values.out, result.lines, { mode: 0o600 });
+          process.stderr.write(`exported ${result.exported} dead letters to ${values.out}\n`);
+        } else process.stdout.write(result.lines);
+        return 0;
+      }
+      case 'import': {
+        if (!values.in) throw new UsageError('dlq import needs --in FILE (JSON lines from dlq export)');
+        if (!values.yes) throw new UsageError('dlq import writes into the DLQ: add --yes');
+        const result = unwrap(await core.call('dlq.import', { envId: env.id, source, lines: readFileSync(values.in, 'utf8') }));
+        print(result, asJson, () => [`imported ${result.imported} into ${source}`, ...result.failed.map((f) => `  ✗ line ${f.line}: ${f.reason}`)].join('\n'));
+        return result.failed.length > 0 ? 1 : 0;
+      }
       default:
-        throw new UsageError('dlq needs list, show, replay or purge');
+        throw new UsageError('dlq needs list, show, search, groups, replay, export, import or purge');
     }
   } finally {
     await core.close();

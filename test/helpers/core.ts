@@ -5,6 +5,7 @@ import type { EnvironmentInput } from '../../shared/model/environment';
 import type { EnvironmentOverview } from '../../shared/model/overview';
 import { topologyFor } from '../../shared/model/topology';
 import { AppCore, type AppCoreOptions } from '../../electron/core/app-core';
+import type { ConfirmAction } from '../../shared/contract/method-groups/confirm';
 import { DEFAULT_BULL_OPTIONS } from '../../electron/core/brokers/bullmq/bull-monitor';
 import { FileSecretStore } from '../../electron/core/environments/file-secret-store';
 import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, tempHome } from './brokers';
@@ -108,7 +109,7 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
   }
 }
 
-type ConfirmedMethod = 'queues.purge' | 'bullmq.drain' | 'bullmq.clean' | 'dlq.purge' | 'dlq.replay' | 'streams.deleteConsumer';
+type ConfirmedMethod = 'queues.purge' | 'bullmq.drain' | 'bullmq.clean' | 'dlq.purge' | 'dlq.purgeIds' | 'dlq.replay' | 'streams.deleteConsumer';
 
 /**
  * Calls a destructive method the way the UI does: asks the core for a confirmation token with the
@@ -123,7 +124,8 @@ export async function callConfirmed<M extends ConfirmedMethod>(
 ): Promise<import('../../shared/contract/result').Result<import('../../shared/contract/methods').ResultOf<M>>> {
   const p = params as { envId: string; queue?: string; source?: string; consumer?: string };
   const target = p.queue ?? p.source ?? p.consumer ?? '';
-  const issued = await core.call('confirm.issue', { envId: p.envId, action: method, target, typed: typed ?? target });
+  const action: ConfirmAction = method === 'dlq.purgeIds' ? 'dlq.purge' : method;
+  const issued = await core.call('confirm.issue', { envId: p.envId, action, target, typed: typed ?? target });
   if (!issued.ok) return issued;
   return core.call(method, { ...params, confirmToken: issued.value.token } as import('../../shared/contract/methods').ParamsOf<M>);
 }

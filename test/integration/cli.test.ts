@@ -145,6 +145,26 @@ describe('watchfloor CLI', () => {
     await redis.del(dlq);
   });
 
+  it('dlq search / groups / export / import: find by a field, see what failed, move dead letters between DLQs as JSON lines', async () => {
+    const dlq = `${ns}security.scans.dlq`;
+    const other = `${ns}imported.dlq`;
+    for (let i = 0; i < 4; i++) await redis.xadd(dlq, '*', 'data', JSON.stringify({ scan: { status: i < 2 ? 'failed' : 'ok' } }), 'dlq_origin_stream', `${ns}security.scans`, 'dlq_error', `timeout after ${i} s`);
+    const found = await cli('dlq', 'search', '--env', 'CLI Test', '--source', dlq, '--match', 'scan.status=failed', '--json');
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject({ scanned: 4, total: 4, matches: [expect.any(Object), expect.any(Object)] });
+    const groups = await cli('dlq', 'groups', '--env', 'CLI Test', '--source', dlq);
+    expect(groups.stdout).toMatch(/4\s+timeout after <n> s/);
+    const file = `${home.dir}/export.jsonl`;
+    const exported = await cli('dlq', 'export', '--env', 'CLI Test', '--source', dlq, '--match', 'scan.status=failed', '--out', file);
+    expect(exported.stderr).toContain(`exported 2 dead letters to ${file}`);
+    const refused = await cli('dlq', 'import', '--env', 'CLI Test', '--source', other, '--in', file);
+    expect(refused.code).toBe(2);
+    const imported = await cli('dlq', 'import', '--env', 'CLI Test', '--source', other, '--in', file, '--yes');
+    expect(imported.stdout).toContain(`imported 2 into ${other}`);
+    expect(await redis.xlen(other)).toBe(2);
+    await redis.del(dlq, other);
+  });
+
   it('alerts list / ack / resolve and audit: triage from a script, with the analyst recorded and the local log verified', async () => {
     const store = new AlertStore(redis, ns, DEFAULT_ESCALATION_POLICY);
     const id = `cli-alert-${Date.now()}`;

@@ -1,6 +1,7 @@
 import { CodedError } from '../../../shared/contract/errors';
 import { isDeadLetterName } from '../../../shared/model/topology';
 import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from '../dead-letters/redis-dlq';
+import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, searchStep } from '../dead-letters/dlq-search';
 import type { CoreContext, HandlerGroup } from './context';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-groups/confirm';
 
@@ -24,15 +25,45 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       assertDlq(source);
       return showDeadLetter(ctx.redisOf(envId), source, id, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
     },
-    'dlq.replay': async ({ envId, source, ids, all, target, dryRun, maxReplays, force, confirmToken }) => {
+    'dlq.replay': async ({ envId, source, ids, all, match, target, dryRun, maxReplays, force, confirmToken }) => {
       assertDlq(source);
       if (!dryRun) ctx.environments.assertAllowed(envId, `replay dead letters from ${source}`);
-      if (!dryRun && (all || (ids?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE)) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', source);
       const client = ctx.redisOf(envId);
+      const chosen = !all && match ? await matchingIds(client, source, match, 100_000, ctx.runtime(envId).env.payloadKey) : (ids ?? []);
+      if (!dryRun && (all || match !== undefined || chosen.length > BULK_REPLAY_CONFIRM_ABOVE)) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', source);
       const options = { target: target ?? null, maxReplays, force, dryRun };
-      const outcome = all ? await replayAll(client, source, options) : await replayIds(client, source, ids ?? [], options);
+      const outcome = all ? await replayAll(client, source, options) : await replayIds(client, source, chosen, options);
       ctx.logger.info(`dlq replay ${source}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, skipped: outcome.skipped, failed: outcome.failed.length, targets: outcome.targets })}`);
       return outcome;
+    },
+    'dlq.search': async ({ envId, source, match, before, maxScan, limit }) => {
+      assertDlq(source);
+      return searchStep(ctx.redisOf(envId), source, match, before, maxScan, limit, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
+    },
+    'dlq.groups': async ({ envId, source, maxScan }) => {
+      assertDlq(source);
+      return groupDeadLetters(ctx.redisOf(envId), source, maxScan);
+    },
+    'dlq.export': async ({ envId, source, ids, match, limit }) => {
+      assertDlq(source);
+      const client = ctx.redisOf(envId);
+      const chosen = match ? await matchingIds(client, source, match, limit, ctx.runtime(envId).env.payloadKey) : (ids ?? []).slice(0, limit);
+      return exportDeadLetters(client, source, chosen);
+    },
+    'dlq.import': async ({ envId, source, lines }) => {
+      assertDlq(source);
+      ctx.environments.assertAllowed(envId, `import dead letters into ${source}`);
+      const result = await importDeadLetters(ctx.redisOf(envId), source, lines);
+      ctx.logger.info(`dlq import ${source}: ${JSON.stringify({ imported: result.imported, failed: result.failed.length })}`);
+      return result;
+    },
+    'dlq.purgeIds': async ({ envId, source, ids, confirmToken }) => {
+      assertDlq(source);
+      ctx.environments.assertAllowed(envId, `purge dead letters of ${source}`, 'administer');
+      ctx.confirmations.consume(confirmToken, envId, 'dlq.purge', source);
+      let removed = 0;
+      for (let i = 0; i < ids.length; i += 1000) removed += await ctx.redisOf(envId).xdel(source, ...ids.slice(i, i + 1000));
+      return { source, removed };
     },
     'dlq.purge': async ({ envId, source, olderThanMs, confirmToken }) => {
       assertDlq(source);

@@ -1,3 +1,4 @@
+import { DlqGroups, DlqMatch, DlqSearchStep } from '../../model/dlq-search';
 import { z } from 'zod';
 import { ConfirmToken } from './confirm';
 import { DeadLetterEntry, DeadLetterPage, DeadLetterSource, ReplayOutcome } from '../../model/dead-letter';
@@ -25,9 +26,10 @@ export const dlqMethods = {
       .object({
         envId: EnvId,
         source: StreamName,
-        /** The entries to replay; or `all`. */
+        /** The entries to replay; or `all`; or every entry matching a search (up to 100,000). */
         ids: z.array(EntryId).max(10_000).optional(),
         all: z.boolean().default(false),
+        match: DlqMatch.optional(),
         /** A stream to replay to instead of each entry's origin. */
         target: StreamName.optional(),
         /** Count what would happen; change nothing. */
@@ -39,8 +41,45 @@ export const dlqMethods = {
         confirmToken: ConfirmToken.optional(),
       })
       .strict()
-      .refine((p) => p.all || (p.ids?.length ?? 0) > 0, 'give ids or all: true'),
+      .refine((p) => p.all || (p.ids?.length ?? 0) > 0 || p.match !== undefined, 'give ids, a match or all: true'),
     result: ReplayOutcome,
+  },
+  /** One bounded step of a search (newest first); call again with `before` until it is null. */
+  'dlq.search': {
+    params: z
+      .object({
+        envId: EnvId,
+        source: StreamName,
+        match: DlqMatch,
+        before: EntryId.optional(),
+        maxScan: z.number().int().min(1).max(100_000).default(5000),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    result: DlqSearchStep,
+  },
+  /** What failed and how often: grouped by error (variable parts folded) and by origin. */
+  'dlq.groups': {
+    params: z.object({ envId: EnvId, source: StreamName, maxScan: z.number().int().min(1).max(1_000_000).default(100_000) }).strict(),
+    result: DlqGroups,
+  },
+  /** JSON lines (every field, bytes as base64) of the given entries or of those matching a search. */
+  'dlq.export': {
+    params: z
+      .object({ envId: EnvId, source: StreamName, ids: z.array(EntryId).max(10_000).optional(), match: DlqMatch.optional(), limit: z.number().int().min(1).max(10_000).default(10_000) })
+      .strict()
+      .refine((p) => (p.ids?.length ?? 0) > 0 || p.match !== undefined, 'give ids or a match'),
+    result: z.object({ lines: z.string(), exported: z.number().int() }),
+  },
+  /** Writes exported lines back into a DLQ stream (refused on read-only environments). */
+  'dlq.import': {
+    params: z.object({ envId: EnvId, source: StreamName, lines: z.string().max(64 * 1024 * 1024) }).strict(),
+    result: z.object({ imported: z.number().int(), failed: z.array(z.object({ line: z.number().int(), reason: z.string() })) }),
+  },
+  /** Deletes the selected entries (admin, one-time confirmation: action `dlq.purge`, target the DLQ). */
+  'dlq.purgeIds': {
+    params: z.object({ envId: EnvId, source: StreamName, ids: z.array(EntryId).min(1).max(10_000), confirmToken: ConfirmToken }).strict(),
+    result: z.object({ source: z.string(), removed: z.number() }),
   },
   'dlq.purge': {
     params: z
