@@ -229,6 +229,8 @@ export class AppCore {
       redisOf: (envId) => this.redisOf(envId),
       emit: (topic, payload) => this.emit(topic, payload),
       confirmations: this.confirmations,
+      audit: this.audit,
+      who: () => this.settings.who(),
     };
   }
 

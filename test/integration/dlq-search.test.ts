@@ -112,4 +112,27 @@ describe('dead letters: search, groups, export/import', () => {
     expect(purged.ok && purged.value.removed).toBe(2);
     expect(await redis.xlen(dlq)).toBe(18);
   });
+
+  it('edits a dead letter before replaying it: JSON checked, origin gets the new payload, the original and the diff go to the audit log', async () => {
+    const id = (await redis.xadd(dlq, '*', 'data', JSON.stringify({ event_id: 'fix-me', event_type: '' }), DLQ_FIELDS.originStream, originA, DLQ_FIELDS.error, 'schema: missing event_type'))!;
+    const bad = await t.core.call('dlq.replayEdited', { envId: t.envId, source: dlq, id, payload: '{"event_id": "fix-me",' });
+    expect(!bad.ok && bad.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('not valid JSON') });
+    const ro = await t.core.call('dlq.replayEdited', { envId: readOnlyId, source: dlq, id, payload: '{}' });
+    expect(!ro.ok && ro.error.code).toBe('READ_ONLY');
+    const edited = JSON.stringify({ event_id: 'fix-me', event_type: 'aws_root_login_breach' });
+    const done = await t.core.call('dlq.replayEdited', { envId: t.envId, source: dlq, id, payload: edited });
+    expect(done.ok && done.value).toMatchObject({ status: 'replayed', target: originA, reEncrypted: false });
+    const [[, fields]] = (await redis.xrevrange(originA, '+', '-', 'COUNT', 1)) as [[string, string[]]];
+    expect(fields).toEqual(['data', edited, 'replay_count', '1', 'replay_of', `${dlq}/${id}`]);
+    expect(await redis.xrange(dlq, id, id)).toEqual([]);
+    const local = await t.core.call('audit.local', { count: 5 });
+    expect(local.ok && local.value.entries[0]).toMatchObject({
+      action: 'dlq.replayEdited',
+      target: `${dlq}/${id}`,
+      before: { payload: JSON.stringify({ event_id: 'fix-me', event_type: '' }) },
+      after: { status: 'replayed', diff: expect.stringContaining('+ {"event_id":"fix-me","event_type":"aws_root_login_breach"}') },
+    });
+    const again = await t.core.call('dlq.replayEdited', { envId: t.envId, source: dlq, id, payload: edited });
+    expect(!again.ok && again.error.code).toBe('NOT_FOUND');
+  });
 });

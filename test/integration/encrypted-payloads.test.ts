@@ -2,7 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptPayload } from '../../electron/core/payload-crypto';
+import { decryptPayload, encryptPayload } from '../../electron/core/payload-crypto';
 import { DLQ_FIELDS } from '../../shared/model/dead-letter';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
@@ -65,5 +65,15 @@ describe('encrypted payloads', () => {
     expect(everything).not.toContain(key.toString('hex'));
     const bad = await t.core.call('environments.add', { name: `bad key ${ns}`, namespace: ns, redis: { url: REDIS_URL }, payloadKey: 'too-short' });
     expect(!bad.ok && bad.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('32 bytes') });
+  });
+
+  it('edits an encrypted dead letter as plaintext and replays it encrypted again', async () => {
+    const id = (await redis.xadd(dlq, '*', 'data', encryptPayload(Buffer.from('{"n":1}'), key), DLQ_FIELDS.originStream, origin))!;
+    const done = await t.core.call('dlq.replayEdited', { envId: t.envId, source: dlq, id, payload: '{"n":2}' });
+    expect(done.ok && done.value).toMatchObject({ status: 'replayed', reEncrypted: true });
+    const [[, fields]] = (await redis.xrevrangeBuffer(origin, '+', '-', 'COUNT', 1)) as unknown as [[Buffer, Buffer[]]];
+    const stored = fields[1]!;
+    expect(stored.toString()).not.toContain('"n":2');
+    expect(decryptPayload(stored, key)).toEqual({ plain: Buffer.from('{"n":2}') });
   });
 });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CodedError } from '../../../shared/contract/errors';
-import { DLQ_FIELDS } from '../../../shared/model/dead-letter';
+import { DLQ_FIELDS, REPLAY_FIELDS } from '../../../shared/model/dead-letter';
 import { errorShape, valueAtPath, type DlqGroups, type DlqMatch, type DlqSearchStep } from '../../../shared/model/dlq-search';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import { idTime } from '../brokers/redis/stream-sampler';
@@ -177,4 +177,123 @@ export async function importDeadLetters(client: Redis, source: string, text: str
     if (errors.length) throw new CodedError('BROKER_ERROR', `${errors.length} of ${queued} entries could not be written: ${String(errors[0]![0])}`);
   }
   return { imported: queued, failed };
+}
+
+/**
+ * Replays ONE dead letter with its payload replaced (edit before replay), atomically: skip if it
+ * is no longer in the DLQ; XADD the entry's fields (metadata dropped, replay marks set, `data` =
+ * the new payload) to the target or origin; XDEL it from the DLQ.
+ * KEYS: dlq. ARGV: id, target ('' = origin), new payload, maxReplays, force ('1'/'0').
+ * Returns {1, target, newId} | {0, 'gone'} | {-1, reason}.
+ */
+const EDIT_REPLAY_SCRIPT = `
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+if #entries == 0 then return {0, 'gone'} end
+local fields = entries[1][2]
+local out = {}
+local origin = nil
+local count = 0
+local hasPayload = false
+for f = 1, #fields, 2 do
+  local name = fields[f]
+  if name == '${DLQ_FIELDS.originStream}' then origin = fields[f + 1]
+  elseif name == '${REPLAY_FIELDS.count}' then count = tonumber(fields[f + 1]) or 0
+  elseif name == '${REPLAY_FIELDS.of}' then
+  elseif name == '${STREAM_PAYLOAD_FIELD}' then
+    out[#out + 1] = name
+    out[#out + 1] = ARGV[3]
+    hasPayload = true
+  elseif string.sub(name, 1, 4) ~= 'dlq_' then
+    out[#out + 1] = name
+    out[#out + 1] = fields[f + 1]
+  end
+end
+if not hasPayload then
+  out[#out + 1] = '${STREAM_PAYLOAD_FIELD}'
+  out[#out + 1] = ARGV[3]
+end
+local target = ARGV[2]
+if target == '' then target = origin end
+if target == nil or target == '' then return {-1, 'no origin stream recorded: give a target'} end
+if target == KEYS[1] then return {-1, 'the target is the DLQ itself'} end
+if count >= tonumber(ARGV[4]) and ARGV[5] ~= '1' then return {-1, 'replayed ' .. count .. ' times already (loop guard): force to replay again'} end
+out[#out + 1] = '${REPLAY_FIELDS.count}'
+out[#out + 1] = tostring(count + 1)
+out[#out + 1] = '${REPLAY_FIELDS.of}'
+out[#out + 1] = KEYS[1] .. '/' .. ARGV[1]
+local newId = redis.call('XADD', target, '*', unpack(out))
+redis.call('XDEL', KEYS[1], ARGV[1])
+return {1, target, newId}
+`;
+
+export interface EditedReplay {
+  status: 'replayed' | 'gone' | 'refused';
+  target: string | null;
+  newId: string | null;
+  reason: string | null;
+  /** The original payload (text or hex) and a line diff, for the audit log. */
+  original: string;
+  diff: string;
+  reEncrypted: boolean;
+}
+
+/** A small line diff of two texts ("- old" / "+ new" lines, unchanged lines left out), capped. */
+export function lineDiff(before: string, after: string, maxLines = 200): string {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const out: string[] = [];
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n && out.length < maxLines; i++) {
+    if (a[i] === b[i]) continue;
+    if (a[i] !== undefined) out.push(`- ${a[i]}`);
+    if (b[i] !== undefined) out.push(`+ ${b[i]}`);
+  }
+  return out.join('\n');
+}
+
+/**
+ * Edit before replay: the new payload must be valid JSON when the original was JSON; an encrypted
+ * original (opened with the environment's key) is edited as plaintext and encrypted again.
+ */
+export async function replayEdited(
+  client: Redis,
+  source: string,
+  id: string,
+  payload: string,
+  options: { target: string | null; maxReplays: number; force: boolean; payloadKey: Buffer | null; encrypt: (plain: Buffer, key: Buffer) => Buffer },
+): Promise<EditedReplay> {
+  const raw = (await client.xrangeBuffer(source, id, id)) as unknown as RawEntry[];
+  if (raw.length === 0) throw new CodedError('NOT_FOUND', `no entry ${id} in "${source}" (replayed or purged?)`);
+  let original = fieldOf(raw[0]!, STREAM_PAYLOAD_FIELD) ?? Buffer.alloc(0);
+  let wasEncrypted = false;
+  if (options.payloadKey) {
+    const opened = decryptPayload(original, options.payloadKey);
+    if (opened && 'plain' in opened) {
+      original = opened.plain;
+      wasEncrypted = true;
+    } else if (opened) throw new CodedError('VALIDATION', `${opened.error}: it cannot be edited`);
+  }
+  const originalText = original.toString('utf8');
+  if (isJson(originalText)) {
+    try {
+      JSON.parse(payload);
+    } catch (error) {
+      throw new CodedError('VALIDATION', `the edited payload is not valid JSON (the original was): ${(error as Error).message}`);
+    }
+  }
+  const bytes = wasEncrypted ? options.encrypt(Buffer.from(payload, 'utf8'), options.payloadKey!) : Buffer.from(payload, 'utf8');
+  const result = (await client.eval(EDIT_REPLAY_SCRIPT, 1, source, id, options.target ?? '', bytes, String(options.maxReplays), options.force ? '1' : '0')) as [number, string, string?];
+  const base = { original: originalText.slice(0, 256 * 1024), diff: lineDiff(originalText, payload), reEncrypted: wasEncrypted };
+  if (result[0] === 1) return { ...base, status: 'replayed', target: result[1], newId: result[2] ?? null, reason: null };
+  if (result[0] === 0) return { ...base, status: 'gone', target: null, newId: null, reason: 'no longer in the DLQ (replayed or purged meanwhile)' };
+  return { ...base, status: 'refused', target: null, newId: null, reason: result[1] };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,8 @@
 import { CodedError } from '../../../shared/contract/errors';
 import { isDeadLetterName } from '../../../shared/model/topology';
 import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from '../dead-letters/redis-dlq';
-import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, searchStep } from '../dead-letters/dlq-search';
+import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, replayEdited, searchStep } from '../dead-letters/dlq-search';
+import { encryptPayload } from '../payload-crypto';
 import type { CoreContext, HandlerGroup } from './context';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-groups/confirm';
 
@@ -35,6 +36,26 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       const outcome = all ? await replayAll(client, source, options) : await replayIds(client, source, chosen, options);
       ctx.logger.info(`dlq replay ${source}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, skipped: outcome.skipped, failed: outcome.failed.length, targets: outcome.targets })}`);
       return outcome;
+    },
+    'dlq.replayEdited': async ({ envId, source, id, payload, target, maxReplays, force }) => {
+      assertDlq(source);
+      ctx.environments.assertAllowed(envId, `edit and replay ${id} from ${source}`);
+      const result = await replayEdited(ctx.redisOf(envId), source, id, payload, { target: target ?? null, maxReplays, force, payloadKey: ctx.runtime(envId).env.payloadKey, encrypt: encryptPayload });
+      // The original and the change go to this console's audit log (the payload itself may be
+      // sensitive: the log is local, 0600, and hash-chained).
+      await ctx.audit.append({
+        at: ctx.clock.now(),
+        who: ctx.who(),
+        envId,
+        envName: ctx.environments.get(envId).name,
+        action: 'dlq.replayEdited',
+        target: `${source}/${id}`,
+        before: { payload: result.original },
+        after: { status: result.status, target: result.target, newId: result.newId, diff: result.diff, reEncrypted: result.reEncrypted },
+        ...(result.reason ? { reason: result.reason } : {}),
+      });
+      const { original: _original, diff: _diff, ...answer } = result;
+      return answer;
     },
     'dlq.search': async ({ envId, source, match, before, maxScan, limit }) => {
       assertDlq(source);

@@ -44,6 +44,28 @@ export const dlqMethods = {
       .refine((p) => p.all || (p.ids?.length ?? 0) > 0 || p.match !== undefined, 'give ids, a match or all: true'),
     result: ReplayOutcome,
   },
+  /** Edit before replay: one dead letter replayed with a new payload (JSON checked when the original was JSON). */
+  'dlq.replayEdited': {
+    params: z
+      .object({
+        envId: EnvId,
+        source: StreamName,
+        id: EntryId,
+        payload: z.string().max(16 * 1024 * 1024),
+        target: StreamName.optional(),
+        maxReplays: z.number().int().min(1).max(100).default(3),
+        force: z.boolean().default(false),
+      })
+      .strict(),
+    result: z.object({
+      status: z.enum(['replayed', 'gone', 'refused']),
+      target: z.string().nullable(),
+      newId: z.string().nullable(),
+      reason: z.string().nullable(),
+      /** The original was encrypted: the edited payload was encrypted again with the environment's key. */
+      reEncrypted: z.boolean(),
+    }),
+  },
   /** One bounded step of a search (newest first); call again with `before` until it is null. */
   'dlq.search': {
     params: z
