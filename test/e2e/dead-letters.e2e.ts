@@ -71,3 +71,51 @@ test('on a read-only environment replay is disabled and says why; a dry run stil
     redis.disconnect();
   }
 });
+
+test('an analyst finds a dead letter by a field value, edits it, replays it and sees it back in its stream', async ({ page, app }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const redis = new Redis(REDIS_URL);
+  const origin = `${app.namespace}security.events`;
+  const dlq = `${origin}.dlq`;
+  let needle = '';
+  for (let i = 0; i < 40; i++) {
+    const id = (await redis.xadd(dlq, '*', 'data', JSON.stringify({ event_id: `evt-${i}`, asset_id: i === 23 ? 'asset-needle' : `asset-${i}`, event_type: '' }), 'dlq_origin_stream', origin, 'dlq_error', i % 2 ? 'schema: missing event_type' : `timeout after ${i} ms`, 'dlq_attempts', '3'))!;
+    if (i === 23) needle = id;
+  }
+  try {
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-deadletters').click();
+    await page.getByTestId(`dlq-source-${dlq}`).click({ timeout: 20_000 });
+    await page.getByTestId('dlq-groups').click();
+    await expect(page.getByTestId('dlq-groups-panel')).toContainText('20 schema: missing event_type');
+    await expect(page.getByTestId('dlq-groups-panel')).toContainText('20 timeout after <n> ms');
+
+    await page.getByTestId('dlq-search-query').fill('asset_id=asset-needle');
+    await page.getByTestId('dlq-search').click();
+    await expect(page.getByTestId('dlq-search-progress')).toContainText('1 matching in 40 of 40 entries');
+    await expect(page.locator('[data-testid^="dlq-row-"]')).toHaveCount(1);
+    await page.getByTestId(`dlq-row-${needle}`).click();
+    await expect(page.getByTestId('dlq-payload')).toContainText('asset-needle');
+    await page.screenshot({ path: shot('dead-letters-search.png') });
+
+    await page.getByTestId('dlq-edit').click();
+    const editor = page.getByTestId('dlq-editor');
+    await editor.fill('{ "event_id": "evt-23", "asset_id": "asset-needle", "event_type": ');
+    await expect(page.getByTestId('dlq-editor-error')).toContainText('Not valid JSON');
+    await expect(page.getByTestId('action-confirm')).toBeDisabled();
+    await editor.fill('{ "event_id": "evt-23", "asset_id": "asset-needle", "event_type": "aws_root_login_breach" }');
+    await expect(page.getByTestId('dlq-editor-error')).toHaveCount(0);
+    await page.getByTestId('action-confirm').click();
+    await expect(page.getByTestId('dlq-result')).toContainText(`replayed the edited entry to ${origin}`);
+
+    const [[, fields]] = (await redis.xrevrange(origin, '+', '-', 'COUNT', 1)) as [[string, string[]]];
+    expect(JSON.parse(fields[1]!)).toEqual({ event_id: 'evt-23', asset_id: 'asset-needle', event_type: 'aws_root_login_breach' });
+    expect(fields.slice(2)).toEqual(['replay_count', '1', 'replay_of', `${dlq}/${needle}`]);
+    expect(await redis.xlen(dlq)).toBe(39);
+    expect(errors).toEqual([]);
+  } finally {
+    redis.disconnect();
+  }
+});

@@ -9,6 +9,8 @@ import { useServices } from '../../services';
 import { formatBytes } from '../pubsub/pubsub.logic';
 import { withConfirmation } from '../../api/confirm';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
+import { EditReplayDialog, GroupsPanel, SearchBar, SearchProgress, download, useDlqSearch } from './dead-letters-tools';
+import type { DlqMatch } from '../../../../shared/model/dlq-search';
 import { formatAge, toggleSelection } from '../streams/streams.logic';
 
 const PAGE = 50;
@@ -98,7 +100,8 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<DeadLetterEntry | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
-  const [dialog, setDialog] = useState<'selected' | 'all' | null>(null);
+  const [dialog, setDialog] = useState<'selected' | 'all' | 'matching' | 'edit' | null>(null);
+  const search = useDlqSearch(env.id, source);
   const after = cursors[cursors.length - 1];
   const blocked = env.readOnly ? `${env.name} is read-only: replay is not allowed here (dry runs are).` : null;
 
@@ -122,8 +125,15 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
     const result = await client.call('dlq.replay', { envId: env.id, source, dryRun: true, ...(ids === 'all' ? { all: true } : { ids }) });
     setOutcome(result.ok ? { tone: 'ok', text: `${formatClock(Date.now())} — dry run: ${describeReplay(result.value)}` } : { tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
   };
-  const entries = page?.entries ?? [];
+  const entries = search.state ? search.state.matches : (page?.entries ?? []);
   const ids = [...selection];
+  const exportSelected = async () => {
+    const result = await client.call('dlq.export', { envId: env.id, source, ids });
+    if (result.ok) {
+      download(`${source}-${Date.now()}.jsonl`, result.value.lines, 'application/x-ndjson');
+      setOutcome({ tone: 'ok', text: `exported ${formatCount(result.value.exported)} dead letters (JSON lines, payload bytes base64)` });
+    } else setOutcome({ tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
+  };
 
   return (
     <section className="streams-env dlq-entries" aria-label={`Dead letters of ${source}`} style={{ borderLeftColor: env.colour }}>
@@ -145,6 +155,9 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
           Refresh
         </button>
         <span className="spacer" />
+        <button type="button" className="button button-quiet" data-testid="dlq-export" disabled={selection.size === 0} onClick={() => void exportSelected()}>
+          Export {selection.size > 0 ? formatCount(selection.size) : ''}
+        </button>
         <button type="button" className="button" data-testid="dlq-dry-run" disabled={selection.size === 0} onClick={() => void dryRun(ids)}>
           Dry run {selection.size > 0 ? formatCount(selection.size) : ''}
         </button>
@@ -152,11 +165,30 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
           <button type="button" className="button button-primary" data-testid="dlq-replay" disabled={blocked !== null || selection.size === 0} onClick={() => setDialog('selected')}>
             Replay selected…
           </button>
-          <button type="button" className="button" data-testid="dlq-replay-all" disabled={blocked !== null || entries.length === 0} onClick={() => setDialog('all')}>
-            Replay all…
-          </button>
+          {search.state ? (
+            <button type="button" className="button" data-testid="dlq-replay-matching" disabled={blocked !== null || search.state.isRunning || search.state.matches.length === 0} onClick={() => setDialog('matching')}>
+              Replay matching…
+            </button>
+          ) : (
+            <button type="button" className="button" data-testid="dlq-replay-all" disabled={blocked !== null || entries.length === 0} onClick={() => setDialog('all')}>
+              Replay all…
+            </button>
+          )}
         </span>
       </header>
+      <SearchBar
+        isActive={search.state !== null}
+        onSearch={(match) => {
+          setSelection(new Set());
+          void search.start(match);
+        }}
+        onClear={() => {
+          setSelection(new Set());
+          search.clear();
+        }}
+      />
+      {search.state ? <SearchProgress state={search.state} onCancel={search.cancel} /> : null}
+      <GroupsPanel envId={env.id} source={source} onPickError={(error) => void search.start({ error })} />
       {blocked ? (
         <p className="note" data-testid="dlq-blocked">
           {blocked}
@@ -168,7 +200,11 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
         </p>
       ) : null}
       {error ? <p className="bad">{error}</p> : null}
-      {page && entries.length === 0 ? <p className="empty">{cursors.length > 1 ? 'No more entries.' : 'This DLQ is empty.'}</p> : null}
+      {search.state ? (
+        !search.state.isRunning && entries.length === 0 ? <p className="empty">Nothing matches.</p> : null
+      ) : page && entries.length === 0 ? (
+        <p className="empty">{cursors.length > 1 ? 'No more entries.' : 'This DLQ is empty.'}</p>
+      ) : null}
       {entries.length > 0 ? (
         <table className="data-table" data-testid="dlq-table">
           <thead>
@@ -214,7 +250,7 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
           </tbody>
         </table>
       ) : null}
-      <div className="streams-pager">
+      <div className="streams-pager" style={search.state ? { display: 'none' } : undefined}>
         <button type="button" className="button button-quiet" disabled={cursors.length <= 1} onClick={() => setCursors([undefined])}>
           First page
         </button>
@@ -232,6 +268,9 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
               {open.replayCount}×
             </span>
             <span className="spacer" />
+            <button type="button" className="button" data-testid="dlq-edit" disabled={blocked !== null} title={blocked ?? 'Change the payload, then replay this one entry'} onClick={() => setDialog('edit')}>
+              Edit and replay…
+            </button>
             <button type="button" className="button button-quiet" aria-label="Close" onClick={() => setOpen(null)}>
               ✕
             </button>
@@ -259,17 +298,32 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
           {Object.keys(open.fields).length > 0 ? <pre className="dlq-payload">{JSON.stringify(open.fields, null, 2)}</pre> : null}
         </section>
       ) : null}
-      {dialog ? (
+      {dialog === 'edit' && open ? (
+        <EditReplayDialog
+          envId={env.id}
+          source={source}
+          entry={open}
+          onCancel={() => setDialog(null)}
+          onDone={(text) => {
+            setDialog(null);
+            setOpen(null);
+            setOutcome({ tone: 'ok', text: `${formatClock(Date.now())} — ${text}` });
+            search.clear();
+            void load();
+          }}
+        />
+      ) : dialog ? (
         <ReplayDialog
           envId={env.id}
           source={source}
-          ids={dialog === 'all' ? 'all' : ids}
+          ids={dialog === 'all' ? 'all' : dialog === 'matching' && search.state ? { match: search.state.match, count: search.state.matches.length } : ids}
           onCancel={() => setDialog(null)}
           onDone={(text) => {
             setDialog(null);
             setSelection(new Set());
             setOutcome({ tone: 'ok', text: `${formatClock(Date.now())} — ${text}` });
             setCursors([undefined]);
+            search.clear();
             void load();
           }}
         />
@@ -278,13 +332,14 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
   );
 }
 
-function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: string; source: string; ids: string[] | 'all'; onCancel: () => void; onDone: (text: string) => void }) {
+function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: string; source: string; ids: string[] | 'all' | { match: DlqMatch; count: number }; onCancel: () => void; onDone: (text: string) => void }) {
   const { client } = useServices();
   const [target, setTarget] = useState('');
   const [isForced, setIsForced] = useState(false);
   const [typed, setTyped] = useState('');
-  const isBulk = ids === 'all' || ids.length > BULK_REPLAY_CONFIRM_ABOVE;
-  const count = ids === 'all' ? 'every entry' : `${formatCount(ids.length)} entr${ids.length === 1 ? 'y' : 'ies'}`;
+  const isBulk = ids === 'all' || !Array.isArray(ids) || ids.length > BULK_REPLAY_CONFIRM_ABOVE;
+  const n = ids === 'all' ? 0 : Array.isArray(ids) ? ids.length : ids.count;
+  const count = ids === 'all' ? 'every entry' : Array.isArray(ids) ? `${formatCount(n)} entr${n === 1 ? 'y' : 'ies'}` : `every entry matching the search (${formatCount(n)} found)`;
   return (
     <ActionDialog
       title={`Replay ${count} of ${source}?`}
@@ -294,7 +349,7 @@ function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: string;
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const call = (confirmToken?: string) => client.call('dlq.replay', { envId, source, force: isForced, ...(ids === 'all' ? { all: true } : { ids }), ...(target.trim() ? { target: target.trim() } : {}), ...(confirmToken ? { confirmToken } : {}) });
+        const call = (confirmToken?: string) => client.call('dlq.replay', { envId, source, force: isForced, ...(ids === 'all' ? { all: true } : Array.isArray(ids) ? { ids } : { match: ids.match }), ...(target.trim() ? { target: target.trim() } : {}), ...(confirmToken ? { confirmToken } : {}) });
         const r = isBulk ? await withConfirmation(client, { envId, action: 'dlq.replay', target: source, typed }, call) : await call();
         return r.ok ? { ok: true, text: describeReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
