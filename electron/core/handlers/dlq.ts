@@ -3,6 +3,7 @@ import { isDeadLetterName } from '../../../shared/model/topology';
 import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from '../dead-letters/redis-dlq';
 import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, replayEdited, searchStep } from '../dead-letters/dlq-search';
 import { encryptPayload } from '../payload-crypto';
+import { browseRabbitDlq, replayRabbitDlq } from '../dead-letters/rabbit-dlq';
 import type { CoreContext, HandlerGroup } from './context';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-groups/confirm';
 
@@ -10,6 +11,11 @@ import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-group
 export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
   const assertDlq = (source: string) => {
     if (!isDeadLetterName(source)) throw new CodedError('VALIDATION', `"${source}" is not a dead-letter stream (its name must end in .dlq, -dlq or _dlq)`);
+  };
+  const amqpOf = (envId: string) => {
+    const amqp = ctx.runtime(envId).amqp;
+    if (!amqp) throw new CodedError('NOT_FOUND', 'this environment has no RabbitMQ');
+    return amqp.connection();
   };
   return {
     'dlq.sources': async ({ envId }) => {
@@ -56,6 +62,21 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       });
       const { original: _original, diff: _diff, ...answer } = result;
       return answer;
+    },
+    'dlq.rabbitSources': async ({ envId }) => {
+      const queues = ctx.runtime(envId).monitor.snapshot().amqp.queues ?? [];
+      return queues.filter((q) => q.isDeadLetter).map((q) => ({ name: q.name, ready: q.ready, unacked: q.unacked }));
+    },
+    'dlq.rabbitBrowse': async ({ envId, queue, count }) => browseRabbitDlq(amqpOf(envId), queue, count, ctx.runtime(envId).env.payloadKey),
+    'dlq.rabbitReplay': async ({ envId, queue, count, target, dryRun, maxReplays, force, confirmToken }) => {
+      if (!dryRun) {
+        ctx.environments.assertAllowed(envId, `replay dead letters from ${queue}`);
+        if (count > BULK_REPLAY_CONFIRM_ABOVE) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', queue);
+      }
+      const outcome = await replayRabbitDlq(amqpOf(envId), queue, { count, target: target ?? null, dryRun, maxReplays, force });
+      ctx.logger.info(`dlq rabbit replay ${queue}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, failed: outcome.failed.length, unknown: outcome.unknown })}`);
+      void ctx.runtime(envId).monitor.tick();
+      return outcome;
     },
     'dlq.search': async ({ envId, source, match, before, maxScan, limit }) => {
       assertDlq(source);

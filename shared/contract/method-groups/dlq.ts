@@ -1,3 +1,4 @@
+import { RabbitDeadLetter, RabbitReplayOutcome } from '../../model/rabbit-dlq';
 import { DlqGroups, DlqMatch, DlqSearchStep } from '../../model/dlq-search';
 import { z } from 'zod';
 import { ConfirmToken } from './confirm';
@@ -65,6 +66,34 @@ export const dlqMethods = {
       /** The original was encrypted: the edited payload was encrypted again with the environment's key. */
       reEncrypted: z.boolean(),
     }),
+  },
+  /** RabbitMQ dead-letter queues of the environment (from the monitor), with their depth. */
+  'dlq.rabbitSources': {
+    params: z.object({ envId: EnvId }).strict(),
+    result: z.array(z.object({ name: z.string(), ready: z.number(), unacked: z.number().nullable() })),
+  },
+  /** The head of a RabbitMQ DLQ, browsed without consuming (taken unacknowledged and put back). */
+  'dlq.rabbitBrowse': {
+    params: z.object({ envId: EnvId, queue: z.string().min(1).max(255), count: z.number().int().min(1).max(200).default(50) }).strict(),
+    result: z.object({ queue: z.string(), messageCount: z.number(), messages: z.array(RabbitDeadLetter), note: z.string() }),
+  },
+  /** Replays messages from the head of a RabbitMQ DLQ with publisher confirms (ack after confirm). */
+  'dlq.rabbitReplay': {
+    params: z
+      .object({
+        envId: EnvId,
+        queue: z.string().min(1).max(255),
+        count: z.number().int().min(1).max(10_000).default(100),
+        /** A queue to send to instead of each message's x-death origin. */
+        target: z.string().min(1).max(255).optional(),
+        dryRun: z.boolean().default(false),
+        maxReplays: z.number().int().min(1).max(100).default(3),
+        force: z.boolean().default(false),
+        /** Needed (action `dlq.replay`, target the queue) above 100 messages, unless a dry run. */
+        confirmToken: ConfirmToken.optional(),
+      })
+      .strict(),
+    result: RabbitReplayOutcome,
   },
   /** One bounded step of a search (newest first); call again with `before` until it is null. */
   'dlq.search': {

@@ -1,0 +1,118 @@
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RABBIT_REPLAY_HEADERS, browseRabbitDlq, replayRabbitDlq } from '../../electron/core/dead-letters/rabbit-dlq';
+import { AMQP_URL, CuttableProxy, uniqueNamespace } from '../helpers/brokers';
+import { waitFor } from '../helpers/wait';
+
+const BINARY = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x7f, 0xfe, 0x0a, 0x00, 0xc3]);
+
+/**
+ * RabbitMQ dead letters on the real broker: messages rejected from a work queue land in its DLQ
+ * with an x-death chain; the console browses without consuming, replays with publisher confirms,
+ * catches a return when the origin queue is gone, and reports "outcome unknown" when the
+ * connection dies between publish and confirm — losing none.
+ */
+describe('RabbitMQ dead-letter queues', () => {
+  const ns = uniqueNamespace('rdlq').replace(/:$/, '');
+  const work = `${ns}.work`;
+  const gone = `${ns}.gone`;
+  const dlq = `${ns}.work.dlq`;
+  const dlx = `${ns}.dlx`;
+  let connection: ChannelModel;
+  let channel: Channel;
+
+  /** Publishes to `queue` and rejects it from there, so it is dead-lettered with x-death. */
+  const deadLetter = async (queue: string, content: Buffer, messageId: string) => {
+    channel.sendToQueue(queue, content, { messageId, persistent: true });
+    const message = await waitFor(async () => (await channel.get(queue, { noAck: false })) || undefined, `message in ${queue}`);
+    channel.nack(message, false, false);
+  };
+  const depth = async (queue: string) => (await channel.checkQueue(queue)).messageCount;
+
+  beforeAll(async () => {
+    connection = await amqp.connect(AMQP_URL);
+    channel = await connection.createChannel();
+    await channel.assertExchange(dlx, 'direct', { durable: false, autoDelete: false });
+    await channel.assertQueue(dlq, { durable: false });
+    for (const q of [work, gone]) {
+      await channel.bindQueue(dlq, dlx, q);
+      await channel.assertQueue(q, { durable: false, arguments: { 'x-dead-letter-exchange': dlx, 'x-dead-letter-routing-key': q } });
+    }
+    for (let i = 0; i < 4; i++) await deadLetter(work, Buffer.from(JSON.stringify({ n: i })), `m-${i}`);
+    await deadLetter(work, BINARY, 'm-binary');
+    await waitFor(async () => ((await depth(dlq)) === 5 ? true : undefined), '5 dead letters');
+  });
+  afterAll(async () => {
+    for (const q of [work, gone, dlq]) await channel.deleteQueue(q).catch(() => undefined);
+    await channel.deleteExchange(dlx).catch(() => undefined);
+    await connection.close().catch(() => undefined);
+  });
+
+  it('browses the head without consuming: order kept, x-death chain shown, the queue unchanged', async () => {
+    const first = await browseRabbitDlq(connection, dlq, 50, null);
+    expect(first.messages.map((m) => m.messageId)).toEqual(['m-0', 'm-1', 'm-2', 'm-3', 'm-binary']);
+    expect(first.messages[0]).toMatchObject({ originQueue: work, reason: 'rejected', deaths: 1, xDeath: [expect.objectContaining({ queue: work, reason: 'rejected', count: 1 })], payload: { preview: '{"n":0}' } });
+    expect(first.messages[4]!.payload.encoding).toBe('hex');
+    expect(first.note).toContain('Nothing was removed');
+    await waitFor(async () => ((await depth(dlq)) === 5 ? true : undefined), 'all back in the queue');
+    const again = await browseRabbitDlq(connection, dlq, 50, null);
+    expect(again.messages.map((m) => m.messageId)).toEqual(['m-0', 'm-1', 'm-2', 'm-3', 'm-binary']);
+    expect(again.messages[0]!.redelivered).toBe(true);
+  });
+
+  it('replays with confirms to the queue each died in; the dead letter is acked only after the confirm', async () => {
+    const dry = await replayRabbitDlq(connection, dlq, { count: 100, target: null, dryRun: true, maxReplays: 3, force: false });
+    expect(dry).toMatchObject({ dryRun: true, matched: 5, replayed: 5, targets: { [work]: 5 } });
+    await waitFor(async () => ((await depth(dlq)) === 5 ? true : undefined), 'dry run took nothing');
+    const two = await replayRabbitDlq(connection, dlq, { count: 2, target: null, dryRun: false, maxReplays: 3, force: false });
+    expect(two).toMatchObject({ replayed: 2, failed: [], unknown: 0, targets: { [work]: 2 } });
+    await waitFor(async () => ((await depth(dlq)) === 3 && (await depth(work)) === 2 ? true : undefined), '2 back in work');
+    const back = (await channel.get(work, { noAck: true })) as GetMessage;
+    expect(back.content.toString()).toBe('{"n":0}');
+    expect(back.properties.headers).toMatchObject({ [RABBIT_REPLAY_HEADERS.count]: 1, [RABBIT_REPLAY_HEADERS.of]: dlq });
+    expect(back.properties.headers?.['x-death']).toBeUndefined();
+    await channel.get(work, { noAck: true });
+    // The rest, the binary one included, byte for byte.
+    const rest = await replayRabbitDlq(connection, dlq, { count: 100, target: null, dryRun: false, maxReplays: 3, force: false });
+    expect(rest.replayed).toBe(3);
+    const contents: Buffer[] = [];
+    await waitFor(async () => {
+      const m = await channel.get(work, { noAck: true });
+      if (m) contents.push(m.content);
+      return contents.length === 3 ? true : undefined;
+    }, '3 replayed');
+    expect(contents.some((c) => c.equals(BINARY))).toBe(true);
+  });
+
+  it('a return (the origin queue was deleted) is a failure and the dead letter stays', async () => {
+    await deadLetter(gone, Buffer.from('{"lost":true}'), 'm-gone');
+    await waitFor(async () => ((await depth(dlq)) === 1 ? true : undefined), 'dead-lettered from gone');
+    await channel.deleteQueue(gone);
+    const outcome = await replayRabbitDlq(connection, dlq, { count: 10, target: null, dryRun: false, maxReplays: 3, force: false });
+    expect(outcome).toMatchObject({ replayed: 0, failed: [{ id: 'm-gone', reason: expect.stringContaining('returned unroutable') }] });
+    await waitFor(async () => ((await depth(dlq)) === 1 ? true : undefined), 'the dead letter stayed');
+  });
+
+  it('the connection cut between publish and confirm: outcome unknown, the dead letter stays', async () => {
+    const url = new URL(AMQP_URL);
+    const proxy = await CuttableProxy.start({ host: url.hostname, port: Number(url.port || 5672) });
+    const viaProxy = await amqp.connect({ protocol: 'amqp', hostname: '127.0.0.1', port: proxy.port, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+    viaProxy.on('error', () => undefined);
+    // The same connection, whose confirm channel loses the link after publishing, before the confirms.
+    const cutting = {
+      createConfirmChannel: async () => {
+        const ch: ConfirmChannel = await viaProxy.createConfirmChannel();
+        const wait = ch.waitForConfirms.bind(ch);
+        ch.waitForConfirms = async () => {
+          await proxy.cut();
+          return wait();
+        };
+        return ch;
+      },
+    } as unknown as ChannelModel;
+    const outcome = await replayRabbitDlq(cutting, dlq, { count: 10, target: work, dryRun: false, maxReplays: 3, force: false });
+    expect(outcome.unknown).toBe(1);
+    expect(outcome.failed[0]!.reason).toContain('outcome unknown');
+    await waitFor(async () => ((await depth(dlq)) === 1 ? true : undefined), 'the unacknowledged dead letter returned to its queue');
+  });
+});
