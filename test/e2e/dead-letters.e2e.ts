@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { REDIS_URL } from '../helpers/brokers';
+import amqp, { type GetMessage } from 'amqplib';
+import { AMQP_URL, REDIS_URL } from '../helpers/brokers';
 import { EnvironmentsPage, expect, test } from './fixtures';
 
 const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
@@ -117,5 +118,47 @@ test('an analyst finds a dead letter by a field value, edits it, replays it and 
     expect(errors).toEqual([]);
   } finally {
     redis.disconnect();
+  }
+});
+
+test('an analyst browses a RabbitMQ dead-letter queue without consuming it, reads the x-death chain and replays two with confirms', async ({ page, app }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const connection = await amqp.connect(AMQP_URL);
+  const channel = await connection.createChannel();
+  const work = `${app.namespace}e2e.work`;
+  const dlq = `${work}.dlq`;
+  const dlx = `${app.namespace}e2e.dlx`;
+  try {
+    await channel.assertExchange(dlx, 'direct', { durable: false });
+    await channel.assertQueue(dlq, { durable: false });
+    await channel.bindQueue(dlq, dlx, work);
+    await channel.assertQueue(work, { durable: false, arguments: { 'x-dead-letter-exchange': dlx, 'x-dead-letter-routing-key': work } });
+    for (let i = 0; i < 3; i++) {
+      channel.sendToQueue(work, Buffer.from(JSON.stringify({ discovery: i })), { messageId: `d-${i}` });
+      let message: GetMessage | false = false;
+      while (!message) message = await channel.get(work, { noAck: false });
+      channel.nack(message, false, false);
+    }
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-deadletters').click();
+    await page.getByTestId(`rabbit-dlq-source-${dlq}`).click({ timeout: 30_000 });
+    await expect(page.locator('[data-testid^="rabbit-dlq-row-"]')).toHaveCount(3);
+    await expect(page.getByTestId('rabbit-dlq-note')).toContainText('Nothing was removed');
+    expect((await channel.checkQueue(dlq)).messageCount).toBe(3);
+    await page.getByTestId('rabbit-dlq-row-1').click();
+    await expect(page.getByTestId('rabbit-dlq-detail')).toContainText(`rejected in ${work} ×1`);
+    await page.getByTestId('rabbit-dlq-replay').click();
+    await page.getByTestId('rabbit-replay-count').fill('2');
+    await page.getByTestId('action-confirm').click();
+    await expect(page.getByTestId('rabbit-dlq-result')).toContainText(`replayed 2 of 2 (2 → ${work})`);
+    await expect(page.locator('[data-testid^="rabbit-dlq-row-"]')).toHaveCount(1);
+    expect((await channel.checkQueue(work)).messageCount).toBe(2);
+    expect(errors).toEqual([]);
+  } finally {
+    for (const q of [work, dlq]) await channel.deleteQueue(q).catch(() => undefined);
+    await channel.deleteExchange(dlx).catch(() => undefined);
+    await connection.close().catch(() => undefined);
   }
 });

@@ -11,6 +11,7 @@ import { withConfirmation } from '../../api/confirm';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
 import { EditReplayDialog, GroupsPanel, SearchBar, SearchProgress, download, useDlqSearch } from './dead-letters-tools';
 import type { DlqMatch } from '../../../../shared/model/dlq-search';
+import { RabbitEntries } from './rabbit-dead-letters';
 import { formatAge, toggleSelection } from '../streams/streams.logic';
 
 const PAGE = 50;
@@ -65,6 +66,9 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
   const sources = usePolledCall('dlq.sources', { envId: env.id }, env.id, 3000);
   const list = sources.state === 'ready' ? sources.value : sources.state === 'error' ? sources.last : null;
   const [source, setSource] = useState<string | null>(null);
+  const [rabbitQueue, setRabbitQueue] = useState<string | null>(null);
+  const rabbit = usePolledCall('dlq.rabbitSources', { envId: env.id }, `${env.id}/rabbit`, 3000);
+  const rabbitList = env.amqp === null ? [] : rabbit.state === 'ready' ? rabbit.value : rabbit.state === 'error' ? (rabbit.last ?? []) : [];
   const current = source ?? [...(list ?? [])].sort((a, b) => b.length - a.length)[0]?.name ?? null;
   return (
     <div className="dlq-layout">
@@ -78,15 +82,37 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
           <ul className="dlq-sources">
             {list.map((s) => (
               <li key={s.name}>
-                <button type="button" className={s.name === current ? 'button dlq-source is-current' : 'button button-quiet dlq-source'} data-testid={`dlq-source-${s.name}`} onClick={() => setSource(s.name)}>
+                <button
+                  type="button"
+                  className={s.name === current && !rabbitQueue ? 'button dlq-source is-current' : 'button button-quiet dlq-source'}
+                  data-testid={`dlq-source-${s.name}`}
+                  onClick={() => {
+                    setRabbitQueue(null);
+                    setSource(s.name);
+                  }}
+                >
                   <span className="mono">{s.name}</span> <span className={s.length > 0 ? 'tag tag-dlq' : 'muted small'}>{formatCount(s.length)}</span>
                 </button>
               </li>
             ))}
           </ul>
         )}
+        {rabbitList.length > 0 ? (
+          <>
+            <h3 className="streams-env-name">RabbitMQ dead-letter queues</h3>
+            <ul className="dlq-sources">
+              {rabbitList.map((q) => (
+                <li key={q.name}>
+                  <button type="button" className={q.name === rabbitQueue ? 'button dlq-source is-current' : 'button button-quiet dlq-source'} data-testid={`rabbit-dlq-source-${q.name}`} onClick={() => setRabbitQueue(q.name)}>
+                    <span className="mono">{q.name}</span> <span className={q.ready > 0 ? 'tag tag-dlq' : 'muted small'}>{formatCount(q.ready)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
-      {current ? <Entries key={current} env={env} source={current} /> : null}
+      {rabbitQueue ? <RabbitEntries key={rabbitQueue} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} /> : null}
     </div>
   );
 }

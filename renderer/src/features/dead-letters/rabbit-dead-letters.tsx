@@ -1,0 +1,173 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ResultOf } from '../../../../shared/contract/methods';
+import type { EnvironmentView } from '../../../../shared/model/environment';
+import type { RabbitReplayOutcome } from '../../../../shared/model/rabbit-dlq';
+import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
+import { withConfirmation } from '../../api/confirm';
+import { ActionDialog } from '../../components/action-dialog';
+import { formatCount } from '../../components/format';
+import { useServices } from '../../services';
+
+export function describeRabbitReplay(o: RabbitReplayOutcome): string {
+  const targets = Object.entries(o.targets)
+    .map(([t, n]) => `${formatCount(n)} → ${t}`)
+    .join(', ');
+  return `${o.dryRun ? 'would replay' : 'replayed'} ${formatCount(o.replayed)} of ${formatCount(o.matched)}${targets ? ` (${targets})` : ''}${o.failed.length ? `; ${o.failed.length} not replayed (${o.failed[0]!.reason})` : ''}${o.unknown ? `; OUTCOME UNKNOWN for ${o.unknown}: check the target before replaying again` : ''}`;
+}
+
+/** The head of a RabbitMQ dead-letter queue, browsed without consuming, and replay with confirms. */
+export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: string }) {
+  const { client } = useServices();
+  const [browse, setBrowse] = useState<ResultOf<'dlq.rabbitBrowse'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  const [dialog, setDialog] = useState(false);
+  const blocked = env.readOnly ? `${env.name} is read-only: replay is not allowed here (dry runs are).` : null;
+  const load = useCallback(async () => {
+    const answer = await client.call('dlq.rabbitBrowse', { envId: env.id, queue, count: 50 });
+    if (answer.ok) {
+      setBrowse(answer.value);
+      setError(null);
+    } else setError(`${answer.error.code}: ${answer.error.message}`);
+  }, [client, env.id, queue]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const dryRun = async () => {
+    const r = await client.call('dlq.rabbitReplay', { envId: env.id, queue, count: Math.max(1, browse?.messageCount ?? 1), dryRun: true });
+    setOutcome(r.ok ? { tone: 'ok', text: `dry run: ${describeRabbitReplay(r.value)}` } : { tone: 'bad', text: `${r.error.code}: ${r.error.message}` });
+  };
+  const message = open !== null ? browse?.messages.find((m) => m.position === open) : undefined;
+  return (
+    <section className="streams-env dlq-entries" aria-label={`Dead letters of ${queue}`} style={{ borderLeftColor: env.colour }} data-testid="rabbit-dlq">
+      <header className="streams-pending-header">
+        <h3 className="streams-env-name mono">{queue}</h3>
+        <span className="muted small">{browse ? `${formatCount(browse.messageCount)} messages` : ''}</span>
+        <button type="button" className="button button-quiet" onClick={() => void load()}>
+          Look again
+        </button>
+        <span className="spacer" />
+        <button type="button" className="button" onClick={() => void dryRun()} data-testid="rabbit-dlq-dry-run">
+          Dry run
+        </button>
+        <span title={blocked ?? undefined}>
+          <button type="button" className="button button-primary" disabled={blocked !== null || !browse?.messageCount} onClick={() => setDialog(true)} data-testid="rabbit-dlq-replay">
+            Replay…
+          </button>
+        </span>
+      </header>
+      {browse ? (
+        <p className="note small" data-testid="rabbit-dlq-note">
+          {browse.note}
+        </p>
+      ) : null}
+      {outcome ? (
+        <p className={outcome.tone === 'ok' ? 'note streams-note-ok' : 'bad'} role="status" data-testid="rabbit-dlq-result">
+          {outcome.text}
+        </p>
+      ) : null}
+      {error ? <p className="bad">{error}</p> : null}
+      {browse && browse.messages.length === 0 ? <p className="empty">This dead-letter queue is empty.</p> : null}
+      {browse && browse.messages.length > 0 ? (
+        <table className="data-table" data-testid="rabbit-dlq-table">
+          <thead>
+            <tr>
+              <th className="num">#</th>
+              <th>Died in</th>
+              <th>Reason</th>
+              <th className="num">Deaths</th>
+              <th className="num">Replays</th>
+              <th>Payload</th>
+            </tr>
+          </thead>
+          <tbody>
+            {browse.messages.map((m) => (
+              <tr key={m.position} className={open === m.position ? 'streams-row-selected streams-row' : 'streams-row'} onClick={() => setOpen(m.position)} data-testid={`rabbit-dlq-row-${m.position}`}>
+                <td className="num">{m.position}</td>
+                <td className="mono small">{m.originQueue ?? '—'}</td>
+                <td className="small bad">{m.reason ?? '—'}</td>
+                <td className="num">{m.deaths}</td>
+                <td className={m.replayCount > 0 ? 'num warn' : 'num'}>{m.replayCount}</td>
+                <td className="mono small dlq-preview">{m.payload.encoding === 'hex' ? `hex ${m.payload.preview.slice(0, 80)}` : m.payload.preview.slice(0, 120)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {message ? (
+        <section className="streams-detail" data-testid="rabbit-dlq-detail">
+          <h4 className="streams-detail-title mono">
+            #{message.position} {message.messageId ?? ''}
+          </h4>
+          <p className="small">x-death chain (newest first):</p>
+          <ol className="small">
+            {message.xDeath.map((d, i) => (
+              <li key={i}>
+                {d.reason} in <span className="mono">{d.queue}</span> ×{d.count} (exchange {d.exchange || 'default'}, routing keys {d.routingKeys.join(', ') || '—'})
+                {d.time ? ` at ${new Date(d.time).toISOString()}` : ''}
+              </li>
+            ))}
+          </ol>
+          <pre className="dlq-payload" data-testid="rabbit-dlq-payload">
+            {message.payload.preview}
+          </pre>
+        </section>
+      ) : null}
+      {dialog && browse ? (
+        <RabbitReplayDialog
+          envId={env.id}
+          queue={queue}
+          available={browse.messageCount}
+          onCancel={() => setDialog(false)}
+          onDone={(text) => {
+            setDialog(false);
+            setOutcome({ tone: 'ok', text });
+            void load();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function RabbitReplayDialog({ envId, queue, available, onCancel, onDone }: { envId: string; queue: string; available: number; onCancel: () => void; onDone: (text: string) => void }) {
+  const { client } = useServices();
+  const [count, setCount] = useState(String(Math.min(available, 100)));
+  const [typed, setTyped] = useState('');
+  const n = Number(count);
+  const isBulk = n > BULK_REPLAY_CONFIRM_ABOVE;
+  const isValid = Number.isInteger(n) && n >= 1 && n <= 10_000;
+  return (
+    <ActionDialog
+      title={`Replay from ${queue}?`}
+      confirmLabel="Replay"
+      isDangerous={false}
+      isReady={isValid && (!isBulk || typed === queue)}
+      onCancel={onCancel}
+      onDone={onDone}
+      run={async () => {
+        const call = (confirmToken?: string) => client.call('dlq.rabbitReplay', { envId, queue, count: n, ...(confirmToken ? { confirmToken } : {}) });
+        const r = isBulk ? await withConfirmation(client, { envId, action: 'dlq.replay', target: queue, typed }, call) : await call();
+        return r.ok ? { ok: r.value.unknown === 0, text: describeRabbitReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
+      }}
+    >
+      <p className="small">
+        Messages are taken from the head of the queue and published back to the queue each died in (from its x-death header), with publisher confirms. A dead letter is removed only after the
+        broker confirmed its copy; an unroutable one stays.
+      </p>
+      <label className="label-text" htmlFor="rabbit-replay-count">
+        How many (from the head; {formatCount(available)} now)
+      </label>
+      <input id="rabbit-replay-count" className="input" inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} data-testid="rabbit-replay-count" />
+      {isBulk ? (
+        <>
+          <label className="label-text" htmlFor="rabbit-replay-confirm">
+            More than {BULK_REPLAY_CONFIRM_ABOVE}: type the queue name to confirm
+          </label>
+          <input id="rabbit-replay-confirm" className="input mono" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={queue} />
+        </>
+      ) : null}
+    </ActionDialog>
+  );
+}
