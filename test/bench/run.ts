@@ -8,6 +8,7 @@ import { benchMonitor } from './monitor.bench';
 import { benchRenderer } from './renderer.bench';
 import { benchDlq } from './dlq.bench';
 import { benchAlerts } from './alerts.bench';
+import { benchRabbitDlq } from './rabbit-dlq.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -21,3 +22,4 @@ if (wanted('renderer')) process.stdout.write(JSON.stringify(await benchRenderer(
 if (wanted('bullmq')) process.stdout.write(JSON.stringify(await benchBullmq()) + '\n');
 if (wanted('dlq')) process.stdout.write(JSON.stringify(await benchDlq()) + '\n');
 if (wanted('alerts')) process.stdout.write(JSON.stringify(await benchAlerts()) + '\n');
+if (wanted('rabbit-dlq')) process.stdout.write(JSON.stringify(await benchRabbitDlq()) + '\n');

@@ -41,6 +41,9 @@ export class BullMonitor {
   private lastSuccessAt: number | null = null;
   private lastDiscoveryAt = 0;
   private truncated = false;
+  /** A discovery cycle in progress over a large keyspace: where its SCAN goes on, what it found so far. */
+  private scanCursor = '0';
+  private cycleFound = new Set<string>();
   private inFlight = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -82,6 +85,8 @@ export class BullMonitor {
   /** Makes the next tick rescan (after an action or the demo created queues). */
   requestDiscovery(): void {
     this.lastDiscoveryAt = 0;
+    this.scanCursor = '0';
+    this.cycleFound = new Set();
   }
 
   snapshot(): BullOverview {
@@ -137,9 +142,10 @@ export class BullMonitor {
     const now = this.deps.clock.now();
     const client = this.redis.client;
     const gone: string[] = [];
-    if (now - this.lastDiscoveryAt >= this.options.discoveryEveryMs || this.items === null) {
+    const isMidCycle = this.scanCursor !== '0';
+    if (isMidCycle || now - this.lastDiscoveryAt >= this.options.discoveryEveryMs || this.items === null) {
       gone.push(...(await this.discover(client)));
-      this.lastDiscoveryAt = now;
+      if (!isMidCycle) this.lastDiscoveryAt = now;
     }
     // Whether each queue still exists (its meta hash), pipelined: a deleted queue is gone, not empty.
     const exists = client.pipeline();
@@ -183,11 +189,12 @@ export class BullMonitor {
    * Returns the known queues that are no longer there (deleted).
    */
   private async discover(client: Redis): Promise<string[]> {
-    const found = new Set<string>();
+    // A large keyspace is covered over several ticks (at most `maxScanSteps` SCAN calls each), so
+    // one tick stays bounded and every queue is still found.
+    const found = this.cycleFound;
     const head = `${this.prefix}:`;
-    let cursor = '0';
+    let cursor = this.scanCursor;
     let steps = 0;
-    let isTruncated = false;
     do {
       const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(this.prefix)}:*:meta`, 'COUNT', this.options.scanCount);
       cursor = next;
@@ -195,9 +202,17 @@ export class BullMonitor {
         const name = key.slice(head.length, key.length - ':meta'.length);
         if (name !== '' && !name.includes(':')) found.add(name);
       }
-      if (found.size >= this.options.maxQueues) isTruncated = cursor !== '0' || found.size > this.options.maxQueues;
-      if (++steps >= this.options.maxScanSteps && cursor !== '0') isTruncated = true;
+      steps++;
     } while (cursor !== '0' && steps < this.options.maxScanSteps && found.size < this.options.maxQueues);
+    if (cursor !== '0' && found.size < this.options.maxQueues) {
+      // Not done: show what was found so far, forget nothing, go on at the next tick.
+      this.scanCursor = cursor;
+      this.names = [...new Set([...this.names, ...found])].sort().slice(0, this.options.maxQueues);
+      return [];
+    }
+    this.scanCursor = '0';
+    this.cycleFound = new Set();
+    const isTruncated = cursor !== '0' || found.size > this.options.maxQueues;
     this.truncated = isTruncated;
     const names = [...found].sort().slice(0, this.options.maxQueues);
     // A truncated scan proves nothing about the queues it did not reach.
