@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import amqp, { type GetMessage } from 'amqplib';
+import { Queue, Worker } from 'bullmq';
 import { AMQP_URL, REDIS_URL } from '../helpers/brokers';
 import { EnvironmentsPage, expect, test } from './fixtures';
 
@@ -160,5 +161,33 @@ test('an analyst browses a RabbitMQ dead-letter queue without consuming it, read
     for (const q of [work, dlq]) await channel.deleteQueue(q).catch(() => undefined);
     await channel.deleteExchange(dlx).catch(() => undefined);
     await connection.close().catch(() => undefined);
+  }
+});
+
+test('an analyst retries a failed BullMQ job from the Dead letters view', async ({ page, app }) => {
+  const url = new URL(REDIS_URL);
+  const connection = { host: url.hostname, port: Number(url.port || 6379) };
+  const prefix = `${app.namespace}bull`;
+  const queue = new Queue('e2e-payments', { connection, prefix });
+  try {
+    await queue.add('charge', { order: 7 }, { attempts: 1 });
+    const worker = new Worker('e2e-payments', async () => { throw new Error('card declined'); }, { connection, prefix });
+    while ((await queue.getFailedCount()) < 1) await new Promise((r) => setTimeout(r, 100));
+    await worker.close();
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-deadletters').click();
+    await page.getByTestId('bull-dlq-source-e2e-payments-failed').click({ timeout: 40_000 });
+    const row = page.locator('[data-testid^="bull-dlq-row-"]');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('card declined');
+    await page.locator('[data-testid^="bull-dlq-select-"]').check();
+    await page.getByTestId('bull-dlq-retry').click();
+    await page.getByTestId('action-confirm').click();
+    await expect(page.getByTestId('bull-dlq-result')).toContainText('retried 1 of 1');
+    expect(await queue.getFailedCount()).toBe(0);
+    expect(await queue.getWaitingCount()).toBe(1);
+  } finally {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
   }
 });

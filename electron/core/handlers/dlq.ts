@@ -4,6 +4,7 @@ import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter }
 import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, replayEdited, searchStep } from '../dead-letters/dlq-search';
 import { encryptPayload } from '../payload-crypto';
 import { browseRabbitDlq, replayRabbitDlq } from '../dead-letters/rabbit-dlq';
+import { listBullDead, originOfBullDlq, retryBullDead } from '../dead-letters/bull-dlq';
 import type { CoreContext, HandlerGroup } from './context';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-groups/confirm';
 
@@ -11,6 +12,11 @@ import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-group
 export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
   const assertDlq = (source: string) => {
     if (!isDeadLetterName(source)) throw new CodedError('VALIDATION', `"${source}" is not a dead-letter stream (its name must end in .dlq, -dlq or _dlq)`);
+  };
+  const bullQueue = (envId: string, name: string) => {
+    const queue = ctx.runtime(envId).bull?.queue(name);
+    if (!queue) throw new CodedError('NOT_FOUND', `no BullMQ queue "${name}" in this environment (deleted, or not discovered yet)`);
+    return queue;
   };
   const amqpOf = (envId: string) => {
     const amqp = ctx.runtime(envId).amqp;
@@ -62,6 +68,25 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       });
       const { original: _original, diff: _diff, ...answer } = result;
       return answer;
+    },
+    'dlq.bullSources': async ({ envId }) => {
+      const queues = ctx.runtime(envId).bull?.snapshot().queues ?? [];
+      const sources = queues.flatMap((q) => [
+        ...(q.failed > 0 ? [{ queue: q.name, kind: 'failed' as const, count: q.failed, origin: null }] : []),
+        ...(originOfBullDlq(q.name) && q.waiting + q.prioritized > 0 ? [{ queue: q.name, kind: 'dlq-queue' as const, count: q.waiting + q.prioritized, origin: originOfBullDlq(q.name) }] : []),
+      ]);
+      return sources;
+    },
+    'dlq.bullList': async ({ envId, queue, kind, start, count }) => listBullDead(bullQueue(envId, queue), kind, start, count),
+    'dlq.bullRetry': async ({ envId, queue, kind, ids, all, dryRun, confirmToken }) => {
+      if (!dryRun) {
+        ctx.environments.assertAllowed(envId, `retry BullMQ dead letters of ${queue}`);
+        if (all || (ids?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', queue);
+      }
+      const origin = kind === 'dlq-queue' ? originOfBullDlq(queue) : null;
+      const outcome = await retryBullDead(bullQueue(envId, queue), kind, all ? 'all' : (ids ?? []), { dryRun, origin: origin ? (ctx.runtime(envId).bull?.queue(origin) ?? null) : null, limit: 10_000 });
+      void ctx.runtime(envId).bull?.tick();
+      return outcome;
     },
     'dlq.rabbitSources': async ({ envId }) => {
       const queues = ctx.runtime(envId).monitor.snapshot().amqp.queues ?? [];

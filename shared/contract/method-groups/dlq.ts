@@ -1,3 +1,4 @@
+import { BullDeadJob, BullDeadSource, BullRetryOutcome } from '../../model/bull-dlq';
 import { RabbitDeadLetter, RabbitReplayOutcome } from '../../model/rabbit-dlq';
 import { DlqGroups, DlqMatch, DlqSearchStep } from '../../model/dlq-search';
 import { z } from 'zod';
@@ -66,6 +67,29 @@ export const dlqMethods = {
       /** The original was encrypted: the edited payload was encrypted again with the environment's key. */
       reEncrypted: z.boolean(),
     }),
+  },
+  /** BullMQ dead letters: queues with failed jobs, and `{queue}-dlq` queues (from the monitor). */
+  'dlq.bullSources': { params: z.object({ envId: EnvId }).strict(), result: z.array(BullDeadSource) },
+  'dlq.bullList': {
+    params: z.object({ envId: EnvId, queue: z.string().min(1).max(255), kind: z.enum(['failed', 'dlq-queue']), start: z.number().int().min(0).default(0), count: z.number().int().min(1).max(200).default(50) }).strict(),
+    result: z.array(BullDeadJob),
+  },
+  /** Retries failed jobs (job.retry) or moves `{queue}-dlq` jobs back to their queue (add, then remove). */
+  'dlq.bullRetry': {
+    params: z
+      .object({
+        envId: EnvId,
+        queue: z.string().min(1).max(255),
+        kind: z.enum(['failed', 'dlq-queue']),
+        ids: z.array(z.string().min(1).max(256)).max(1000).optional(),
+        all: z.boolean().default(false),
+        dryRun: z.boolean().default(false),
+        /** Needed (action `dlq.replay`, target the queue) for `all` or more than 100 ids, unless a dry run. */
+        confirmToken: ConfirmToken.optional(),
+      })
+      .strict()
+      .refine((p) => p.all || (p.ids?.length ?? 0) > 0, 'give ids or all: true'),
+    result: BullRetryOutcome,
   },
   /** RabbitMQ dead-letter queues of the environment (from the monitor), with their depth. */
   'dlq.rabbitSources': {

@@ -12,6 +12,8 @@ import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-gr
 import { EditReplayDialog, GroupsPanel, SearchBar, SearchProgress, download, useDlqSearch } from './dead-letters-tools';
 import type { DlqMatch } from '../../../../shared/model/dlq-search';
 import { RabbitEntries } from './rabbit-dead-letters';
+import { BullEntries } from './bull-dead-letters';
+import type { BullDeadSource } from '../../../../shared/model/bull-dlq';
 import { formatAge, toggleSelection } from '../streams/streams.logic';
 
 const PAGE = 50;
@@ -67,6 +69,9 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
   const list = sources.state === 'ready' ? sources.value : sources.state === 'error' ? sources.last : null;
   const [source, setSource] = useState<string | null>(null);
   const [rabbitQueue, setRabbitQueue] = useState<string | null>(null);
+  const [bullSource, setBullSource] = useState<BullDeadSource | null>(null);
+  const bull = usePolledCall('dlq.bullSources', { envId: env.id }, `${env.id}/bull`, 3000);
+  const bullList = bull.state === 'ready' ? bull.value : bull.state === 'error' ? (bull.last ?? []) : [];
   const rabbit = usePolledCall('dlq.rabbitSources', { envId: env.id }, `${env.id}/rabbit`, 3000);
   const rabbitList = env.amqp === null ? [] : rabbit.state === 'ready' ? rabbit.value : rabbit.state === 'error' ? (rabbit.last ?? []) : [];
   const current = source ?? [...(list ?? [])].sort((a, b) => b.length - a.length)[0]?.name ?? null;
@@ -88,6 +93,7 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
                   data-testid={`dlq-source-${s.name}`}
                   onClick={() => {
                     setRabbitQueue(null);
+                    setBullSource(null);
                     setSource(s.name);
                   }}
                 >
@@ -97,13 +103,35 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
             ))}
           </ul>
         )}
+        {bullList.length > 0 ? (
+          <>
+            <h3 className="streams-env-name">BullMQ</h3>
+            <ul className="dlq-sources">
+              {bullList.map((b) => (
+                <li key={`${b.queue}/${b.kind}`}>
+                  <button
+                    type="button"
+                    className={bullSource?.queue === b.queue && bullSource.kind === b.kind ? 'button dlq-source is-current' : 'button button-quiet dlq-source'}
+                    data-testid={`bull-dlq-source-${b.queue}-${b.kind}`}
+                    onClick={() => {
+                      setRabbitQueue(null);
+                      setBullSource(b);
+                    }}
+                  >
+                    <span className="mono">{b.queue}</span> <span className="muted small">{b.kind === 'failed' ? 'failed' : 'DLQ'}</span> <span className="tag tag-dlq">{formatCount(b.count)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
         {rabbitList.length > 0 ? (
           <>
             <h3 className="streams-env-name">RabbitMQ dead-letter queues</h3>
             <ul className="dlq-sources">
               {rabbitList.map((q) => (
                 <li key={q.name}>
-                  <button type="button" className={q.name === rabbitQueue ? 'button dlq-source is-current' : 'button button-quiet dlq-source'} data-testid={`rabbit-dlq-source-${q.name}`} onClick={() => setRabbitQueue(q.name)}>
+                  <button type="button" className={q.name === rabbitQueue ? 'button dlq-source is-current' : 'button button-quiet dlq-source'} data-testid={`rabbit-dlq-source-${q.name}`} onClick={() => (setBullSource(null), setRabbitQueue(q.name))}>
                     <span className="mono">{q.name}</span> <span className={q.ready > 0 ? 'tag tag-dlq' : 'muted small'}>{formatCount(q.ready)}</span>
                   </button>
                 </li>
@@ -112,7 +140,7 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
           </>
         ) : null}
       </section>
-      {rabbitQueue ? <RabbitEntries key={rabbitQueue} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} /> : null}
+      {bullSource ? <BullEntries key={`${bullSource.queue}/${bullSource.kind}`} env={env} source={bullSource} /> : rabbitQueue ? <RabbitEntries key={rabbitQueue} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} /> : null}
     </div>
   );
 }
