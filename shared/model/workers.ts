@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * The pipeline's consumer workers (seed 000 processors, seed 002 RabbitMQ consumers), as the
+ * Workers view and `watchfloor work` show them.
+ */
+
+/** Every processor a console or `watchfloor work` can run, by name. */
+export const PROCESSOR_NAMES = [
+  'event',
+  'alert',
+  'scan',
+  'metrics',
+  'slack',
+  'email',
+  'webhook',
+  'rabbit-discovery',
+  'rabbit-metrics',
+  'rabbit-alerts',
+] as const;
+export const ProcessorName = z.enum(PROCESSOR_NAMES);
+export type ProcessorName = z.infer<typeof ProcessorName>;
+
+/** `--only` families: one word for several processors. */
+export const PROCESSOR_FAMILIES: Readonly<Record<string, readonly ProcessorName[]>> = {
+  notification: ['slack', 'email', 'webhook'],
+  rabbitmq: ['rabbit-discovery', 'rabbit-metrics', 'rabbit-alerts'],
+};
+
+/** Expands `--only` words (processor names or families) into processor names; throws on an unknown word. */
+export function expandProcessorNames(words: readonly string[]): ProcessorName[] {
+  const out = new Set<ProcessorName>();
+  for (const word of words) {
+    const family = PROCESSOR_FAMILIES[word];
+    if (family) family.forEach((n) => out.add(n));
+    else if ((PROCESSOR_NAMES as readonly string[]).includes(word)) out.add(word as ProcessorName);
+    else throw new Error(`unknown processor "${word}" (one of ${[...PROCESSOR_NAMES, ...Object.keys(PROCESSOR_FAMILIES)].join(', ')})`);
+  }
+  return [...out];
+}
+
+/**
+ * running: consuming. paused: connected, takes nothing new (in-flight work finishes).
+ * stopped: not running. failing: running but its broker is down or its last batches failed.
+ * starting: connecting / declaring its group.
+ */
+export const ProcessorState = z.enum(['starting', 'running', 'paused', 'stopped', 'failing']);
+export type ProcessorState = z.infer<typeof ProcessorState>;
+
+/** Cumulative counters since the processor started in this process. */
+export const ProcessorCounters = z.object({
+  /** Messages handled successfully and acknowledged. */
+  processed: z.number(),
+  /** Handler attempts that failed (each retry that fails counts once). */
+  failures: z.number(),
+  /** Retries scheduled after a failure. */
+  retries: z.number(),
+  /** Messages sent to a DLQ (invalid, or failed past max retries). */
+  deadLettered: z.number(),
+  /** Deliveries skipped because their id was already processed within the dedup window. */
+  duplicates: z.number(),
+  /** Entries taken over from a consumer that went away (XAUTOCLAIM), or redelivered by RabbitMQ. */
+  reclaimed: z.number(),
+});
+export type ProcessorCounters = z.infer<typeof ProcessorCounters>;
+
+export const ProcessorSettings = z.object({
+  /** Parallel consumer loops (each its own connection and consumer name). */
+  concurrency: z.number().int().min(1).max(32),
+  /** Entries per read (`XREADGROUP COUNT`) or RabbitMQ prefetch. */
+  batch: z.number().int().min(1).max(5000),
+});
+export type ProcessorSettings = z.infer<typeof ProcessorSettings>;
+
+export const ProcessorStatus = z.object({
+  name: ProcessorName,
+  /** What an analyst reads: "Event processor". */
+  title: z.string(),
+  /** Where it reads from: a stream or a queue name (namespaced). */
+  source: z.string(),
+  /** Consumer group (Redis) or '' (RabbitMQ competing consumers). */
+  group: z.string(),
+  /** Consumer name prefix of this process, e.g. `host-1234-event`. */
+  consumer: z.string(),
+  state: ProcessorState,
+  settings: ProcessorSettings,
+  counters: ProcessorCounters,
+  /** Messages per second handled over the last few seconds. */
+  ratePerSec: z.number(),
+  /** Messages being handled or waiting for a retry right now. */
+  inFlight: z.number(),
+  lastError: z.object({ message: z.string(), at: z.number() }).nullable(),
+  /** Open circuit breakers (notification senders): destination → until when (epoch ms). */
+  openCircuits: z.record(z.string(), z.number()).optional(),
+});
+export type ProcessorStatus = z.infer<typeof ProcessorStatus>;
+
+/** The workers of one environment in this console (or `watchfloor work` process). */
+export const WorkersView = z.object({
+  envId: z.string(),
+  at: z.number(),
+  /** Whether this process runs workers for the environment at all. */
+  isRunning: z.boolean(),
+  /** Runs off the host's event loop (worker_threads), or in-process (tests). */
+  isolation: z.enum(['thread', 'in-process']),
+  processors: z.array(ProcessorStatus),
+});
+export type WorkersView = z.infer<typeof WorkersView>;
