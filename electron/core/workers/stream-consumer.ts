@@ -1,0 +1,403 @@
+import type { Redis } from 'ioredis';
+import type { ProcessorName, ProcessorSettings, ProcessorStatus } from '../../../shared/model/workers';
+import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
+import type { Clock, Logger } from '../ports';
+import { isExhausted, retryDelayMs } from './backoff';
+import type { Processor } from './processor';
+import { ProcessorStats } from './processor-stats';
+import type { Outcome, StreamHandler, StreamMessage } from './stream-handler';
+import { claimBatch, commitBatch, deadLetter, releaseClaims, withScripts, type CommitItem, type ScriptScope } from './stream-scripts';
+
+export interface StreamConsumerOptions {
+  name: ProcessorName;
+  title: string;
+  stream: string;
+  group: string;
+  /** `host-pid`: each loop consumes as `<prefix>-<name>-<n>`. */
+  consumerPrefix: string;
+  /** `{namespace}watchfloor:workers:` — dedup marks and retry counters live under it. */
+  keyPrefix: string;
+  handler: StreamHandler;
+  settings: ProcessorSettings;
+  /** A new connection for one loop (it blocks on XREADGROUP); the consumer closes it. */
+  createClient: () => Redis;
+  clock: Clock;
+  logger: Logger;
+  /** XREADGROUP BLOCK, ms. */
+  blockMs?: number;
+  /** Seed `max_processing_time`: entries idle this long in another consumer are taken over. */
+  reclaimIdleMs?: number;
+  /** How often each loop looks for such entries. */
+  reclaimEveryMs?: number;
+  /** Seed: duplicates of an event id within 5 minutes are skipped. */
+  dedupWindowMs?: number;
+  /** Test hook: called after a batch was handled and before it is committed. */
+  beforeCommit?: (messages: StreamMessage[]) => Promise<void> | void;
+}
+
+type RawEntry = [Buffer, Buffer[] | null];
+
+const DEFAULTS = { blockMs: 1000, reclaimIdleMs: 30_000, reclaimEveryMs: 5000, dedupWindowMs: 300_000 } as const;
+
+/**
+ * One Redis Streams processor: `concurrency` loops, each with its own connection and consumer
+ * name, read batches (`XREADGROUP COUNT batch`, Buffer replies), hand them to the handler, and
+ * commit each batch in one script (outputs + dedup marks + one multi-id XACK). The next read is
+ * sent right behind the commit on the same connection, so a batch costs one round trip.
+ * Failures retry after the policy's backoff (the entry stays pending meanwhile); past
+ * `maxRetries` — or at once when invalid — the entry is dead-lettered with its bytes unchanged.
+ * Entries idle longer than `reclaimIdleMs` (a consumer that died) are taken over with XAUTOCLAIM.
+ */
+export class StreamConsumer implements Processor {
+  readonly name: ProcessorName;
+  private readonly stats: ProcessorStats;
+  private readonly scope: ScriptScope;
+  private readonly loops: ConsumerLoop[] = [];
+  private settings: ProcessorSettings;
+  private state: ProcessorStatus['state'] = 'stopped';
+  private isPaused = false;
+  private resumeWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: StreamConsumerOptions) {
+    this.name = options.name;
+    this.settings = { ...options.settings };
+    this.stats = new ProcessorStats(options.clock);
+    this.scope = {
+      stream: options.stream,
+      group: options.group,
+      dedupPrefix: `${options.keyPrefix}dedup:${options.group}:`,
+      dedupTtlMs: options.dedupWindowMs ?? DEFAULTS.dedupWindowMs,
+      attemptsKey: `${options.keyPrefix}attempts:${options.stream}:${options.group}`,
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.loops.length) return;
+    this.state = 'starting';
+    this.isPaused = false;
+    await this.scale(this.settings.concurrency);
+  }
+
+  async pause(): Promise<void> {
+    this.isPaused = true;
+  }
+
+  async resume(): Promise<void> {
+    this.isPaused = false;
+    for (const wake of this.resumeWaiters.splice(0)) wake();
+  }
+
+  async stop(): Promise<void> {
+    await this.scale(0);
+    this.state = 'stopped';
+    this.isPaused = false;
+    for (const wake of this.resumeWaiters.splice(0)) wake();
+  }
+
+  async configure(settings: Partial<ProcessorSettings>): Promise<void> {
+    this.settings = { ...this.settings, ...settings };
+    if (this.loops.length) await this.scale(this.settings.concurrency);
+  }
+
+  status(): ProcessorStatus {
+    const loopState = this.loops.some((l) => l.isFailing) ? 'failing' : this.isPaused ? 'paused' : this.loops.some((l) => l.isReady) ? 'running' : this.state;
+    return {
+      name: this.name,
+      title: this.options.title,
+      source: this.options.stream,
+      group: this.options.group,
+      consumer: `${this.options.consumerPrefix}-${this.name}`,
+      settings: { ...this.settings },
+      ...this.stats.snapshot(this.loops.length ? loopState : 'stopped'),
+    };
+  }
+
+  /** Runs `n` loops: new ones start, surplus ones finish their batch and close. */
+  private async scale(n: number): Promise<void> {
+    while (this.loops.length < n) {
+      const loop = new ConsumerLoop(this, `${this.options.consumerPrefix}-${this.name}-${this.loops.length + 1}`);
+      this.loops.push(loop);
+      loop.start();
+    }
+    const surplus = this.loops.splice(n);
+    await Promise.all(surplus.map((loop) => loop.stop()));
+  }
+
+  /** For the loops: the shared parts. */
+  get internals() {
+    return { options: this.options, stats: this.stats, scope: this.scope, settings: () => this.settings };
+  }
+
+  /** Resolves when not paused. */
+  waitWhilePaused(): Promise<void> {
+    if (!this.isPaused) return Promise.resolve();
+    return new Promise((resolve) => this.resumeWaiters.push(resolve));
+  }
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+}
+
+/** One consumer of the group: a connection, a read/handle/commit loop, and its pending retries. */
+class ConsumerLoop {
+  isFailing = false;
+  isReady = false;
+  private isRunning = false;
+  private done: Promise<void> = Promise.resolve();
+  private readonly redis: ReturnType<typeof withScripts>;
+  /** Messages waiting for their retry time; due ones are handled before new reads. */
+  private readonly retrying = new Map<string, { message: StreamMessage; dueAt: number }>();
+  private lastReclaim = 0;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly owner: StreamConsumer,
+    private readonly consumer: string,
+  ) {
+    this.redis = withScripts(owner.internals.options.createClient());
+    this.redis.on('error', () => undefined);
+    this.redis.on('ready', () => {
+      this.isReady = true;
+    });
+    this.redis.on('close', () => {
+      this.isReady = false;
+    });
+  }
+
+  start(): void {
+    this.isRunning = true;
+    this.done = this.run();
+  }
+
+  /** Finishes the batch in hand, then closes. Retries not yet due stay pending for another consumer. */
+  async stop(): Promise<void> {
+    this.isRunning = false;
+    this.wake?.();
+    await this.done;
+    const { stats } = this.owner.internals;
+    stats.inFlight -= this.retrying.size;
+    this.retrying.clear();
+    this.redis.disconnect(false);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    let commit: Promise<void> = Promise.resolve();
+    await this.ensureGroup();
+    while (this.isRunning) {
+      try {
+        await this.owner.waitWhilePaused();
+        if (!this.isRunning) break;
+        const due = this.takeDueRetries();
+        let batch: StreamMessage[];
+        if (due.length) {
+          await commit;
+          batch = due;
+        } else {
+          const read = this.isReclaimDue() ? this.reclaim() : this.read();
+          const [, messages] = await Promise.all([commit, read]);
+          batch = messages;
+        }
+        failures = 0;
+        this.isFailing = false;
+        if (!batch.length) continue;
+        commit = this.handle(batch).catch((error: unknown) => this.onError(error));
+      } catch (error) {
+        this.onError(error);
+        commit = Promise.resolve();
+        failures += 1;
+        this.isFailing = true;
+        if (String((error as Error).message).includes('NOGROUP')) await this.ensureGroup();
+        await this.sleep(Math.min(200 * failures, 2000));
+      }
+    }
+    await commit.catch(() => undefined);
+  }
+
+  private onError(error: unknown): void {
+    const { stats, options } = this.owner.internals;
+    const message = error instanceof Error ? error.message : String(error);
+    stats.fail(message);
+    if (this.isRunning) options.logger.warn(`worker ${options.name}: ${message}`);
+  }
+
+  private async ensureGroup(): Promise<void> {
+    const { scope } = this.owner.internals;
+    for (let attempt = 1; this.isRunning; attempt++) {
+      try {
+        await this.redis.xgroup('CREATE', scope.stream, scope.group, '0', 'MKSTREAM');
+        return;
+      } catch (error) {
+        if (String((error as Error).message).includes('BUSYGROUP')) return;
+        this.isFailing = true;
+        this.onError(error);
+        await this.sleep(Math.min(200 * attempt, 2000));
+      }
+    }
+  }
+
+  private isReclaimDue(): boolean {
+    const { options } = this.owner.internals;
+    const now = options.clock.now();
+    if (now - this.lastReclaim < (options.reclaimEveryMs ?? DEFAULTS.reclaimEveryMs)) return false;
+    this.lastReclaim = now;
+    return true;
+  }
+
+  private async read(): Promise<StreamMessage[]> {
+    const { scope, settings, options } = this.owner.internals;
+    const reply = (await this.redis.xreadgroupBuffer('GROUP', scope.group, this.consumer, 'COUNT', settings().batch, 'BLOCK', this.blockMs(options), 'STREAMS', scope.stream, '>')) as [Buffer, RawEntry[]][] | null;
+    return (reply?.[0]?.[1] ?? []).flatMap((entry) => toMessage(entry, 0));
+  }
+
+  private blockMs(options: StreamConsumerOptions): number {
+    // Wake in time for the next due retry.
+    let block: number = options.blockMs ?? DEFAULTS.blockMs;
+    const now = options.clock.now();
+    for (const { dueAt } of this.retrying.values()) block = Math.min(block, Math.max(1, dueAt - now));
+    return block;
+  }
+
+  /** Takes over entries idle past `reclaimIdleMs` (their consumer died or hung), with their retry counts. */
+  private async reclaim(): Promise<StreamMessage[]> {
+    const { scope, settings, options, stats } = this.owner.internals;
+    const reply = (await this.redis.callBuffer('XAUTOCLAIM', scope.stream, scope.group, this.consumer, options.reclaimIdleMs ?? DEFAULTS.reclaimIdleMs, '0-0', 'COUNT', settings().batch)) as [Buffer, RawEntry[], Buffer[]?];
+    const entries = reply[1].filter((e) => !this.retrying.has(e[0].toString()));
+    // Entries deleted from the stream while pending come back with null fields: acknowledge them.
+    const gone = entries.filter((e) => !e[1]).map((e) => e[0].toString());
+    if (gone.length) await this.redis.xack(scope.stream, scope.group, ...gone);
+    const live = entries.filter((e) => e[1]);
+    if (!live.length) return [];
+    const counts = await this.redis.hmget(scope.attemptsKey, ...live.map((e) => e[0].toString()));
+    stats.count('reclaimed', live.length);
+    return live.flatMap((entry, i) => toMessage(entry, Number(counts[i] ?? 0)));
+  }
+
+  private takeDueRetries(): StreamMessage[] {
+    const { options, settings } = this.owner.internals;
+    const now = options.clock.now();
+    const due: StreamMessage[] = [];
+    for (const [id, item] of this.retrying) {
+      if (item.dueAt > now || due.length >= settings().batch) continue;
+      this.retrying.delete(id);
+      due.push(item.message);
+    }
+    if (due.length) this.owner.internals.stats.inFlight -= due.length;
+    return due;
+  }
+
+  /** Handles one batch and commits it. The returned promise settles when the commit did. */
+  private async handle(batch: StreamMessage[]): Promise<void> {
+    const { options, stats, scope } = this.owner.internals;
+    const { handler } = options;
+    stats.inFlight += batch.length;
+    try {
+      let toHandle = batch;
+      const committed: CommitItem[] = [];
+      let claimed: { id: string; dedupId: string }[] = [];
+      /** Duplicates found by the claim, and skips: acknowledged, not counted as processed. */
+      const notProcessed = new Set<string>();
+      if (handler.mode === 'effectful') {
+        const withIds = batch.map((m) => ({ message: m, dedupId: handler.dedupId(m) }));
+        claimed = withIds.filter((x) => x.dedupId !== null).map((x) => ({ id: x.message.id, dedupId: x.dedupId! }));
+        const verdicts = await claimBatch(this.redis, scope, options.reclaimIdleMs ?? DEFAULTS.reclaimIdleMs, claimed);
+        const verdictOf = new Map(claimed.map((c, i) => [c.id, verdicts[i]]));
+        toHandle = [];
+        for (const { message } of withIds) {
+          const verdict = verdictOf.get(message.id) ?? 1;
+          if (verdict === 1) toHandle.push(message);
+          else if (verdict === 0) {
+            stats.count('duplicates');
+            notProcessed.add(message.id);
+            committed.push({ id: message.id, dedupId: null, outputs: [] });
+          } else this.scheduleRetry(message, 1000);
+        }
+      }
+      let outcomes: Outcome[];
+      try {
+        outcomes = await handler.handle(toHandle);
+        if (outcomes.length !== toHandle.length) throw new Error(`handler returned ${outcomes.length} outcomes for ${toHandle.length} messages`);
+      } catch (error) {
+        outcomes = toHandle.map(() => ({ kind: 'retry', error: error instanceof Error ? error.message : String(error) }));
+      }
+      await options.beforeCommit?.(toHandle);
+      const failed: { message: StreamMessage; error: string; isInvalid: boolean }[] = [];
+      const released: { id: string; dedupId: string }[] = [];
+      const dedupOf = (m: StreamMessage) => (handler.mode === 'pure' ? handler.dedupId(m) : claimed.find((c) => c.id === m.id)?.dedupId ?? null);
+      toHandle.forEach((message, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.kind === 'done') committed.push({ id: message.id, dedupId: dedupOf(message), outputs: outcome.outputs ?? [] });
+        else if (outcome.kind === 'skip') {
+          notProcessed.add(message.id);
+          committed.push({ id: message.id, dedupId: null, outputs: [] });
+        }
+        else {
+          failed.push({ message, error: outcome.kind === 'invalid' ? outcome.reason : outcome.error, isInvalid: outcome.kind === 'invalid' });
+          const dedupId = handler.mode === 'effectful' ? dedupOf(message) : null;
+          if (dedupId) released.push({ id: message.id, dedupId });
+        }
+      });
+      if (committed.length) {
+        const dups = new Set(await commitBatch(this.redis, scope, committed));
+        stats.count('duplicates', dups.size);
+        stats.count('processed', committed.filter((item, i) => !dups.has(i) && !notProcessed.has(item.id)).length);
+      }
+      await releaseClaims(this.redis, scope, released);
+      for (const failure of failed) await this.fail(failure.message, failure.error, failure.isInvalid);
+    } finally {
+      stats.inFlight -= batch.length;
+    }
+  }
+
+  /** A failed attempt: retry after the backoff, or dead-letter when invalid or out of retries. */
+  private async fail(message: StreamMessage, error: string, isInvalid: boolean): Promise<void> {
+    const { options, stats, scope } = this.owner.internals;
+    const { handler } = options;
+    stats.count('failures');
+    stats.fail(error);
+    const attempts = message.attempts + 1;
+    const policy = handler.retryPolicy(message);
+    if (isInvalid || isExhausted(policy, attempts)) {
+      const moved = await deadLetter(this.redis, scope, handler.deadLetterStream(message), message, error, attempts, options.clock.now());
+      if (moved) stats.count('deadLettered');
+      return;
+    }
+    await this.redis.hincrby(scope.attemptsKey, message.id, 1);
+    stats.count('retries');
+    this.scheduleRetry({ ...message, attempts }, retryDelayMs(policy, attempts));
+  }
+
+  private scheduleRetry(message: StreamMessage, delayMs: number): void {
+    const { options, stats } = this.owner.internals;
+    stats.inFlight += 1;
+    this.retrying.set(message.id, { message, dueAt: options.clock.now() + delayMs });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}
+
+/** A raw entry as a message; entries deleted while pending (null fields) yield nothing. */
+function toMessage([id, fields]: RawEntry, attempts: number): StreamMessage[] {
+  if (!fields) return [];
+  let payload: Buffer | null = null;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i]!.length === STREAM_PAYLOAD_FIELD.length && fields[i]!.toString() === STREAM_PAYLOAD_FIELD) {
+      payload = fields[i + 1]!;
+      break;
+    }
+  }
+  return [{ id: id.toString(), fields, payload, attempts }];
+}
