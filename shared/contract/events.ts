@@ -5,6 +5,7 @@ import { rulesFiringEvent } from './method-groups/rules';
 import { bullmqTickEvent } from './method-groups/bullmq';
 import { pubsubMessagesEvent } from './method-groups/pubsub';
 import { alertsChangedEvent } from './method-groups/alerts';
+import { workersChangedEvent } from './method-groups/workers';
 
 /**
  * Every event the host pushes: topic → payload schema. High-rate topics are batched by the host
@@ -23,6 +24,8 @@ export const events = {
   'pubsub.messages': pubsubMessagesEvent,
   /** Alerts of one environment that changed on any console (at most 4 flushes a second). */
   'alerts.changed': alertsChangedEvent,
+  /** Worker status of each environment that changed since the last flush (at most 4 flushes a second). */
+  'workers.changed': workersChangedEvent,
 } as const;
 
 export type Events = typeof events;

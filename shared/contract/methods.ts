@@ -11,6 +11,7 @@ import { pubsubMethods } from './method-groups/pubsub';
 import { dlqMethods } from './method-groups/dlq';
 import { alertMethods } from './method-groups/alerts';
 import { confirmMethods } from './method-groups/confirm';
+import { workerMethods } from './method-groups/workers';
 
 const Empty = z.object({}).strict();
 
@@ -55,6 +56,7 @@ export const methods = {
   ...dlqMethods,
   ...alertMethods,
   ...confirmMethods,
+  ...workerMethods,
   'demo.start': {
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

@@ -92,6 +92,8 @@ export const ProcessorStatus = z.object({
   lastError: z.object({ message: z.string(), at: z.number() }).nullable(),
   /** Open circuit breakers (notification senders): destination → until when (epoch ms). */
   openCircuits: z.record(z.string(), z.number()).optional(),
+  /** Why it cannot run here (no RabbitMQ, no destination configured), or null. */
+  unavailable: z.string().nullable().optional(),
 });
 export type ProcessorStatus = z.infer<typeof ProcessorStatus>;
 
@@ -106,3 +108,49 @@ export const WorkersView = z.object({
   processors: z.array(ProcessorStatus),
 });
 export type WorkersView = z.infer<typeof WorkersView>;
+
+/** Where the notification senders deliver. Secrets (Slack URLs, SMTP password, webhook secret) are write-only. */
+export const NotificationDestinationsInput = z.object({
+  slack: z
+    .object({
+      /** Incoming-webhook URL (a secret): write-only, '' clears it, absent keeps it. */
+      webhookUrl: z.string().max(2048).optional(),
+    })
+    .strict()
+    .optional(),
+  email: z
+    .object({
+      host: z.string().min(1).max(255),
+      port: z.number().int().min(1).max(65535),
+      /** Implicit TLS (465); otherwise STARTTLS when the server offers it. */
+      secure: z.boolean().default(false),
+      from: z.string().min(3).max(320),
+      username: z.string().max(320).optional(),
+      /** Write-only; '' clears it, absent keeps it. */
+      password: z.string().max(1024).optional(),
+      caFile: z.string().max(4096).optional(),
+    })
+    .strict()
+    .nullable()
+    .optional(),
+  webhook: z
+    .object({
+      url: z.string().url().max(2048),
+      /** HMAC-SHA256 key of the signature header; write-only, absent keeps it. */
+      secret: z.string().max(1024).optional(),
+      /** Recipient URLs a message may name; any other is sent to `url`. */
+      allowList: z.array(z.string().url().max(2048)).max(50).default([]),
+    })
+    .strict()
+    .nullable()
+    .optional(),
+});
+export type NotificationDestinationsInput = z.infer<typeof NotificationDestinationsInput>;
+
+/** The destinations as shown: secrets only as "set" flags. */
+export const NotificationDestinationsView = z.object({
+  slack: z.object({ hasWebhookUrl: z.boolean() }),
+  email: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), from: z.string(), username: z.string().nullable(), hasPassword: z.boolean(), caFile: z.string().nullable() }).nullable(),
+  webhook: z.object({ url: z.string(), hasSecret: z.boolean(), allowList: z.array(z.string()) }).nullable(),
+});
+export type NotificationDestinationsView = z.infer<typeof NotificationDestinationsView>;

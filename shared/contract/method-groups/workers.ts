@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { NotificationDestinationsInput, NotificationDestinationsView, ProcessorName, ProcessorSettings, WorkersView } from '../../model/workers';
+import { EnvId } from './common';
+
+const Processor = z.object({ envId: EnvId, processor: ProcessorName }).strict();
+
+/** The pipeline's consumer workers run by this console (issue 4). */
+export const workerMethods = {
+  /** Every processor of the environment, running or not. */
+  'workers.list': { params: z.object({ envId: EnvId }).strict(), result: WorkersView },
+  /** Starts the environment's workers (all available, or `only`); already running ones stay. */
+  'workers.start': { params: z.object({ envId: EnvId, only: z.array(ProcessorName).max(20).optional() }).strict(), result: WorkersView },
+  /** Stops one processor, or all of them (entries in hand are finished; pending ones stay for other consumers). */
+  'workers.stop': { params: z.object({ envId: EnvId, processor: ProcessorName.optional() }).strict(), result: WorkersView },
+  'workers.pause': { params: Processor, result: WorkersView },
+  'workers.resume': { params: Processor, result: WorkersView },
+  'workers.configure': { params: z.object({ envId: EnvId, processor: ProcessorName, settings: ProcessorSettings.partial() }).strict(), result: WorkersView },
+  'workers.destinations': { params: z.object({ envId: EnvId }).strict(), result: NotificationDestinationsView },
+  'workers.setDestinations': { params: z.object({ envId: EnvId, destinations: NotificationDestinationsInput }).strict(), result: NotificationDestinationsView },
+} as const;
+
+/** Workers of each environment whose status changed since the last flush (at most 4 a second). */
+export const workersChangedEvent = z.object({ views: z.array(WorkersView), dropped: z.number() });
