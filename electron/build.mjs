@@ -19,4 +19,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/preload/index.cjs', external: ['electron'], platform: 'browser', banner: {}, define: {}, minify: true }),
   build({ ...common, entryPoints: ['electron/headless/cli.ts'], outfile: 'dist/headless/cli.cjs', packages: 'external', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),
   build({ ...common, entryPoints: ['electron/headless/start.ts'], outfile: 'dist/headless/start.cjs', packages: 'external' }),
+  // The workers' thread, self-contained (its dependencies bundled in), so a packaged app can run
+  // it unpacked from the asar archive (electron-builder.yml: asarUnpack).
+  build({ ...common, entryPoints: ['electron/core/workers/worker-thread.ts'], outfile: 'dist/workers/worker-thread.cjs' }),
 ]);

@@ -29,6 +29,10 @@ import { ConsoleSettingsStore } from './settings/console-settings';
 import type { AlertServiceOptions } from './alerts/alert-service';
 import { summarize } from '../../shared/model/alerts';
 import { ConfirmationTokens } from './confirmations';
+import { WorkersService, type WorkersServiceOptions } from './workers/workers-service';
+import { DestinationsStore } from './workers/destinations-store';
+import { workerHandlers } from './handlers/workers';
+import type { WorkersView } from '../../shared/model/workers';
 
 export interface AppCoreOptions {
   /** The config home (profiles, secrets, logs). */
@@ -43,6 +47,8 @@ export interface AppCoreOptions {
   bullOptions?: BullMonitorOptions;
   /** Alert polling and escalation engine timings (tests shorten them). */
   alertOptions?: AlertServiceOptions;
+  /** Where workers run and their timings (tests run them in-process). */
+  workerOptions?: WorkersServiceOptions;
   /** Check every result against the contract too (tests). */
   shouldValidateResults?: boolean;
   /** Start connections and monitors for every environment (false for one-shot CLI commands). */
@@ -68,11 +74,15 @@ export class AppCore {
   readonly settings: ConsoleSettingsStore;
   /** One-time tokens of destructive actions. */
   readonly confirmations: ConfirmationTokens;
+  /** The pipeline's consumer workers this console runs. */
+  readonly workers: WorkersService;
+  readonly destinations: DestinationsStore;
   private readonly runtimes = new Map<string, EnvironmentRuntime>();
   private readonly emitter = new EventEmitter();
   private readonly dispatcher: Dispatcher;
   private readonly overviewBatcher: KeyedBatcher<EnvironmentOverview>;
   private readonly bullBatcher: KeyedBatcher<BullOverview>;
+  private readonly workersBatcher: KeyedBatcher<WorkersView>;
   private readonly clock: Clock;
   private demoTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> = Promise.resolve();
@@ -98,6 +108,12 @@ export class AppCore {
     });
     this.overviewBatcher = new KeyedBatcher((overviews, dropped) => this.emit('overview.tick', { overviews, dropped }));
     this.bullBatcher = new KeyedBatcher((overviews, dropped) => this.emit('bullmq.tick', { overviews, dropped }));
+    this.workersBatcher = new KeyedBatcher((views, dropped) => this.emit('workers.changed', { views, dropped }));
+    this.destinations = new DestinationsStore(options.home, options.secretStore, this.redactor);
+    this.workers = new WorkersService(
+      { environments: this.environments, destinations: this.destinations, clock: this.clock, logger: this.logger, publish: (view) => this.workersBatcher.push(view.envId, view) },
+      options.workerOptions,
+    );
     this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false);
   }
 
@@ -163,6 +179,8 @@ export class AppCore {
     clearInterval(this.demoTimer);
     this.overviewBatcher.close();
     this.bullBatcher.close();
+    await this.workers.close();
+    this.workersBatcher.close();
     await this.health.close();
     await this.reconciling;
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
@@ -186,6 +204,8 @@ export class AppCore {
       const profile = wanted.get(id);
       if (!profile || JSON.stringify(profile) !== JSON.stringify(runtime.env.profile) || runtime.isStale) {
         this.runtimes.delete(id);
+        // Workers hold connections made from the old profile: stop them (they are started again by hand).
+        await this.workers.forget(id);
         await runtime.close();
       }
     }
@@ -260,6 +280,7 @@ export class AppCore {
       },
       'environments.remove': async ({ id }) => {
         await this.environments.remove(id);
+        await this.destinations.remove(id);
         return { id };
       },
       'environments.test': async ({ id, input }) => {
@@ -274,6 +295,7 @@ export class AppCore {
       ...pubsubHandlers(this.context()),
       ...dlqHandlers(this.context()),
       ...alertHandlers(this.context(), this.audit, this.settings),
+      ...workerHandlers(this.context(), this.workers, this.destinations),
       'demo.start': async ({ envId, rate }) => {
         const runtime = this.runtime(envId);
         const status = await runtime.demo.start(rate);

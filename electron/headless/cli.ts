@@ -16,6 +16,9 @@ import type { DeadLetterEntry } from '../../shared/model/dead-letter';
 import { writeFile } from 'node:fs/promises';
 import { moduleDir, rendererDir } from './paths';
 import { startWebHost } from './web-host';
+import type { WorkersServiceOptions } from '../core/workers/workers-service';
+import { expandProcessorNames, NotificationDestinationsInput, type WorkersView } from '../../shared/model/workers';
+import { parseRoutingRules } from '../core/workers/routing-rules';
 
 const USAGE = `watchfloor — operations console for Redis Streams and RabbitMQ
 
@@ -51,6 +54,11 @@ Usage:
   watchfloor alerts policy --env NAME [--set POLICY.json] [--json]   escalation policy, per severity
   watchfloor audit --env NAME [--count N] [--csv|--jsonl|--json]   the team audit stream
   watchfloor audit --local [--count N] [--csv|--jsonl|--json]      this console's own log (verified)
+  watchfloor work --env NAME [--only event,alert,scan,metrics,notification,rabbitmq,…]
+                     [--rules RULES.yaml] [--concurrency N] [--batch N] [--json] [--duration S]
+                     run the pipeline's consumer workers headless until SIGINT/SIGTERM; run it
+                     on several hosts and they share the work (consumer groups, competing consumers)
+  watchfloor destinations --env NAME [--set FILE.json] [--json]   where notifications are sent
 
 Actions are recorded as "$WATCHFLOOR_ANALYST (OS user)" (or the name set in the console).
 
@@ -70,9 +78,10 @@ function version(): string {
   return '0.0.0';
 }
 
-async function openCore(options: { startRuntimes: boolean }): Promise<AppCore> {
+async function openCore(options: { startRuntimes: boolean; workerOptions?: WorkersServiceOptions }): Promise<AppCore> {
   const home = resolveConfigHome();
   return AppCore.create({
+    workerOptions: options.workerOptions,
     home,
     secretStore: new FileSecretStore(home),
     mode: 'browser',
@@ -451,6 +460,81 @@ async function demoCommand(args: string[]): Promise<number> {
   }
 }
 
+/** One line per processor: what `work` prints every few seconds. */
+function workersText(view: WorkersView): string {
+  const rows = view.processors
+    .filter((p) => p.state !== 'stopped' || p.lastError)
+    .map((p) => [p.name, p.state, `${p.ratePerSec}/s`, String(p.counters.processed), String(p.counters.retries), String(p.counters.deadLettered), String(p.counters.duplicates), String(p.inFlight), p.lastError?.message ?? '']);
+  return table(['processor', 'state', 'rate', 'processed', 'retries', 'dead-lettered', 'duplicates', 'in flight', 'last error'], rows);
+}
+
+/** `work`: the pipeline's consumer workers, headless, until stopped. */
+async function workCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { env: { type: 'string' }, only: { type: 'string' }, rules: { type: 'string' }, concurrency: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' }, duration: { type: 'string' }, 'every-seconds': { type: 'string' } },
+  });
+  if (!values.env) throw new UsageError('work needs --env NAME');
+  let only: ReturnType<typeof expandProcessorNames> | undefined;
+  try {
+    only = values.only ? expandProcessorNames(values.only.split(',').map((w) => w.trim()).filter(Boolean)) : undefined;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  let rulesYaml: string | undefined;
+  if (values.rules) {
+    rulesYaml = readFileSync(values.rules, 'utf8');
+    parseRoutingRules(rulesYaml); // refuse a bad file before anything starts, naming the rule
+  }
+  const core = await openCore({ startRuntimes: false, workerOptions: { rulesYaml } });
+  try {
+    const env = core.environments.find(values.env);
+    const started = unwrap(await core.call('workers.start', { envId: env.id, only }));
+    for (const name of only ?? []) {
+      const p = started.processors.find((x) => x.name === name);
+      if (p?.unavailable) process.stderr.write(`watchfloor: ${name} cannot run: ${p.unavailable}\n`);
+    }
+    const settings = { ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}), ...(values.batch ? { batch: Number(values.batch) } : {}) };
+    if (Object.keys(settings).length) {
+      for (const p of started.processors.filter((x) => x.state !== 'stopped')) unwrap(await core.call('workers.configure', { envId: env.id, processor: p.name, settings }));
+    }
+    if (!values.json) process.stdout.write(`Workers on ${env.name} (${started.processors.filter((p) => p.state !== 'stopped').map((p) => p.name).join(', ') || 'none'}); SIGINT or SIGTERM stops them.\n`);
+    const report = async () => {
+      const view = unwrap(await core.call('workers.list', { envId: env.id }));
+      process.stdout.write(values.json ? `${JSON.stringify(view)}\n` : `${workersText(view)}\n`);
+    };
+    const timer = setInterval(() => void report(), Number(values['every-seconds'] ?? 5) * 1000);
+    await untilStopped(values.duration ? Number(values.duration) : undefined);
+    clearInterval(timer);
+    const stopped = unwrap(await core.call('workers.stop', { envId: env.id }));
+    if (!values.json) process.stdout.write('Stopped; entries not yet acknowledged stay pending for the other consumers.\n');
+    else process.stdout.write(`${JSON.stringify(stopped)}\n`);
+    return 0;
+  } finally {
+    await core.close();
+  }
+}
+
+/** `destinations`: where the notification senders deliver (secrets go to the secret store). */
+async function destinationsCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { env: { type: 'string' }, set: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!values.env) throw new UsageError('destinations needs --env NAME');
+  const core = await openCore({ startRuntimes: false });
+  try {
+    const env = core.environments.find(values.env);
+    let view;
+    if (values.set) {
+      const parsed = NotificationDestinationsInput.safeParse(JSON.parse(readFileSync(values.set, 'utf8')));
+      if (!parsed.success) throw new UsageError(`invalid destinations file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      view = unwrap(await core.call('workers.setDestinations', { envId: env.id, destinations: parsed.data }));
+    } else view = unwrap(await core.call('workers.destinations', { envId: env.id }));
+    print(view, values.json ?? false, () => JSON.stringify(view, null, 2));
+    return 0;
+  } finally {
+    await core.close();
+  }
+}
+
 /** Runs one CLI command; resolves to the process exit code. */
 /** `alerts list|show|ack|escalate|resolve|reopen|note`: triage from scripts and runbooks. */
 async function alertsCommand(args: string[]): Promise<number> {
@@ -576,6 +660,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return await auditCommand(rest);
       case 'demo':
         return await demoCommand(rest);
+      case 'work':
+        return await workCommand(rest);
+      case 'destinations':
+        return await destinationsCommand(rest);
       case undefined:
       case 'help':
       case '--help':

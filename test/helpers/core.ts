@@ -56,7 +56,7 @@ export async function createTestCore(namespace: string, input: Partial<Environme
   const envId = added.value.id;
   const seen = new Map<TopicName, unknown[]>();
   let latest: EnvironmentOverview | undefined;
-  for (const topic of ['overview.tick', 'environments.changed', 'demo.status', 'bullmq.tick', 'pubsub.messages', 'alerts.changed'] as const) {
+  for (const topic of ['overview.tick', 'environments.changed', 'demo.status', 'bullmq.tick', 'pubsub.messages', 'alerts.changed', 'workers.changed'] as const) {
     core.on(topic, (payload) => {
       seen.set(topic, [...(seen.get(topic) ?? []), payload]);
       if (topic === 'overview.tick') {

@@ -156,9 +156,13 @@ class ConsumerLoop {
     private readonly consumer: string,
   ) {
     this.redis = withScripts(owner.internals.options.createClient());
-    this.redis.on('error', () => undefined);
+    this.redis.on('error', (error: Error) => {
+      this.isFailing = true;
+      owner.internals.stats.fail(`Redis: ${error.message}`);
+    });
     this.redis.on('ready', () => {
       this.isReady = true;
+      this.isFailing = false;
     });
     this.redis.on('close', () => {
       this.isReady = false;

@@ -1,0 +1,47 @@
+import type { ProcessorName, ProcessorSettings, ProcessorStatus } from '../../../shared/model/workers';
+
+/** What every processor is, before anything runs: the Workers view lists them all. */
+export interface CatalogEntry {
+  title: string;
+  broker: 'redis' | 'amqp';
+  /** Seed name of the stream or queue (the environment's namespace is prefixed). */
+  source: string;
+  /** Seed 000 consumer group; '' for RabbitMQ competing consumers. */
+  group: string;
+  /** Seed defaults: batch sizes and concurrent batches of seed 000 "Batch Processing Configuration" and the consumer prefetch counts. */
+  settings: ProcessorSettings;
+  /** Seed `max_processing_time`: entries idle longer are taken over. */
+  maxProcessingMs: number;
+}
+
+export const PROCESSOR_CATALOG: Readonly<Record<ProcessorName, CatalogEntry>> = {
+  event: { title: 'Event processor', broker: 'redis', source: 'security.events', group: 'event-processors', settings: { concurrency: 5, batch: 50 }, maxProcessingMs: 30_000 },
+  alert: { title: 'Alert processor', broker: 'redis', source: 'security.alerts', group: 'alert-manager', settings: { concurrency: 1, batch: 10 }, maxProcessingMs: 10_000 },
+  scan: { title: 'Scan processor', broker: 'redis', source: 'security.scans', group: 'results-processor', settings: { concurrency: 1, batch: 10 }, maxProcessingMs: 30_000 },
+  metrics: { title: 'Metrics processor', broker: 'redis', source: 'security.metrics', group: 'metrics-aggregator', settings: { concurrency: 1, batch: 100 }, maxProcessingMs: 30_000 },
+  slack: { title: 'Slack sender', broker: 'redis', source: 'security.notifications', group: 'slack-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },
+  email: { title: 'Email sender', broker: 'redis', source: 'security.notifications', group: 'email-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },
+  webhook: { title: 'Webhook sender', broker: 'redis', source: 'security.notifications', group: 'webhook-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },
+  'rabbit-discovery': { title: 'Discovery consumer', broker: 'amqp', source: 'discovery_queue', group: '', settings: { concurrency: 1, batch: 50 }, maxProcessingMs: 30_000 },
+  'rabbit-metrics': { title: 'Metrics consumer', broker: 'amqp', source: 'metrics_queue', group: '', settings: { concurrency: 1, batch: 100 }, maxProcessingMs: 30_000 },
+  'rabbit-alerts': { title: 'Alert consumer', broker: 'amqp', source: 'alert_queue', group: '', settings: { concurrency: 1, batch: 10 }, maxProcessingMs: 10_000 },
+};
+
+/** The status of a processor that is not running here, with why it cannot run when it cannot. */
+export function idleStatus(name: ProcessorName, namespace: string, consumer: string, settings: ProcessorSettings, unavailable: string | null): ProcessorStatus {
+  const entry = PROCESSOR_CATALOG[name];
+  return {
+    name,
+    title: entry.title,
+    source: `${namespace}${entry.source}`,
+    group: entry.group,
+    consumer,
+    state: 'stopped',
+    settings,
+    counters: { processed: 0, failures: 0, retries: 0, deadLettered: 0, duplicates: 0, reclaimed: 0 },
+    ratePerSec: 0,
+    inFlight: 0,
+    lastError: null,
+    unavailable,
+  };
+}

@@ -1,0 +1,197 @@
+import os from 'node:os';
+import { Redis } from 'ioredis';
+import { PROCESSOR_NAMES, type ProcessorName, type ProcessorSettings, type WorkersView } from '../../../shared/model/workers';
+import { redisOptions } from '../brokers/redis/redis-connection';
+import type { ResolvedEnvironment } from '../environments/resolved-environment';
+import type { ResolvedDestinations } from './destinations-store';
+import type { Clock, Logger } from '../ports';
+import type { Processor } from './processor';
+import { idleStatus, PROCESSOR_CATALOG } from './processor-catalog';
+import { PROCESSOR_FACTORIES } from './processor-factories';
+import { StreamConsumer } from './stream-consumer';
+import type { StreamHandler } from './stream-handler';
+
+/** Everything a set of workers needs; plain data, so it can be handed to a worker thread. */
+export interface WorkerRuntimeConfig {
+  env: Pick<ResolvedEnvironment, 'redis' | 'amqp'> & { id: string; namespace: string };
+  /** Where the notification senders deliver (secrets included); a sender without one cannot run. */
+  destinations?: ResolvedDestinations;
+  /** Routing rules document (seed 000 `routing_rules` YAML); the seed's rules when absent. */
+  rulesYaml?: string;
+  /** Per-processor settings over the seed defaults. */
+  settings?: Partial<Record<ProcessorName, ProcessorSettings>>;
+  /** `host-pid` by default: how this process's consumers are named. */
+  consumerPrefix?: string;
+  /** Shorter timings for tests. */
+  timings?: { blockMs?: number; reclaimEveryMs?: number; reclaimIdleMs?: number };
+}
+
+/** What the runtime needs from its host. */
+export interface WorkerRuntimeDeps {
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * A factory of one processor; returns a reason string when the processor cannot run with this
+ * configuration (no RabbitMQ, no destination configured).
+ */
+export type ProcessorFactory = (context: FactoryContext) => Processor | string;
+
+export interface FactoryContext {
+  name: ProcessorName;
+  config: WorkerRuntimeConfig;
+  deps: WorkerRuntimeDeps;
+  settings: ProcessorSettings;
+  consumerPrefix: string;
+  /** A Redis Streams processor over `handler` with the catalog's stream and group. */
+  streamConsumer(handler: StreamHandler): StreamConsumer;
+  /** A shared, non-blocking connection (alert store, metrics writes). */
+  sharedRedis(): Redis;
+}
+
+/**
+ * The pipeline's processors of one environment in this process. Lists every processor (running or
+ * not, with why one cannot run), starts, pauses, stops and configures them. Runs inside a worker
+ * thread in the consoles (see worker-thread-host.ts), directly in tests.
+ */
+export class WorkerRuntime {
+  private readonly running = new Map<ProcessorName, Processor>();
+  private readonly unavailable = new Map<ProcessorName, string>();
+  private readonly settings = new Map<ProcessorName, ProcessorSettings>();
+  private shared: Redis | null = null;
+  readonly consumerPrefix: string;
+
+  constructor(
+    private readonly config: WorkerRuntimeConfig,
+    private readonly deps: WorkerRuntimeDeps,
+  ) {
+    this.consumerPrefix = config.consumerPrefix ?? `${os.hostname()}-${process.pid}`;
+    for (const name of PROCESSOR_NAMES) this.settings.set(name, { ...PROCESSOR_CATALOG[name].settings, ...config.settings?.[name] });
+  }
+
+  /** Starts `only` (default: every processor that can run here). Returns the names that could not, with why. */
+  async start(only?: readonly ProcessorName[]): Promise<Record<string, string>> {
+    const refused: Record<string, string> = {};
+    for (const name of only ?? PROCESSOR_NAMES) {
+      if (this.running.has(name)) continue;
+      const made = this.build(name);
+      if (typeof made === 'string') {
+        this.unavailable.set(name, made);
+        refused[name] = made;
+        continue;
+      }
+      this.unavailable.delete(name);
+      this.running.set(name, made);
+      await made.start();
+    }
+    return refused;
+  }
+
+  async stop(name?: ProcessorName): Promise<void> {
+    const names = name ? [name] : [...this.running.keys()];
+    await Promise.all(
+      names.map(async (n) => {
+        const processor = this.running.get(n);
+        this.running.delete(n);
+        await processor?.stop();
+      }),
+    );
+    if (!this.running.size && this.shared) {
+      this.shared.disconnect(false);
+      this.shared = null;
+    }
+  }
+
+  async pause(name: ProcessorName): Promise<void> {
+    await this.running.get(name)?.pause();
+  }
+
+  async resume(name: ProcessorName): Promise<void> {
+    await this.running.get(name)?.resume();
+  }
+
+  async configure(name: ProcessorName, settings: Partial<ProcessorSettings>): Promise<void> {
+    const next = { ...this.settings.get(name)!, ...settings };
+    this.settings.set(name, next);
+    await this.running.get(name)?.configure(next);
+  }
+
+  get isRunning(): boolean {
+    return this.running.size > 0;
+  }
+
+  /** Every processor, in catalog order. */
+  view(isolation: WorkersView['isolation']): WorkersView {
+    const { env } = this.config;
+    return {
+      envId: env.id,
+      at: this.deps.clock.now(),
+      isRunning: this.running.size > 0,
+      isolation,
+      processors: PROCESSOR_NAMES.map((name) => {
+        const processor = this.running.get(name);
+        if (processor) return { ...processor.status(), unavailable: null };
+        return idleStatus(name, env.namespace, `${this.consumerPrefix}-${name}`, this.settings.get(name)!, this.unavailable.get(name) ?? this.staticReason(name));
+      }),
+    };
+  }
+
+  private staticReason(name: ProcessorName): string | null {
+    const { broker } = PROCESSOR_CATALOG[name];
+    if (broker === 'redis' && !this.config.env.redis) return 'this environment has no Redis';
+    if (broker === 'amqp' && !this.config.env.amqp) return 'this environment has no RabbitMQ';
+    if (!PROCESSOR_FACTORIES[name]) return 'not available in this build';
+    return null;
+  }
+
+  private build(name: ProcessorName): Processor | string {
+    const reason = this.staticReason(name);
+    if (reason) return reason;
+    const factory = PROCESSOR_FACTORIES[name]!;
+    try {
+      return factory(this.context(name));
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  private createRedis(connectionName: string): Redis {
+    const settings = this.config.env.redis!;
+    // Commands wait for a reconnect instead of failing (offline queue, no per-request retry limit):
+    // a loop blocked on a dead broker resumes where it was; its state shows `failing` meanwhile.
+    const client = new Redis(redisOptions(settings, { connectionName, lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined }));
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  private context(name: ProcessorName): FactoryContext {
+    const entry = PROCESSOR_CATALOG[name];
+    const { env, timings } = this.config;
+    return {
+      name,
+      config: this.config,
+      deps: this.deps,
+      settings: this.settings.get(name)!,
+      consumerPrefix: this.consumerPrefix,
+      sharedRedis: () => (this.shared ??= this.createRedis('watchfloor-worker')),
+      streamConsumer: (handler) =>
+        new StreamConsumer({
+          name,
+          title: entry.title,
+          stream: `${env.namespace}${entry.source}`,
+          group: entry.group,
+          consumerPrefix: this.consumerPrefix,
+          keyPrefix: `${env.namespace}watchfloor:workers:`,
+          handler,
+          settings: this.settings.get(name)!,
+          createClient: () => this.createRedis(`watchfloor-${name}`),
+          clock: this.deps.clock,
+          logger: this.deps.logger,
+          reclaimIdleMs: timings?.reclaimIdleMs ?? entry.maxProcessingMs,
+          blockMs: timings?.blockMs,
+          reclaimEveryMs: timings?.reclaimEveryMs,
+        }),
+    };
+  }
+}

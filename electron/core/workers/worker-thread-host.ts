@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ProcessorName, ProcessorSettings, WorkersView } from '../../../shared/model/workers';
+import type { Logger } from '../ports';
+import type { WorkerRuntimeConfig } from './worker-runtime';
+import type { ThreadEvent, ThreadReply, ThreadRequest } from './worker-thread-protocol';
+
+type Pending = { resolve: (reply: ThreadReply) => void };
+type RequestBody = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/**
+ * Where the thread's entry is: next to the bundle when built (`dist/workers/worker-thread.cjs`,
+ * unpacked from the asar archive in a packaged app), else the TypeScript source, loaded through
+ * tsx (tests and `npm run cli`).
+ */
+function threadEntry(): { file: string; isSource: boolean } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.cjs')) {
+    const built = path.join(path.dirname(here), '..', 'workers', 'worker-thread.cjs').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+    return { file: built, isSource: false };
+  }
+  return { file: path.join(path.dirname(here), 'worker-thread.ts'), isSource: true };
+}
+
+/** Finds the project root (for tsx) from a source file. */
+function projectRoot(from: string): string {
+  let dir = path.dirname(from);
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+/**
+ * The host's side of one environment's workers thread: the same operations as WorkerRuntime, as
+ * messages. Views arrive ~4 times a second; a thread that dies is reported on every processor it
+ * ran and can be started again.
+ */
+export class WorkerThreadHost {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<(view: WorkersView) => void>();
+  private last: WorkersView | null = null;
+  private isClosing = false;
+
+  constructor(
+    private readonly config: WorkerRuntimeConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  onView(listener: (view: WorkersView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get lastView(): WorkersView | null {
+    return this.last;
+  }
+
+  get isRunning(): boolean {
+    return this.worker !== null && (this.last?.isRunning ?? false);
+  }
+
+  async start(only?: ProcessorName[]): Promise<Record<string, string>> {
+    return (await this.request({ op: 'start', only })) as Record<string, string>;
+  }
+
+  async stop(processor?: ProcessorName): Promise<void> {
+    await this.request({ op: 'stop', processor });
+    if (!processor) await this.close();
+  }
+
+  async pause(processor: ProcessorName): Promise<void> {
+    await this.request({ op: 'pause', processor });
+  }
+
+  async resume(processor: ProcessorName): Promise<void> {
+    await this.request({ op: 'resume', processor });
+  }
+
+  async configure(processor: ProcessorName, settings: Partial<ProcessorSettings>): Promise<void> {
+    await this.request({ op: 'configure', processor, settings });
+  }
+
+  /** Stops every processor (entries in hand are finished) and ends the thread. Idempotent. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.isClosing) return;
+    this.isClosing = true;
+    try {
+      await this.request({ op: 'close' });
+    } finally {
+      this.worker = null;
+      await worker.terminate();
+      this.isClosing = false;
+      if (this.last) this.publish({ ...this.last, isRunning: false, processors: this.last.processors.map((p) => ({ ...p, state: 'stopped', inFlight: 0, ratePerSec: 0 })) });
+    }
+  }
+
+  private spawn(): Worker {
+    const entry = threadEntry();
+    const worker = entry.isSource
+      ? new Worker(`const { createRequire } = require('node:module'); const r = createRequire(${JSON.stringify(path.join(projectRoot(entry.file), 'package.json'))}); r('tsx/cjs/api').register(); r(${JSON.stringify(entry.file)});`, { eval: true, workerData: this.config })
+      : new Worker(entry.file, { workerData: this.config });
+    worker.on('message', (message: ThreadReply | ThreadEvent) => this.onMessage(message));
+    worker.on('error', (error) => this.onExit(`the workers thread failed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (this.worker === worker && !this.isClosing) this.onExit(`the workers thread exited (code ${code})`);
+    });
+    return worker;
+  }
+
+  private request(body: RequestBody): Promise<unknown> {
+    if (!this.worker) {
+      if (body.op === 'close' || body.op === 'stop') return Promise.resolve(undefined);
+      this.worker = this.spawn();
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: (reply) => {
+          if (reply.ok) resolve(reply.value);
+          else reject(new Error(reply.error));
+        },
+      });
+      this.worker!.postMessage({ ...body, id } as ThreadRequest);
+    });
+  }
+
+  private onMessage(message: ThreadReply | ThreadEvent): void {
+    if (message.type === 'log') {
+      this.logger[message.level](message.message, message.fields);
+      return;
+    }
+    this.publish(message.view);
+    if (message.type === 'reply') {
+      const pending = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      pending?.resolve(message);
+    }
+  }
+
+  private onExit(reason: string): void {
+    this.logger.error(reason);
+    this.worker = null;
+    for (const [id, pending] of this.pending) pending.resolve({ type: 'reply', id, ok: false, error: reason, view: this.last! });
+    this.pending.clear();
+    if (this.last) {
+      const at = Date.now();
+      this.publish({ ...this.last, isRunning: false, processors: this.last.processors.map((p) => (p.state === 'stopped' ? p : { ...p, state: 'failing', inFlight: 0, ratePerSec: 0, lastError: { message: reason, at } })) });
+    }
+  }
+
+  private publish(view: WorkersView): void {
+    this.last = view;
+    for (const listener of this.listeners) listener(view);
+  }
+}

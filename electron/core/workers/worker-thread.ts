@@ -1,0 +1,52 @@
+/**
+ * Entry of the workers' thread: runs a WorkerRuntime off the host's event loop, so a saturated
+ * processor never delays the UI's calls. Talks to worker-thread-host.ts by messages only.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { systemClock, type Logger } from '../ports';
+import { WorkerRuntime, type WorkerRuntimeConfig } from './worker-runtime';
+import type { ThreadReply, ThreadRequest, ThreadEvent } from './worker-thread-protocol';
+import { reviveConfig } from './worker-thread-protocol';
+
+const port = parentPort!;
+const post = (message: ThreadReply | ThreadEvent) => port.postMessage(message);
+const logger: Logger = {
+  info: (message, fields) => post({ type: 'log', level: 'info', message, fields }),
+  warn: (message, fields) => post({ type: 'log', level: 'warn', message, fields }),
+  error: (message, fields) => post({ type: 'log', level: 'error', message, fields }),
+};
+const runtime = new WorkerRuntime(reviveConfig(workerData as WorkerRuntimeConfig), { clock: systemClock, logger });
+const viewEveryMs = 250;
+const timer = setInterval(() => post({ type: 'view', view: runtime.view('thread') }), viewEveryMs);
+
+port.on('message', (request: ThreadRequest) => {
+  void (async () => {
+    try {
+      let value: unknown;
+      switch (request.op) {
+        case 'start':
+          value = await runtime.start(request.only);
+          break;
+        case 'stop':
+          await runtime.stop(request.processor);
+          break;
+        case 'pause':
+          await runtime.pause(request.processor);
+          break;
+        case 'resume':
+          await runtime.resume(request.processor);
+          break;
+        case 'configure':
+          await runtime.configure(request.processor, request.settings);
+          break;
+        case 'close':
+          clearInterval(timer);
+          await runtime.stop();
+          break;
+      }
+      post({ type: 'reply', id: request.id, ok: true, value, view: runtime.view('thread') });
+    } catch (error) {
+      post({ type: 'reply', id: request.id, ok: false, error: error instanceof Error ? error.message : String(error), view: runtime.view('thread') });
+    }
+  })();
+});

@@ -1,0 +1,96 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
+import { alertIdForEvent } from '../../electron/core/workers/deterministic-id';
+import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
+import { waitFor } from '../helpers/wait';
+
+const random = createRandom(11);
+
+describe('workers through the contract, in a worker thread', () => {
+  const ns = uniqueNamespace('wsvc');
+  let t: TestCore;
+  const redis = new Redis(REDIS_URL);
+
+  beforeAll(async () => {
+    t = await createTestCore(ns, {}, { workerOptions: { timings: { blockMs: 100, reclaimEveryMs: 500 } } });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await cleanupNamespace(ns);
+    redis.disconnect();
+  });
+
+  it('lists every processor before anything runs, with why some cannot', async () => {
+    const view = await t.core.call('workers.list', { envId: t.envId });
+    expect(view.ok && view.value.isRunning).toBe(false);
+    if (!view.ok) return;
+    expect(view.value.isolation).toBe('thread');
+    expect(view.value.processors.map((p) => p.name)).toContain('event');
+    expect(view.value.processors.every((p) => p.state === 'stopped')).toBe(true);
+    expect(view.value.processors.find((p) => p.name === 'event')!.source).toBe(`${ns}security.events`);
+  });
+
+  it('runs the event and alert processors off the main thread: a critical event becomes an alert in the shared store', async () => {
+    const critical = { ...securityEvent(random, Date.now()), severity: 'critical' } as unknown as Record<string, unknown> & { id: string };
+    const started = await t.core.call('workers.start', { envId: t.envId, only: ['event', 'alert'] });
+    expect(started.ok).toBe(true);
+    for (let i = 0; i < 50; i++) await redis.xadd(`${ns}security.events`, '*', 'data', JSON.stringify(securityEvent(random, Date.now())));
+    await redis.xadd(`${ns}security.events`, '*', 'data', JSON.stringify(critical));
+    const alert = await waitFor(async () => {
+      const r = await t.core.call('alerts.get', { envId: t.envId, id: alertIdForEvent(critical.id as string) });
+      return r.ok ? r.value.alert : undefined;
+    }, 'the alert raised by the event processor and stored by the alert processor', 20_000);
+    expect(alert.metadata.event_id).toBe(critical.id);
+    const pushed = await waitFor(() => t.events('workers.changed').flatMap((e) => e.views).find((v) => v.envId === t.envId && (v.processors.find((p) => p.name === 'event')?.counters.processed ?? 0) >= 51), 'workers.changed with the processed count');
+    expect(pushed.isolation).toBe('thread');
+    expect(pushed.processors.find((p) => p.name === 'event')!.state).toBe('running');
+    expect(pushed.processors.find((p) => p.name === 'alert')!.counters.processed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('pauses, configures and stops one processor, then all', async () => {
+    const paused = await t.core.call('workers.pause', { envId: t.envId, processor: 'event' });
+    expect(paused.ok && paused.value.processors.find((p) => p.name === 'event')!.state).toBe('paused');
+    const configured = await t.core.call('workers.configure', { envId: t.envId, processor: 'event', settings: { batch: 200, concurrency: 2 } });
+    expect(configured.ok && configured.value.processors.find((p) => p.name === 'event')!.settings).toEqual({ batch: 200, concurrency: 2 });
+    const resumed = await t.core.call('workers.resume', { envId: t.envId, processor: 'event' });
+    expect(resumed.ok && resumed.value.processors.find((p) => p.name === 'event')!.state).not.toBe('paused');
+    const stopped = await t.core.call('workers.stop', { envId: t.envId });
+    expect(stopped.ok && stopped.value.isRunning).toBe(false);
+    expect(stopped.ok && stopped.value.processors.every((p) => p.state === 'stopped')).toBe(true);
+    const audit = await t.core.call('audit.local', { count: 50 });
+    expect(audit.ok && audit.value.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['workers.start', 'workers.configure', 'workers.stop']));
+  });
+
+  it('keeps notification secrets write-only: stored in the secret store, shown as set, never returned', async () => {
+    const set = await t.core.call('workers.setDestinations', {
+      envId: t.envId,
+      destinations: { slack: { webhookUrl: 'https://hooks.example.test/services/T000/B000/secretpart' }, webhook: { url: 'https://receiver.example.test/hook', secret: 'hmac-secret-value', allowList: [] } },
+    });
+    expect(set.ok).toBe(true);
+    const view = await t.core.call('workers.destinations', { envId: t.envId });
+    expect(view.ok && view.value).toEqual({ slack: { hasWebhookUrl: true }, email: null, webhook: { url: 'https://receiver.example.test/hook', hasSecret: true, allowList: [] } });
+    expect(JSON.stringify(view)).not.toContain('secretpart');
+    expect(JSON.stringify(view)).not.toContain('hmac-secret-value');
+  });
+});
+
+describe('workers on a read-only environment', () => {
+  const ns = uniqueNamespace('wro');
+  let t: TestCore;
+  beforeAll(async () => {
+    t = await createTestCore(ns, { production: true });
+  });
+  afterAll(async () => {
+    await t.close();
+    await cleanupNamespace(ns);
+  });
+
+  it('refuses to start workers (they acknowledge and write) until write mode is on', async () => {
+    const refused = await t.core.call('workers.start', { envId: t.envId });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('READ_ONLY');
+  });
+});
