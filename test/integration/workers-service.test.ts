@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
+import { createRandom, securityEvent, securityMetric, securityScan } from '../../electron/core/demo/message-factory';
 import { alertIdForEvent } from '../../electron/core/workers/deterministic-id';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
@@ -62,6 +62,34 @@ describe('workers through the contract, in a worker thread', () => {
     expect(stopped.ok && stopped.value.processors.every((p) => p.state === 'stopped')).toBe(true);
     const audit = await t.core.call('audit.local', { count: 50 });
     expect(audit.ok && audit.value.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['workers.start', 'workers.configure', 'workers.stop']));
+  });
+
+  it('runs the scan and metrics processors: findings become events, metrics become shared 1-minute windows', async () => {
+    const started = await t.core.call('workers.start', { envId: t.envId, only: ['scan', 'metrics'] });
+    expect(started.ok).toBe(true);
+    const scan = { ...securityScan(random, Date.now()), status: 'completed', results: { findings_count: 4, critical_issues: 1, scan_duration: 1000 } };
+    await redis.xadd(`${ns}security.scans`, '*', 'data', JSON.stringify(scan));
+    const asset = 'asset-under-test';
+    for (let i = 1; i <= 100; i++) {
+      const metric = { ...securityMetric(random, Date.now()), asset_id: asset, metrics: { response_time_ms: i } };
+      await redis.xadd(`${ns}security.metrics`, '*', 'data', JSON.stringify(metric));
+    }
+    await waitFor(async () => {
+      const events = (await redis.xrange(`${ns}security.events`, '-', '+')) as [string, string[]][];
+      return events.some(([, f]) => f[1]!.includes(String(scan.scan_id)));
+    }, 'the findings event on security.events');
+    const windows = await waitFor(async () => {
+      const r = await t.core.call('workers.metrics', { envId: t.envId, minutes: 5, asset, metric: 'response_time_ms' });
+      const total = r.ok ? r.value.reduce((n, w) => n + w.count, 0) : 0;
+      return total === 100 && r.ok ? r.value : undefined;
+    }, 'the 100 samples in the windows');
+    const all = windows.length === 1 ? windows[0]! : null;
+    if (all) {
+      expect(all.p50).toBeGreaterThan(49 * 0.98);
+      expect(all.p50).toBeLessThan(51 * 1.02);
+      expect(all.p99).toBeGreaterThan(98 * 0.98);
+    }
+    await t.core.call('workers.stop', { envId: t.envId });
   });
 
   it('keeps notification secrets write-only: stored in the secret store, shown as set, never returned', async () => {

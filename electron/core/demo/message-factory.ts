@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { alertIdForEvent, deterministicUuid } from '../workers/deterministic-id';
 
 /** A deterministic pseudo-random source (mulberry32), so demo traffic is reproducible in tests. */
 export function createRandom(seed: number): () => number {
@@ -71,7 +72,8 @@ export function securityEvent(random: Random, now: number): Record<string, unkno
 export function alertForEvent(event: Record<string, unknown>, now: number): Record<string, unknown> {
   const severity = event.severity === 'critical' ? 'critical' : 'high';
   return {
-    id: randomUUID(),
+    // The event processor raises the same id for the same event: one alert, whoever raises it.
+    id: alertIdForEvent(String(event.id)),
     rule_id: randomUUID(),
     timestamp: iso(now),
     organization_id: event.organization_id,
@@ -99,7 +101,8 @@ export function securityMetric(random: Random, now: number): Record<string, unkn
   return {
     timestamp: iso(now),
     organization_id: pick(random, ORGS),
-    asset_id: randomUUID(),
+    // A few assets per platform, so the metrics processor's windows aggregate many samples each.
+    asset_id: deterministicUuid(`demo-asset:${monitor.platform}:${Math.floor(random() * 2)}`),
     metric_type: 'performance',
     metrics: {
       response_time_ms: Math.round(50 + random() * 400),

@@ -1,6 +1,10 @@
 import type { WorkersService } from '../workers/workers-service';
 import type { DestinationsStore } from '../workers/destinations-store';
 import type { CoreContext, HandlerGroup } from './context';
+import { readMetricWindows } from '../workers/processors/metrics-reader';
+
+/** Most rows `workers.metrics` returns (the newest are kept). */
+const MAX_METRIC_ROWS = 5000;
 
 /** The pipeline's consumer workers: run, pause, stop and configure them; where notifications go. */
 export function workerHandlers(ctx: CoreContext, workers: WorkersService, destinations: DestinationsStore): HandlerGroup<'workers.'> {
@@ -26,6 +30,10 @@ export function workerHandlers(ctx: CoreContext, workers: WorkersService, destin
       const view = await workers.configure(envId, processor, settings);
       await record(envId, 'workers.configure', processor, settings);
       return view;
+    },
+    'workers.metrics': async ({ envId, minutes, asset, metric }) => {
+      const rows = await readMetricWindows(ctx.redisOf(envId), ctx.environments.get(envId).namespace, { minutes, asset, metric });
+      return rows.slice(-MAX_METRIC_ROWS);
     },
     'workers.destinations': ({ envId }) => {
       ctx.environments.get(envId);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NotificationDestinationsInput, NotificationDestinationsView, ProcessorName, ProcessorSettings, WorkersView } from '../../model/workers';
 import { EnvId } from './common';
+import { MetricWindows, MetricWindowsQuery } from '../../model/metric-windows';
 
 const Processor = z.object({ envId: EnvId, processor: ProcessorName }).strict();
 
@@ -15,6 +16,8 @@ export const workerMethods = {
   'workers.pause': { params: Processor, result: WorkersView },
   'workers.resume': { params: Processor, result: WorkersView },
   'workers.configure': { params: z.object({ envId: EnvId, processor: ProcessorName, settings: ProcessorSettings.partial() }).strict(), result: WorkersView },
+  /** The metrics processor's 1-minute windows (p50/p95/p99 per asset and metric), shared by every worker. */
+  'workers.metrics': { params: MetricWindowsQuery.extend({ envId: EnvId }).strict(), result: MetricWindows },
   'workers.destinations': { params: z.object({ envId: EnvId }).strict(), result: NotificationDestinationsView },
   'workers.setDestinations': { params: z.object({ envId: EnvId, destinations: NotificationDestinationsInput }).strict(), result: NotificationDestinationsView },
 } as const;
