@@ -76,7 +76,7 @@ describe('workers through the contract, in a worker thread', () => {
     }
     await waitFor(async () => {
       const events = (await redis.xrange(`${ns}security.events`, '-', '+')) as [string, string[]][];
-      return events.some(([, f]) => f[1]!.includes(String(scan.scan_id)));
+      return events.some(([, f]) => f[1]!.includes(String((scan as Record<string, unknown>).scan_id)));
     }, 'the findings event on security.events');
     const windows = await waitFor(async () => {
       const r = await t.core.call('workers.metrics', { envId: t.envId, minutes: 5, asset, metric: 'response_time_ms' });
