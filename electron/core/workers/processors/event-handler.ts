@@ -3,6 +3,7 @@ import { SecurityEvent, type SecurityAlert, type SecurityNotification, type Secu
 import { SEED_RETRY_POLICIES, type RetryPolicy } from '../backoff';
 import { alertIdForEvent, deterministicUuid } from '../deterministic-id';
 import { route, SEED_ROUTING_RULES, type RoutingRule } from '../routing-rules';
+import { isSecurityEventFast } from '../../../../shared/schemas/fast-checks';
 import type { Outcome, StreamHandler, StreamMessage, StreamOutput } from '../stream-handler';
 
 export interface EventHandlerOptions {
@@ -127,6 +128,7 @@ export function invalidReason(payload: Buffer | null): { event: SecurityEvent } 
   } catch (error) {
     return { reason: `not JSON: ${(error as Error).message}` };
   }
+  if (isSecurityEventFast(json)) return { event: json };
   const parsed = SecurityEvent.safeParse(json);
   if (parsed.success) return { event: parsed.data };
   return { reason: `not a seed 000 security event: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
