@@ -10,6 +10,7 @@ import { benchDlq } from './dlq.bench';
 import { benchAlerts } from './alerts.bench';
 import { benchRabbitDlq } from './rabbit-dlq.bench';
 import { benchEventPipeline } from './event-pipeline.bench';
+import { benchUiResponsiveness } from './ui-responsiveness.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -25,3 +26,4 @@ if (wanted('dlq')) process.stdout.write(JSON.stringify(await benchDlq()) + '\n')
 if (wanted('alerts')) process.stdout.write(JSON.stringify(await benchAlerts()) + '\n');
 if (wanted('rabbit-dlq')) process.stdout.write(JSON.stringify(await benchRabbitDlq()) + '\n');
 if (wanted('event-pipeline')) process.stdout.write(JSON.stringify(await benchEventPipeline()) + '\n');
+if (wanted('ui-responsiveness')) process.stdout.write(JSON.stringify(await benchUiResponsiveness()) + '\n');
