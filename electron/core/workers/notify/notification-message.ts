@@ -13,8 +13,15 @@ export const NOTIFICATION_CHANNELS = ['slack', 'email', 'webhook'] as const;
 /** One delivery channel. */
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
-/** Seed 000's notification plus its optional `dedup_key` (the shared schema would strip it). */
-export const SeedNotification = SecurityNotification.extend({ dedup_key: z.string().min(1).optional() });
+/**
+ * Seed 000's notification plus its optional `dedup_key` (the shared schema would strip it). A
+ * missing `retry_policy` is tolerated: the seed's policy for the priority applies, so a producer
+ * omitting it does not get its alerts dead-lettered unsent.
+ */
+export const SeedNotification = SecurityNotification.extend({
+  dedup_key: z.string().min(1).optional(),
+  retry_policy: SecurityNotification.shape.retry_policy.optional(),
+});
 /** A parsed seed 000 notification. */
 export type SeedNotification = z.infer<typeof SeedNotification>;
 
@@ -83,7 +90,7 @@ function fromSeed(n: SeedNotification): NotificationMessage {
     priority: n.priority,
     template: n.template,
     payload: n.payload,
-    retryPolicy: n.retry_policy,
+    ...(n.retry_policy ? { retryPolicy: n.retry_policy } : {}),
     ...(n.dedup_key ? { dedupKey: n.dedup_key } : {}),
   };
 }
