@@ -153,6 +153,14 @@ describe('email sender against a local SMTP server', () => {
       // Plaintext on loopback for the test; the sender is told so with requireStartTls: false.
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (address.address.startsWith('nobody@')) {
+          const refusal = new Error('mailbox unavailable') as Error & { responseCode: number };
+          refusal.responseCode = 550;
+          return callback(refusal);
+        }
+        callback();
+      },
       onData(stream, session, callback) {
         let raw = '';
         stream.setEncoding('utf8');
@@ -193,6 +201,16 @@ describe('email sender against a local SMTP server', () => {
     expect(outcomes.map((o) => o.kind)).toEqual(['invalid', 'invalid', 'invalid']);
     expect(outcomes[0]).toMatchObject({ reason: expect.stringContaining('one email address') });
     expect(mails.length).toBe(before);
+  });
+
+  it('a recipient the server refuses permanently (550) is invalid, and does not count against the relay', async () => {
+    const handler = emailHandler();
+    const refused = () => entry({ channel: 'email', recipient: 'nobody@example.com' });
+    const outcomes = await handler.handle([refused(), refused(), refused(), refused(), refused()]);
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('550') });
+    // Five failures would have opened the circuit; these were answers, so mail still flows.
+    expect(handler.openCircuits()).toEqual({});
+    expect(await handler.handle([entry({ channel: 'email', recipient: 'secops@example.com' })])).toEqual([{ kind: 'done' }]);
   });
 
   it('refuses to send in clear when STARTTLS is required and the server does not offer it (retry)', async () => {

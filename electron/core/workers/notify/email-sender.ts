@@ -70,7 +70,14 @@ export class EmailSender implements NotificationSender {
     return {
       destination: `email:${this.config.host}:${this.config.port}`,
       send: async () => {
-        await this.transport.sendMail(mail);
+        try {
+          await this.transport.sendMail(mail);
+        } catch (error) {
+          // A permanent (5xx) refusal of the recipient will not change on retry; the relay is fine.
+          const smtp = error as { code?: string; responseCode?: number; response?: string };
+          if (smtp.code === 'EENVELOPE' && (smtp.responseCode ?? 0) >= 500) throw new InvalidNotification(`SMTP server refused ${to}: ${String(smtp.response ?? smtp.responseCode).slice(0, 200)}`);
+          throw error;
+        }
       },
     };
   }

@@ -109,6 +109,11 @@ export class NotificationHandler implements StreamHandler {
       breaker.record(true);
       return { kind: 'done' };
     } catch (error) {
+      // A refusal of this one message (unknown mailbox) means the destination answered: not a failure of it.
+      if (error instanceof InvalidNotification) {
+        breaker.record(true);
+        return { kind: 'invalid', reason: error.message };
+      }
       breaker.record(false);
       return { kind: 'retry', error: (error as Error).message || String(error) };
     }

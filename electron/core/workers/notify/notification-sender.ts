@@ -15,7 +15,7 @@ export class InvalidNotification extends Error {
 export interface PreparedDelivery {
   /** The breaker key and the name shown in errors: display-safe, never a secret URL. */
   destination: string;
-  /** Sends it; throws on any failure of the destination (to be retried). */
+  /** Sends it; throws on a failure of the destination (retried), or `InvalidNotification` when it refused this message for good. */
   send(): Promise<void>;
 }
 
