@@ -38,13 +38,13 @@ export function WorkersScreen() {
       </p>
       {shown.length === 0 ? <p className="empty">No environment. Add one on the Environments screen.</p> : null}
       {shown.map((env) => (
-        <WorkersEnvironment key={env.id} env={env} />
+        <WorkersEnvironment key={env.id} env={env} isOnly={shown.length === 1} />
       ))}
     </section>
   );
 }
 
-const WorkersEnvironment = memo(function WorkersEnvironment({ env }: { env: EnvironmentView }) {
+const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { env: EnvironmentView; isOnly: boolean }) {
   const { client, stores } = useServices();
   const view = useStore(stores.workers, (state) => state.byEnv[env.id]);
   const loadError = useStore(stores.workers, (state) => state.errors[env.id]);
@@ -75,7 +75,8 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env }: { env: Envi
             READ-ONLY
           </span>
         ) : null}
-        {view ? (
+        {/* With one environment the line on top already says it. */}
+        {view && !isOnly ? (
           <span className={summary.failing > 0 ? 'small bad' : 'small muted'} data-testid={`workers-env-summary-${env.id}`}>
             {workersSummaryText(summary)}
           </span>
