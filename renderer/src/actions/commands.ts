@@ -39,6 +39,7 @@ export const SCREENS: readonly { screen: Screen; title: string; keys: readonly s
   { screen: 'deadletters', title: 'Dead letters', keys: ['7', 'g d'] },
   { screen: 'alerts', title: 'Alerts', keys: ['8', 'g a'] },
   { screen: 'audit', title: 'Audit log', keys: ['9', 'g u'] },
+  { screen: 'workers', title: 'Workers', keys: ['0', 'g w'] },
 ];
 
 export function createCommandRegistry(client: WatchfloorClient, stores: AppStores): CommandRegistry {

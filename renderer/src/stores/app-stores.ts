@@ -8,6 +8,7 @@ import { initialOverviewState, type OverviewState } from './overview.logic';
 import { initialRulesState, type RulesStoreState } from './rules.logic';
 import { initialBullState, type BullState } from './bullmq.logic';
 import { initialAlertsState, type AlertsState } from './alerts.logic';
+import { initialWorkersState, type WorkersState } from './workers.logic';
 
 /**
  * One vanilla store per domain. They hold plain state only: every change goes through a pure
@@ -23,6 +24,7 @@ export interface AppStores {
   rules: StoreApi<RulesStoreState>;
   bullmq: StoreApi<BullState>;
   alerts: StoreApi<AlertsState>;
+  workers: StoreApi<WorkersState>;
 }
 
 export function createAppStores(transport: TransportKind): AppStores {
@@ -35,5 +37,6 @@ export function createAppStores(transport: TransportKind): AppStores {
     rules: createStore<RulesStoreState>()(() => initialRulesState),
     bullmq: createStore<BullState>()(() => initialBullState),
     alerts: createStore<AlertsState>()(() => initialAlertsState),
+    workers: createStore<WorkersState>()(() => initialWorkersState),
   };
 }

@@ -9,6 +9,7 @@ import { applyOverviews, retainOverviews } from './overview.logic';
 import { applyFiring, applyRulesState, retainRules } from './rules.logic';
 import { applyBullOverviews, retainBull } from './bullmq.logic';
 import { applyAlertChanges, applyAlertError, applyAlertList, retainAlerts } from './alerts.logic';
+import { applyWorkersError, applyWorkersViews, retainWorkers } from './workers.logic';
 
 /**
  * Keeps the stores in step with the host, outside React: subscribes to pushed events and reloads
@@ -23,6 +24,7 @@ export function startSync(client: WatchfloorClient, stores: AppStores): () => vo
     client.on('rules.firing', ({ updates }) => stores.rules.setState((state) => applyFiring(state, updates), true)),
     client.on('bullmq.tick', ({ overviews }) => stores.bullmq.setState((state) => applyBullOverviews(state, overviews), true)),
     client.on('alerts.changed', ({ envId, alerts }) => stores.alerts.setState((state) => applyAlertChanges(state, envId, alerts), true)),
+    client.on('workers.changed', ({ views, dropped }) => stores.workers.setState((state) => applyWorkersViews(state, views, dropped), true)),
   ];
   let wasOpen = false;
   const onConnection = () => {
@@ -61,6 +63,7 @@ async function receiveEnvironments(
   stores.rules.setState((state) => retainRules(state, ids), true);
   stores.bullmq.setState((state) => retainBull(state, ids), true);
   stores.alerts.setState((state) => retainAlerts(state, ids), true);
+  stores.workers.setState((state) => retainWorkers(state, ids), true);
   // Demo statuses are pushed only on change: ask once for environments this page has not seen.
   const toAsk = environments.filter((env) => isFullReload || !known.has(env.id));
   const statuses = await Promise.all(toAsk.map((env) => client.call('demo.status', { envId: env.id })));
@@ -75,6 +78,15 @@ async function receiveEnvironments(
   if (overviews.length > 0) stores.bullmq.setState((state) => applyBullOverviews(state, overviews), true);
   // Alerts: the full list once per (re)connect; changes arrive as pushes after that.
   await Promise.all(toAsk.filter((env) => env.redis !== null).map((env) => loadAlerts(client, stores, env.id)));
+  // Workers: their state once per (re)connect; `workers.changed` pushes follow every change.
+  await Promise.all(toAsk.map((env) => loadWorkers(client, stores, env.id)));
+}
+
+/** Loads the workers of one environment as this console's host runs them (or would). */
+export async function loadWorkers(client: WatchfloorClient, stores: AppStores, envId: string): Promise<void> {
+  const answer = await client.call('workers.list', { envId });
+  if (answer.ok) stores.workers.setState((state) => applyWorkersViews(state, [answer.value]), true);
+  else stores.workers.setState((state) => applyWorkersError(state, envId, answer.error.message), true);
 }
 
 /** Loads the alerts of one environment (up to 20,000, newest first). */

@@ -10,6 +10,7 @@ import { AuditScreen } from '../alerts/audit-screen';
 import { QueuesScreen } from '../queues/queues-screen';
 import { RulesScreen } from '../rules/rules-screen';
 import { StreamsScreen } from '../streams/streams-screen';
+import { WorkersScreen } from '../workers/workers-screen';
 import type { Screen } from '../../stores/navigation.logic';
 import { ConnectionBanner } from './connection-banner';
 import { NavBar } from './nav-bar';
@@ -26,6 +27,7 @@ const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
   deadletters: DeadLettersScreen,
   alerts: AlertsScreen,
   audit: AuditScreen,
+  workers: WorkersScreen,
 };
 
 /** The shell: top bar, production banners, left navigation and the current screen. */

@@ -1,0 +1,120 @@
+import type { NotificationDestinationsInput, NotificationDestinationsView } from '../../../../shared/model/workers';
+
+/** What the Notification destinations form holds. Secret fields start empty, never prefilled. */
+export interface DestinationsFormValues {
+  slackWebhookUrl: string;
+  clearSlackWebhookUrl: boolean;
+  isEmailOn: boolean;
+  emailHost: string;
+  emailPort: string;
+  emailSecure: boolean;
+  emailFrom: string;
+  emailUsername: string;
+  emailPassword: string;
+  clearEmailPassword: boolean;
+  emailCaFile: string;
+  isWebhookOn: boolean;
+  webhookUrl: string;
+  webhookSecret: string;
+  clearWebhookSecret: boolean;
+  /** One URL per line. */
+  webhookAllowList: string;
+}
+
+/** The form as the host's view fills it: plain fields copied, secrets left empty (placeholders say "unchanged"). */
+export function destinationsFormValues(view: NotificationDestinationsView | null): DestinationsFormValues {
+  return {
+    slackWebhookUrl: '',
+    clearSlackWebhookUrl: false,
+    isEmailOn: view?.email != null,
+    emailHost: view?.email?.host ?? '',
+    emailPort: String(view?.email?.port ?? 587),
+    emailSecure: view?.email?.secure ?? false,
+    emailFrom: view?.email?.from ?? '',
+    emailUsername: view?.email?.username ?? '',
+    emailPassword: '',
+    clearEmailPassword: false,
+    emailCaFile: view?.email?.caFile ?? '',
+    isWebhookOn: view?.webhook != null,
+    webhookUrl: view?.webhook?.url ?? '',
+    webhookSecret: '',
+    clearWebhookSecret: false,
+    webhookAllowList: (view?.webhook?.allowList ?? []).join('\n'),
+  };
+}
+
+/** A write-only secret: typed → set, "clear" ticked → '' (removes it), else absent (keeps it). */
+function secretChange(typed: string, isClearing: boolean): string | undefined {
+  if (typed !== '') return typed;
+  return isClearing ? '' : undefined;
+}
+
+/**
+ * The `workers.setDestinations` input for the form, or the first problem a person can fix. Email
+ * and webhook switched off are removed (null); Slack is only ever changed through its secret.
+ */
+export function destinationsInputFrom(values: DestinationsFormValues): { ok: true; input: NotificationDestinationsInput } | { ok: false; message: string } {
+  const input: NotificationDestinationsInput = {};
+  const slack = secretChange(values.slackWebhookUrl.trim(), values.clearSlackWebhookUrl);
+  if (slack !== undefined) {
+    if (slack !== '' && !isHttpUrl(slack)) return { ok: false, message: 'The Slack webhook URL must start with https:// (or http://).' };
+    input.slack = { webhookUrl: slack };
+  }
+  if (!values.isEmailOn) input.email = null;
+  else {
+    const host = values.emailHost.trim();
+    const port = Number(values.emailPort.trim());
+    const from = values.emailFrom.trim();
+    if (host === '') return { ok: false, message: 'SMTP host is required (or switch email off).' };
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, message: 'SMTP port must be a whole number from 1 to 65535.' };
+    if (from.length < 3) return { ok: false, message: 'The "From" address is required for email.' };
+    const password = secretChange(values.emailPassword, values.clearEmailPassword);
+    const username = values.emailUsername.trim();
+    const caFile = values.emailCaFile.trim();
+    input.email = {
+      host,
+      port,
+      secure: values.emailSecure,
+      from,
+      ...(username !== '' ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
+      ...(caFile !== '' ? { caFile } : {}),
+    };
+  }
+  if (!values.isWebhookOn) input.webhook = null;
+  else {
+    const url = values.webhookUrl.trim();
+    if (!isHttpUrl(url)) return { ok: false, message: 'The webhook URL must be a full http:// or https:// URL.' };
+    const allowList = values.webhookAllowList
+      .split(/[\s,]+/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+    const wrong = allowList.find((entry) => !isHttpUrl(entry));
+    if (wrong !== undefined) return { ok: false, message: `"${wrong}" in the allow-list is not a full http:// or https:// URL.` };
+    const secret = secretChange(values.webhookSecret, values.clearWebhookSecret);
+    input.webhook = { url, allowList, ...(secret !== undefined ? { secret } : {}) };
+  }
+  return { ok: true, input };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** One line per destination for the panel's header: what is set, secrets only as "set". */
+export function describeDestinations(view: NotificationDestinationsView): string[] {
+  return [
+    `Slack: ${view.slack.hasWebhookUrl ? 'webhook URL set' : 'not set'}`,
+    view.email
+      ? `Email: ${view.email.host}:${view.email.port}${view.email.secure ? ' (TLS)' : ''} from ${view.email.from}${view.email.username ? `, user ${view.email.username}` : ''}, password ${view.email.hasPassword ? 'set' : 'not set'}`
+      : 'Email: off',
+    view.webhook
+      ? `Webhook: ${view.webhook.url}, secret ${view.webhook.hasSecret ? 'set' : 'not set'}, ${view.webhook.allowList.length} allowed recipient${view.webhook.allowList.length === 1 ? '' : 's'}`
+      : 'Webhook: off',
+  ];
+}

@@ -1,0 +1,236 @@
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { EnvironmentView } from '../../../../shared/model/environment';
+import type { NotificationDestinationsView } from '../../../../shared/model/workers';
+import { useServices } from '../../services';
+import { loadWorkers } from '../../stores/sync';
+import { destinationsBlockedReason } from '../../stores/workers.logic';
+import { describeDestinations, destinationsFormValues, destinationsInputFrom, type DestinationsFormValues } from './destinations-form.logic';
+
+const UNCHANGED = '•••• (unchanged)';
+
+type Loaded = { state: 'loading' } | { state: 'ready'; view: NotificationDestinationsView } | { state: 'error'; message: string };
+
+/**
+ * Where the Slack, email and webhook senders deliver, per environment. Collapsed by default; the
+ * secrets are write-only: shown as "set", typed to replace, ticked to clear.
+ */
+export function DestinationsPanel({ env }: { env: EnvironmentView }) {
+  const [isOpen, setIsOpen] = useState(false);
+  const panelId = useId();
+  return (
+    <section className="workers-destinations" data-testid={`destinations-${env.id}`}>
+      <button type="button" className="rabbit-link-button workers-destinations-toggle" aria-expanded={isOpen} aria-controls={panelId} data-testid={`destinations-toggle-${env.id}`} onClick={() => setIsOpen((v) => !v)}>
+        <span aria-hidden="true">{isOpen ? '▾' : '▸'}</span> Notification destinations
+      </button>
+      {isOpen ? (
+        <div id={panelId}>
+          <DestinationsBody env={env} />
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function DestinationsBody({ env }: { env: EnvironmentView }) {
+  const { client, stores } = useServices();
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [values, setValues] = useState<DestinationsFormValues>(() => destinationsFormValues(null));
+  const [isSaving, setIsSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const blocked = destinationsBlockedReason(env);
+
+  const show = (view: NotificationDestinationsView) => {
+    setLoaded({ state: 'ready', view });
+    setValues(destinationsFormValues(view));
+  };
+  useEffect(() => {
+    let isCancelled = false;
+    void client.call('workers.destinations', { envId: env.id }).then((answer) => {
+      if (isCancelled) return;
+      if (answer.ok) show(answer.value);
+      else setLoaded({ state: 'error', message: `${answer.error.code}: ${answer.error.message}` });
+    });
+    return () => {
+      isCancelled = true;
+    };
+  }, [client, env.id]);
+
+  const set = <K extends keyof DestinationsFormValues>(key: K, value: DestinationsFormValues[K]) => {
+    setSaved(false);
+    setValues((current) => ({ ...current, [key]: value }));
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    const built = destinationsInputFrom(values);
+    if (!built.ok) return setError(built.message);
+    setIsSaving(true);
+    const answer = await client.call('workers.setDestinations', { envId: env.id, destinations: built.input });
+    setIsSaving(false);
+    if (!answer.ok) return setError(`${answer.error.code}: ${answer.error.message}`);
+    show(answer.value);
+    setSaved(true);
+    // Whether the senders can run depends on their destinations: show it at once.
+    void loadWorkers(client, stores, env.id);
+  };
+
+  if (loaded.state === 'loading') return <p className="empty">Loading destinations…</p>;
+  if (loaded.state === 'error')
+    return (
+      <p className="form-error" role="alert" data-testid="destinations-load-error">
+        Could not load the destinations — {loaded.message}
+      </p>
+    );
+  const view = loaded.view;
+  const isDisabled = blocked !== null;
+  return (
+    <form className="workers-destinations-form" aria-label={`Notification destinations of ${env.name}`} onSubmit={(e) => void submit(e)} noValidate data-testid="destinations-form">
+      <ul className="workers-destinations-state small" data-testid="destinations-state">
+        {describeDestinations(view).map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      {blocked ? (
+        <p className="note" data-testid="destinations-blocked">
+          {blocked}
+        </p>
+      ) : null}
+      <fieldset className="fieldset" disabled={isDisabled} title={blocked ?? undefined}>
+        <legend>Slack</legend>
+        <Secret
+          label="Incoming-webhook URL"
+          testId="dest-slack-url"
+          value={values.slackWebhookUrl}
+          onChange={(v) => set('slackWebhookUrl', v)}
+          hasStored={view.slack.hasWebhookUrl}
+          isClearing={values.clearSlackWebhookUrl}
+          onClearingChange={(v) => set('clearSlackWebhookUrl', v)}
+          placeholder="https://hooks.slack.com/services/…"
+        />
+      </fieldset>
+      <fieldset className="fieldset" disabled={isDisabled} title={blocked ?? undefined}>
+        <legend>Email (SMTP)</legend>
+        <Check label="Send email notifications" testId="dest-email-on" checked={values.isEmailOn} onChange={(v) => set('isEmailOn', v)} />
+        {values.isEmailOn ? (
+          <div className="workers-destinations-grid">
+            <Field label="SMTP host">{(id) => <input id={id} className="input mono" data-testid="dest-email-host" value={values.emailHost} onChange={(e) => set('emailHost', e.target.value)} placeholder="smtp.example.com" spellCheck={false} />}</Field>
+            <Field label="Port">{(id) => <input id={id} className="input input-rate" data-testid="dest-email-port" inputMode="numeric" value={values.emailPort} onChange={(e) => set('emailPort', e.target.value)} />}</Field>
+            <Check label="Implicit TLS (port 465); otherwise STARTTLS when offered" testId="dest-email-secure" checked={values.emailSecure} onChange={(v) => set('emailSecure', v)} />
+            <Field label="From">{(id) => <input id={id} className="input" data-testid="dest-email-from" value={values.emailFrom} onChange={(e) => set('emailFrom', e.target.value)} placeholder="watchfloor@example.com" spellCheck={false} />}</Field>
+            <Field label="Username (optional)">{(id) => <input id={id} className="input" data-testid="dest-email-username" value={values.emailUsername} onChange={(e) => set('emailUsername', e.target.value)} autoComplete="off" spellCheck={false} />}</Field>
+            <Secret
+              label="Password"
+              testId="dest-email-password"
+              value={values.emailPassword}
+              onChange={(v) => set('emailPassword', v)}
+              hasStored={view.email?.hasPassword ?? false}
+              isClearing={values.clearEmailPassword}
+              onClearingChange={(v) => set('clearEmailPassword', v)}
+            />
+            <Field label="CA certificate file (optional)">{(id) => <input id={id} className="input mono" data-testid="dest-email-ca" value={values.emailCaFile} onChange={(e) => set('emailCaFile', e.target.value)} spellCheck={false} />}</Field>
+          </div>
+        ) : null}
+      </fieldset>
+      <fieldset className="fieldset" disabled={isDisabled} title={blocked ?? undefined}>
+        <legend>Webhook</legend>
+        <Check label="Send to a webhook" testId="dest-webhook-on" checked={values.isWebhookOn} onChange={(v) => set('isWebhookOn', v)} />
+        {values.isWebhookOn ? (
+          <div className="workers-destinations-grid">
+            <Field label="URL">{(id) => <input id={id} className="input mono" data-testid="dest-webhook-url" value={values.webhookUrl} onChange={(e) => set('webhookUrl', e.target.value)} placeholder="https://hooks.example.com/watchfloor" spellCheck={false} />}</Field>
+            <Secret
+              label="Signing secret (HMAC-SHA256)"
+              testId="dest-webhook-secret"
+              value={values.webhookSecret}
+              onChange={(v) => set('webhookSecret', v)}
+              hasStored={view.webhook?.hasSecret ?? false}
+              isClearing={values.clearWebhookSecret}
+              onClearingChange={(v) => set('clearWebhookSecret', v)}
+            />
+            <Field label="Allow-list: recipient URLs a message may name, one per line (any other goes to the URL above)">
+              {(id) => <textarea id={id} className="input mono" rows={3} data-testid="dest-webhook-allow" value={values.webhookAllowList} onChange={(e) => set('webhookAllowList', e.target.value)} spellCheck={false} />}
+            </Field>
+          </div>
+        ) : null}
+      </fieldset>
+      {error ? (
+        <p className="form-error" role="alert" data-testid="destinations-error">
+          {error}
+        </p>
+      ) : null}
+      {saved ? (
+        <p className="note rabbit-note-ok" role="status" data-testid="destinations-saved">
+          Saved. Senders already running keep the old destinations until the workers are stopped and started again.
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" data-testid="destinations-save" disabled={isDisabled || isSaving} title={blocked ?? undefined}>
+          {isSaving ? 'Saving…' : 'Save destinations'}
+        </button>
+        <button type="button" className="button button-quiet" disabled={isSaving} onClick={() => (setValues(destinationsFormValues(view)), setError(null), setSaved(false))}>
+          Reset
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id} className="label-text">
+        {label}
+      </label>
+      {children(id)}
+    </div>
+  );
+}
+
+function Check({ label, testId, checked, onChange }: { label: string; testId: string; checked: boolean; onChange: (value: boolean) => void }) {
+  return (
+    <label className="check">
+      <input type="checkbox" data-testid={testId} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <span>{label}</span>
+    </label>
+  );
+}
+
+/** A write-only secret: empty by default; when one is stored the placeholder says so and empty keeps it. */
+function Secret(props: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  hasStored: boolean;
+  isClearing: boolean;
+  onClearingChange: (value: boolean) => void;
+  placeholder?: string;
+}) {
+  return (
+    <Field label={`${props.label}${props.hasStored ? ' — set' : ' — not set'}`}>
+      {(id) => (
+        <div className="password-row">
+          <input
+            id={id}
+            className="input"
+            type="password"
+            data-testid={props.testId}
+            value={props.value}
+            onChange={(e) => props.onChange(e.target.value)}
+            placeholder={props.hasStored && !props.isClearing ? UNCHANGED : props.placeholder}
+            autoComplete="new-password"
+            spellCheck={false}
+          />
+          {props.hasStored ? (
+            <label className="check">
+              <input type="checkbox" data-testid={`${props.testId}-clear`} checked={props.isClearing} disabled={props.value !== ''} onChange={(e) => props.onClearingChange(e.target.checked)} />
+              <span>clear</span>
+            </label>
+          ) : null}
+        </div>
+      )}
+    </Field>
+  );
+}
