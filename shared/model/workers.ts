@@ -122,8 +122,10 @@ export const NotificationDestinationsInput = z.object({
     .object({
       host: z.string().min(1).max(255),
       port: z.number().int().min(1).max(65535),
-      /** Implicit TLS (465); otherwise STARTTLS when the server offers it. */
+      /** Implicit TLS (465); otherwise STARTTLS. */
       secure: z.boolean().default(false),
+      /** Without implicit TLS, refuse a server that does not offer STARTTLS (default). Off only for a local relay. */
+      requireStartTls: z.boolean().default(true),
       from: z.string().min(3).max(320),
       username: z.string().max(320).optional(),
       /** Write-only; '' clears it, absent keeps it. */
@@ -150,7 +152,7 @@ export type NotificationDestinationsInput = z.infer<typeof NotificationDestinati
 /** The destinations as shown: secrets only as "set" flags. */
 export const NotificationDestinationsView = z.object({
   slack: z.object({ hasWebhookUrl: z.boolean() }),
-  email: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), from: z.string(), username: z.string().nullable(), hasPassword: z.boolean(), caFile: z.string().nullable() }).nullable(),
+  email: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), requireStartTls: z.boolean().default(true), from: z.string(), username: z.string().nullable(), hasPassword: z.boolean(), caFile: z.string().nullable() }).nullable(),
   webhook: z.object({ url: z.string(), hasSecret: z.boolean(), allowList: z.array(z.string()) }).nullable(),
 });
 export type NotificationDestinationsView = z.infer<typeof NotificationDestinationsView>;

@@ -56,7 +56,6 @@ test('an analyst starts the event processor, watches it work, pauses it and stop
   await expect(workers.state('local', 'event')).toHaveText('Paused', { timeout: 15_000 });
   await expect(workers.row('local', 'event').getByTestId('worker-resume')).toBeEnabled();
   await expect(page.getByTestId('workers-summary')).toContainText('1 paused');
-  // Resume before stopping: see the fixme below.
   await workers.row('local', 'event').getByTestId('worker-resume').click();
   await expect(workers.state('local', 'event')).toHaveText('Running', { timeout: 15_000 });
 
@@ -90,10 +89,8 @@ test('on a read-only environment the worker controls are disabled and say why', 
   await expect(page.getByTestId('workers-start-all-local')).toBeEnabled();
 });
 
-// Core bug (electron/core/workers/stream-consumer.ts): StreamConsumer.stop() awaits its loops
-// (scale(0)) before waking the loops parked in waitWhilePaused(), so stopping a paused processor
-// never returns. Remove fixme once the core wakes them first.
-test.fixme('stopping a paused processor stops it', async ({ page, app }) => {
+// StreamConsumer.stop() used to wait for loops parked on "paused" before waking them: it hung.
+test('stopping a paused processor stops it', async ({ page, app }) => {
   await page.goto(app.openUrl);
   await page.getByTestId('nav-workers').click();
   const workers = new WorkersPage(page);
@@ -103,4 +100,5 @@ test.fixme('stopping a paused processor stops it', async ({ page, app }) => {
   await expect(workers.state('local', 'event')).toHaveText('Paused', { timeout: 15_000 });
   await workers.row('local', 'event').getByTestId('worker-stop').click();
   await expect(workers.row('local', 'event').getByTestId('worker-start')).toBeEnabled({ timeout: 15_000 });
+  await expect(workers.state('local', 'event')).toHaveText('Stopped');
 });

@@ -42,6 +42,7 @@ export function workerHandlers(ctx: CoreContext, workers: WorkersService, destin
     'workers.setDestinations': async ({ envId, destinations: input }) => {
       ctx.environments.assertAllowed(envId, 'change notification destinations', 'administer');
       const view = await destinations.update(envId, input);
+      await workers.destinationsChanged(envId);
       // Secrets never reach the audit log: only which parts changed.
       await record(envId, 'workers.setDestinations', 'notification destinations', { slack: input.slack !== undefined, email: input.email !== undefined, webhook: input.webhook !== undefined });
       return view;

@@ -6,11 +6,36 @@ import { EventHandler } from './processors/event-handler';
 import { MetricsHandler } from './processors/metrics-handler';
 import { ScanHandler } from './processors/scan-handler';
 import { parseRoutingRules, SEED_ROUTING_RULES } from './routing-rules';
-import type { ProcessorFactory } from './worker-runtime';
+import type { FactoryContext, ProcessorFactory } from './worker-runtime';
+import { createNotificationHandler } from './notify/notification-handler';
+import type { NotificationDestinations } from './notify/notification-destinations';
+import type { ResolvedDestinations } from './destinations-store';
+
+/** The stored destinations in the senders' terms. */
+function sendersConfig(d: ResolvedDestinations | undefined): NotificationDestinations {
+  return {
+    slack: d?.slack ? { defaultUrl: d.slack.webhookUrl } : undefined,
+    email: d?.email ? { host: d.email.host, port: d.email.port, secure: d.email.secure, requireStartTls: d.email.requireStartTls, from: d.email.from, username: d.email.username ?? undefined, password: d.email.password ?? undefined, caFile: d.email.caFile ?? undefined } : undefined,
+    webhook: d?.webhook ? { url: d.webhook.url, secret: d.webhook.secret, allowList: d.webhook.allowList } : undefined,
+  };
+}
+
+const CHANNEL_NAMES = { slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' } as const;
+
+/** A sender of one channel; a channel with no destination configured does not consume at all (its messages wait). */
+function notificationFactory(channel: 'slack' | 'email' | 'webhook'): ProcessorFactory {
+  return (ctx: FactoryContext) => {
+    const handler = createNotificationHandler(channel, sendersConfig(ctx.config.destinations), { namespace: ctx.config.env.namespace, ...ctx.config.notifyOptions });
+    return handler ? ctx.streamConsumer(handler) : `no ${CHANNEL_NAMES[channel]} configured (Workers → Notification destinations)`;
+  };
+}
 
 /** How each processor is built from the runtime's context. A processor without a factory is listed as not available. */
 export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory>> = {
   event: (ctx) => ctx.streamConsumer(new EventHandler({ namespace: ctx.config.env.namespace, rules: ctx.config.rulesYaml ? parseRoutingRules(ctx.config.rulesYaml) : SEED_ROUTING_RULES })),
+  slack: notificationFactory('slack'),
+  email: notificationFactory('email'),
+  webhook: notificationFactory('webhook'),
   scan: (ctx) => ctx.streamConsumer(new ScanHandler(ctx.config.env.namespace)),
   metrics: (ctx) => ctx.streamConsumer(new MetricsHandler(ctx.sharedRedis(), ctx.config.env.namespace)),
   alert: (ctx) => ctx.streamConsumer(new AlertHandler(new AlertStore(ctx.sharedRedis(), ctx.config.env.namespace, DEFAULT_ESCALATION_POLICY), ctx.config.env.namespace)),

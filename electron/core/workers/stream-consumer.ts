@@ -88,10 +88,12 @@ export class StreamConsumer implements Processor {
   }
 
   async stop(): Promise<void> {
-    await this.scale(0);
-    this.state = 'stopped';
+    // A paused loop waits for a resume: release it first, or it never sees that it should end.
     this.isPaused = false;
     for (const wake of this.resumeWaiters.splice(0)) wake();
+    await this.scale(0);
+    this.state = 'stopped';
+    await this.options.handler.close?.().catch(() => undefined);
   }
 
   async configure(settings: Partial<ProcessorSettings>): Promise<void> {
@@ -109,6 +111,7 @@ export class StreamConsumer implements Processor {
       consumer: `${this.options.consumerPrefix}-${this.name}`,
       settings: { ...this.settings },
       ...this.stats.snapshot(this.loops.length ? loopState : 'stopped'),
+      ...(this.options.handler.openCircuits ? { openCircuits: this.options.handler.openCircuits() } : {}),
     };
   }
 

@@ -50,4 +50,8 @@ export interface StreamHandler {
   retryPolicy(message: StreamMessage): RetryPolicy;
   /** The DLQ stream (namespaced) a message goes to when invalid or out of retries. */
   deadLetterStream(message: StreamMessage): string;
+  /** Open circuit breakers, destination → until when (senders only). */
+  openCircuits?(): Record<string, number>;
+  /** Releases what the handler holds (SMTP connections); called when its processor stops. */
+  close?(): Promise<void>;
 }

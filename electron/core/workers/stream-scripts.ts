@@ -10,7 +10,8 @@ import type { StreamOutput } from './stream-handler';
 
 /**
  * Commit of a batch. Per message: when it has a dedup id, SET NX the mark to this entry's id; a
- * mark held by *another* entry means a duplicate (its outputs are dropped, it is counted). A mark
+ * mark held by another entry means a duplicate, and one held by this entry means this commit
+ * already ran — either way its outputs are not written again (counted as a duplicate). A mark
  * that is a claim (`claim:<id>`) of this same entry is turned into the done mark. Outputs are
  * XADDed, then every id is XACKed and its retry counter dropped.
  * KEYS: stream. ARGV: group, dedupPrefix, dedupTtlMs, attemptsKey, n, then per message:
@@ -31,9 +32,11 @@ for m = 1, n do
     local key = prefix .. dedup
     if not redis.call('SET', key, id, 'NX', 'PX', ttl) then
       local held = redis.call('GET', key)
-      if held == id or held == 'claim:' .. id then
+      if held == 'claim:' .. id then
         redis.call('SET', key, id, 'PX', ttl)
       else
+        -- Held by another entry (a duplicate), or by this one: this very commit already ran (a
+        -- client resends an unanswered script after a reconnect) and its outputs are written.
         isDup = true
       end
     end

@@ -22,6 +22,8 @@ export interface WorkerRuntimeConfig {
   settings?: Partial<Record<ProcessorName, ProcessorSettings>>;
   /** `host-pid` by default: how this process's consumers are named. */
   consumerPrefix?: string;
+  /** Sender retry delays and timeouts (tests shorten them). */
+  notifyOptions?: { retryDelays?: { exponentialBaseMs?: number; fixedDelayMs?: number }; timeoutMs?: number };
   /** Shorter timings for tests. */
   timings?: { blockMs?: number; reclaimEveryMs?: number; reclaimIdleMs?: number };
 }
@@ -63,7 +65,7 @@ export class WorkerRuntime {
   readonly consumerPrefix: string;
 
   constructor(
-    private readonly config: WorkerRuntimeConfig,
+    private config: WorkerRuntimeConfig,
     private readonly deps: WorkerRuntimeDeps,
   ) {
     this.consumerPrefix = config.consumerPrefix ?? `${os.hostname()}-${process.pid}`;
@@ -137,9 +139,17 @@ export class WorkerRuntime {
     };
   }
 
+  /** New notification destinations: senders started from now on use them (running ones keep theirs until restarted). */
+  setDestinations(destinations: ResolvedDestinations): void {
+    this.config = { ...this.config, destinations };
+  }
+
   private staticReason(name: ProcessorName): string | null {
     const { broker } = PROCESSOR_CATALOG[name];
     if (broker === 'redis' && !this.config.env.redis) return 'this environment has no Redis';
+    if ((name === 'slack' || name === 'email' || name === 'webhook') && !this.config.destinations?.[name]) {
+      return `no ${{ slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' }[name]} configured (Notification destinations below)`;
+    }
     if (broker === 'amqp' && !this.config.env.amqp) return 'this environment has no RabbitMQ';
     if (!PROCESSOR_FACTORIES[name]) return 'not available in this build';
     return null;

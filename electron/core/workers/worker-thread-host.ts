@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ProcessorName, ProcessorSettings, WorkersView } from '../../../shared/model/workers';
 import type { Logger } from '../ports';
 import type { WorkerRuntimeConfig } from './worker-runtime';
+import type { ResolvedDestinations } from './destinations-store';
 import type { ThreadEvent, ThreadReply, ThreadRequest } from './worker-thread-protocol';
 
 type Pending = { resolve: (reply: ThreadReply) => void };
@@ -81,6 +82,11 @@ export class WorkerThreadHost {
 
   async configure(processor: ProcessorName, settings: Partial<ProcessorSettings>): Promise<void> {
     await this.request({ op: 'configure', processor, settings });
+  }
+
+  async setDestinations(destinations: ResolvedDestinations): Promise<void> {
+    this.config.destinations = destinations;
+    if (this.worker) await this.request({ op: 'destinations', destinations });
   }
 
   /** Stops every processor (entries in hand are finished) and ends the thread. Idempotent. */

@@ -1,5 +1,6 @@
 import type { ProcessorName, ProcessorSettings, WorkersView } from '../../../shared/model/workers';
 import type { WorkerRuntimeConfig } from './worker-runtime';
+import type { ResolvedDestinations } from './destinations-store';
 
 /** Messages between the host and the workers' thread. */
 export type ThreadRequest = { id: number } & (
@@ -7,6 +8,7 @@ export type ThreadRequest = { id: number } & (
   | { op: 'stop'; processor?: ProcessorName }
   | { op: 'pause' | 'resume'; processor: ProcessorName }
   | { op: 'configure'; processor: ProcessorName; settings: Partial<ProcessorSettings> }
+  | { op: 'destinations'; destinations: ResolvedDestinations }
   | { op: 'close' }
 );
 

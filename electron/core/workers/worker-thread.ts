@@ -39,6 +39,9 @@ port.on('message', (request: ThreadRequest) => {
         case 'configure':
           await runtime.configure(request.processor, request.settings);
           break;
+        case 'destinations':
+          runtime.setDestinations(request.destinations);
+          break;
         case 'close':
           clearInterval(timer);
           await runtime.stop();

@@ -4,6 +4,7 @@ import type { Clock, Logger } from '../ports';
 import type { DestinationsStore } from './destinations-store';
 import { WorkerRuntime, type WorkerRuntimeConfig } from './worker-runtime';
 import { WorkerThreadHost } from './worker-thread-host';
+import type { ResolvedDestinations } from './destinations-store';
 
 /** The operations a console performs on one environment's workers, wherever they run. */
 export interface WorkerHost {
@@ -12,6 +13,7 @@ export interface WorkerHost {
   pause(processor: ProcessorName): Promise<void>;
   resume(processor: ProcessorName): Promise<void>;
   configure(processor: ProcessorName, settings: Partial<ProcessorSettings>): Promise<void>;
+  setDestinations(destinations: ResolvedDestinations): Promise<void>;
   close(): Promise<void>;
   onView(listener: (view: WorkersView) => void): () => void;
   readonly lastView: WorkersView | null;
@@ -60,6 +62,11 @@ export class InProcessHost implements WorkerHost {
     this.publish();
   }
 
+  async setDestinations(destinations: ResolvedDestinations): Promise<void> {
+    this.runtime.setDestinations(destinations);
+    this.publish();
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -80,6 +87,8 @@ export interface WorkersServiceOptions {
   timings?: WorkerRuntimeConfig['timings'];
   /** Routing rules document for every environment (`--rules FILE`). */
   rulesYaml?: string;
+  /** Sender retry delays and timeouts (tests). */
+  notifyOptions?: WorkerRuntimeConfig['notifyOptions'];
 }
 
 /**
@@ -162,6 +171,12 @@ export class WorkersService {
     return this.view(envId);
   }
 
+  /** Hands changed notification destinations to a running host, so the next sender start uses them. */
+  async destinationsChanged(envId: string): Promise<void> {
+    const host = this.hosts.get(envId);
+    if (host) await host.setDestinations(await this.deps.destinations.resolve(envId));
+  }
+
   /** Stops an environment's workers (it was removed or edited). */
   async forget(envId: string): Promise<void> {
     const host = this.hosts.get(envId);
@@ -185,6 +200,7 @@ export class WorkersService {
       rulesYaml: this.options.rulesYaml,
       settings: this.pendingSettings.get(envId),
       timings: this.options.timings,
+      notifyOptions: this.options.notifyOptions,
     };
   }
 }

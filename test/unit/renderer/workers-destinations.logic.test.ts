@@ -4,7 +4,7 @@ import { describeDestinations, destinationsFormValues, destinationsInputFrom } f
 
 const stored: NotificationDestinationsView = {
   slack: { hasWebhookUrl: true },
-  email: { host: 'smtp.example.com', port: 465, secure: true, from: 'soc@example.com', username: 'soc', hasPassword: true, caFile: null },
+  email: { host: 'smtp.example.com', port: 465, secure: true, requireStartTls: false, from: 'soc@example.com', username: 'soc', hasPassword: true, caFile: null },
   webhook: { url: 'https://hooks.example.com/in', hasSecret: false, allowList: ['https://a.example.com/x'] },
 };
 
@@ -20,7 +20,7 @@ describe('notification destinations form', () => {
     expect(untouched.ok).toBe(true);
     if (!untouched.ok) return;
     expect(untouched.input.slack).toBeUndefined();
-    expect(untouched.input.email).toEqual({ host: 'smtp.example.com', port: 465, secure: true, from: 'soc@example.com', username: 'soc' });
+    expect(untouched.input.email).toEqual({ host: 'smtp.example.com', port: 465, secure: true, requireStartTls: false, from: 'soc@example.com', username: 'soc' });
     expect(untouched.input.webhook).toEqual({ url: 'https://hooks.example.com/in', allowList: ['https://a.example.com/x'] });
     expect(NotificationDestinationsInput.safeParse(untouched.input).success).toBe(true);
 

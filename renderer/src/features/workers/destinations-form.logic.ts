@@ -8,6 +8,8 @@ export interface DestinationsFormValues {
   emailHost: string;
   emailPort: string;
   emailSecure: boolean;
+  /** Refuse a server without STARTTLS (when not implicit TLS). */
+  emailRequireStartTls: boolean;
   emailFrom: string;
   emailUsername: string;
   emailPassword: string;
@@ -30,6 +32,7 @@ export function destinationsFormValues(view: NotificationDestinationsView | null
     emailHost: view?.email?.host ?? '',
     emailPort: String(view?.email?.port ?? 587),
     emailSecure: view?.email?.secure ?? false,
+    emailRequireStartTls: view?.email?.requireStartTls ?? true,
     emailFrom: view?.email?.from ?? '',
     emailUsername: view?.email?.username ?? '',
     emailPassword: '',
@@ -75,6 +78,7 @@ export function destinationsInputFrom(values: DestinationsFormValues): { ok: tru
       host,
       port,
       secure: values.emailSecure,
+      requireStartTls: values.emailRequireStartTls,
       from,
       ...(username !== '' ? { username } : {}),
       ...(password !== undefined ? { password } : {}),

@@ -117,7 +117,8 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
           <div className="workers-destinations-grid">
             <Field label="SMTP host">{(id) => <input id={id} className="input mono" data-testid="dest-email-host" value={values.emailHost} onChange={(e) => set('emailHost', e.target.value)} placeholder="smtp.example.com" spellCheck={false} />}</Field>
             <Field label="Port">{(id) => <input id={id} className="input input-rate" data-testid="dest-email-port" inputMode="numeric" value={values.emailPort} onChange={(e) => set('emailPort', e.target.value)} />}</Field>
-            <Check label="Implicit TLS (port 465); otherwise STARTTLS when offered" testId="dest-email-secure" checked={values.emailSecure} onChange={(v) => set('emailSecure', v)} />
+            <Check label="Implicit TLS (port 465); otherwise STARTTLS" testId="dest-email-secure" checked={values.emailSecure} onChange={(v) => set('emailSecure', v)} />
+            <Check label="Refuse a server without STARTTLS (untick only for a local relay)" testId="dest-email-require-starttls" checked={values.emailRequireStartTls} onChange={(v) => set('emailRequireStartTls', v)} />
             <Field label="From">{(id) => <input id={id} className="input" data-testid="dest-email-from" value={values.emailFrom} onChange={(e) => set('emailFrom', e.target.value)} placeholder="watchfloor@example.com" spellCheck={false} />}</Field>
             <Field label="Username (optional)">{(id) => <input id={id} className="input" data-testid="dest-email-username" value={values.emailUsername} onChange={(e) => set('emailUsername', e.target.value)} autoComplete="off" spellCheck={false} />}</Field>
             <Secret
