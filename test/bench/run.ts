@@ -9,6 +9,7 @@ import { benchRenderer } from './renderer.bench';
 import { benchDlq } from './dlq.bench';
 import { benchAlerts } from './alerts.bench';
 import { benchRabbitDlq } from './rabbit-dlq.bench';
+import { benchAmqpConsume } from './amqp-consume.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -23,3 +24,4 @@ if (wanted('bullmq')) process.stdout.write(JSON.stringify(await benchBullmq()) +
 if (wanted('dlq')) process.stdout.write(JSON.stringify(await benchDlq()) + '\n');
 if (wanted('alerts')) process.stdout.write(JSON.stringify(await benchAlerts()) + '\n');
 if (wanted('rabbit-dlq')) process.stdout.write(JSON.stringify(await benchRabbitDlq()) + '\n');
+if (wanted('amqp-consume')) process.stdout.write(JSON.stringify(await benchAmqpConsume()) + '\n');
