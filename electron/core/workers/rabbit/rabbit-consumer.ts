@@ -10,6 +10,7 @@ import { Redactor } from '../../redaction';
 import { isExhausted, retryDelayMs, type RetryPolicy } from '../backoff';
 import type { Processor } from '../processor';
 import { ProcessorStats } from '../processor-stats';
+import { AckBatcher } from './ack-batcher';
 import { DedupWindow } from './dedup-window';
 import { deliveryId } from './message-id';
 
@@ -83,6 +84,7 @@ export abstract class RabbitConsumer<T> implements Processor {
   private channels: ConfirmChannel[] = [];
   private readonly consumerTags = new Map<ConfirmChannel, string>();
   private readonly liveChannels = new WeakSet<ConfirmChannel>();
+  private readonly ackBatchers = new WeakMap<ConfirmChannel, AckBatcher>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly retryWaits = new Set<() => void>();
   private state: ProcessorState = 'stopped';
@@ -164,6 +166,7 @@ export abstract class RabbitConsumer<T> implements Processor {
       // A message waiting for its retry stays unacked: closing the channel returns it to the queue.
       for (const wake of [...this.retryWaits]) wake();
       await Promise.allSettled([...this.inFlight]);
+      this.flushAcks();
       const model = this.model;
       this.model = null;
       this.channels = [];
@@ -183,6 +186,7 @@ export abstract class RabbitConsumer<T> implements Processor {
     try {
       await this.cancelConsumers();
       await Promise.allSettled([...this.inFlight]);
+      this.flushAcks();
       const model = this.model;
       this.model = null;
       this.channels = [];
@@ -233,6 +237,7 @@ export abstract class RabbitConsumer<T> implements Processor {
       for (let i = 0; i < this.settings.concurrency; i++) {
         const channel = await model.createConfirmChannel();
         this.liveChannels.add(channel);
+        this.ackBatchers.set(channel, new AckBatcher(channel));
         channel.on('error', (error: Error) => this.recordError(error));
         channel.on('close', () => {
           this.liveChannels.delete(channel);
@@ -284,6 +289,7 @@ export abstract class RabbitConsumer<T> implements Processor {
       if (this.model && !this.isStopped) void this.model.close().catch(() => undefined);
       return;
     }
+    this.ackBatchers.get(channel)?.track(message.fields.deliveryTag);
     if (message.fields.redelivered) this.stats.count('reclaimed');
     const id = deliveryId(message);
     if (this.dedup.has(id, this.clock.now())) {
@@ -391,15 +397,23 @@ export abstract class RabbitConsumer<T> implements Processor {
     if (this.settle(channel, message, false)) this.stats.count('deadLettered');
   }
 
-  /** Ack, or nack without requeue (→ the queue's DLX). False when the channel is gone (the broker redelivers). */
+  /**
+   * Ack (coalesced by the channel's AckBatcher, sent within the event-loop turn), or nack without
+   * requeue (→ the queue's DLX) at once. False when the channel is gone (the broker redelivers).
+   */
   private settle(channel: ConfirmChannel, message: ConsumeMessage, isAck: boolean): boolean {
-    if (!this.liveChannels.has(channel)) return false;
+    const batcher = this.ackBatchers.get(channel);
+    if (!batcher || !this.liveChannels.has(channel)) return false;
     try {
-      if (isAck) channel.ack(message);
-      else channel.nack(message, false, false);
+      if (isAck) batcher.ack(message.fields.deliveryTag);
+      else batcher.nack(message.fields.deliveryTag);
       return true;
     } catch {
       return false;
     }
+  }
+
+  private flushAcks(): void {
+    for (const channel of this.channels) this.ackBatchers.get(channel)?.flush();
   }
 }
