@@ -66,6 +66,14 @@ describe('RabbitMQ pipeline workers', () => {
     return processor;
   };
   const publish = (exchange: string, routingKey: string, content: Buffer, messageId?: string) => channel.publish(exchange, routingKey, content, { persistent: true, ...(messageId ? { messageId } : {}) });
+  /** On a channel of its own: a passive declare of a missing queue closes the channel it runs on. */
+  const queueExists = async (queue: string) => {
+    const probe = await connection.createChannel();
+    probe.on('error', () => undefined);
+    const exists = await probe.checkQueue(queue).then(() => true, () => false);
+    await probe.close().catch(() => undefined);
+    return exists;
+  };
   const getOne = (queue: string) => waitFor(async () => (await channel.get(queue, { noAck: true })) || undefined, `a message in ${queue}`);
 
   beforeAll(async () => {
@@ -162,6 +170,20 @@ describe('RabbitMQ pipeline workers', () => {
     await processor.stop();
     await processor.stop();
     expect(processor.status().state).toBe('stopped');
+  });
+
+  it('applies new settings by reconnecting, and re-declares its queue when it was deleted under it', async () => {
+    const { topology, options } = fresh();
+    const processor = await started(new DiscoveryProcessor({ ...options, redis, maxReconnectDelayMs: 300 }));
+    await processor.configure({ batch: 5 });
+    await waitFor(() => processor.status().state === 'running', 'running with the new settings');
+    expect(processor.status().settings).toEqual({ concurrency: 1, batch: 5 });
+    await expect(processor.configure({ batch: 0 })).rejects.toThrow();
+    await channel.deleteQueue(processor.source);
+    // The broker cancels the consumer; the reconnect's setup declares the queue (and its binding) again.
+    await waitFor(async () => (await queueExists(processor.source)) && processor.status().state === 'running', 'queue declared again');
+    publish(topology.exchange, 'discovery.new', json(discovery(3)));
+    await waitFor(() => processor.status().counters.processed === 1, 'consumed from the re-declared queue');
   });
 
   it('loses no message when the connection drops mid-way and comes back: every id processed, duplicates counted', async () => {

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
-import type { ProcessorName, ProcessorSettings, ProcessorState, ProcessorStatus } from '../../../../shared/model/workers';
+import { ProcessorSettings, type ProcessorName, type ProcessorState, type ProcessorStatus } from '../../../../shared/model/workers';
 import { topologyFor, type Topology } from '../../../../shared/model/topology';
 import { AMQP_DEADLINES, amqpSocketOptions, amqpUrlWithHeartbeat } from '../../brokers/rabbitmq/amqp-connection';
 import { ensureQueueTopology } from '../../demo/demo-topology';
@@ -106,7 +106,7 @@ export abstract class RabbitConsumer<T> implements Processor {
     this.source = queue.name;
     this.clock = options.clock ?? systemClock;
     this.stats = new ProcessorStats(this.clock);
-    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.settings = ProcessorSettings.parse({ ...DEFAULT_SETTINGS, ...options.settings });
     this.policy = options.retryPolicy ?? RABBIT_RETRY_POLICY;
     this.dedup = new DedupWindow(options.dedupWindowMs);
     this.redactor = options.redactor ?? new Redactor();
@@ -177,10 +177,10 @@ export abstract class RabbitConsumer<T> implements Processor {
     return this.stopping;
   }
 
-  /** Applies new settings; a running consumer re-connects gracefully (in-flight work acked first) to use them. */
+  /** Applies new settings (validated: throws on out-of-range values); a running consumer re-connects gracefully (in-flight work acked first) to use them. */
   async configure(settings: Partial<ProcessorSettings>): Promise<void> {
     const before = { ...this.settings };
-    Object.assign(this.settings, settings);
+    Object.assign(this.settings, ProcessorSettings.parse({ ...this.settings, ...settings }));
     if (this.isStopped || !this.model || (before.batch === this.settings.batch && before.concurrency === this.settings.concurrency)) return;
     this.isRecycling = true;
     try {
