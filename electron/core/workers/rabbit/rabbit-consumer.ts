@@ -11,8 +11,10 @@ import { isExhausted, retryDelayMs, type RetryPolicy } from '../backoff';
 import type { Processor } from '../processor';
 import { ProcessorStats } from '../processor-stats';
 import { AckBatcher } from './ack-batcher';
+import { publishConfirmed } from './confirmed-publish';
 import { DedupWindow } from './dedup-window';
 import { deliveryId } from './message-id';
+import { RetrySleeps } from './retry-sleeps';
 
 /** An environment's AMQP connection settings (password included; never leaves the core). */
 export type AmqpSettings = NonNullable<ResolvedEnvironment['amqp']>;
@@ -86,7 +88,7 @@ export abstract class RabbitConsumer<T> implements Processor {
   private readonly liveChannels = new WeakSet<ConfirmChannel>();
   private readonly ackBatchers = new WeakMap<ConfirmChannel, AckBatcher>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly retryWaits = new Set<() => void>();
+  private readonly retrySleeps = new RetrySleeps();
   private state: ProcessorState = 'stopped';
   private isStopped = true;
   private isPaused = false;
@@ -164,7 +166,7 @@ export abstract class RabbitConsumer<T> implements Processor {
       clearTimeout(this.reconnectTimer);
       await this.cancelConsumers();
       // A message waiting for its retry stays unacked: closing the channel returns it to the queue.
-      for (const wake of [...this.retryWaits]) wake();
+      this.retrySleeps.wakeAll();
       await Promise.allSettled([...this.inFlight]);
       this.flushAcks();
       const model = this.model;
@@ -326,18 +328,17 @@ export abstract class RabbitConsumer<T> implements Processor {
       deliveryId: id,
       message,
       publish: (exchange, routingKey, content, options) => {
-        (confirms ??= []).push(
-          new Promise<void>((resolve, reject) => {
-            try {
-              channel.publish(exchange, routingKey, content, { persistent: true, ...options }, (error) => (error ? reject(error as Error) : resolve()));
-            } catch (error) {
-              reject(error as Error);
-            }
-          }),
-        );
+        (confirms ??= []).push(publishConfirmed(channel, exchange, routingKey, content, options));
       },
     };
-    const result = this.handle(value, context);
+    let result: void | Promise<void>;
+    try {
+      result = this.handle(value, context);
+    } catch (error) {
+      // Publishes made before the throw are not waited for: keep their rejections handled.
+      for (const confirm of confirms ?? []) confirm.catch(() => undefined);
+      throw error;
+    }
     if (!result && !confirms) return undefined;
     return Promise.all([result, ...(confirms ?? [])]);
   }
@@ -359,7 +360,7 @@ export abstract class RabbitConsumer<T> implements Processor {
           return;
         }
         this.stats.count('retries');
-        const isAwake = await this.sleep(retryDelayMs(this.policy, failures, this.random));
+        const isAwake = await this.retrySleeps.sleep(retryDelayMs(this.policy, failures, this.random));
         if (!isAwake || !this.liveChannels.has(channel)) {
           // Stopping, or the channel is gone: the broker redelivers the unacked message.
           this.stats.inFlight -= 1;
@@ -368,22 +369,6 @@ export abstract class RabbitConsumer<T> implements Processor {
         attempt = Promise.resolve().then(() => this.invoke(channel, message, id, value));
       }
     }
-  }
-
-  /** Resolves true after `ms`, or false at once when the consumer stops. */
-  private sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.retryWaits.delete(wake);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        this.retryWaits.delete(wake);
-        resolve(true);
-      }, ms);
-      this.retryWaits.add(wake);
-    });
   }
 
   private succeed(channel: ConfirmChannel, message: ConsumeMessage, id: string): void {
