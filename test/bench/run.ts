@@ -11,6 +11,7 @@ import { benchAlerts } from './alerts.bench';
 import { benchRabbitDlq } from './rabbit-dlq.bench';
 import { benchEventPipeline } from './event-pipeline.bench';
 import { benchUiResponsiveness } from './ui-responsiveness.bench';
+import { benchAmqpConsume } from './amqp-consume.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -27,3 +28,4 @@ if (wanted('alerts')) process.stdout.write(JSON.stringify(await benchAlerts()) +
 if (wanted('rabbit-dlq')) process.stdout.write(JSON.stringify(await benchRabbitDlq()) + '\n');
 if (wanted('event-pipeline')) process.stdout.write(JSON.stringify(await benchEventPipeline()) + '\n');
 if (wanted('ui-responsiveness')) process.stdout.write(JSON.stringify(await benchUiResponsiveness()) + '\n');
+if (wanted('amqp-consume')) process.stdout.write(JSON.stringify(await benchAmqpConsume()) + '\n');
