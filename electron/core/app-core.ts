@@ -22,6 +22,7 @@ import { pubsubHandlers } from './handlers/pubsub';
 import { dlqHandlers } from './handlers/dlq';
 import type { BullMonitorOptions } from './brokers/bullmq/bull-monitor';
 import type { BullOverview } from '../../shared/model/bullmq';
+import { requireStandalone, type RedisClient } from './brokers/redis/redis-client';
 import { CodedError } from '../../shared/contract/errors';
 import { alertHandlers } from './handlers/alerts';
 import { LocalAuditLog } from './audit/local-audit-log';
@@ -211,11 +212,16 @@ export class AppCore {
   }
 
   /** The connected Redis client of an environment, or a clear error. */
-  private redisOf(envId: string): import('ioredis').Redis {
+  private anyRedisOf(envId: string): RedisClient {
     const redis = this.runtime(envId).redis;
     if (!redis) throw new CodedError('NOT_FOUND', 'this environment has no Redis');
     if (!redis.isReady) throw new CodedError('BROKER_UNAVAILABLE', redis.status.failure?.message ?? 'Redis is not connected');
     return redis.client;
+  }
+
+  /** The connected Redis of an environment as one server: UNSUPPORTED on a cluster. */
+  private redisOf(envId: string, feature = 'This action'): import('ioredis').Redis {
+    return requireStandalone(this.anyRedisOf(envId), feature);
   }
 
   /** What the handler groups may use of the core. */
@@ -226,7 +232,8 @@ export class AppCore {
       logger: this.logger,
       redactor: this.redactor,
       runtime: (envId) => this.runtime(envId),
-      redisOf: (envId) => this.redisOf(envId),
+      redisOf: (envId, feature) => this.redisOf(envId, feature),
+      anyRedisOf: (envId) => this.anyRedisOf(envId),
       emit: (topic, payload) => this.emit(topic, payload),
       confirmations: this.confirmations,
       audit: this.audit,
