@@ -35,6 +35,8 @@ export interface AppCoreOptions {
   /** The config home (profiles, secrets, logs). */
   home: string;
   secretStore: SecretStore;
+  /** Why this secret store (the desktop refuses basic_text unless accepted); reported by app.info and logged. */
+  secretStoreReason?: string;
   mode: 'desktop' | 'browser';
   version: string;
   clock?: Clock;
@@ -86,6 +88,7 @@ export class AppCore {
     this.emitter.setMaxListeners(100);
     this.logger = createJsonLogger(this.redactor, options.writeLog ?? ((line) => process.stderr.write(line)));
     this.environments = new EnvironmentService(new ProfileStore(options.home), options.secretStore, this.redactor);
+    if (options.secretStoreReason) this.logger.info('secret store', { kind: options.secretStore.kind, reason: options.secretStoreReason });
     this.audit = new LocalAuditLog(options.home);
     this.settings = new ConsoleSettingsStore(options.home);
     this.confirmations = new ConfirmationTokens(() => this.clock.now());
@@ -243,7 +246,12 @@ export class AppCore {
 
   private handlers(): Handlers {
     return {
-      'app.info': async () => ({ version: this.options.version, mode: this.options.mode, home: this.options.home }),
+      'app.info': async () => ({
+        version: this.options.version,
+        mode: this.options.mode,
+        home: this.options.home,
+        secretStore: { kind: this.options.secretStore.kind, reason: this.options.secretStoreReason ?? null },
+      }),
       'environments.list': () => this.environments.views(),
       'environments.add': (input) => this.environments.add(input),
       'environments.update': async ({ id, input }) => {
