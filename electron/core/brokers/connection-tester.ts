@@ -24,13 +24,13 @@ async function testRedis(settings: NonNullable<ResolvedEnvironment['redis']>, re
   if (settings.tlsSettings?.error) return { configured: true, ok: false, failure: { kind: 'tls', message: redactor.redact(settings.tlsSettings.error) } };
   const client = createRedisClient(settings, { retryStrategy: () => null, connectTimeout: deadlineMs, commandTimeout: deadlineMs });
   let lastError: unknown;
-  client.on('error', (error: unknown) => {
-    lastError = redisFailureCause(error);
-  });
+  // The root cause wins: a later "Connection is closed" must not hide an ECONNREFUSED or a WRONGPASS.
+  const remember = (error: unknown) => {
+    if (lastError === undefined || (typeof (error as { code?: unknown }).code === 'string' && typeof (lastError as { code?: unknown }).code !== 'string')) lastError = error;
+  };
+  client.on('error', (error: unknown) => remember(redisFailureCause(error)));
   // A cluster names its nodes' failures here (the cluster-level error only says none was reachable).
-  client.on('node error', (error: unknown) => {
-    lastError = error;
-  });
+  client.on('node error', (error: unknown) => remember(error));
   try {
     await withDeadline(client.connect(), deadlineMs, 'Redis connect');
     const info = await withDeadline(client.info('server'), deadlineMs, 'Redis INFO');
@@ -44,7 +44,14 @@ async function testRedis(settings: NonNullable<ResolvedEnvironment['redis']>, re
     }
     return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: version ? `Redis ${version}` : undefined };
   } catch (error) {
-    return { configured: true, ok: false, failure: classifyFailure(lastError ?? redisFailureCause(error), redactor, redisTarget(settings)) };
+    const cause = lastError ?? redisFailureCause(error);
+    // ioredis's Cluster drops the seed's socket error ("Connection is closed."): ask the first seed alone to name it.
+    if (settings.cluster && typeof (cause as { code?: unknown }).code !== 'string') {
+      const seed = settings.cluster.nodes[0]!;
+      const alone = await testRedis({ ...settings, cluster: undefined, sentinel: undefined, host: seed.host, port: seed.port }, redactor, deadlineMs);
+      if (!alone.ok && alone.failure) return { configured: true, ok: false, failure: { ...alone.failure, message: redactor.redact(`cluster seed ${alone.failure.message}`) } };
+    }
+    return { configured: true, ok: false, failure: classifyFailure(cause, redactor, redisTarget(settings)) };
   } finally {
     client.disconnect(false);
   }

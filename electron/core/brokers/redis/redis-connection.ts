@@ -97,6 +97,12 @@ export class RedisConnection {
       this.lastFailure = classifyFailure(redisFailureCause(error), this.redactor, target);
       if (this.status.state !== 'connected') this.tracker.setDisconnected(this.lastFailure, this.clock.now());
     });
+    // A cluster reports each node's failure here; its own 'error' only says no node answered.
+    this.client.on('node error', (error: unknown) => {
+      if (this.status.state === 'connected') return;
+      this.lastFailure = classifyFailure(error, this.redactor, target);
+      this.tracker.setDisconnected(this.lastFailure, this.clock.now());
+    });
     this.client.on('close', () => {
       if (this.closed) return;
       this.tracker.setDisconnected(this.lastFailure ?? { kind: 'refused', message: `connection to ${target} closed` }, this.clock.now());
