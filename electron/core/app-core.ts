@@ -22,6 +22,7 @@ import { pubsubHandlers } from './handlers/pubsub';
 import { dlqHandlers } from './handlers/dlq';
 import type { BullMonitorOptions } from './brokers/bullmq/bull-monitor';
 import type { BullOverview } from '../../shared/model/bullmq';
+import { requireStandalone, type RedisClient } from './brokers/redis/redis-client';
 import { CodedError } from '../../shared/contract/errors';
 import { alertHandlers } from './handlers/alerts';
 import { LocalAuditLog } from './audit/local-audit-log';
@@ -38,6 +39,8 @@ export interface AppCoreOptions {
   /** The config home (profiles, secrets, logs). */
   home: string;
   secretStore: SecretStore;
+  /** Why this secret store (the desktop refuses basic_text unless accepted); reported by app.info and logged. */
+  secretStoreReason?: string;
   mode: 'desktop' | 'browser';
   version: string;
   clock?: Clock;
@@ -95,6 +98,7 @@ export class AppCore {
     this.emitter.setMaxListeners(100);
     this.logger = createJsonLogger(this.redactor, options.writeLog ?? ((line) => process.stderr.write(line)));
     this.environments = new EnvironmentService(new ProfileStore(options.home), options.secretStore, this.redactor);
+    if (options.secretStoreReason) this.logger.info('secret store', { kind: options.secretStore.kind, reason: options.secretStoreReason });
     this.audit = new LocalAuditLog(options.home);
     this.settings = new ConsoleSettingsStore(options.home);
     this.confirmations = new ConfirmationTokens(() => this.clock.now());
@@ -231,11 +235,16 @@ export class AppCore {
   }
 
   /** The connected Redis client of an environment, or a clear error. */
-  private redisOf(envId: string): import('ioredis').Redis {
+  private anyRedisOf(envId: string): RedisClient {
     const redis = this.runtime(envId).redis;
     if (!redis) throw new CodedError('NOT_FOUND', 'this environment has no Redis');
     if (!redis.isReady) throw new CodedError('BROKER_UNAVAILABLE', redis.status.failure?.message ?? 'Redis is not connected');
     return redis.client;
+  }
+
+  /** The connected Redis of an environment as one server: UNSUPPORTED on a cluster. */
+  private redisOf(envId: string, feature = 'This action'): import('ioredis').Redis {
+    return requireStandalone(this.anyRedisOf(envId), feature);
   }
 
   /** What the handler groups may use of the core. */
@@ -246,7 +255,8 @@ export class AppCore {
       logger: this.logger,
       redactor: this.redactor,
       runtime: (envId) => this.runtime(envId),
-      redisOf: (envId) => this.redisOf(envId),
+      redisOf: (envId, feature) => this.redisOf(envId, feature),
+      anyRedisOf: (envId) => this.anyRedisOf(envId),
       emit: (topic, payload) => this.emit(topic, payload),
       confirmations: this.confirmations,
       audit: this.audit,
@@ -256,7 +266,12 @@ export class AppCore {
 
   private handlers(): Handlers {
     return {
-      'app.info': async () => ({ version: this.options.version, mode: this.options.mode, home: this.options.home }),
+      'app.info': async () => ({
+        version: this.options.version,
+        mode: this.options.mode,
+        home: this.options.home,
+        secretStore: { kind: this.options.secretStore.kind, reason: this.options.secretStoreReason ?? null },
+      }),
       'environments.list': () => this.environments.views(),
       'environments.add': (input) => this.environments.add(input),
       'environments.update': async ({ id, input }) => {

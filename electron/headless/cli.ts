@@ -26,7 +26,9 @@ Usage:
   watchfloor serve [--port N] [--demo] [--env NAME] [--rate N]   browser mode on 127.0.0.1
   watchfloor env list [--json]
   watchfloor env add --name NAME [--redis URL] [--amqp URL] [--management URL]
-                     [--colour #RRGGBB] [--production] [--namespace PREFIX] [--json]
+                     [--colour #RRGGBB] [--production] [--namespace PREFIX]
+                     [--cluster HOST:PORT,HOST:PORT] [--json]
+                     --cluster: Redis Cluster; the URL's host and these nodes are the seeds
   watchfloor env test NAME [--json]
   watchfloor env remove NAME
   watchfloor streams --env NAME [--json]       streams (length, added/s; per group lag, pending,
@@ -191,6 +193,7 @@ async function envCommand(args: string[]): Promise<number> {
       colour: { type: 'string' },
       production: { type: 'boolean' },
       namespace: { type: 'string' },
+      cluster: { type: 'string' },
     },
   });
   const asJson = values.json ?? false;
@@ -204,10 +207,12 @@ async function envCommand(args: string[]): Promise<number> {
       }
       case 'add': {
         if (!values.name) throw new UsageError('env add needs --name');
+        if (values.cluster && !values.redis) throw new UsageError('--cluster needs --redis (its URL gives the user, password and TLS)');
+        const clusterNodes = (values.cluster ?? '').split(',').map((node) => node.trim()).filter(Boolean);
         const input: EnvironmentInput = {
           name: values.name,
           production: values.production ?? false,
-          redis: values.redis ? { url: values.redis } : null,
+          redis: values.redis ? { url: values.redis, ...(clusterNodes.length > 0 ? { cluster: { nodes: clusterNodes } } : {}) } : null,
           amqp: values.amqp ? { url: values.amqp } : null,
           managementUrl: values.management ?? null,
         };

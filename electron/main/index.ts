@@ -3,10 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppCore } from '../core/app-core';
 import { resolveConfigHome } from '../core/environments/config-home';
-import { FileSecretStore } from '../core/environments/file-secret-store';
-import type { SecretStore } from '../core/ports';
 import { forwardEvents, registerIpc } from './ipc/register-ipc';
-import { SafeStorageSecretStore } from './safe-storage-secret-store';
+import { openDesktopSecretStore } from './safe-storage-secret-store';
 import { hardenSession, hardenWebContents } from './security';
 import { createMainWindow } from './window';
 
@@ -14,17 +12,11 @@ import { createMainWindow } from './window';
 
 const home = process.env.WATCHFLOOR_HOME ? resolveConfigHome() : app.getPath('userData');
 
-function chooseSecretStore(): SecretStore {
-  const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
-  // basic_text is not encryption; until the user accepts it explicitly, keep the headless store.
-  if (!safeStorage.isEncryptionAvailable() || backend === 'basic_text') return new FileSecretStore(home);
-  return new SafeStorageSecretStore(safeStorage, home, backend);
-}
-
 app.enableSandbox();
 
 void app.whenReady().then(async () => {
-  const core = await AppCore.create({ home, secretStore: chooseSecretStore(), mode: 'desktop', version: app.getVersion() });
+  const secrets = await openDesktopSecretStore(safeStorage, process.platform, home, process.env);
+  const core = await AppCore.create({ home, secretStore: secrets.store, secretStoreReason: secrets.reason, mode: 'desktop', version: app.getVersion() });
   const rendererDir = path.join(__dirname, '../renderer');
   const appUrlPrefix = pathToFileURL(rendererDir).href;
   hardenSession(session.defaultSession);

@@ -2,15 +2,19 @@ import type { SafeStorage } from 'electron';
 import path from 'node:path';
 import { readJsonFile } from '../core/environments/json-file';
 import { writeFileAtomic } from '../core/environments/atomic-file';
+import { FileSecretStore } from '../core/environments/file-secret-store';
+import { acceptsBasicText, chooseSecretStore } from '../core/environments/secret-store-choice';
 import type { SecretStore } from '../core/ports';
 
-/** The desktop secret store: values sealed by the OS keychain through Electron's safeStorage. */
+type AsyncSafeStorage = Pick<SafeStorage, 'encryptStringAsync' | 'decryptStringAsync'>;
+
+/** The desktop secret store: values sealed by the OS keychain through safeStorage's async API. */
 export class SafeStorageSecretStore implements SecretStore {
   readonly kind: string;
   private readonly file: string;
 
   constructor(
-    private readonly safeStorage: Pick<SafeStorage, 'encryptString' | 'decryptString'>,
+    private readonly safeStorage: AsyncSafeStorage,
     home: string,
     backend: string,
   ) {
@@ -20,12 +24,17 @@ export class SafeStorageSecretStore implements SecretStore {
 
   async get(key: string): Promise<string | undefined> {
     const sealed = (await this.readAll())[key];
-    return sealed === undefined ? undefined : this.safeStorage.decryptString(Buffer.from(sealed, 'base64'));
+    if (sealed === undefined) return undefined;
+    const { result, shouldReEncrypt } = await this.safeStorage.decryptStringAsync(Buffer.from(sealed, 'base64'));
+    // The keychain rotated its key: seal the value again so it stays readable.
+    if (shouldReEncrypt) await this.set(key, result);
+    return result;
   }
 
   async set(key: string, value: string): Promise<void> {
+    const sealed = (await this.safeStorage.encryptStringAsync(value)).toString('base64');
     const all = await this.readAll();
-    all[key] = this.safeStorage.encryptString(value).toString('base64');
+    all[key] = sealed;
     await writeFileAtomic(this.file, JSON.stringify(all, null, 2), 0o600);
   }
 
@@ -39,4 +48,17 @@ export class SafeStorageSecretStore implements SecretStore {
   private readAll(): Promise<Record<string, string>> {
     return readJsonFile<Record<string, string>>(this.file, {});
   }
+}
+
+/** Glue: probes safeStorage (async API), lets the core's rule choose, and opens that store with the reason. */
+export async function openDesktopSecretStore(
+  safeStorage: AsyncSafeStorage & Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'getSelectedStorageBackend'>,
+  platform: NodeJS.Platform,
+  home: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ store: SecretStore; reason: string }> {
+  const isAvailable = await safeStorage.isAsyncEncryptionAvailable();
+  const backend = platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
+  const choice = chooseSecretStore({ platform, backend, isAvailable }, acceptsBasicText(env));
+  return { store: choice.use === 'safeStorage' ? new SafeStorageSecretStore(safeStorage, home, choice.backend) : new FileSecretStore(home), reason: choice.reason };
 }

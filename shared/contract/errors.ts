@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'BROKER_UNAVAILABLE',
   'BROKER_ERROR',
   'TIMEOUT',
+  /** The environment's broker cannot do this (e.g. multi-key Lua scripts on a Redis Cluster). */
+  'UNSUPPORTED',
   'INTERNAL',
 ] as const;
 

@@ -26,7 +26,13 @@ export const MAX_DEMO_RATE = 5000;
 export const methods = {
   'app.info': {
     params: Empty,
-    result: z.object({ version: z.string(), mode: z.enum(['desktop', 'browser']), home: z.string() }),
+    result: z.object({
+      version: z.string(),
+      mode: z.enum(['desktop', 'browser']),
+      home: z.string(),
+      /** Where passwords are kept ("safeStorage (gnome_libsecret)", "file (0600 key file)") and why that store. */
+      secretStore: z.object({ kind: z.string(), reason: z.string().nullable() }),
+    }),
   },
   'environments.list': { params: Empty, result: z.array(EnvironmentView) },
   'environments.add': { params: EnvironmentInput, result: EnvironmentView },

@@ -49,9 +49,23 @@ export const SentinelInput = z
   .strict();
 export type SentinelInput = z.infer<typeof SentinelInput>;
 
+/**
+ * Redis Cluster: the URL's host and these nodes are the seeds the console asks for the slot map;
+ * it then talks to every master. The URL still gives the user, password and TLS (the database is
+ * always 0 on a cluster). Features whose Lua scripts touch several undeclared keys are refused.
+ */
+export const ClusterInput = z
+  .object({
+    /** "host:port" of further seed nodes. */
+    nodes: z.array(z.string().trim().regex(/^[A-Za-z0-9_.:[\]-]+:\d{1,5}$/, 'each cluster node as host:port')).min(1).max(64),
+  })
+  .strict();
+export type ClusterInput = z.infer<typeof ClusterInput>;
+
 export const RedisInput = z.object({
   url: brokerUrl(REDIS_SCHEMES),
   sentinel: SentinelInput.optional(),
+  cluster: ClusterInput.optional(),
   username: z.string().max(256).optional(),
   password: PasswordInput,
   tls: z.boolean().default(false),
@@ -118,7 +132,7 @@ export const EnvironmentView = z.object({
   writableUntil: z.number().nullable(),
   role: Role,
   namespace: z.string(),
-  redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional(), sentinel: SentinelInput.optional() }).nullable(),
+  redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional(), sentinel: SentinelInput.optional(), cluster: ClusterInput.optional() }).nullable(),
   amqp: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
   managementUrl: z.string().nullable(),
   managementTlsFiles: TlsFiles.optional(),

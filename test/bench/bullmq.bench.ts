@@ -99,7 +99,7 @@ export async function benchBullmq(): Promise<Record<string, unknown>> {
     if (seen !== QUEUES) throw new Error(`bench: the monitor found ${seen} queues, expected ${QUEUES}`);
 
     const bullClient = (monitor as unknown as { connection: Redis }).connection;
-    const monitorCommands = countCommands(connection.client);
+    const monitorCommands = countCommands(connection.standaloneClient);
     const bullCommands = countCommands(bullClient);
     const monitorMs: number[] = [];
     const rawMs: number[] = [];

@@ -6,6 +6,10 @@ import { hardenSession, hardenWebContents, isAllowedExternal } from '../../elect
 import { forwardEvents, registerIpc } from '../../electron/main/ipc/register-ipc';
 import { createBridge } from '../../electron/preload/bridge';
 import { checkElectron } from '../../electron/headless/electron-availability';
+import { openDesktopSecretStore, SafeStorageSecretStore } from '../../electron/main/safe-storage-secret-store';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 // The Electron binary cannot run here: the shell's pieces take Electron's objects as arguments,
 // so these tests hand them fakes. Importing 'electron' itself would try to download it.
@@ -140,4 +144,90 @@ describe('session hardening', () => {
     expect(csp?.[0]).toContain("script-src 'self'");
     expect(csp?.[0]).not.toMatch(/unsafe-(inline|eval)[^;]*;?\s*$|script-src[^;]*unsafe/);
   });
+});
+
+/** A safeStorage whose sync API throws: only the async API may be used. */
+function fakeSafeStorage(backend: string, isAvailable = true) {
+  const seal = (text: string) => Buffer.from(`sealed:${text}`);
+  return {
+    isAsyncEncryptionAvailable: vi.fn(async () => isAvailable),
+    getSelectedStorageBackend: vi.fn(() => backend as 'basic_text'),
+    encryptStringAsync: vi.fn(async (text: string) => seal(text)),
+    decryptStringAsync: vi.fn(async (sealed: Buffer) => ({ result: sealed.toString().replace(/^sealed:/, ''), shouldReEncrypt: false })),
+    isEncryptionAvailable: () => {
+      throw new Error('sync safeStorage API used');
+    },
+    encryptString: () => {
+      throw new Error('sync safeStorage API used');
+    },
+    decryptString: () => {
+      throw new Error('sync safeStorage API used');
+    },
+  };
+}
+
+describe('desktop secret store', () => {
+  const withHome = async (run: (home: string) => Promise<void>) => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'wf-secrets-'));
+    try {
+      await run(home);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  };
+
+  it('seals and opens passwords with the async safeStorage API, re-sealing when the key rotated', () =>
+    withHome(async (home) => {
+      const safe = fakeSafeStorage('gnome_libsecret');
+      const { store, reason } = await openDesktopSecretStore(safe, 'linux', home, {});
+      expect(store).toBeInstanceOf(SafeStorageSecretStore);
+      expect(store.kind).toBe('safeStorage (gnome_libsecret)');
+      expect(reason).toMatch(/OS keychain \(gnome_libsecret\)/);
+      expect(safe.isAsyncEncryptionAvailable).toHaveBeenCalled();
+      await store.set('env:a:redis', 'pw');
+      expect(safe.encryptStringAsync).toHaveBeenCalledWith('pw');
+      expect(readFileSync(path.join(home, 'secrets.safe.json'), 'utf8')).not.toContain('"pw"');
+      expect(statSync(path.join(home, 'secrets.safe.json')).mode & 0o777).toBe(0o600);
+      expect(await store.get('env:a:redis')).toBe('pw');
+      safe.decryptStringAsync.mockResolvedValueOnce({ result: 'pw', shouldReEncrypt: true });
+      expect(await store.get('env:a:redis')).toBe('pw');
+      expect(safe.encryptStringAsync).toHaveBeenCalledTimes(2);
+      await store.delete('env:a:redis');
+      expect(await store.get('env:a:redis')).toBeUndefined();
+    }));
+
+  it('refuses basic_text on Linux without the opt-in: the 0600 key file store, and says why', () =>
+    withHome(async (home) => {
+      const safe = fakeSafeStorage('basic_text');
+      const { store, reason } = await openDesktopSecretStore(safe, 'linux', home, {});
+      expect(store.kind).toBe('file (0600 key file)');
+      expect(reason).toMatch(/basic_text.*refused.*WATCHFLOOR_ACCEPT_BASIC_TEXT=1/);
+      await store.set('env:a:redis', 'pw');
+      expect(safe.encryptStringAsync).not.toHaveBeenCalled();
+      expect(statSync(path.join(home, 'secret.key')).mode & 0o777).toBe(0o600);
+      expect(await store.get('env:a:redis')).toBe('pw');
+      const unset = await openDesktopSecretStore(safe, 'linux', home, { WATCHFLOOR_ACCEPT_BASIC_TEXT: '0' });
+      expect(unset.store.kind).toBe('file (0600 key file)');
+    }));
+
+  it('accepts basic_text only with WATCHFLOOR_ACCEPT_BASIC_TEXT=1, and says it is not encryption', () =>
+    withHome(async (home) => {
+      const safe = fakeSafeStorage('basic_text');
+      const { store, reason } = await openDesktopSecretStore(safe, 'linux', home, { WATCHFLOOR_ACCEPT_BASIC_TEXT: '1' });
+      expect(store.kind).toBe('safeStorage (basic_text)');
+      expect(reason).toMatch(/accepted.*not encrypted/);
+      await store.set('env:a:redis', 'pw');
+      expect(safe.encryptStringAsync).toHaveBeenCalledWith('pw');
+    }));
+
+  it('falls back to the key file when safeStorage cannot encrypt, and asks no Linux backend elsewhere', () =>
+    withHome(async (home) => {
+      const missing = await openDesktopSecretStore(fakeSafeStorage('unknown', false), 'linux', home, {});
+      expect(missing.store.kind).toBe('file (0600 key file)');
+      expect(missing.reason).toMatch(/not available/);
+      const mac = fakeSafeStorage('basic_text');
+      const onMac = await openDesktopSecretStore(mac, 'darwin', home, {});
+      expect(onMac.store.kind).toBe('safeStorage (os)');
+      expect(mac.getSelectedStorageBackend).not.toHaveBeenCalled();
+    }));
 });

@@ -61,7 +61,7 @@ export class AlertService {
     private readonly deps: { clock: Clock; logger: Logger; redactor: Redactor },
     private readonly options: AlertServiceOptions = {},
   ) {
-    this.store = new AlertStore(redis.client, namespace, options.policy ?? DEFAULT_ESCALATION_POLICY);
+    this.store = new AlertStore(redis.standaloneClient, namespace, options.policy ?? DEFAULT_ESCALATION_POLICY);
     this.stream = topologyFor(namespace).streams['security.alerts']!.name;
     this.cursorKey = `${namespace}watchfloor:alerts:ingested`;
     this.pollMs = options.pollMs ?? 250;
@@ -76,7 +76,7 @@ export class AlertService {
   start(): void {
     if (this.options.passive) return;
     if (this.isWritable) {
-      this.engine = new EscalationEngine(this.redis.client, this.store, {
+      this.engine = new EscalationEngine(this.redis.standaloneClient, this.store, {
         ...this.options.engine,
         onError: (error) => {
           if (this.redis.isReady) this.deps.logger.warn(`escalation engine: ${this.deps.redactor.redact(error instanceof Error ? error.message : String(error))}`);
@@ -112,7 +112,7 @@ export class AlertService {
 
   /** The environment's escalation policy from Redis (the seed default when none is set). */
   async loadPolicy(): Promise<EscalationPolicy> {
-    const raw = await this.redis.client.get(this.store.keys.policy);
+    const raw = await this.redis.standaloneClient.get(this.store.keys.policy);
     let policy = this.options.policy ?? DEFAULT_ESCALATION_POLICY;
     if (raw) {
       try {
@@ -131,14 +131,14 @@ export class AlertService {
   async savePolicy(input: unknown): Promise<EscalationPolicy> {
     const parsed = EscalationPolicy.safeParse(input);
     if (!parsed.success) throw new CodedError('VALIDATION', `invalid escalation policy: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    await this.redis.client.set(this.store.keys.policy, JSON.stringify(parsed.data));
+    await this.redis.standaloneClient.set(this.store.keys.policy, JSON.stringify(parsed.data));
     this.store.policy = parsed.data;
     return parsed.data;
   }
 
   /** Reads the team audit stream past the last entry seen and reports the alerts it names. */
   private async readChanges(): Promise<void> {
-    const client = this.redis.client;
+    const client = this.redis.standaloneClient;
     if (this.feedCursor === null) {
       const last = (await client.xrevrange(this.store.keys.audit, '+', '-', 'COUNT', 1)) as [string, string[]][];
       this.feedCursor = last[0]?.[0] ?? '0-0';
@@ -166,7 +166,7 @@ export class AlertService {
 
   /** Reads new alerts (at most 500 per pass) and creates their state; malformed ones are logged and skipped. */
   async ingestOnce(): Promise<number> {
-    const client = this.redis.client;
+    const client = this.redis.standaloneClient;
     if (this.cursor === null) {
       // Where any console got to; the first console ever starts at the stream's end: alerts
       // from before are the pipeline's history, not new work.

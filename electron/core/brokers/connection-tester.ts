@@ -1,12 +1,12 @@
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import type { BrokerTestResult, ConnectionTestResult } from '../../../shared/model/connection';
 import type { ResolvedEnvironment } from '../environments/resolved-environment';
 import type { Redactor } from '../redaction';
 import { classifyFailure } from './connection-failure';
 import { amqpSocketOptions } from './rabbitmq/amqp-connection';
 import { ManagementClient } from './rabbitmq/management-client';
-import { redisOptions } from './redis/redis-connection';
+import { createRedisClient, redisFailureCause, redisTarget } from './redis/redis-connection';
+import { isCluster } from './redis/redis-client';
 
 const NOT_CONFIGURED: BrokerTestResult = { configured: false, ok: false };
 
@@ -22,18 +22,36 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
 async function testRedis(settings: NonNullable<ResolvedEnvironment['redis']>, redactor: Redactor, deadlineMs: number): Promise<BrokerTestResult> {
   const started = Date.now();
   if (settings.tlsSettings?.error) return { configured: true, ok: false, failure: { kind: 'tls', message: redactor.redact(settings.tlsSettings.error) } };
-  const client = new Redis(redisOptions(settings, { retryStrategy: () => null, connectTimeout: deadlineMs, commandTimeout: deadlineMs }));
+  const client = createRedisClient(settings, { retryStrategy: () => null, connectTimeout: deadlineMs, commandTimeout: deadlineMs });
   let lastError: unknown;
-  client.on('error', (error: unknown) => {
-    lastError = error;
-  });
+  // The root cause wins: a later "Connection is closed" must not hide an ECONNREFUSED or a WRONGPASS.
+  const remember = (error: unknown) => {
+    if (lastError === undefined || (typeof (error as { code?: unknown }).code === 'string' && typeof (lastError as { code?: unknown }).code !== 'string')) lastError = error;
+  };
+  client.on('error', (error: unknown) => remember(redisFailureCause(error)));
+  // A cluster names its nodes' failures here (the cluster-level error only says none was reachable).
+  client.on('node error', (error: unknown) => remember(error));
   try {
     await withDeadline(client.connect(), deadlineMs, 'Redis connect');
-    const info = await client.info('server');
+    const info = await withDeadline(client.info('server'), deadlineMs, 'Redis INFO');
     const version = /redis_version:([^\r\n]+)/.exec(info)?.[1];
+    if (isCluster(client)) {
+      // Connected is not enough: the cluster must serve every slot.
+      const state = /cluster_state:(\w+)/.exec(await withDeadline(client.cluster('INFO'), deadlineMs, 'CLUSTER INFO'))?.[1];
+      if (state !== 'ok') return { configured: true, ok: false, failure: { kind: 'protocol', message: redactor.redact(`${redisTarget(settings)}: cluster_state is ${state ?? 'unknown'}, not ok`) } };
+      const masters = client.nodes('master').length;
+      return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: `${version ? `Redis ${version}` : 'Redis'} cluster, ${masters} master${masters === 1 ? '' : 's'}` };
+    }
     return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: version ? `Redis ${version}` : undefined };
   } catch (error) {
-    return { configured: true, ok: false, failure: classifyFailure(lastError ?? error, redactor, `${settings.host}:${settings.port}`) };
+    const cause = lastError ?? redisFailureCause(error);
+    // ioredis's Cluster drops the seed's socket error ("Connection is closed."): ask the first seed alone to name it.
+    if (settings.cluster && typeof (cause as { code?: unknown }).code !== 'string') {
+      const seed = settings.cluster.nodes[0]!;
+      const alone = await testRedis({ ...settings, cluster: undefined, sentinel: undefined, host: seed.host, port: seed.port }, redactor, deadlineMs);
+      if (!alone.ok && alone.failure) return { configured: true, ok: false, failure: { ...alone.failure, message: redactor.redact(`cluster seed ${alone.failure.message}`) } };
+    }
+    return { configured: true, ok: false, failure: classifyFailure(cause, redactor, redisTarget(settings)) };
   } finally {
     client.disconnect(false);
   }

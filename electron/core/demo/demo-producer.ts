@@ -5,6 +5,7 @@ import type { AmqpConnection } from '../brokers/rabbitmq/amqp-connection';
 import type { RedisConnection } from '../brokers/redis/redis-connection';
 import type { Clock } from '../ports';
 import type { Redactor } from '../redaction';
+import { CodedError } from '../../../shared/contract/errors';
 import { ensureQueueTopology, ensureStreamTopology } from './demo-topology';
 import { BullDemo } from './bullmq-demo';
 import { seedChannels } from '../../../shared/model/pubsub';
@@ -86,10 +87,11 @@ export class DemoProducer {
 
   /** Creates the topology on every configured, connected broker. */
   async ensureTopology(): Promise<void> {
+    if (this.redis?.isCluster) throw new CodedError('UNSUPPORTED', 'Demo traffic is not available on a Redis Cluster (it writes the seed streams in one pipeline)');
     if (!this.redis?.isReady && !this.amqp?.isReady) {
       throw Object.assign(new Error('neither Redis nor RabbitMQ is connected'), { code: 'BROKER_UNAVAILABLE' });
     }
-    if (this.redis?.isReady) await ensureStreamTopology(this.redis.client, this.topology);
+    if (this.redis?.isReady) await ensureStreamTopology(this.redis.standaloneClient, this.topology);
     if (this.amqp?.isReady) {
       const channel = await this.amqp.connection().createChannel();
       channel.on('error', () => undefined);
@@ -112,7 +114,7 @@ export class DemoProducer {
       this.timer.unref?.();
     }
     if (this.redis?.isReady) {
-      this.bull ??= new BullDemo(this.redis.client, this.bullPrefix);
+      this.bull ??= new BullDemo(this.redis.standaloneClient, this.bullPrefix);
       await this.bull.start(rate);
       this.startPubSub();
     }
@@ -209,7 +211,7 @@ export class DemoProducer {
   private async sendRedis(batch: { stream: string; payload: Buffer }[]): Promise<void> {
     if (batch.length === 0) return;
     if (!this.redis?.isReady) throw new Error('not connected, messages skipped');
-    const pipeline = this.redis.client.pipeline();
+    const pipeline = this.redis.standaloneClient.pipeline();
     for (const { stream, payload } of batch) pipeline.xadd(stream, 'MAXLEN', '~', DEMO_STREAM_MAXLEN, '*', STREAM_PAYLOAD_FIELD, payload);
     const replies = (await pipeline.exec()) ?? [];
     const failed = replies.find(([error]) => error);

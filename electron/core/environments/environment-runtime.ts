@@ -11,6 +11,7 @@ import type { Redactor } from '../redaction';
 import type { ResolvedEnvironment } from './resolved-environment';
 import { AlertService, type AlertServiceOptions } from '../alerts/alert-service';
 import { isReadOnly } from './profile';
+import { CodedError } from '../../../shared/contract/errors';
 
 export interface RuntimeDeps {
   clock: Clock;
@@ -46,9 +47,17 @@ export class EnvironmentRuntime {
     const management = env.management ? new ManagementClient(env.management) : null;
     this.monitor = new EnvironmentMonitor(profile.id, profile.namespace, this.redis, this.amqp, management, env.amqp?.vhost ?? '/', deps, deps.monitorOptions);
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
-    this.bull = this.redis ? new BullMonitor(profile.id, profile.namespace, this.redis, deps, deps.bullOptions) : null;
-    this.pubsub = this.redis ? new PubSubService(profile.id, profile.namespace, this.redis, deps, (batches) => deps.onPubSubMessages?.(batches)) : null;
-    this.alerts = this.redis ? new AlertService(this.redis, profile.namespace, !isReadOnly(profile), deps, deps.alertOptions) : null;
+    // On a Redis Cluster, BullMQ queues (no hash-tag prefix), pub/sub tails and alert state (Lua over
+    // undeclared keys) are not available: they stay null and their calls answer UNSUPPORTED.
+    const single = this.redis && !this.redis.isCluster ? this.redis : null;
+    this.bull = single ? new BullMonitor(profile.id, profile.namespace, single, deps, deps.bullOptions) : null;
+    this.pubsub = single ? new PubSubService(profile.id, profile.namespace, single, deps, (batches) => deps.onPubSubMessages?.(batches)) : null;
+    this.alerts = single ? new AlertService(single, profile.namespace, !isReadOnly(profile), deps, deps.alertOptions) : null;
+  }
+
+  /** UNSUPPORTED when this environment's Redis is a cluster and `feature` needs a single server. */
+  assertNotCluster(feature: string): void {
+    if (this.redis?.isCluster) throw new CodedError('UNSUPPORTED', `${feature} is not available on a Redis Cluster`);
   }
 
   private stale = false;

@@ -52,12 +52,14 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   if (input.redis) {
     const url = parseBrokerUrl(input.redis.url, ['redis', 'rediss']);
     if ('error' in url) throw new CodedError('VALIDATION', `Redis URL: ${url.error}`);
+    if (input.redis.sentinel && input.redis.cluster) throw new CodedError('VALIDATION', 'Redis: Sentinel and Cluster exclude each other');
     redis = {
       url: formatBrokerUrl({ ...url, username: '' }),
       username: input.redis.username?.trim() || url.username,
       tls: input.redis.tls || url.scheme === 'rediss',
       ...(cleanTls(input.redis.tlsFiles) ? { tlsFiles: cleanTls(input.redis.tlsFiles) } : {}),
       ...(input.redis.sentinel ? { sentinel: input.redis.sentinel } : {}),
+      ...(input.redis.cluster ? { cluster: input.redis.cluster } : {}),
     };
     passwords.redis = change(input.redis.password, url.password);
   } else {

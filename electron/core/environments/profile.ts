@@ -1,4 +1,4 @@
-import type { Role, SentinelInput, TlsFiles } from '../../../shared/model/environment';
+import type { ClusterInput, Role, SentinelInput, TlsFiles } from '../../../shared/model/environment';
 
 /** An environment as stored in `environments.json`: no passwords (they live in the secret store). */
 export interface EnvironmentProfile {
@@ -12,7 +12,7 @@ export interface EnvironmentProfile {
   role?: Role;
   namespace: string;
   /** URL without password. */
-  redis: { url: string; username: string; tls: boolean; tlsFiles?: TlsFiles; sentinel?: SentinelInput } | null;
+  redis: { url: string; username: string; tls: boolean; tlsFiles?: TlsFiles; sentinel?: SentinelInput; cluster?: ClusterInput } | null;
   /** URL without password (the username stays in it). */
   amqp: { url: string; tlsFiles?: TlsFiles } | null;
   /** Management API base URL without password; it authenticates with the AMQP credentials unless it has a user of its own. */

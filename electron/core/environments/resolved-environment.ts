@@ -42,7 +42,7 @@ export function loadTls(files: TlsFiles | undefined, host: string): TlsSettings 
 /** Everything needed to open an environment's connections, passwords included. Never leaves the core. */
 export interface ResolvedEnvironment {
   profile: EnvironmentProfile;
-  redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null; sentinel?: { masterName: string; nodes: { host: string; port: number }[] } } | null;
+  redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null; sentinel?: { masterName: string; nodes: { host: string; port: number }[] }; cluster?: { nodes: { host: string; port: number }[] } } | null;
   amqp: { url: string; username: string; password: string; vhost: string; tls: boolean; host: string; port: number; tlsSettings: TlsSettings | null } | null;
   management: { baseUrl: string; username: string; password: string; tlsSettings: TlsSettings | null } | null;
   /** AES-256-GCM key for showing encrypted payloads, or null. */
@@ -53,6 +53,12 @@ function parsed(url: string, schemes: readonly string[]): ParsedBrokerUrl {
   const result = parseBrokerUrl(url, schemes);
   if ('error' in result) throw new Error(result.error);
   return result;
+}
+
+/** "host:port" (IPv6 hosts in brackets) → its parts. */
+function hostPort(node: string): { host: string; port: number } {
+  const at = node.lastIndexOf(':');
+  return { host: node.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(node.slice(at + 1)) };
 }
 
 /** Combines a stored profile with its passwords into connection settings. */
@@ -76,14 +82,17 @@ export function resolveEnvironment(
         ? {
             sentinel: {
               masterName: profile.redis.sentinel.masterName,
-              nodes: profile.redis.sentinel.nodes.map((node) => {
-                const at = node.lastIndexOf(':');
-                return { host: node.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(node.slice(at + 1)) };
-              }),
+              nodes: profile.redis.sentinel.nodes.map(hostPort),
             },
           }
         : {}),
     };
+    // A cluster's seeds: the URL's node first, then the listed ones (each once).
+    if (profile.redis.cluster) {
+      const seeds = [{ host: redis.host, port: redis.port }, ...profile.redis.cluster.nodes.map(hostPort)];
+      redis.cluster = { nodes: seeds.filter((node, index) => seeds.findIndex((other) => other.host === node.host && other.port === node.port) === index) };
+      redis.db = 0;
+    }
     if (redis.tls) redis.tlsSettings = loadTls(profile.redis.tlsFiles, redis.host);
   }
   let amqp: ResolvedEnvironment['amqp'] = null;

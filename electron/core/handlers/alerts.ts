@@ -11,6 +11,7 @@ const brief = (a: AlertState) => ({ status: a.status, level: a.level, version: a
 /** Alerts, the team audit stream, this console's hash-chained audit log and its settings. */
 export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: ConsoleSettingsStore): HandlerGroup<'alerts.' | 'audit.' | 'settings.'> {
   const serviceOf = (envId: string): AlertService => {
+    ctx.runtime(envId).assertNotCluster('Alert triage (its Lua scripts touch several alert keys)');
     const service = ctx.runtime(envId).alerts;
     if (!service) throw new CodedError('NOT_FOUND', 'this environment has no Redis: alerts live in Redis');
     ctx.redisOf(envId); // BROKER_UNAVAILABLE with the reason when Redis is down

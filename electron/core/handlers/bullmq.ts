@@ -10,6 +10,7 @@ import type { CoreContext, HandlerGroup } from './context';
  */
 export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
   const monitorOf = (envId: string): BullMonitor => {
+    ctx.runtime(envId).assertNotCluster('BullMQ monitoring');
     const bull = ctx.runtime(envId).bull;
     if (!bull) throw new CodedError('NOT_FOUND', 'this environment has no Redis, so no BullMQ queues');
     return bull;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../brokers/redis/redis-client';
 import type { PayloadOf, TopicName } from '../../../shared/contract/events';
 import type { MethodName } from '../../../shared/contract/methods';
 import type { EnvironmentRuntime } from '../environments/environment-runtime';
@@ -17,8 +18,10 @@ export interface CoreContext {
   readonly redactor: Redactor;
   /** The live runtime of an environment, or NOT_FOUND. */
   runtime(envId: string): EnvironmentRuntime;
-  /** The connected Redis client of an environment, or NOT_FOUND / BROKER_UNAVAILABLE. */
-  redisOf(envId: string): Redis;
+  /** The connected Redis client of an environment, or NOT_FOUND / BROKER_UNAVAILABLE; UNSUPPORTED on a cluster (`feature` names what was refused). */
+  redisOf(envId: string, feature?: string): Redis;
+  /** Like `redisOf`, but a Redis Cluster too: for single-key commands. */
+  anyRedisOf(envId: string): RedisClient;
   emit<T extends TopicName>(topic: T, payload: PayloadOf<T>): void;
   /** One-time confirmation tokens of destructive actions. */
   readonly confirmations: ConfirmationTokens;

@@ -8,12 +8,16 @@ import { listBullDead, originOfBullDlq, retryBullDead } from '../dead-letters/bu
 import type { CoreContext, HandlerGroup } from './context';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-groups/confirm';
 
+/** What a Redis Cluster refuses: replay copies to the origin and deletes from the DLQ in one script over two streams' slots. */
+const REDIS_DLQ = 'Redis dead letters';
+
 /** Dead letters on Redis DLQ streams. Replay (not a dry run) and purge are refused on read-only environments. */
 export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
   const assertDlq = (source: string) => {
     if (!isDeadLetterName(source)) throw new CodedError('VALIDATION', `"${source}" is not a dead-letter stream (its name must end in .dlq, -dlq or _dlq)`);
   };
   const bullQueue = (envId: string, name: string) => {
+    ctx.runtime(envId).assertNotCluster('BullMQ dead letters');
     const queue = ctx.runtime(envId).bull?.queue(name);
     if (!queue) throw new CodedError('NOT_FOUND', `no BullMQ queue "${name}" in this environment (deleted, or not discovered yet)`);
     return queue;
@@ -32,16 +36,16 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
     },
     'dlq.list': async ({ envId, source, order, after, count }) => {
       assertDlq(source);
-      return listDeadLetters(ctx.redisOf(envId), source, order, after, count, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
+      return listDeadLetters(ctx.redisOf(envId, REDIS_DLQ), source, order, after, count, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
     },
     'dlq.show': async ({ envId, source, id }) => {
       assertDlq(source);
-      return showDeadLetter(ctx.redisOf(envId), source, id, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
+      return showDeadLetter(ctx.redisOf(envId, REDIS_DLQ), source, id, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
     },
     'dlq.replay': async ({ envId, source, ids, all, match, target, dryRun, maxReplays, force, confirmToken }) => {
       assertDlq(source);
       if (!dryRun) ctx.environments.assertAllowed(envId, `replay dead letters from ${source}`);
-      const client = ctx.redisOf(envId);
+      const client = ctx.redisOf(envId, REDIS_DLQ);
       const chosen = !all && match ? await matchingIds(client, source, match, 100_000, ctx.runtime(envId).env.payloadKey) : (ids ?? []);
       if (!dryRun && (all || match !== undefined || chosen.length > BULK_REPLAY_CONFIRM_ABOVE)) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', source);
       const options = { target: target ?? null, maxReplays, force, dryRun };
@@ -52,7 +56,7 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
     'dlq.replayEdited': async ({ envId, source, id, payload, target, maxReplays, force }) => {
       assertDlq(source);
       ctx.environments.assertAllowed(envId, `edit and replay ${id} from ${source}`);
-      const result = await replayEdited(ctx.redisOf(envId), source, id, payload, { target: target ?? null, maxReplays, force, payloadKey: ctx.runtime(envId).env.payloadKey, encrypt: encryptPayload });
+      const result = await replayEdited(ctx.redisOf(envId, REDIS_DLQ), source, id, payload, { target: target ?? null, maxReplays, force, payloadKey: ctx.runtime(envId).env.payloadKey, encrypt: encryptPayload });
       // The original and the change go to this console's audit log (the payload itself may be
       // sensitive: the log is local, 0600, and hash-chained).
       await ctx.audit.append({
@@ -105,22 +109,22 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
     },
     'dlq.search': async ({ envId, source, match, before, maxScan, limit }) => {
       assertDlq(source);
-      return searchStep(ctx.redisOf(envId), source, match, before, maxScan, limit, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
+      return searchStep(ctx.redisOf(envId, REDIS_DLQ), source, match, before, maxScan, limit, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
     },
     'dlq.groups': async ({ envId, source, maxScan }) => {
       assertDlq(source);
-      return groupDeadLetters(ctx.redisOf(envId), source, maxScan);
+      return groupDeadLetters(ctx.redisOf(envId, REDIS_DLQ), source, maxScan);
     },
     'dlq.export': async ({ envId, source, ids, match, limit }) => {
       assertDlq(source);
-      const client = ctx.redisOf(envId);
+      const client = ctx.redisOf(envId, REDIS_DLQ);
       const chosen = match ? await matchingIds(client, source, match, limit, ctx.runtime(envId).env.payloadKey) : (ids ?? []).slice(0, limit);
       return exportDeadLetters(client, source, chosen);
     },
     'dlq.import': async ({ envId, source, lines }) => {
       assertDlq(source);
       ctx.environments.assertAllowed(envId, `import dead letters into ${source}`);
-      const result = await importDeadLetters(ctx.redisOf(envId), source, lines);
+      const result = await importDeadLetters(ctx.redisOf(envId, REDIS_DLQ), source, lines);
       ctx.logger.info(`dlq import ${source}: ${JSON.stringify({ imported: result.imported, failed: result.failed.length })}`);
       return result;
     },
@@ -129,14 +133,14 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       ctx.environments.assertAllowed(envId, `purge dead letters of ${source}`, 'administer');
       ctx.confirmations.consume(confirmToken, envId, 'dlq.purge', source);
       let removed = 0;
-      for (let i = 0; i < ids.length; i += 1000) removed += await ctx.redisOf(envId).xdel(source, ...ids.slice(i, i + 1000));
+      for (let i = 0; i < ids.length; i += 1000) removed += await ctx.redisOf(envId, REDIS_DLQ).xdel(source, ...ids.slice(i, i + 1000));
       return { source, removed };
     },
     'dlq.purge': async ({ envId, source, olderThanMs, confirmToken }) => {
       assertDlq(source);
       ctx.environments.assertAllowed(envId, `purge dead letters of ${source}`, 'administer');
       ctx.confirmations.consume(confirmToken, envId, 'dlq.purge', source);
-      return { source, removed: await purgeOlderThan(ctx.redisOf(envId), source, olderThanMs, ctx.clock.now()) };
+      return { source, removed: await purgeOlderThan(ctx.redisOf(envId, REDIS_DLQ), source, olderThanMs, ctx.clock.now()) };
     },
   };
 }

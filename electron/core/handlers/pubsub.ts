@@ -5,6 +5,7 @@ import type { CoreContext, HandlerGroup } from './context';
 /** Redis pub/sub: channels, live tails (reading only, so allowed on read-only environments) and a test publish (refused there). */
 export function pubsubHandlers(ctx: CoreContext): HandlerGroup<'pubsub.'> {
   const serviceOf = (envId: string): PubSubService => {
+    ctx.runtime(envId).assertNotCluster('Pub/sub');
     const pubsub = ctx.runtime(envId).pubsub;
     if (!pubsub) throw new CodedError('NOT_FOUND', 'this environment has no Redis');
     return pubsub;

@@ -12,25 +12,25 @@ export function streamHandlers(ctx: CoreContext): HandlerGroup<'streams.'> {
       if (!history.knows(stream)) throw new CodedError('NOT_FOUND', `no stream "${stream}" has been seen in this environment`);
       return history.query(stream, ctx.clock.now(), windowSeconds, maxPoints);
     },
-    'streams.pending': async ({ envId, stream, group, after, count }) => pendingPage(ctx.redisOf(envId), stream, group, count, after),
+    'streams.pending': async ({ envId, stream, group, after, count }) => pendingPage(ctx.anyRedisOf(envId), stream, group, count, after),
     'streams.claim': async ({ envId, stream, group, consumer, minIdleMs }) => {
       ctx.environments.assertAllowed(envId, 'claim pending entries');
-      return claimIdle(ctx.redisOf(envId), stream, group, consumer, minIdleMs);
+      return claimIdle(ctx.anyRedisOf(envId), stream, group, consumer, minIdleMs);
     },
     'streams.ack': async ({ envId, stream, group, ids }) => {
       ctx.environments.assertAllowed(envId, 'acknowledge entries');
-      return acknowledge(ctx.redisOf(envId), stream, group, ids);
+      return acknowledge(ctx.anyRedisOf(envId), stream, group, ids);
     },
     'streams.moveToDeadLetter': async ({ envId, stream, group, minDeliveries, deadLetterStream }) => {
       ctx.environments.assertAllowed(envId, 'move entries to the dead-letter stream');
       const target = deadLetterStream ?? deadLetterStreamOf(stream);
-      const result = await moveOverDeliveredToDlq(ctx.redisOf(envId), stream, group, minDeliveries, target, ctx.clock.now());
+      const result = await moveOverDeliveredToDlq(ctx.redisOf(envId, 'Moving entries to a dead-letter stream (one script over two streams)'), stream, group, minDeliveries, target, ctx.clock.now());
       return { ...result, deadLetterStream: target };
     },
     'streams.deleteConsumer': async ({ envId, stream, group, consumer, force, confirmToken }) => {
       ctx.environments.assertAllowed(envId, 'delete a consumer', 'administer');
       ctx.confirmations.consume(confirmToken, envId, 'streams.deleteConsumer', consumer);
-      return deleteConsumer(ctx.redisOf(envId), stream, group, consumer, force);
+      return deleteConsumer(ctx.anyRedisOf(envId), stream, group, consumer, force);
     },
   };
 }

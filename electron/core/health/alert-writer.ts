@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { requireStandalone, type RedisClient } from '../brokers/redis/redis-client';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { SecurityAlert } from '../../../shared/schemas/security-streams';
 
@@ -26,7 +27,7 @@ return false
 /** Writes alerts to the environment's `security.alerts` stream, guarded by a Redis marker. */
 export class RedisAlertWriter implements AlertWriter {
   constructor(
-    private readonly redis: () => Redis | null,
+    private readonly redis: () => RedisClient | null,
     private readonly alertStream: string,
     private readonly consoleId: string,
   ) {}
@@ -44,6 +45,6 @@ export class RedisAlertWriter implements AlertWriter {
   private client(): Redis {
     const redis = this.redis();
     if (!redis) throw new Error('Redis is not connected');
-    return redis;
+    return requireStandalone(redis, 'Health alerts (one script over the episode key and the alert stream)');
   }
 }

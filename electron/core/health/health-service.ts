@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../brokers/redis/redis-client';
 import type { FiringRule, HealthRule, RulesState } from '../../../shared/model/health-rules';
 import type { EnvironmentOverview } from '../../../shared/model/overview';
 import { topologyFor } from '../../../shared/model/topology';
@@ -17,7 +17,7 @@ export interface HealthServiceDeps {
   logger: Logger;
   environments: EnvironmentService;
   /** The environment's Redis client when connected, else null. */
-  redisOf(envId: string): Redis | null;
+  redisOf(envId: string): RedisClient | null;
   /** Receives the batched `rules.firing` pushes (latest list per environment, ≤ 4 per second). */
   publish(payload: { updates: { envId: string; firing: FiringRule[] }[]; dropped: number }): void;
   options?: Partial<HealthEngineOptions>;

@@ -70,3 +70,14 @@ describe('Sentinel in the form', () => {
     expect(EnvironmentInput.safeParse(inputFromFormValues({ ...values, redisSentinelNodes: 'no-port' })).success).toBe(false);
   });
 });
+
+describe('Cluster in the form', () => {
+  it('sends the seed nodes as a list, nothing when empty, and never together with Sentinel', () => {
+    const values = { ...formValuesFrom(null), name: 'Cluster', redisUrl: 'redis://:pw@10.0.0.4:6379', redisClusterNodes: '10.0.0.5:6379, 10.0.0.6:6379' };
+    expect(inputFromFormValues(values).redis).toMatchObject({ cluster: { nodes: ['10.0.0.5:6379', '10.0.0.6:6379'] } });
+    expect(EnvironmentInput.safeParse(inputFromFormValues(values)).success).toBe(true);
+    expect(inputFromFormValues({ ...values, redisClusterNodes: ' ' }).redis).not.toHaveProperty('cluster');
+    expect(inputFromFormValues({ ...values, redisSentinelMaster: 'mymaster', redisSentinelNodes: '10.0.0.7:26379' }).redis).not.toHaveProperty('cluster');
+    expect(formValuesFrom({ redis: { url: 'redis://x', username: '', hasPassword: false, tls: false, cluster: { nodes: ['a:1', 'b:2'] } } } as never).redisClusterNodes).toBe('a:1, b:2');
+  });
+});

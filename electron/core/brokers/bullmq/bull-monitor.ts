@@ -140,7 +140,7 @@ export class BullMonitor {
 
   private async sample(): Promise<void> {
     const now = this.deps.clock.now();
-    const client = this.redis.client;
+    const client = this.redis.standaloneClient;
     const gone: string[] = [];
     const isMidCycle = this.scanCursor !== '0';
     if (isMidCycle || now - this.lastDiscoveryAt >= this.options.discoveryEveryMs || this.items === null) {
@@ -241,7 +241,7 @@ export class BullMonitor {
   /** One connection for every Queue object of this environment, a duplicate of the monitor's. */
   private bullConnection(): Redis {
     if (!this.connection) {
-      this.connection = this.redis.client.duplicate({ maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+      this.connection = this.redis.standaloneClient.duplicate({ maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
       this.connection.setMaxListeners(0);
       this.connection.on('error', () => undefined); // the monitor's own connection reports broker failures
     }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { CodedError } from '../../../../shared/contract/errors';
 import type { PendingPage } from '../../../../shared/model/overview';
 
@@ -6,7 +6,7 @@ import type { PendingPage } from '../../../../shared/model/overview';
  * One page of a group's pending-entries list, oldest first: `XPENDING key group (after + count`,
  * an exclusive cursor and a COUNT, never the whole list.
  */
-export async function pendingPage(client: Redis, stream: string, group: string, count: number, after?: string): Promise<PendingPage> {
+export async function pendingPage(client: RedisClient, stream: string, group: string, count: number, after?: string): Promise<PendingPage> {
   let rows: [string, string, number, number][];
   try {
     rows = (await client.xpending(stream, group, after ? `(${after}` : '-', '+', count)) as [string, string, number, number][];

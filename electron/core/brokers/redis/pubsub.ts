@@ -167,7 +167,7 @@ export class PubSubService {
 
   private ensureSubscriber(): Redis {
     if (this.subscriber) return this.subscriber;
-    const subscriber = this.redis.client.duplicate({ enableOfflineQueue: true });
+    const subscriber = this.redis.standaloneClient.duplicate({ enableOfflineQueue: true });
     subscriber.on('error', (error: Error) => this.deps.logger.warn(`pubsub subscriber ${this.envId}: ${this.deps.redactor.redact(error.message)}`));
     subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), null, message));
     subscriber.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => this.receive(channel.toString(), pattern.toString(), message));

@@ -1,10 +1,11 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { BrokerStatus, ConnectionFailure } from '../../../../shared/model/connection';
 import type { Clock } from '../../ports';
 import type { Redactor } from '../../redaction';
 import type { ResolvedEnvironment } from '../../environments/resolved-environment';
 import { classifyFailure } from '../connection-failure';
 import { StatusTracker } from '../status-tracker';
+import { requireStandalone, type RedisClient } from './redis-client';
 
 type RedisSettings = NonNullable<ResolvedEnvironment['redis']>;
 
@@ -36,11 +37,46 @@ export function redisOptions(settings: RedisSettings, overrides: RedisOptions = 
 }
 
 /**
+ * The client an environment's settings call for: a `Cluster` seeded with the cluster nodes when the
+ * profile says cluster (each node with {@link redisOptions}: same user, password, TLS, deadlines;
+ * no offline queue, bounded slot-map refresh), else one `Redis` (standalone or behind Sentinel).
+ */
+export function createRedisClient(settings: RedisSettings, overrides: RedisOptions = {}): RedisClient {
+  if (!settings.cluster) return new Redis(redisOptions(settings, overrides));
+  const options = redisOptions(settings, overrides);
+  const retry = options.retryStrategy;
+  // Cluster nodes take everything but where to connect, the database (always 0) and the reconnect policy (the cluster's).
+  const { host: _host, port: _port, sentinels: _sentinels, name: _name, failoverDetector: _detector, sentinelRetryStrategy: _sentinelRetry, retryStrategy: _retry, enableOfflineQueue: _queue, db: _db, ...perNode } = options;
+  const clusterOptions: ClusterOptions = {
+    redisOptions: perNode,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    enableReadyCheck: true,
+    slotsRefreshTimeout: options.connectTimeout ?? REDIS_DEADLINES.connectMs,
+    maxRedirections: 16,
+    retryDelayOnMoved: 0,
+    clusterRetryStrategy: (attempt: number) => (retry ? retry(attempt) : Math.min(250 * attempt, 2000)),
+  };
+  return new Cluster(settings.cluster.nodes, clusterOptions);
+}
+
+/** The error worth naming: a cluster that found no node reachable wraps the last node's error. */
+export function redisFailureCause(error: unknown): unknown {
+  return (error as { lastNodeError?: unknown } | undefined)?.lastNodeError ?? error;
+}
+
+/** "host:port" of the server, or of the cluster's seeds, for failure messages. */
+export function redisTarget(settings: RedisSettings): string {
+  return settings.cluster ? `cluster ${settings.cluster.nodes.map((node) => `${node.host}:${node.port}`).join(', ')}` : `${settings.host}:${settings.port}`;
+}
+
+/**
  * One environment's Redis connection with an observable status. The status follows ioredis's
  * events; failures are classified and redacted before anyone sees them.
  */
 export class RedisConnection {
-  readonly client: Redis;
+  /** A `Cluster` when the profile says cluster: features that need one server go through `requireStandalone`. */
+  readonly client: RedisClient;
   private readonly tracker: StatusTracker;
   private lastFailure: ConnectionFailure | undefined;
   private closed = false;
@@ -51,15 +87,21 @@ export class RedisConnection {
     private readonly redactor: Redactor,
   ) {
     this.tracker = new StatusTracker({ state: 'connecting', since: clock.now() });
-    this.client = new Redis(redisOptions(settings));
-    const target = `${settings.host}:${settings.port}`;
+    this.client = createRedisClient(settings);
+    const target = redisTarget(settings);
     this.client.on('ready', () => {
       this.lastFailure = undefined;
       this.tracker.set({ state: 'connected', since: this.clock.now() });
     });
     this.client.on('error', (error: unknown) => {
-      this.lastFailure = classifyFailure(error, this.redactor, target);
+      this.lastFailure = classifyFailure(redisFailureCause(error), this.redactor, target);
       if (this.status.state !== 'connected') this.tracker.setDisconnected(this.lastFailure, this.clock.now());
+    });
+    // A cluster reports each node's failure here; its own 'error' only says no node answered.
+    this.client.on('node error', (error: unknown) => {
+      if (this.status.state === 'connected') return;
+      this.lastFailure = classifyFailure(error, this.redactor, target);
+      this.tracker.setDisconnected(this.lastFailure, this.clock.now());
     });
     this.client.on('close', () => {
       if (this.closed) return;
@@ -79,13 +121,23 @@ export class RedisConnection {
       return;
     }
     this.client.connect().catch((error: unknown) => {
-      this.lastFailure = classifyFailure(error, this.redactor);
+      this.lastFailure = classifyFailure(redisFailureCause(error), this.redactor, redisTarget(this.settings));
       if (this.status.state !== 'connected') this.tracker.setDisconnected(this.lastFailure, this.clock.now());
     });
   }
 
   get status(): BrokerStatus {
     return this.tracker.status;
+  }
+
+  /** The client as one server, for features a cluster cannot serve (their owners are not created on a cluster). */
+  get standaloneClient(): Redis {
+    return requireStandalone(this.client, 'This feature');
+  }
+
+  /** Whether this environment's Redis is a cluster. */
+  get isCluster(): boolean {
+    return this.client instanceof Cluster;
   }
 
   get isReady(): boolean {

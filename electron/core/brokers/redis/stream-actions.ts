@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { CodedError } from '../../../../shared/contract/errors';
 import { DLQ_FIELDS } from '../../../../shared/model/dead-letter';
 import { fieldMap } from './stream-sampler';
@@ -16,7 +16,7 @@ function notFound(error: unknown, stream: string, group: string): never {
  * Claims entries idle longer than `minIdleMs` for `consumer` with XAUTOCLAIM, in bounded batches
  * following its cursor. Returns how many were claimed and the ids deleted meanwhile.
  */
-export async function claimIdle(client: Redis, stream: string, group: string, consumer: string, minIdleMs: number): Promise<{ claimed: number; deletedIds: string[] }> {
+export async function claimIdle(client: RedisClient, stream: string, group: string, consumer: string, minIdleMs: number): Promise<{ claimed: number; deletedIds: string[] }> {
   let cursor = '0-0';
   let claimed = 0;
   const deletedIds: string[] = [];
@@ -34,7 +34,7 @@ export async function claimIdle(client: Redis, stream: string, group: string, co
 }
 
 /** Acknowledges the given entries in one XACK. */
-export async function acknowledge(client: Redis, stream: string, group: string, ids: readonly string[]): Promise<{ acknowledged: number }> {
+export async function acknowledge(client: RedisClient, stream: string, group: string, ids: readonly string[]): Promise<{ acknowledged: number }> {
   if (ids.length > ACTION_LIMITS.maxAckIds) throw new CodedError('VALIDATION', `at most ${ACTION_LIMITS.maxAckIds} ids per acknowledgment`);
   try {
     return { acknowledged: Number(await client.xack(stream, group, ...ids)) };
@@ -78,7 +78,7 @@ return moved
  * An entry deleted from the stream meanwhile is acknowledged (nothing is left to move).
  */
 export async function moveOverDeliveredToDlq(
-  client: Redis,
+  client: RedisClient,
   stream: string,
   group: string,
   minDeliveries: number,
@@ -112,7 +112,7 @@ export async function moveOverDeliveredToDlq(
  * Deletes a consumer from a group. Its pending entries would drop out of the group's
  * pending list with it, so that is refused unless `force` (claim them first).
  */
-export async function deleteConsumer(client: Redis, stream: string, group: string, consumer: string, force: boolean): Promise<{ droppedPending: number }> {
+export async function deleteConsumer(client: RedisClient, stream: string, group: string, consumer: string, force: boolean): Promise<{ droppedPending: number }> {
   let consumers: unknown[][];
   try {
     consumers = (await client.xinfo('CONSUMERS', stream, group)) as unknown[][];

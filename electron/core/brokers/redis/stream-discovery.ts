@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { isCluster, nodeKey, type RedisClient } from './redis-client';
 
 /** Discovery limits: keys looked at per SCAN step, steps per run, and streams tracked at most. */
 export const DISCOVERY_LIMITS = { scanCount: 1000, stepsPerRun: 20, maxStreams: 2000 } as const;
@@ -6,17 +7,22 @@ export const DISCOVERY_LIMITS = { scanCount: 1000, stepsPerRun: 20, maxStreams: 
 /**
  * Finds stream keys with `SCAN … MATCH prefix* TYPE stream` in bounded steps. A full keyspace pass
  * may span several runs; the known set is replaced only when a pass completes, so streams deleted
- * meanwhile disappear at the end of the pass (or earlier, when sampling finds them gone).
+ * meanwhile disappear at the end of the pass (or earlier, when sampling finds them gone). On a
+ * Redis Cluster a pass scans every master in turn (the masters as the pass began; one that left
+ * since is skipped, its keys are found on its successor by the next pass).
  */
 export class StreamDiscovery {
   private cursor = '0';
+  /** The masters of this pass ("host:port") and the one being scanned; one entry on a single server. */
+  private passNodes: string[] = [];
+  private nodeIndex = 0;
   private pass = new Set<string>();
   private known = new Set<string>();
   private hasCompletedPass = false;
   truncated = false;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly prefix: string,
     private readonly limits: { scanCount: number; stepsPerRun: number; maxStreams: number } = DISCOVERY_LIMITS,
   ) {}
@@ -25,7 +31,12 @@ export class StreamDiscovery {
   async run(): Promise<string[]> {
     const pattern = `${this.prefix.replace(/([*?[\]\\])/g, '\\$1')}*`;
     for (let step = 0; step < this.limits.stepsPerRun; step++) {
-      const [next, keys] = await this.client.scan(this.cursor, 'MATCH', pattern, 'COUNT', this.limits.scanCount, 'TYPE', 'stream');
+      const server = this.currentServer();
+      if (!server) {
+        this.completePass();
+        break;
+      }
+      const [next, keys] = await server.scan(this.cursor, 'MATCH', pattern, 'COUNT', this.limits.scanCount, 'TYPE', 'stream');
       for (const key of keys) {
         if (this.pass.size < this.limits.maxStreams) this.pass.add(key);
         else this.truncated = true;
@@ -34,14 +45,43 @@ export class StreamDiscovery {
       }
       this.cursor = next;
       if (next === '0') {
-        this.known = this.pass;
-        this.truncated = this.pass.size >= this.limits.maxStreams && this.truncated;
-        this.pass = new Set();
-        this.hasCompletedPass = true;
-        break;
+        this.nodeIndex++;
+        if (this.nodeIndex >= this.passNodes.length) {
+          this.completePass();
+          break;
+        }
       }
     }
     return this.names();
+  }
+
+  /** The server to SCAN next: the client itself, or the pass's current master of a cluster. */
+  private currentServer(): Redis | null {
+    if (!isCluster(this.client)) {
+      this.passNodes = ['single'];
+      return this.nodeIndex === 0 ? this.client : null;
+    }
+    const masters = this.client.nodes('master');
+    // No masters known (slot map not loaded): fail this run rather than end the pass with nothing found.
+    if (this.passNodes.length === 0 && masters.length === 0) throw new Error('the cluster has no known master yet');
+    if (this.passNodes.length === 0) this.passNodes = masters.map(nodeKey);
+    while (this.nodeIndex < this.passNodes.length) {
+      const server = masters.find((node) => nodeKey(node) === this.passNodes[this.nodeIndex]);
+      if (server) return server;
+      this.nodeIndex++;
+      this.cursor = '0';
+    }
+    return null;
+  }
+
+  private completePass(): void {
+    this.known = this.pass;
+    this.truncated = this.pass.size >= this.limits.maxStreams && this.truncated;
+    this.pass = new Set();
+    this.hasCompletedPass = true;
+    this.passNodes = [];
+    this.nodeIndex = 0;
+    this.cursor = '0';
   }
 
   get isComplete(): boolean {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { isCluster, keySlot, type RedisClient } from './redis-client';
 import type { ConsumerInfo, StreamGroupInfo, StreamInfo } from '../../../../shared/model/overview';
 import { isDeadLetterName } from '../../../../shared/model/topology';
 
@@ -86,8 +86,54 @@ interface Previous {
 const rate = (now: number | null, before: number | null | undefined, seconds: number): number | null =>
   now === null || before === null || before === undefined || seconds <= 0 ? null : Math.max(0, (now - before) / seconds);
 
+type Reply = [Error | null, unknown];
+
+/** Queues one stream's commands: XINFO STREAM, XINFO GROUPS, and per known group XINFO CONSUMERS and the XPENDING summary. */
+function queueStream(pipeline: ReturnType<RedisClient['pipeline']>, { name, groups }: { name: string; groups: string[] }): void {
+  pipeline.xinfo('STREAM', name);
+  pipeline.xinfo('GROUPS', name);
+  for (const group of groups) {
+    pipeline.xinfo('CONSUMERS', name, group);
+    pipeline.xpending(name, group);
+  }
+}
+
 /**
- * Samples every known stream in ONE pipelined round trip: per stream XINFO STREAM and
+ * Runs the plan's commands and returns the replies in plan order. One server: one pipeline. A
+ * cluster pipeline may only hold keys served by one node, so the streams are grouped by the master
+ * of their slot, one pipeline per master, all masters in parallel (a stream whose slot the client
+ * does not know yet gets a pipeline of its own).
+ */
+async function execPlan(client: RedisClient, plan: { name: string; groups: string[] }[]): Promise<Reply[]> {
+  if (!isCluster(client)) {
+    const pipeline = client.pipeline();
+    for (const stream of plan) queueStream(pipeline, stream);
+    return ((await pipeline.exec()) ?? []) as Reply[];
+  }
+  const byNode = new Map<string, number[]>();
+  plan.forEach((stream, index) => {
+    const node = client.slots[keySlot(stream.name)]?.[0] ?? `unknown:${stream.name}`;
+    byNode.set(node, [...(byNode.get(node) ?? []), index]);
+  });
+  const perStream: Reply[][] = [];
+  await Promise.all(
+    [...byNode.values()].map(async (indexes) => {
+      const pipeline = client.pipeline();
+      for (const index of indexes) queueStream(pipeline, plan[index]!);
+      const replies = ((await pipeline.exec()) ?? []) as Reply[];
+      let cursor = 0;
+      for (const index of indexes) {
+        const count = 2 + 2 * plan[index]!.groups.length;
+        perStream[index] = Array.from({ length: count }, (_, i): Reply => replies[cursor + i] ?? [new Error('no reply'), null]);
+        cursor += count;
+      }
+    }),
+  );
+  return perStream.flat();
+}
+
+/**
+ * Samples every known stream in ONE pipelined round trip (on a cluster, one per master, in parallel): per stream XINFO STREAM and
  * XINFO GROUPS, and per group known from the previous tick XINFO CONSUMERS and the XPENDING
  * summary (a group created since shows up at once, its consumers one tick later). Rates come
  * from the difference with the previous sample.
@@ -97,21 +143,10 @@ export class StreamSampler {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async sample(client: Redis, names: readonly string[]): Promise<StreamSample> {
+  async sample(client: RedisClient, names: readonly string[]): Promise<StreamSample> {
     if (names.length === 0) return { streams: [], gone: [] };
-    const pipeline = client.pipeline();
-    const plan: { name: string; groups: string[] }[] = [];
-    for (const name of names) {
-      const groups = [...(this.previous.get(name)?.groups.keys() ?? [])];
-      plan.push({ name, groups });
-      pipeline.xinfo('STREAM', name);
-      pipeline.xinfo('GROUPS', name);
-      for (const group of groups) {
-        pipeline.xinfo('CONSUMERS', name, group);
-        pipeline.xpending(name, group);
-      }
-    }
-    const replies = (await pipeline.exec()) ?? [];
+    const plan: { name: string; groups: string[] }[] = names.map((name) => ({ name, groups: [...(this.previous.get(name)?.groups.keys() ?? [])] }));
+    const replies = await execPlan(client, plan);
     const at = this.now();
     const streams: StreamInfo[] = [];
     const gone: string[] = [];

@@ -24,6 +24,8 @@ export interface EnvironmentFormValues {
   /** Redis behind Sentinel: the master name and "host:port, host:port" of the sentinels. */
   redisSentinelMaster: string;
   redisSentinelNodes: string;
+  /** Redis Cluster: "host:port, host:port" of further seed nodes (the URL's node is one); empty for no cluster. */
+  redisClusterNodes: string;
   amqpUrl: string;
   amqpPassword: string;
   clearAmqpPassword: boolean;
@@ -67,6 +69,7 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     redisTlsFiles: tlsValues(env?.redis?.tlsFiles),
     redisSentinelMaster: env?.redis?.sentinel?.masterName ?? '',
     redisSentinelNodes: env?.redis?.sentinel?.nodes.join(', ') ?? '',
+    redisClusterNodes: env?.redis?.cluster?.nodes.join(', ') ?? '',
     amqpUrl: env?.amqp?.url ?? '',
     amqpPassword: '',
     clearAmqpPassword: false,
@@ -109,13 +112,11 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
               ? {
                   sentinel: {
                     masterName: values.redisSentinelMaster.trim(),
-                    nodes: values.redisSentinelNodes
-                      .split(/[\s,]+/)
-                      .map((n) => n.trim())
-                      .filter(Boolean),
+                    nodes: hostPorts(values.redisSentinelNodes),
                   },
                 }
               : {}),
+            ...(!values.redisSentinelMaster.trim() && hostPorts(values.redisClusterNodes).length > 0 ? { cluster: { nodes: hostPorts(values.redisClusterNodes) } } : {}),
           },
     amqp:
       amqpUrl === ''
@@ -130,4 +131,12 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
 function passwordChange(typed: string, isClearing: boolean): string | null | undefined {
   if (typed !== '') return typed;
   return isClearing ? null : undefined;
+}
+
+/** "a:1, b:2 c:3" → ["a:1", "b:2", "c:3"]. */
+function hostPorts(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((node) => node.trim())
+    .filter(Boolean);
 }

@@ -109,6 +109,11 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
             {(id) => <input id={id} className="input mono" data-testid="env-redis-sentinel-nodes" value={values.redisSentinelNodes} onChange={(e) => set('redisSentinelNodes', e.target.value)} placeholder="10.0.0.5:26379, 10.0.0.6:26379" spellCheck={false} />}
           </Field>
         ) : null}
+        {values.redisSentinelMaster.trim() ? null : (
+          <Field label="Cluster nodes" hint="Only for a Redis Cluster: host:port of further seed nodes, separated by commas (the URL's node is one). Alerts, dead letters, BullMQ, pub/sub and demo traffic are not available on a cluster.">
+            {(id) => <input id={id} className="input mono" data-testid="env-redis-cluster-nodes" value={values.redisClusterNodes} onChange={(e) => set('redisClusterNodes', e.target.value)} placeholder="10.0.0.5:6379, 10.0.0.6:6379" spellCheck={false} />}
+          </Field>
+        )}
         {values.redisTls || values.redisUrl.trim().startsWith('rediss:') ? <TlsFields prefix="env-redis" values={values.redisTlsFiles} onChange={(v) => set('redisTlsFiles', v)} /> : null}
       </fieldset>
 

@@ -45,7 +45,7 @@ export function EnvironmentRow({ env, connectionTest }: { env: EnvironmentView; 
           <dl className="env-row-urls small">
             <dt>Redis</dt>
             <dd className="mono">
-              {env.redis ? `${env.redis.url}${env.redis.tls ? ' (TLS)' : ''}${env.redis.sentinel ? ` via Sentinel ${env.redis.sentinel.masterName} @ ${env.redis.sentinel.nodes.join(', ')}` : ''}` : '—'}
+              {env.redis ? `${env.redis.url}${env.redis.tls ? ' (TLS)' : ''}${env.redis.sentinel ? ` via Sentinel ${env.redis.sentinel.masterName} @ ${env.redis.sentinel.nodes.join(', ')}` : ''}${env.redis.cluster ? ` (cluster, also ${env.redis.cluster.nodes.join(', ')})` : ''}` : '—'}
             </dd>
             <dt>RabbitMQ</dt>
             <dd className="mono">{env.amqp?.url ?? '—'}</dd>
