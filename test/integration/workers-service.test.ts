@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom, securityEvent, securityMetric, securityScan } from '../../electron/core/demo/message-factory';
 import { alertIdForEvent } from '../../electron/core/workers/deterministic-id';
-import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import amqp from 'amqplib';
+import { AMQP_URL, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
 import { waitFor } from '../helpers/wait';
 
@@ -89,6 +90,27 @@ describe('workers through the contract, in a worker thread', () => {
       expect(all.p50).toBeLessThan(51 * 1.02);
       expect(all.p99).toBeGreaterThan(98 * 0.98);
     }
+    await t.core.call('workers.stop', { envId: t.envId });
+  });
+
+  it('runs the RabbitMQ consumers: a metric over its threshold becomes an alert on alert_queue, and that alert enters the shared store', async () => {
+    const started = await t.core.call('workers.start', { envId: t.envId, only: ['rabbit-metrics', 'rabbit-alerts'] });
+    expect(started.ok).toBe(true);
+    await waitFor(async () => {
+      const v = await t.core.call('workers.list', { envId: t.envId });
+      return v.ok && v.value.processors.filter((p) => p.name.startsWith('rabbit-') && p.state === 'running').length === 2;
+    }, 'both consumers running');
+    const connection = await amqp.connect(AMQP_URL);
+    const channel = await connection.createConfirmChannel();
+    const systemId = 4242;
+    channel.publish(`${ns}monitoring.topic`, 'metrics.collected', Buffer.from(JSON.stringify({ system_id: systemId, collected_at: new Date().toISOString(), metrics: { cpu_percent: 99.5, ram_percent: 20, disk_percent: 30, network_sent_mbps: 1, network_recv_mbps: 1, gpu_percent: 0, uptime_seconds: 100, logged_in_users: 1 } })), { persistent: true });
+    await channel.waitForConfirms();
+    await connection.close();
+    const alert = await waitFor(async () => {
+      const r = await t.core.call('alerts.list', { envId: t.envId, limit: 100 });
+      return r.ok ? r.value.alerts.find((a) => a.title.includes(`system ${systemId}`)) : undefined;
+    }, 'the CPU alert in the alert store', 20_000);
+    expect(alert.severity).toBe('critical');
     await t.core.call('workers.stop', { envId: t.envId });
   });
 

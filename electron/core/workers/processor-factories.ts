@@ -10,6 +10,27 @@ import type { FactoryContext, ProcessorFactory } from './worker-runtime';
 import { createNotificationHandler } from './notify/notification-handler';
 import type { NotificationDestinations } from './notify/notification-destinations';
 import type { ResolvedDestinations } from './destinations-store';
+import { createRabbitProcessors, type RabbitProcessorName } from './rabbit/create-rabbit-processors';
+
+/** A RabbitMQ consumer (seed 002); systems and alerts go to the environment's Redis when it has one. */
+function rabbitFactory(name: RabbitProcessorName): ProcessorFactory {
+  return (ctx: FactoryContext) => {
+    const { env } = ctx.config;
+    const redis = env.redis && !env.redis.cluster ? ctx.sharedRedis() : null;
+    const [processor] = createRabbitProcessors({
+      amqp: env.amqp!,
+      namespace: env.namespace,
+      settings: ctx.settings,
+      consumer: `${ctx.consumerPrefix}-${name}`,
+      clock: ctx.deps.clock,
+      logger: ctx.deps.logger,
+      redis,
+      alertStore: redis ? new AlertStore(redis, env.namespace, DEFAULT_ESCALATION_POLICY) : null,
+      only: [name],
+    });
+    return processor!;
+  };
+}
 
 /** The stored destinations in the senders' terms. */
 function sendersConfig(d: ResolvedDestinations | undefined): NotificationDestinations {
@@ -36,6 +57,9 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
   slack: notificationFactory('slack'),
   email: notificationFactory('email'),
   webhook: notificationFactory('webhook'),
+  'rabbit-discovery': rabbitFactory('rabbit-discovery'),
+  'rabbit-metrics': rabbitFactory('rabbit-metrics'),
+  'rabbit-alerts': rabbitFactory('rabbit-alerts'),
   scan: (ctx) => ctx.streamConsumer(new ScanHandler(ctx.config.env.namespace)),
   metrics: (ctx) => ctx.streamConsumer(new MetricsHandler(ctx.sharedRedis(), ctx.config.env.namespace)),
   alert: (ctx) => ctx.streamConsumer(new AlertHandler(new AlertStore(ctx.sharedRedis(), ctx.config.env.namespace, DEFAULT_ESCALATION_POLICY), ctx.config.env.namespace)),

@@ -147,6 +147,8 @@ export class WorkerRuntime {
   private staticReason(name: ProcessorName): string | null {
     const { broker } = PROCESSOR_CATALOG[name];
     if (broker === 'redis' && !this.config.env.redis) return 'this environment has no Redis';
+    // The commit and dead-letter scripts write to streams in several hash slots.
+    if (broker === 'redis' && this.config.env.redis?.cluster) return 'not on a Redis Cluster (the workers write several streams in one script)';
     if ((name === 'slack' || name === 'email' || name === 'webhook') && !this.config.destinations?.[name]) {
       return `no ${{ slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' }[name]} configured (Notification destinations below)`;
     }
