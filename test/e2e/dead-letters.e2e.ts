@@ -191,3 +191,62 @@ test('an analyst retries a failed BullMQ job from the Dead letters view', async 
     await queue.close();
   }
 });
+
+test('the pipeline loop: the event processor dead-letters a bad event, the analyst finds it, fixes it, replays it, and the processor turns it into an alert', async ({ page, app }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const redis = new Redis(REDIS_URL);
+  const origin = `${app.namespace}security.events`;
+  const dlq = `${origin}.dlq`;
+  const asset = `asset-${Date.now()}`;
+  const event = {
+    id: `evt-loop-${Date.now()}`,
+    timestamp: new Date().toISOString(),
+    organization_id: 'org-1',
+    asset_id: asset,
+    event_type: 'kong_http_admin_detected',
+    severity: 'urgent',
+    source: 'kong_monitor',
+    title: 'Kong Admin API reachable from the internet',
+    description: 'found by the loop test',
+    metadata: {},
+    tags: ['kong'],
+    correlation_id: 'corr-loop',
+    raw_data: {},
+  };
+  try {
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-workers').click();
+    const eventRow = page.getByTestId('workers-env-local').getByTestId('worker-row-event');
+    await eventRow.getByTestId('worker-start').click();
+    await expect(eventRow.getByTestId('worker-state')).toHaveText('Running', { timeout: 30_000 });
+    const alertRow = page.getByTestId('workers-env-local').getByTestId('worker-row-alert');
+    await alertRow.getByTestId('worker-start').click();
+    await expect(alertRow.getByTestId('worker-state')).toHaveText('Running', { timeout: 30_000 });
+
+    await redis.xadd(origin, '*', 'data', JSON.stringify(event));
+    await expect.poll(() => redis.xlen(dlq), { timeout: 20_000 }).toBe(1);
+
+    await page.getByTestId('nav-deadletters').click();
+    await page.getByTestId(`dlq-source-${dlq}`).click({ timeout: 20_000 });
+    await page.getByTestId('dlq-search-query').fill(`asset_id=${asset}`);
+    await page.getByTestId('dlq-search').click();
+    await expect(page.locator('[data-testid^="dlq-row-"]')).toHaveCount(1);
+    await page.locator('[data-testid^="dlq-row-"]').first().click();
+    await expect(page.getByTestId('dlq-detail')).toContainText('severity');
+    await page.getByTestId('dlq-edit').click();
+    await page.getByTestId('dlq-editor').fill(JSON.stringify({ ...event, severity: 'critical' }, null, 2));
+    await expect(page.getByTestId('dlq-editor-error')).toHaveCount(0);
+    await page.getByTestId('action-confirm').click();
+    await expect(page.getByTestId('dlq-result')).toContainText(`replayed the edited entry to ${origin}`);
+
+    await page.getByTestId('nav-alerts').click();
+    await expect(page.locator('[data-testid^="alert-row-"]').filter({ hasText: event.title })).toHaveCount(1, { timeout: 30_000 });
+    expect(await redis.xlen(dlq)).toBe(0);
+    await page.screenshot({ path: shot('pipeline-loop.png') });
+    expect(errors).toEqual([]);
+  } finally {
+    redis.disconnect();
+  }
+});
