@@ -1,5 +1,5 @@
 import { CodedError } from '../../../shared/contract/errors';
-import { isDeadLetterName } from '../../../shared/model/topology';
+import { isDeadLetterName, topologyFor } from '../../../shared/model/topology';
 import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from '../dead-letters/redis-dlq';
 import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, replayEdited, searchStep } from '../dead-letters/dlq-search';
 import { encryptPayload } from '../payload-crypto';
@@ -29,10 +29,25 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
   };
   return {
     'dlq.sources': async ({ envId }) => {
-      const streams = ctx.runtime(envId).monitor.snapshot().redis.streams ?? [];
-      return streams
+      const runtime = ctx.runtime(envId);
+      const streams = runtime.monitor.snapshot().redis.streams ?? [];
+      const sources = streams
         .filter((s) => s.isDeadLetter)
         .map((s) => ({ name: s.name, kind: 'redis-stream' as const, length: s.length, origin: s.name.replace(/(\.dlq|-dlq|_dlq)$/, '') || null }));
+      // Stream discovery runs every 30 s; the seed's own DLQs are looked up directly (one pipeline
+      // of six XLENs), so a DLQ the workers just created shows at once.
+      const known = new Set(sources.map((s) => s.name));
+      const missing = topologyFor(runtime.env.profile.namespace).deadLetterStreams.filter((name) => !known.has(name));
+      if (missing.length && runtime.redis?.isReady && !runtime.redis.isCluster) {
+        const pipeline = runtime.redis.standaloneClient.pipeline();
+        for (const name of missing) pipeline.xlen(name);
+        const lengths = (await pipeline.exec()) ?? [];
+        missing.forEach((name, i) => {
+          const [error, length] = lengths[i] ?? [];
+          if (!error && typeof length === 'number' && length > 0) sources.push({ name, kind: 'redis-stream', length, origin: name.replace(/\.dlq$/, '') });
+        });
+      }
+      return sources;
     },
     'dlq.list': async ({ envId, source, order, after, count }) => {
       assertDlq(source);
