@@ -115,7 +115,7 @@ export class AppCore {
     this.workersBatcher = new KeyedBatcher((views, dropped) => this.emit('workers.changed', { views, dropped }));
     this.destinations = new DestinationsStore(options.home, options.secretStore, this.redactor);
     this.workers = new WorkersService(
-      { environments: this.environments, destinations: this.destinations, clock: this.clock, logger: this.logger, publish: (view) => this.workersBatcher.push(view.envId, view) },
+      { environments: this.environments, destinations: this.destinations, clock: this.clock, logger: this.logger, publish: (view) => this.workersBatcher.push(view.envId, view), redact: (text) => this.redactor.redact(text) },
       options.workerOptions,
     );
     this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false);

@@ -33,6 +33,11 @@ describe('notification senders run by the workers', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
+        if (req.url?.startsWith('/echo')) {
+          // A server that echoes the request URL (its secret path) in its error page.
+          res.writeHead(500).end(`no such hook: ${base}${req.url}`);
+          return;
+        }
         if (failNext > 0) {
           failNext--;
           res.writeHead(503).end('busy');
@@ -105,5 +110,22 @@ describe('notification senders run by the workers', () => {
     }, 'the 503 counted as a retry and the Slack delivery as processed');
     expect(view.processors.find((p) => p.name === 'webhook')!.counters.processed + view.processors.find((p) => p.name === 'email')!.counters.processed).toBeGreaterThanOrEqual(1);
     expect(await redis.xlen(`${ns}security.notifications.priority.dlq`)).toBe(0);
+  });
+
+  it('never shows a destination secret in a worker error, even when the server echoes it', async () => {
+    await t.core.call('workers.stop', { envId: t.envId });
+    const secretUrl = `${base}/echo/services/T0/B0/very-secret-token`;
+    expect((await t.core.call('workers.setDestinations', { envId: t.envId, destinations: { slack: { webhookUrl: secretUrl } } })).ok).toBe(true);
+    expect((await t.core.call('workers.start', { envId: t.envId, only: ['slack'] })).ok).toBe(true);
+    const note = { notification_id: 'n-echo-1', channel: 'slack', recipient: 'security-alerts', priority: 'normal', template: 'security_alert', payload: { title: 'echo', message: 'echo', severity: 'low' }, retry_policy: { max_retries: 0, backoff: 'exponential' } };
+    await redis.xadd(`${ns}security.notifications`, '*', 'data', JSON.stringify(note));
+    const slack = await waitFor(async () => {
+      const v = await t.core.call('workers.list', { envId: t.envId });
+      const p = v.ok ? v.value.processors.find((x) => x.name === 'slack') : undefined;
+      return p?.lastError?.message.includes('no such hook') ? p : undefined;
+    }, 'the echoed error in the Slack sender status');
+    expect(slack.lastError!.message).not.toContain('very-secret-token');
+    expect(JSON.stringify(t.events('workers.changed'))).not.toContain('very-secret-token');
+    expect(t.logs.join('\n')).not.toContain('very-secret-token');
   });
 });

@@ -107,6 +107,8 @@ export class WorkersService {
       clock: Clock;
       logger: Logger;
       publish: (view: WorkersView) => void;
+      /** Scrubs known secrets (a Slack URL in an error) from what leaves the core. */
+      redact: (text: string) => string;
     },
     private readonly options: WorkersServiceOptions = {},
   ) {}
@@ -114,8 +116,13 @@ export class WorkersService {
   /** Every processor of the environment: the running host's last view, or what would run. */
   async view(envId: string): Promise<WorkersView> {
     const host = this.hosts.get(envId);
-    if (host?.lastView) return host.lastView;
+    if (host?.lastView) return this.redacted(host.lastView);
     return new WorkerRuntime(await this.config(envId), this.deps).view(this.options.isolation ?? 'thread');
+  }
+
+  /** Errors come from brokers and HTTP/SMTP servers: scrub them before they reach a window or a log. */
+  private redacted(view: WorkersView): WorkersView {
+    return { ...view, processors: view.processors.map((p) => (p.lastError ? { ...p, lastError: { ...p.lastError, message: this.deps.redact(p.lastError.message) } } : p)) };
   }
 
   async start(envId: string, only?: ProcessorName[]): Promise<WorkersView> {
@@ -124,7 +131,7 @@ export class WorkersService {
     if (!host) {
       const config = await this.config(envId);
       host = this.options.isolation === 'in-process' ? new InProcessHost(config, this.deps) : new WorkerThreadHost(config, this.deps.logger);
-      host.onView((view) => this.deps.publish(view));
+      host.onView((view) => this.deps.publish(this.redacted(view)));
       this.hosts.set(envId, host);
     }
     await host.start(only);
