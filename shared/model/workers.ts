@@ -131,6 +131,8 @@ export const NotificationDestinationsInput = z.object({
       /** Write-only; '' clears it, absent keeps it. */
       password: z.string().max(1024).optional(),
       caFile: z.string().max(4096).optional(),
+      /** Where escalations addressed to roles (security_team, devops_lead, cto) are mailed. */
+      roleAddress: z.string().max(320).optional(),
     })
     .strict()
     .nullable()
@@ -152,7 +154,7 @@ export type NotificationDestinationsInput = z.infer<typeof NotificationDestinati
 /** The destinations as shown: secrets only as "set" flags. */
 export const NotificationDestinationsView = z.object({
   slack: z.object({ hasWebhookUrl: z.boolean() }),
-  email: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), requireStartTls: z.boolean().default(true), from: z.string(), username: z.string().nullable(), hasPassword: z.boolean(), caFile: z.string().nullable() }).nullable(),
+  email: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), requireStartTls: z.boolean().default(true), from: z.string(), username: z.string().nullable(), hasPassword: z.boolean(), caFile: z.string().nullable(), roleAddress: z.string().nullable().default(null) }).nullable(),
   webhook: z.object({ url: z.string(), hasSecret: z.boolean(), allowList: z.array(z.string()) }).nullable(),
 });
 export type NotificationDestinationsView = z.infer<typeof NotificationDestinationsView>;

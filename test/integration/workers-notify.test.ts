@@ -79,7 +79,7 @@ describe('notification senders run by the workers', () => {
       envId: t.envId,
       destinations: {
         slack: { webhookUrl: `${base}/slack` },
-        email: { host: '127.0.0.1', port: smtpPort, secure: false, requireStartTls: false, from: 'watchfloor@soc.test' },
+        email: { host: '127.0.0.1', port: smtpPort, secure: false, requireStartTls: false, from: 'watchfloor@soc.test', roleAddress: 'soc-oncall@soc.test' },
         webhook: { url: `${base}/hook`, secret: 'hook-secret', allowList: [] },
       },
     });
@@ -99,16 +99,20 @@ describe('notification senders run by the workers', () => {
     expect(JSON.parse(slack.body)).toHaveProperty('blocks');
     const mail = await waitFor(() => mails.find((m) => m.to.includes('oncall@soc.test')), 'the email at the SMTP server', 30_000);
     expect(mail.raw).toMatch(/Subject: \[MEDIUM\] Disk almost full/);
+    // The alert's level-1 escalation names roles; it is mailed to the address set for roles.
+    const escalation = await waitFor(() => mails.find((m) => m.to.includes('soc-oncall@soc.test')), 'the escalation email to the role address', 30_000);
+    expect(escalation.raw).toContain('Kong Admin API exposed');
     const webhook = await waitFor(() => http.find((r) => r.path === '/hook' && r.body.includes('n-hook-1')), 'the webhook delivery', 30_000);
     const timestamp = String(webhook.headers['x-watchfloor-timestamp']);
     expect(webhook.headers['x-watchfloor-signature']).toBe(webhookSignature('hook-secret', timestamp, webhook.body));
 
-    const view = await waitFor(async () => {
+    // Views come from the workers' thread a few times a second: wait for one that shows every count.
+    await waitFor(async () => {
       const v = await t.core.call('workers.list', { envId: t.envId });
-      // Views come from the workers' thread a few times a second: wait for one that shows both.
-      return v.ok && v.value.processors.some((p) => p.counters.retries >= 1) && v.value.processors.find((p) => p.name === 'slack')!.counters.processed >= 1 ? v.value : undefined;
-    }, 'the 503 counted as a retry and the Slack delivery as processed');
-    expect(view.processors.find((p) => p.name === 'webhook')!.counters.processed + view.processors.find((p) => p.name === 'email')!.counters.processed).toBeGreaterThanOrEqual(1);
+      if (!v.ok) return false;
+      const count = (name: string) => v.value.processors.find((p) => p.name === name)!.counters.processed;
+      return v.value.processors.some((p) => p.counters.retries >= 1) && count('slack') >= 1 && count('email') >= 1 && count('webhook') >= 1;
+    }, 'the 503 counted as a retry and each sender\'s delivery as processed');
     expect(await redis.xlen(`${ns}security.notifications.priority.dlq`)).toBe(0);
   });
 

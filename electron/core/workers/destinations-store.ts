@@ -8,12 +8,12 @@ import type { Redactor } from '../redaction';
 /** Where the notification senders deliver, secrets included: never leaves the core and the workers' thread. */
 export interface ResolvedDestinations {
   slack: { webhookUrl: string } | null;
-  email: { host: string; port: number; secure: boolean; requireStartTls: boolean; from: string; username: string | null; password: string | null; caFile: string | null } | null;
+  email: { host: string; port: number; secure: boolean; requireStartTls: boolean; from: string; username: string | null; password: string | null; caFile: string | null; roleAddress: string | null } | null;
   webhook: { url: string; secret: string; allowList: string[] } | null;
 }
 
 interface StoredEnv {
-  email: { host: string; port: number; secure: boolean; requireStartTls: boolean; from: string; username: string | null; caFile: string | null } | null;
+  email: { host: string; port: number; secure: boolean; requireStartTls: boolean; from: string; username: string | null; caFile: string | null; roleAddress: string | null } | null;
   webhook: { url: string; allowList: string[] } | null;
 }
 
@@ -47,7 +47,7 @@ export class DestinationsStore {
     const stored = (await this.readAll())[envId] ?? { email: null, webhook: null };
     return {
       slack: { hasWebhookUrl: (await this.secrets.get(SECRET.slack(envId))) !== undefined },
-      email: stored.email ? { ...stored.email, requireStartTls: stored.email.requireStartTls ?? true, hasPassword: (await this.secrets.get(SECRET.smtp(envId))) !== undefined } : null,
+      email: stored.email ? { ...stored.email, roleAddress: stored.email.roleAddress ?? null, requireStartTls: stored.email.requireStartTls ?? true, hasPassword: (await this.secrets.get(SECRET.smtp(envId))) !== undefined } : null,
       webhook: stored.webhook ? { ...stored.webhook, hasSecret: (await this.secrets.get(SECRET.webhook(envId))) !== undefined } : null,
     };
   }
@@ -70,7 +70,7 @@ export class DestinationsStore {
       await this.secrets.delete(SECRET.smtp(envId));
     } else if (input.email) {
       const { password, ...rest } = input.email;
-      stored.email = { host: rest.host, port: rest.port, secure: rest.secure, requireStartTls: rest.requireStartTls, from: rest.from, username: rest.username || null, caFile: rest.caFile || null };
+      stored.email = { host: rest.host, port: rest.port, secure: rest.secure, requireStartTls: rest.requireStartTls, from: rest.from, username: rest.username || null, caFile: rest.caFile || null, roleAddress: rest.roleAddress || null };
       await secret(SECRET.smtp(envId), password);
     }
     if (input.webhook === null) {
@@ -93,7 +93,7 @@ export class DestinationsStore {
     for (const value of [slackUrl, webhookSecret]) this.redactor.remember(value);
     return {
       slack: slackUrl ? { webhookUrl: slackUrl } : null,
-      email: stored.email ? { ...stored.email, requireStartTls: stored.email.requireStartTls ?? true, password: (await this.secrets.get(SECRET.smtp(envId))) ?? null } : null,
+      email: stored.email ? { ...stored.email, roleAddress: stored.email.roleAddress ?? null, requireStartTls: stored.email.requireStartTls ?? true, password: (await this.secrets.get(SECRET.smtp(envId))) ?? null } : null,
       webhook: stored.webhook ? { ...stored.webhook, secret: webhookSecret ?? '' } : null,
     };
   }

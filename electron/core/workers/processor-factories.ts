@@ -36,7 +36,7 @@ function rabbitFactory(name: RabbitProcessorName): ProcessorFactory {
 function sendersConfig(d: ResolvedDestinations | undefined): NotificationDestinations {
   return {
     slack: d?.slack ? { defaultUrl: d.slack.webhookUrl } : undefined,
-    email: d?.email ? { host: d.email.host, port: d.email.port, secure: d.email.secure, requireStartTls: d.email.requireStartTls, from: d.email.from, username: d.email.username ?? undefined, password: d.email.password ?? undefined, caFile: d.email.caFile ?? undefined } : undefined,
+    email: d?.email ? { host: d.email.host, port: d.email.port, secure: d.email.secure, requireStartTls: d.email.requireStartTls, from: d.email.from, username: d.email.username ?? undefined, password: d.email.password ?? undefined, caFile: d.email.caFile ?? undefined, roleAddress: d.email.roleAddress ?? undefined } : undefined,
     webhook: d?.webhook ? { url: d.webhook.url, secret: d.webhook.secret, allowList: d.webhook.allowList } : undefined,
   };
 }

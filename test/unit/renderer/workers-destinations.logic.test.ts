@@ -4,7 +4,7 @@ import { describeDestinations, destinationsFormValues, destinationsInputFrom } f
 
 const stored: NotificationDestinationsView = {
   slack: { hasWebhookUrl: true },
-  email: { host: 'smtp.example.com', port: 465, secure: true, requireStartTls: false, from: 'soc@example.com', username: 'soc', hasPassword: true, caFile: null },
+  email: { host: 'smtp.example.com', port: 465, secure: true, requireStartTls: false, from: 'soc@example.com', username: 'soc', hasPassword: true, caFile: null, roleAddress: null },
   webhook: { url: 'https://hooks.example.com/in', hasSecret: false, allowList: ['https://a.example.com/x'] },
 };
 

@@ -63,9 +63,14 @@ export class EmailSender implements NotificationSender {
   }
 
   prepare(message: NotificationMessage): PreparedDelivery {
-    const [to, ...rest] = message.recipients;
-    // Escalations name roles (security_team), not mailboxes: undeliverable here, whatever retries.
-    if (to === undefined || rest.length > 0 || !isEmailAddress(to)) throw new InvalidNotification(`email recipient must be one email address, got ${JSON.stringify(message.recipients.join(', ').slice(0, 100))}`);
+    // Escalations name roles (security_team), not mailboxes: they go to the configured role address,
+    // and without one they are undeliverable here, whatever retries.
+    const roles = message.recipients.filter((r) => !isEmailAddress(r));
+    const addresses = new Set(message.recipients.filter((r) => isEmailAddress(r)));
+    if (roles.length && this.config.roleAddress && isEmailAddress(this.config.roleAddress)) addresses.add(this.config.roleAddress);
+    else if (roles.length) throw new InvalidNotification(`no email address for ${roles.slice(0, 5).join(', ').slice(0, 100)}: set "escalations to roles go to" in the notification destinations, then replay`);
+    if (!addresses.size) throw new InvalidNotification('email notification without a recipient');
+    const to = [...addresses].join(', ');
     const mail = { from: this.config.from, to, subject: emailSubject(message), text: emailBody(message) };
     return {
       destination: `email:${this.config.host}:${this.config.port}`,

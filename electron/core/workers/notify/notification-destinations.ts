@@ -30,6 +30,8 @@ export interface EmailDestination {
   from: string;
   /** A PEM file: when set, only this CA is trusted (as for the broker connections). */
   caFile?: string;
+  /** Where escalations addressed to roles (security_team, devops_lead, cto) are mailed; without it they cannot be delivered by email. */
+  roleAddress?: string;
 }
 
 /** A generic webhook receiver, signed with HMAC-SHA256 (`webhookSignature`). */

@@ -15,6 +15,8 @@ export interface DestinationsFormValues {
   emailPassword: string;
   clearEmailPassword: boolean;
   emailCaFile: string;
+  /** Where escalations to roles (security_team…) are mailed. */
+  emailRoleAddress: string;
   isWebhookOn: boolean;
   webhookUrl: string;
   webhookSecret: string;
@@ -38,6 +40,7 @@ export function destinationsFormValues(view: NotificationDestinationsView | null
     emailPassword: '',
     clearEmailPassword: false,
     emailCaFile: view?.email?.caFile ?? '',
+    emailRoleAddress: view?.email?.roleAddress ?? '',
     isWebhookOn: view?.webhook != null,
     webhookUrl: view?.webhook?.url ?? '',
     webhookSecret: '',
@@ -74,6 +77,7 @@ export function destinationsInputFrom(values: DestinationsFormValues): { ok: tru
     const password = secretChange(values.emailPassword, values.clearEmailPassword);
     const username = values.emailUsername.trim();
     const caFile = values.emailCaFile.trim();
+    const roleAddress = values.emailRoleAddress.trim();
     input.email = {
       host,
       port,
@@ -83,6 +87,7 @@ export function destinationsInputFrom(values: DestinationsFormValues): { ok: tru
       ...(username !== '' ? { username } : {}),
       ...(password !== undefined ? { password } : {}),
       ...(caFile !== '' ? { caFile } : {}),
+      ...(roleAddress !== '' ? { roleAddress } : {}),
     };
   }
   if (!values.isWebhookOn) input.webhook = null;

@@ -130,6 +130,7 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
               isClearing={values.clearEmailPassword}
               onClearingChange={(v) => set('clearEmailPassword', v)}
             />
+            <Field label="Escalations to roles (security_team, devops_lead, cto) go to">{(id) => <input id={id} className="input" data-testid="dest-email-role-address" value={values.emailRoleAddress} onChange={(e) => set('emailRoleAddress', e.target.value)} placeholder="soc-oncall@example.com" spellCheck={false} />}</Field>
             <Field label="CA certificate file (optional)">{(id) => <input id={id} className="input mono" data-testid="dest-email-ca" value={values.emailCaFile} onChange={(e) => set('emailCaFile', e.target.value)} spellCheck={false} />}</Field>
           </div>
         ) : null}
