@@ -78,7 +78,8 @@ async function bullmq(ns: string): Promise<number> {
   }
   let completed = 0;
   const started = performance.now();
-  const worker = new Worker(name, async () => undefined, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: `${ns}bull`, concurrency: 100, removeOnComplete: { count: 0 } });
+  const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const worker = new Worker(name, async () => undefined, { connection: workerConnection, prefix: `${ns}bull`, concurrency: 100, removeOnComplete: { count: 0 } });
   worker.on('completed', () => completed++);
   while (completed < TOTAL) await new Promise((r) => setTimeout(r, 10));
   const rate = TOTAL / ((performance.now() - started) / 1000);
@@ -86,6 +87,7 @@ async function bullmq(ns: string): Promise<number> {
   await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();
+  workerConnection.disconnect();
   return rate;
 }
 

@@ -56,7 +56,7 @@ describe('workers under faults', () => {
     expect(held).toBe(50);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    // The child held its batch, and (reads are pipelined behind commits) possibly the next one.
+    // The child held its batch, and possibly the next one (a full batch is read ahead).
     const pending = (await redis.xpending(stream, 'event-processors')) as [number, string, string, [string, string][]];
     expect([50, 100]).toContain(pending[0]);
     expect(pending[3]).toEqual([['doomed-host-event-1', String(pending[0])]]);

@@ -189,37 +189,52 @@ class ConsumerLoop {
   }
 
   private async run(): Promise<void> {
+    const { settings } = this.owner.internals;
     let failures = 0;
     let commit: Promise<void> = Promise.resolve();
+    /** The next batch, read without blocking while this one is handled (Redis and Node work side by side). */
+    let prefetched: Promise<StreamMessage[]> | null = null;
     await this.ensureGroup();
     while (this.isRunning) {
       try {
-        await this.owner.waitWhilePaused();
+        if (!prefetched) await this.owner.waitWhilePaused();
         if (!this.isRunning) break;
         const due = this.takeDueRetries();
         let batch: StreamMessage[];
         if (due.length) {
           await commit;
           batch = due;
+        } else if (prefetched) {
+          batch = await prefetched;
+          prefetched = null;
         } else {
-          const read = this.isReclaimDue() ? this.reclaim() : this.read();
+          const read = this.isReclaimDue() ? this.reclaim() : this.read(true);
           const [, messages] = await Promise.all([commit, read]);
           batch = messages;
         }
         failures = 0;
         this.isFailing = false;
         if (!batch.length) continue;
+        // A full batch means more is waiting: ask for it now, sent ahead of this batch's commit.
+        // Not when pausing, stopping or due to look for abandoned entries.
+        // One commit outstanding at most: one batch in hand, one read ahead.
+        await commit;
+        if (batch.length >= settings().batch && this.isRunning && !this.owner.paused && !this.isReclaimDue(false)) prefetched = this.read(false);
         commit = this.handle(batch).catch((error: unknown) => this.onError(error));
       } catch (error) {
         this.onError(error);
         commit = Promise.resolve();
+        prefetched = null;
         failures += 1;
         this.isFailing = true;
         if (String((error as Error).message).includes('NOGROUP')) await this.ensureGroup();
         await this.sleep(Math.min(200 * failures, 2000));
       }
     }
+    // Stopping: the batch read ahead is in hand too — finish it rather than leave it to a reclaim.
+    const last = await prefetched?.catch(() => []);
     await commit.catch(() => undefined);
+    if (last?.length) await this.handle(last).catch((error: unknown) => this.onError(error));
   }
 
   private onError(error: unknown): void {
@@ -244,17 +259,23 @@ class ConsumerLoop {
     }
   }
 
-  private isReclaimDue(): boolean {
+  /** Whether it is time to look for abandoned entries; `take` starts the next interval. */
+  private isReclaimDue(take = true): boolean {
     const { options } = this.owner.internals;
     const now = options.clock.now();
     if (now - this.lastReclaim < (options.reclaimEveryMs ?? DEFAULTS.reclaimEveryMs)) return false;
-    this.lastReclaim = now;
+    if (take) this.lastReclaim = now;
     return true;
   }
 
-  private async read(): Promise<StreamMessage[]> {
+  /** New entries; `block` waits for some (never while a commit is queued behind it on this connection). */
+  private async read(block: boolean): Promise<StreamMessage[]> {
     const { scope, settings, options } = this.owner.internals;
-    const reply = (await this.redis.xreadgroupBuffer('GROUP', scope.group, this.consumer, 'COUNT', settings().batch, 'BLOCK', this.blockMs(options), 'STREAMS', scope.stream, '>')) as [Buffer, RawEntry[]][] | null;
+    const reply = (
+      block
+        ? await this.redis.xreadgroupBuffer('GROUP', scope.group, this.consumer, 'COUNT', settings().batch, 'BLOCK', this.blockMs(options), 'STREAMS', scope.stream, '>')
+        : await this.redis.xreadgroupBuffer('GROUP', scope.group, this.consumer, 'COUNT', settings().batch, 'STREAMS', scope.stream, '>')
+    ) as [Buffer, RawEntry[]][] | null;
     return (reply?.[0]?.[1] ?? []).flatMap((entry) => toMessage(entry, 0));
   }
 
@@ -317,7 +338,7 @@ class ConsumerLoop {
           else if (verdict === 0) {
             stats.count('duplicates');
             notProcessed.add(message.id);
-            committed.push({ id: message.id, dedupId: null, outputs: [] });
+            committed.push({ id: message.id, dedupId: null, outputs: [], hasAttempts: message.attempts > 0 });
           } else this.scheduleRetry(message, 1000);
         }
       }
@@ -334,10 +355,10 @@ class ConsumerLoop {
       const dedupOf = (m: StreamMessage) => (handler.mode === 'pure' ? handler.dedupId(m) : claimed.find((c) => c.id === m.id)?.dedupId ?? null);
       toHandle.forEach((message, i) => {
         const outcome = outcomes[i]!;
-        if (outcome.kind === 'done') committed.push({ id: message.id, dedupId: dedupOf(message), outputs: outcome.outputs ?? [] });
+        if (outcome.kind === 'done') committed.push({ id: message.id, dedupId: dedupOf(message), outputs: outcome.outputs ?? [], hasAttempts: message.attempts > 0 });
         else if (outcome.kind === 'skip') {
           notProcessed.add(message.id);
-          committed.push({ id: message.id, dedupId: null, outputs: [] });
+          committed.push({ id: message.id, dedupId: null, outputs: [], hasAttempts: message.attempts > 0 });
         }
         else {
           failed.push({ message, error: outcome.kind === 'invalid' ? outcome.reason : outcome.error, isInvalid: outcome.kind === 'invalid' });

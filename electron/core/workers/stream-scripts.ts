@@ -15,18 +15,20 @@ import type { StreamOutput } from './stream-handler';
  * that is a claim (`claim:<id>`) of this same entry is turned into the done mark. Outputs are
  * XADDed, then every id is XACKed and its retry counter dropped.
  * KEYS: stream. ARGV: group, dedupPrefix, dedupTtlMs, attemptsKey, n, then per message:
- * id, dedupId ('' = none), nOutputs, per output: stream, nFields, fields…
+ * id, dedupId ('' = none), hasAttempts ('1' when a retry counter may exist), nOutputs, per output:
+ * stream, nFields, fields…
  * Returns the indexes (1-based) of the duplicates.
  */
 const COMMIT = `
 local group, prefix, ttl, attemptsKey = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local n = tonumber(ARGV[5])
 local i = 6
-local ids, dups = {}, {}
+local ids, dups, counted = {}, {}, {}
 for m = 1, n do
-  local id, dedup, nOut = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-  i = i + 3
+  local id, dedup, hasAttempts, nOut = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  i = i + 4
   ids[#ids + 1] = id
+  if hasAttempts == '1' then counted[#counted + 1] = id end
   local isDup = false
   if dedup ~= '' then
     local key = prefix .. dedup
@@ -48,10 +50,8 @@ for m = 1, n do
     i = i + 2 + nFields
   end
 end
-if #ids > 0 then
-  redis.call('XACK', KEYS[1], group, unpack(ids))
-  redis.call('HDEL', attemptsKey, unpack(ids))
-end
+if #ids > 0 then redis.call('XACK', KEYS[1], group, unpack(ids)) end
+if #counted > 0 then redis.call('HDEL', attemptsKey, unpack(counted)) end
 return dups
 `;
 
@@ -117,6 +117,8 @@ export interface CommitItem {
   id: string;
   dedupId: string | null;
   outputs: StreamOutput[];
+  /** The message failed before (or was reclaimed): its retry counter is dropped. */
+  hasAttempts?: boolean;
 }
 
 /** The keys and settings the scripts share for one stream and group. */
@@ -151,7 +153,7 @@ export function withScripts(redis: Redis): ScriptClient {
 export async function commitBatch(redis: ScriptClient, scope: ScriptScope, items: CommitItem[]): Promise<number[]> {
   const args: (string | Buffer | number)[] = [scope.group, scope.dedupPrefix, scope.dedupTtlMs, scope.attemptsKey, items.length];
   for (const item of items) {
-    args.push(item.id, item.dedupId ?? '', item.outputs.length);
+    args.push(item.id, item.dedupId ?? '', item.hasAttempts ? '1' : '0', item.outputs.length);
     for (const output of item.outputs) args.push(output.stream, output.fields.length, ...output.fields);
   }
   const dups = await redis.wfCommit(scope.stream, ...args);
