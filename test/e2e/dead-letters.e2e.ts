@@ -47,6 +47,90 @@ test('an analyst finds dead letters, inspects one, dry-runs and replays two back
   }
 });
 
+test('an analyst scrolls a 25,000-entry DLQ to its oldest entry: pages load as the list nears the bottom, the DOM stays small and the earliest rows are unloaded', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const redis = new Redis(REDIS_URL);
+  const origin = `${app.namespace}billing.events`;
+  const dlq = `${origin}.dlq`;
+  const total = 25_000;
+  let oldest = '';
+  let newest = '';
+  for (let batch = 0; batch < total; batch += 5000) {
+    const pipeline = redis.pipeline();
+    for (let i = batch; i < batch + 5000; i++) pipeline.xadd(dlq, '*', 'data', JSON.stringify({ n: i }), 'dlq_origin_stream', origin, 'dlq_origin_group', 'billing', 'dlq_error', `declined #${i}`, 'dlq_attempts', String(1 + (i % 5)));
+    const results = (await pipeline.exec())!;
+    if (batch === 0) oldest = results[0]![1] as string;
+    newest = results.at(-1)![1] as string;
+  }
+  expect(await redis.xlen(dlq)).toBe(total);
+  try {
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-deadletters').click();
+    await page.getByTestId(`dlq-source-${dlq}`).click({ timeout: 20_000 });
+    const rows = page.locator('[data-testid^="dlq-row-"]');
+    await expect(page.getByTestId(`dlq-row-${newest}`)).toBeVisible();
+    await expect(page.getByTestId('dlq-count')).toContainText(`of ${total.toLocaleString('en-US')}`);
+    // A selection made at the top survives scrolling away and back.
+    await page.getByTestId(`dlq-select-${newest}`).check();
+
+    const list = page.getByTestId('dlq-scroll');
+    let maxRows = 0;
+    let sawUnloaded = false;
+    await list.hover();
+    for (let step = 0; step < 1000; step++) {
+      if (await page.getByTestId('dlq-end').isVisible()) break;
+      await list.evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
+      if (step % 10 === 0) await page.mouse.wheel(0, 2000);
+      await page.waitForTimeout(30);
+      maxRows = Math.max(maxRows, await rows.count());
+      sawUnloaded ||= await page.getByTestId('dlq-unloaded').isVisible().catch(() => false);
+      if (await page.getByTestId('dlq-load-error').isVisible()) throw new Error(await page.getByTestId('dlq-load-error').innerText());
+    }
+    await expect(page.getByTestId('dlq-end')).toBeVisible();
+    await expect(page.getByTestId(`dlq-row-${oldest}`)).toBeVisible();
+    await expect(page.getByTestId(`dlq-row-${oldest}`)).toContainText(`declined #0`);
+    expect(maxRows).toBeGreaterThan(10);
+    expect(maxRows).toBeLessThanOrEqual(100);
+    expect(await page.locator('.dlq-table tbody tr').count()).toBeLessThanOrEqual(100);
+    // At most 10,000 entries stay loaded: the first 15,000 were dropped from the top.
+    await list.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await expect(page.getByTestId('dlq-unloaded')).toContainText('15,000 earlier entries unloaded');
+    expect(sawUnloaded || (await page.getByTestId('dlq-unloaded').isVisible())).toBe(true);
+    await expect(page.getByTestId('dlq-count')).toContainText('10,000 loaded (all), 15,000 earlier unloaded');
+    await list.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect(page.getByTestId(`dlq-row-${oldest}`)).toBeVisible();
+    await page.screenshot({ path: shot('dead-letters-scroll.png') });
+
+    // Keyboard: Home goes to the top of what is loaded; back to the start reloads the first page.
+    await list.focus();
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('dlq-unloaded')).toBeVisible();
+    await page.getByTestId('dlq-back-to-start').click();
+    await expect(page.getByTestId(`dlq-row-${newest}`)).toBeVisible();
+    await expect(page.getByTestId('dlq-unloaded')).toHaveCount(0);
+    await expect(page.getByTestId(`dlq-select-${newest}`)).toBeChecked();
+    await list.focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+
+    // Oldest first starts at the oldest entry.
+    await page.getByTestId('dlq-order').selectOption('oldest');
+    await expect(rows.first()).toHaveAttribute('data-testid', `dlq-row-${oldest}`);
+    expect(errors).toEqual([]);
+  } finally {
+    redis.disconnect();
+  }
+});
+
 test('on a read-only environment replay is disabled and says why; a dry run still works', async ({ page, app }) => {
   const redis = new Redis(REDIS_URL);
   const dlq = `${app.namespace}security.alerts.dlq`;

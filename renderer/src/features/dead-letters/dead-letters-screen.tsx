@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import type { DeadLetterEntry, DeadLetterPage, ReplayOutcome } from '../../../../shared/model/dead-letter';
+import type { DeadLetterEntry, ReplayOutcome } from '../../../../shared/model/dead-letter';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatClock, formatCount } from '../../components/format';
@@ -14,9 +14,9 @@ import type { DlqMatch } from '../../../../shared/model/dlq-search';
 import { RabbitEntries } from './rabbit-dead-letters';
 import { BullEntries } from './bull-dead-letters';
 import type { BullDeadSource } from '../../../../shared/model/bull-dlq';
-import { formatAge, toggleSelection } from '../streams/streams.logic';
-
-const PAGE = 50;
+import { toggleSelection } from '../streams/streams.logic';
+import { DLQ_MAX_LOADED, DLQ_PAGE, appendPage, describeWindow, emptyLoaded, shouldLoadMore, type LoadedEntries, type RowRange } from './dead-letters-list.logic';
+import { DeadLetterList, StatusRow } from './dead-letters-list';
 
 /** Describes a replay outcome in one line: what happened, where to, what failed. */
 export function describeReplay(outcome: ReplayOutcome): string {
@@ -140,46 +140,77 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
           </>
         ) : null}
       </section>
-      {bullSource ? <BullEntries key={`${bullSource.queue}/${bullSource.kind}`} env={env} source={bullSource} /> : rabbitQueue ? <RabbitEntries key={rabbitQueue} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} /> : null}
+      {bullSource ? <BullEntries key={`${bullSource.queue}/${bullSource.kind}`} env={env} source={bullSource} /> : rabbitQueue ? <RabbitEntries key={rabbitQueue} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} total={list?.find((s) => s.name === current)?.length ?? null} /> : null}
     </div>
   );
 }
 
-function Entries({ env, source }: { env: EnvironmentView; source: string }) {
+function Entries({ env, source, total }: { env: EnvironmentView; source: string; total: number | null }) {
   const { client } = useServices();
   const [order, setOrder] = useState<'newest' | 'oldest'>('newest');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<DeadLetterPage | null>(null);
+  const [loaded, setLoaded] = useState<LoadedEntries<DeadLetterEntry>>(() => emptyLoaded());
+  const [isLoading, setIsLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<DeadLetterEntry | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const [dialog, setDialog] = useState<'selected' | 'all' | 'matching' | 'edit' | null>(null);
   const search = useDlqSearch(env.id, source);
-  const after = cursors[cursors.length - 1];
   const blocked = env.readOnly ? `${env.name} is read-only: replay is not allowed here (dry runs are).` : null;
+  const scroll = useRef<HTMLDivElement | null>(null);
+  // The latest loaded state and in-flight call, read by fetches outside a render.
+  const loadedRef = useRef(loaded);
+  const inFlight = useRef(false);
+  const generation = useRef(0);
 
-  const load = useCallback(async () => {
-    const result = await client.call('dlq.list', { envId: env.id, source, order, count: PAGE, ...(after ? { after } : {}) });
-    if (result.ok) {
-      setPage(result.value);
+  /** Fetches the next page (or, with `reset`, the first one again); one call in flight at a time. */
+  const fetchPage = useCallback(
+    async (reset: boolean) => {
+      if (inFlight.current && !reset) return;
+      const mine = reset ? ++generation.current : generation.current;
+      const current = reset ? emptyLoaded<DeadLetterEntry>() : loadedRef.current;
+      if (!reset && (!current.isStarted || current.isEnd)) return;
+      if (reset) {
+        loadedRef.current = current;
+        setLoaded(current);
+        if (scroll.current) scroll.current.scrollTop = 0;
+      }
+      inFlight.current = true;
+      setIsLoading(true);
       setError(null);
-    } else setError(`${result.error.code}: ${result.error.message}`);
-  }, [client, env.id, source, order, after]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+      const result = await client.call('dlq.list', { envId: env.id, source, order, count: DLQ_PAGE, ...(current.nextAfter ? { after: current.nextAfter } : {}) });
+      if (generation.current !== mine) return;
+      inFlight.current = false;
+      setIsLoading(false);
+      if (!result.ok) {
+        setError(`${result.error.code}: ${result.error.message}`);
+        return;
+      }
+      const next = appendPage(current, result.value).loaded;
+      loadedRef.current = next;
+      setLoaded(next);
+    },
+    [client, env.id, source, order],
+  );
+  const reload = useCallback(() => void fetchPage(true), [fetchPage]);
+  useEffect(reload, [reload]);
 
-  const inspect = async (id: string) => {
-    const result = await client.call('dlq.show', { envId: env.id, source, id });
-    if (result.ok) setOpen(result.value);
-    else setOutcome({ tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
-  };
+  const inspect = useCallback(
+    async (id: string) => {
+      const result = await client.call('dlq.show', { envId: env.id, source, id });
+      if (result.ok) setOpen(result.value);
+      else setOutcome({ tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
+    },
+    [client, env.id, source],
+  );
+  const onInspect = useCallback((id: string) => void inspect(id), [inspect]);
+  const onToggle = useCallback((id: string) => setSelection((s) => toggleSelection(s, id)), []);
   const dryRun = async (ids: string[] | 'all') => {
     const result = await client.call('dlq.replay', { envId: env.id, source, dryRun: true, ...(ids === 'all' ? { all: true } : { ids }) });
     setOutcome(result.ok ? { tone: 'ok', text: `${formatClock(Date.now())} — dry run: ${describeReplay(result.value)}` } : { tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
   };
-  const entries = search.state ? search.state.matches : (page?.entries ?? []);
+  const entries = search.state ? search.state.matches : loaded.entries;
+  const dropped = search.state ? 0 : loaded.dropped;
   const ids = [...selection];
   const exportSelected = async () => {
     const result = await client.call('dlq.export', { envId: env.id, source, ids });
@@ -188,24 +219,40 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
       setOutcome({ tone: 'ok', text: `exported ${formatCount(result.value.exported)} dead letters (JSON lines, payload bytes base64)` });
     } else setOutcome({ tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
   };
+  const onRange = (range: RowRange) => {
+    if (!search.state && shouldLoadMore(loadedRef.current, range, { isLoading: inFlight.current, hasError: error !== null })) void fetchPage(false);
+  };
+  const foot = search.state ? null : error ? (
+    <StatusRow testId="dlq-load-error" tone="bad">
+      {error}{' '}
+      <button type="button" className="button button-quiet" data-testid="dlq-retry" onClick={() => void fetchPage(!loaded.isStarted)}>
+        Retry
+      </button>
+    </StatusRow>
+  ) : isLoading ? (
+    <StatusRow testId="dlq-loading">loading…</StatusRow>
+  ) : loaded.isEnd && loaded.entries.length > 0 ? (
+    <StatusRow testId="dlq-end">end of the DLQ — {order === 'newest' ? 'the oldest entry is the last row' : 'the newest entry is the last row'}</StatusRow>
+  ) : null;
+  const head =
+    dropped > 0 ? (
+      <StatusRow testId="dlq-unloaded">
+        {formatCount(dropped)} earlier entries unloaded (only {formatCount(DLQ_MAX_LOADED)} stay in memory) —{' '}
+        <button type="button" className="button button-quiet" data-testid="dlq-back-to-start" onClick={reload}>
+          back to the start
+        </button>
+      </StatusRow>
+    ) : null;
 
   return (
     <section className="streams-env dlq-entries" aria-label={`Dead letters of ${source}`} style={{ borderLeftColor: env.colour }}>
       <header className="streams-pending-header">
         <h3 className="streams-env-name mono">{source}</h3>
-        <select
-          className="input"
-          aria-label="Order"
-          value={order}
-          onChange={(e) => {
-            setOrder(e.target.value as 'newest' | 'oldest');
-            setCursors([undefined]);
-          }}
-        >
+        <select className="input" aria-label="Order" data-testid="dlq-order" value={order} onChange={(e) => setOrder(e.target.value as 'newest' | 'oldest')}>
           <option value="newest">newest first</option>
           <option value="oldest">oldest first</option>
         </select>
-        <button type="button" className="button button-quiet" onClick={() => void load()} data-testid="dlq-refresh">
+        <button type="button" className="button button-quiet" onClick={reload} data-testid="dlq-refresh" title="Load the first page again">
           Refresh
         </button>
         <span className="spacer" />
@@ -234,11 +281,13 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
         isActive={search.state !== null}
         onSearch={(match) => {
           setSelection(new Set());
+          if (scroll.current) scroll.current.scrollTop = 0;
           void search.start(match);
         }}
         onClear={() => {
           setSelection(new Set());
           search.clear();
+          reload();
         }}
       />
       {search.state ? <SearchProgress state={search.state} onCancel={search.cancel} /> : null}
@@ -253,66 +302,33 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
           {outcome.text}
         </p>
       ) : null}
-      {error ? <p className="bad">{error}</p> : null}
       {search.state ? (
         !search.state.isRunning && entries.length === 0 ? <p className="empty">Nothing matches.</p> : null
-      ) : page && entries.length === 0 ? (
-        <p className="empty">{cursors.length > 1 ? 'No more entries.' : 'This DLQ is empty.'}</p>
+      ) : loaded.isEnd && loaded.entries.length === 0 ? (
+        <p className="empty">This DLQ is empty.</p>
       ) : null}
-      {entries.length > 0 ? (
-        <table className="data-table" data-testid="dlq-table">
-          <thead>
-            <tr>
-              <th scope="col">
-                <input
-                  type="checkbox"
-                  aria-label="Select the whole page"
-                  checked={entries.every((e) => selection.has(e.id))}
-                  onChange={() => setSelection(entries.every((e) => selection.has(e.id)) ? new Set() : new Set(entries.map((e) => e.id)))}
-                />
-              </th>
-              <th scope="col">Age</th>
-              <th scope="col">Origin</th>
-              <th scope="col">Error</th>
-              <th scope="col" className="num">
-                Attempts
-              </th>
-              <th scope="col" className="num">
-                Replays
-              </th>
-              <th scope="col">Payload</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id} data-testid={`dlq-row-${e.id}`} className={open?.id === e.id ? 'streams-row-selected streams-row' : 'streams-row'} onClick={() => void inspect(e.id)}>
-                <td onClick={(event) => event.stopPropagation()}>
-                  <input type="checkbox" aria-label={`Select ${e.id}`} data-testid={`dlq-select-${e.id}`} checked={selection.has(e.id)} onChange={() => setSelection((s) => toggleSelection(s, e.id))} />
-                </td>
-                <td className="small nowrap" title={e.id}>
-                  {formatAge(e.ageMs)}
-                </td>
-                <td className="mono small">{e.originStream ?? '—'}</td>
-                <td className="small bad">{e.error ?? '—'}</td>
-                <td className="num">{e.attempts ?? '—'}</td>
-                <td className={e.replayCount > 0 ? 'num warn' : 'num'}>{e.replayCount}</td>
-                <td className="mono small dlq-preview">
-                  {e.payload ? (e.payload.encoding === 'hex' ? `hex ${e.payload.preview.slice(0, 80)}` : e.payload.preview.slice(0, 120)) : '—'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {entries.length > 0 || foot !== null ? (
+        <DeadLetterList
+          entries={entries}
+          dropped={dropped}
+          selection={selection}
+          openId={open?.id ?? null}
+          hasDetail={open !== null}
+          scrollRef={scroll}
+          head={head}
+          foot={foot}
+          caption={(range) => (
+            <p className="muted small dlq-count" data-testid="dlq-count">
+              {search.state ? `${formatCount(entries.length)} matching${entries.length > 0 ? ` · showing ${formatCount(range.shownFirst + 1)}–${formatCount(Math.max(range.shownFirst + 1, range.shownLast))}` : ''}` : describeWindow(loaded, range, total, formatCount)}
+              {selection.size > 0 ? ` · ${formatCount(selection.size)} selected` : ''}
+            </p>
+          )}
+          onRange={onRange}
+          onInspect={onInspect}
+          onToggle={onToggle}
+          onToggleAll={() => setSelection(entries.length > 0 && entries.every((e) => selection.has(e.id)) ? new Set() : new Set(entries.map((e) => e.id)))}
+        />
       ) : null}
-      <div className="streams-pager" style={search.state ? { display: 'none' } : undefined}>
-        <button type="button" className="button button-quiet" disabled={cursors.length <= 1} onClick={() => setCursors([undefined])}>
-          First page
-        </button>
-        <button type="button" className="button button-quiet" data-testid="dlq-next" disabled={!page?.nextAfter} onClick={() => page?.nextAfter && setCursors((c) => [...c, page.nextAfter!])}>
-          Next {PAGE}
-        </button>
-        <span className="muted small">page {cursors.length}</span>
-      </div>
       {open ? (
         <section className="streams-detail" data-testid="dlq-detail" aria-label={`Dead letter ${open.id}`}>
           <header className="streams-detail-header">
@@ -363,7 +379,7 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
             setOpen(null);
             setOutcome({ tone: 'ok', text: `${formatClock(Date.now())} — ${text}` });
             search.clear();
-            void load();
+            reload();
           }}
         />
       ) : dialog ? (
@@ -376,9 +392,8 @@ function Entries({ env, source }: { env: EnvironmentView; source: string }) {
             setDialog(null);
             setSelection(new Set());
             setOutcome({ tone: 'ok', text: `${formatClock(Date.now())} — ${text}` });
-            setCursors([undefined]);
             search.clear();
-            void load();
+            reload();
           }}
         />
       ) : null}
