@@ -22,7 +22,7 @@ function percentile(samples: number[], q: number): number {
 
 /** A browser-mode client: one call at a time, each round trip timed. */
 async function client(url: string, token: string): Promise<{ roundTrip: () => Promise<number>; close: () => void }> {
-  const ws = new WebSocket(new URL(RPC_PATH, url.replace(/^http/, "ws")).toString(), [`${TOKEN_PROTOCOL_PREFIX}${token}`], { origin: url });
+  const ws = new WebSocket(new URL(RPC_PATH, url.replace(/^http/, "ws")).toString(), [`${TOKEN_PROTOCOL_PREFIX}${token}`], { origin: new URL(url).origin });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
