@@ -68,7 +68,7 @@ export class EmailSender implements NotificationSender {
     const roles = message.recipients.filter((r) => !isEmailAddress(r));
     const addresses = new Set(message.recipients.filter((r) => isEmailAddress(r)));
     if (roles.length && this.config.roleAddress && isEmailAddress(this.config.roleAddress)) addresses.add(this.config.roleAddress);
-    else if (roles.length) throw new InvalidNotification(`no email address for ${roles.slice(0, 5).join(', ').slice(0, 100)}: set "escalations to roles go to" in the notification destinations, then replay`);
+    else if (roles.length) throw new InvalidNotification(`${JSON.stringify(roles.slice(0, 5).join(', ').slice(0, 100))} is not an email address (for roles, set "escalations to roles go to" in the notification destinations, then replay)`);
     if (!addresses.size) throw new InvalidNotification('email notification without a recipient');
     const to = [...addresses].join(', ');
     const mail = { from: this.config.from, to, subject: emailSubject(message), text: emailBody(message) };
