@@ -126,7 +126,8 @@ async function firstSample(core: AppCore, envId: string, ms = 8000): Promise<voi
   while (Date.now() < deadline) {
     await runtime.monitor.tick();
     const s = runtime.monitor.snapshot();
-    const redisDone = s.redis.status.state !== 'connected' ? s.redis.status.state !== 'connecting' : s.redis.streams !== null;
+    // A large keyspace takes several bounded SCAN steps: wait for the whole pass, not the first step.
+    const redisDone = s.redis.status.state !== 'connected' ? s.redis.status.state !== 'connecting' : s.redis.streams !== null && runtime.monitor.hasDiscoveredStreams;
     const amqpDone = s.amqp.status.state !== 'connected' ? s.amqp.status.state !== 'connecting' : s.amqp.queues !== null;
     if (redisDone && amqpDone) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -141,7 +142,7 @@ async function firstBullSample(core: AppCore, envId: string, ms = 8000): Promise
   for (;;) {
     await bull.tick();
     const s = bull.snapshot();
-    if (s.queues !== null || s.status.state === 'disconnected' || Date.now() >= deadline) return s;
+    if ((s.queues !== null && bull.hasDiscoveredQueues) || s.status.state === 'disconnected' || Date.now() >= deadline) return s;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -127,6 +127,11 @@ export class EnvironmentMonitor {
     };
   }
 
+  /** Whether stream discovery has finished a pass over the keyspace (one-shot CLI commands wait for it). */
+  get hasDiscoveredStreams(): boolean {
+    return this.discovery?.isComplete ?? true;
+  }
+
   private emit(): void {
     if (this.stopped) return;
     const overview = this.snapshot();

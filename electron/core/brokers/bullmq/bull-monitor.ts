@@ -184,6 +184,13 @@ export class BullMonitor {
     this.lastSuccessAt = at;
   }
 
+  /** Whether discovery has finished one pass over the keyspace (one-shot CLI commands wait for it). */
+  get hasDiscoveredQueues(): boolean {
+    return this.hasCompletedScan;
+  }
+
+  private hasCompletedScan = false;
+
   /**
    * Bounded SCAN for `{prefix}:*:meta`: at most `maxScanSteps` steps and `maxQueues` queues.
    * Returns the known queues that are no longer there (deleted).
@@ -212,6 +219,7 @@ export class BullMonitor {
     }
     this.scanCursor = '0';
     this.cycleFound = new Set();
+    this.hasCompletedScan = true;
     const isTruncated = cursor !== '0' || found.size > this.options.maxQueues;
     this.truncated = isTruncated;
     const names = [...found].sort().slice(0, this.options.maxQueues);
