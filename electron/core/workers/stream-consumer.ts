@@ -219,7 +219,11 @@ class ConsumerLoop {
         // Not when pausing, stopping or due to look for abandoned entries.
         // One commit outstanding at most: one batch in hand, one read ahead.
         await commit;
-        if (batch.length >= settings().batch && this.isRunning && !this.owner.paused && !this.isReclaimDue(false)) prefetched = this.read(false);
+        if (batch.length >= settings().batch && this.isRunning && !this.owner.paused && !this.isReclaimDue(false)) {
+          prefetched = this.read(false);
+          // Dropped unawaited when a later step fails: its rejection must not go unhandled.
+          prefetched.catch(() => undefined);
+        }
         commit = this.handle(batch).catch((error: unknown) => this.onError(error));
       } catch (error) {
         this.onError(error);

@@ -9,6 +9,9 @@ import type { ResolvedDestinations } from './destinations-store';
 import type { ThreadEvent, ThreadReply, ThreadRequest } from './worker-thread-protocol';
 
 type Pending = { resolve: (reply: ThreadReply) => void };
+
+/** A call the thread has not answered by then fails with a clear error instead of hanging a window. */
+const REQUEST_TIMEOUT_MS = 30_000;
 type RequestBody = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
@@ -124,8 +127,15 @@ export class WorkerThreadHost {
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.logger.error(`the workers thread did not answer "${body.op}" within ${REQUEST_TIMEOUT_MS / 1000} s`);
+        reject(new Error(`the workers thread did not answer "${body.op}" within ${REQUEST_TIMEOUT_MS / 1000} s`));
+      }, REQUEST_TIMEOUT_MS);
+      timer.unref?.();
       this.pending.set(id, {
         resolve: (reply) => {
+          clearTimeout(timer);
           if (reply.ok) resolve(reply.value);
           else reject(new Error(reply.error));
         },
@@ -139,11 +149,16 @@ export class WorkerThreadHost {
       this.logger[message.level](message.message, message.fields);
       return;
     }
-    this.publish(message.view);
     if (message.type === 'reply') {
+      // Answer the caller first: a listener that throws must not leave a call waiting.
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
       pending?.resolve(message);
+    }
+    try {
+      this.publish(message.view);
+    } catch (error) {
+      this.logger.error(`workers view: ${(error as Error).message}`);
     }
   }
 

@@ -15,9 +15,21 @@ const logger: Logger = {
   warn: (message, fields) => post({ type: 'log', level: 'warn', message, fields }),
   error: (message, fields) => post({ type: 'log', level: 'error', message, fields }),
 };
+// A rejection nobody awaited must not take every processor of the environment down with the thread.
+process.on('unhandledRejection', (reason) => logger.error(`workers thread: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
 const runtime = new WorkerRuntime(reviveConfig(workerData as WorkerRuntimeConfig), { clock: systemClock, logger });
 const viewEveryMs = 250;
-const timer = setInterval(() => post({ type: 'view', view: runtime.view('thread') }), viewEveryMs);
+/** The view, or the last one that could be made: a reply must always go out. */
+let lastView = runtime.view('thread');
+const safeView = () => {
+  try {
+    lastView = runtime.view('thread');
+  } catch (error) {
+    logger.error(`workers view: ${(error as Error).message}`);
+  }
+  return lastView;
+};
+const timer = setInterval(() => post({ type: 'view', view: safeView() }), viewEveryMs);
 
 port.on('message', (request: ThreadRequest) => {
   void (async () => {
@@ -47,9 +59,9 @@ port.on('message', (request: ThreadRequest) => {
           await runtime.stop();
           break;
       }
-      post({ type: 'reply', id: request.id, ok: true, value, view: runtime.view('thread') });
+      post({ type: 'reply', id: request.id, ok: true, value, view: safeView() });
     } catch (error) {
-      post({ type: 'reply', id: request.id, ok: false, error: error instanceof Error ? error.message : String(error), view: runtime.view('thread') });
+      post({ type: 'reply', id: request.id, ok: false, error: error instanceof Error ? error.message : String(error), view: safeView() });
     }
-  })();
+  })().catch((error: unknown) => post({ type: 'reply', id: request.id, ok: false, error: String(error), view: safeView() }));
 });
