@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { listDeadLetters, replayIds } from '../../electron/core/dead-letters/redis-dlq';
-import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { round, summarize } from './stats';
 
 const BIG = 1_000_000;
@@ -79,12 +79,7 @@ export async function benchDlq(): Promise<Record<string, unknown>> {
       },
     };
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ns}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeys(redis, ns);
     redis.disconnect();
   }
 }

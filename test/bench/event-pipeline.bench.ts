@@ -4,7 +4,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
 import { EventHandler } from '../../electron/core/workers/processors/event-handler';
-import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { testConsumer } from '../helpers/stream-workers';
 import { round } from './stats';
 
@@ -122,12 +122,7 @@ export async function benchEventPipeline(): Promise<Record<string, unknown>> {
       goal: 'event processor >= 0.5x raw loop and >= 2.5x BullMQ',
     };
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ns}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeys(redis, ns);
     redis.disconnect();
   }
 }

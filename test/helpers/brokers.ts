@@ -16,6 +16,16 @@ export function uniqueNamespace(label = 'test'): string {
   return `${label}-${randomUUID().slice(0, 8)}:`;
 }
 
+/** Deletes every key under `prefix` with a bounded SCAN (never KEYS). */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
 /** A fresh config home in the temp dir. */
 export function tempHome(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wf-home-'));

@@ -8,7 +8,7 @@ import { AppCore, type AppCoreOptions } from '../../electron/core/app-core';
 import type { ConfirmAction } from '../../shared/contract/method-groups/confirm';
 import { DEFAULT_BULL_OPTIONS } from '../../electron/core/brokers/bullmq/bull-monitor';
 import { FileSecretStore } from '../../electron/core/environments/file-secret-store';
-import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, tempHome } from './brokers';
+import { AMQP_URL, deleteKeys, MANAGEMENT_URL, REDIS_URL, tempHome } from './brokers';
 import { waitFor } from './wait';
 
 export interface TestCore {
@@ -85,12 +85,7 @@ export async function createTestCore(namespace: string, input: Partial<Environme
 export async function cleanupNamespace(namespace: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeys(redis, namespace);
   } finally {
     redis.disconnect();
   }

@@ -10,7 +10,7 @@ import type { Outcome, StreamMessage } from '../../electron/core/workers/stream-
 import { MetricWindows } from '../../shared/model/metric-windows';
 import { STREAM_PAYLOAD_FIELD } from '../../shared/model/topology';
 import { SecurityEvent, SecurityMetric } from '../../shared/schemas/security-streams';
-import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 
 const ASSETS = ['asset-kong-gw', 'asset-k8s-prod', 'asset-github-org'];
 /** Seed 000 `batch_processing.metrics_stream.batch_size`. */
@@ -31,14 +31,7 @@ function namespace(label: string): string {
 
 afterAll(async () => {
   const redis = client();
-  for (const ns of namespaces) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ns}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  }
+  for (const ns of namespaces) await deleteKeys(redis, ns);
   for (const c of clients) c.disconnect();
 });
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
 import { EventHandler } from '../../electron/core/workers/processors/event-handler';
 import { parseRoutingRules } from '../../electron/core/workers/routing-rules';
-import { OwnRedis, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { deleteKeys, OwnRedis, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { testConsumer } from '../helpers/stream-workers';
 import { waitFor } from '../helpers/wait';
 
@@ -42,8 +42,7 @@ describe('workers under faults', () => {
     const redis = new Redis(REDIS_URL);
     const ns = uniqueNamespace('kill');
     cleanups.push(async () => {
-      const keys = await redis.keys(`${ns}*`);
-      if (keys.length) await redis.del(...keys);
+      await deleteKeys(redis, ns);
       redis.disconnect();
     });
     const stream = `${ns}security.events`;

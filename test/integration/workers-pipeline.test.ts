@@ -8,7 +8,7 @@ import { EventHandler } from '../../electron/core/workers/processors/event-handl
 import { parseRoutingRules } from '../../electron/core/workers/routing-rules';
 import { alertIdForEvent } from '../../electron/core/workers/deterministic-id';
 import type { StreamConsumer } from '../../electron/core/workers/stream-consumer';
-import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { failing, testConsumer } from '../helpers/stream-workers';
 import { waitFor } from '../helpers/wait';
 
@@ -35,8 +35,7 @@ describe('event processor on Redis Streams', () => {
   afterAll(async () => {
     await Promise.all(running.map((c) => c.stop()));
     for (const ns of namespaces) {
-      const keys = await redis.keys(`${ns}*`);
-      if (keys.length) await redis.del(...keys);
+      await deleteKeys(redis, ns);
     }
     redis.disconnect();
   });

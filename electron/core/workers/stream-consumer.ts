@@ -356,7 +356,8 @@ class ConsumerLoop {
       await options.beforeCommit?.(toHandle);
       const failed: { message: StreamMessage; error: string; isInvalid: boolean }[] = [];
       const released: { id: string; dedupId: string }[] = [];
-      const dedupOf = (m: StreamMessage) => (handler.mode === 'pure' ? handler.dedupId(m) : claimed.find((c) => c.id === m.id)?.dedupId ?? null);
+      const claimedIds = new Map(claimed.map((c) => [c.id, c.dedupId]));
+      const dedupOf = (m: StreamMessage) => (handler.mode === 'pure' ? handler.dedupId(m) : claimedIds.get(m.id) ?? null);
       toHandle.forEach((message, i) => {
         const outcome = outcomes[i]!;
         if (outcome.kind === 'done') committed.push({ id: message.id, dedupId: dedupOf(message), outputs: outcome.outputs ?? [], hasAttempts: message.attempts > 0 });

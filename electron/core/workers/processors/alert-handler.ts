@@ -2,6 +2,7 @@ import { SecurityAlert } from '../../../../shared/schemas/security-streams';
 import type { AlertStore } from '../../alerts/alert-store';
 import { SEED_RETRY_POLICIES, type RetryPolicy } from '../backoff';
 import type { Outcome, StreamHandler, StreamMessage } from '../stream-handler';
+import { parsePayload, type ParsedPayload } from './parse-payload';
 
 /**
  * The alert processor (`security.alerts` / `alert-manager`): hands each alert to the shared alert
@@ -11,7 +12,8 @@ import type { Outcome, StreamHandler, StreamMessage } from '../stream-handler';
  */
 export class AlertHandler implements StreamHandler {
   readonly mode = 'effectful' as const;
-  private readonly ids = new WeakMap<StreamMessage, SecurityAlert>();
+  /** Parsed once per message: `dedupId` and `handle` both need it. */
+  private readonly parsed = new WeakMap<StreamMessage, ParsedPayload<SecurityAlert>>();
   /** Alerts this handler created (not the ones it found already there). */
   created = 0;
 
@@ -23,16 +25,17 @@ export class AlertHandler implements StreamHandler {
   ) {}
 
   dedupId(message: StreamMessage): string | null {
-    return this.parse(message)?.id ?? null;
+    const parsed = this.parse(message);
+    return parsed.ok ? parsed.value.id : null;
   }
 
   async handle(messages: StreamMessage[]): Promise<Outcome[]> {
     return Promise.all(
       messages.map(async (message): Promise<Outcome> => {
-        const alert = this.parse(message);
-        if (!alert) return { kind: 'invalid', reason: this.reason(message) };
+        const parsed = this.parse(message);
+        if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
         try {
-          if (await this.store.ingest(alert, this.now())) this.created += 1;
+          if (await this.store.ingest(parsed.value, this.now())) this.created += 1;
           return { kind: 'done' };
         } catch (error) {
           return { kind: 'retry', error: (error as Error).message };
@@ -49,26 +52,12 @@ export class AlertHandler implements StreamHandler {
     return `${this.namespace}security.alerts.dlq`;
   }
 
-  private parse(message: StreamMessage): SecurityAlert | null {
-    const cached = this.ids.get(message);
-    if (cached) return cached;
-    try {
-      const parsed = SecurityAlert.safeParse(JSON.parse(message.payload?.toString('utf8') ?? ''));
-      if (!parsed.success) return null;
-      this.ids.set(message, parsed.data);
-      return parsed.data;
-    } catch {
-      return null;
+  private parse(message: StreamMessage): ParsedPayload<SecurityAlert> {
+    let parsed = this.parsed.get(message);
+    if (!parsed) {
+      parsed = parsePayload(message, SecurityAlert);
+      this.parsed.set(message, parsed);
     }
-  }
-
-  private reason(message: StreamMessage): string {
-    if (!message.payload) return 'no "data" field';
-    try {
-      const parsed = SecurityAlert.safeParse(JSON.parse(message.payload.toString('utf8')));
-      return parsed.success ? 'unreadable alert' : `not a seed 000 alert: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
-    } catch (error) {
-      return `not JSON: ${(error as Error).message}`;
-    }
+    return parsed;
   }
 }
