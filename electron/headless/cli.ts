@@ -504,7 +504,12 @@ async function workCommand(args: string[]): Promise<number> {
     if (Object.keys(settings).length) {
       for (const p of started.processors.filter((x) => x.state !== 'stopped')) unwrap(await core.call('workers.configure', { envId: env.id, processor: p.name, settings }));
     }
-    if (!values.json) process.stdout.write(`Workers on ${env.name} (${started.processors.filter((p) => p.state !== 'stopped').map((p) => p.name).join(', ') || 'none'}); SIGINT or SIGTERM stops them.\n`);
+    const running = started.processors.filter((p) => p.state !== 'stopped').map((p) => p.name);
+    if (!running.length) {
+      process.stderr.write(`watchfloor: no processor could start on ${env.name}\n`);
+      return 1;
+    }
+    if (!values.json) process.stdout.write(`Workers on ${env.name} (${running.join(', ')}); SIGINT or SIGTERM stops them.\n`);
     const report = async () => {
       const view = unwrap(await core.call('workers.list', { envId: env.id }));
       process.stdout.write(values.json ? `${JSON.stringify(view)}\n` : `${workersText(view)}\n`);

@@ -114,7 +114,7 @@ export const NotificationDestinationsInput = z.object({
   slack: z
     .object({
       /** Incoming-webhook URL (a secret): write-only, '' clears it, absent keeps it. */
-      webhookUrl: z.string().max(2048).optional(),
+      webhookUrl: z.union([z.literal(''), z.string().url().max(2048)]).optional(),
     })
     .strict()
     .optional(),

@@ -150,7 +150,7 @@ export class WorkerRuntime {
     // The commit and dead-letter scripts write to streams in several hash slots.
     if (broker === 'redis' && this.config.env.redis?.cluster) return 'not on a Redis Cluster (the workers write several streams in one script)';
     if ((name === 'slack' || name === 'email' || name === 'webhook') && !this.config.destinations?.[name]) {
-      return `no ${{ slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' }[name]} configured (Notification destinations below)`;
+      return `no ${{ slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' }[name]} configured (Workers view → Notification destinations, or watchfloor destinations --set)`;
     }
     if (broker === 'amqp' && !this.config.env.amqp) return 'this environment has no RabbitMQ';
     if (!PROCESSOR_FACTORIES[name]) return 'not available in this build';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isExhausted, policyFromSeed, retryDelayMs, SEED_RETRY_POLICIES } from '../../../electron/core/workers/backoff';
 import { matchingRules, parseCondition, parseRoutingRules, route, RulesError, SEED_ROUTING_RULES } from '../../../electron/core/workers/routing-rules';
-import { expandProcessorNames } from '../../../shared/model/workers';
+import { expandProcessorNames, NotificationDestinationsInput } from '../../../shared/model/workers';
 import { deterministicUuid } from '../../../electron/core/workers/deterministic-id';
 
 const event = (over: Record<string, unknown>) => ({ severity: 'low', event_type: 'x', source: 'aws_config_monitor', tags: ['a'], metadata: { platform: 'aws' }, ...over });
@@ -65,5 +65,13 @@ describe('processor names and ids', () => {
     expect(deterministicUuid('a')).toBe(deterministicUuid('a'));
     expect(deterministicUuid('a')).not.toBe(deterministicUuid('b'));
     expect(deterministicUuid('a')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('notification destinations input', () => {
+  it('takes a Slack webhook URL or "" (clear), refuses anything else', () => {
+    expect(NotificationDestinationsInput.safeParse({ slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/x' } }).success).toBe(true);
+    expect(NotificationDestinationsInput.safeParse({ slack: { webhookUrl: '' } }).success).toBe(true);
+    expect(NotificationDestinationsInput.safeParse({ slack: { webhookUrl: 'not a url' } }).success).toBe(false);
   });
 });
