@@ -44,9 +44,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A private redis-server on a free port, for tests that kill or pause a broker. Never the shared one. */
+/**
+ * A private redis-server on a free port, for tests that kill or pause a broker. Never the shared one.
+ * Without a `--dir` of the caller's it works in a temp dir of its own (removed on stop), so nothing
+ * it writes (a replica's sync snapshot, a cluster's nodes.conf) lands in the working directory.
+ */
 export class OwnRedis {
   private child: ChildProcess | undefined;
+  private ownDir: string | undefined;
   constructor(
     readonly port: number,
     private readonly extraArgs: string[] = [],
@@ -59,7 +64,8 @@ export class OwnRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], { stdio: 'ignore' });
+    const dirArgs = this.extraArgs.includes('--dir') ? [] : ['--dir', (this.ownDir ??= mkdtempSync(path.join(os.tmpdir(), 'wf-redis-')))];
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...dirArgs, ...this.extraArgs], { stdio: 'ignore' });
     const password = this.extraArgs[this.extraArgs.indexOf('--requirepass') + 1];
     await waitFor(async () => {
       const client = new Redis({ port: this.port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, password: this.extraArgs.includes('--requirepass') ? password : undefined });
@@ -89,12 +95,15 @@ export class OwnRedis {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGCONT');
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    }
+    if (this.ownDir) rmSync(this.ownDir, { recursive: true, force: true });
+    this.ownDir = undefined;
   }
 }
 
