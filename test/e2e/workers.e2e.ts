@@ -51,6 +51,17 @@ test('an analyst starts the event processor, watches it work, pauses it and stop
   await page.screenshot({ path: shot('workers.png') });
   await page.getByTestId('destinations-toggle-local').click();
   await expect(page.getByTestId('destinations-state')).toContainText('Slack: not set');
+  // The Slack URL is a write-only secret: once saved the field stays empty and says so; "clear" removes it.
+  await page.getByTestId('dest-slack-url').fill('https://hooks.slack.com/services/T000/B000/XXXX');
+  await page.getByTestId('destinations-save').click();
+  await expect(page.getByTestId('destinations-state')).toContainText('Slack: webhook URL set');
+  await expect(page.getByTestId('dest-slack-url')).toHaveValue('');
+  await expect(page.getByTestId('dest-slack-url')).toHaveAttribute('placeholder', '•••• (unchanged)');
+  await expect(page.getByLabel('Incoming-webhook URL — set')).toBeVisible();
+  await page.getByTestId('dest-slack-url-clear').check();
+  await page.getByTestId('destinations-save').click();
+  await expect(page.getByTestId('destinations-state')).toContainText('Slack: not set');
+  await expect(page.getByTestId('dest-slack-url-clear')).toHaveCount(0);
 
   await workers.row('local', 'event').getByTestId('worker-pause').click();
   await expect(workers.state('local', 'event')).toHaveText('Paused', { timeout: 15_000 });

@@ -6,9 +6,8 @@ import { useServices } from '../../services';
 import { closeForm } from '../../stores/navigation.logic';
 import { formValuesFrom, inputFromFormValues, type EnvironmentFormValues, type TlsFileValues } from './environment-form.logic';
 import { TestResultPanel } from './test-result-panel';
+import { SecretField } from '../../components/secret-field';
 import { isTestFor, type useConnectionTest } from './use-connection-test';
-
-const UNCHANGED_PASSWORD = '•••• (unchanged)';
 
 /** Add or edit an environment: identity, Redis, RabbitMQ, management API; test before saving. */
 export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView | null; connectionTest: ReturnType<typeof useConnectionTest> }) {
@@ -91,7 +90,7 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
             <input id={id} className="input" data-testid="env-redis-username" value={values.redisUsername} onChange={(e) => set('redisUsername', e.target.value)} autoComplete="off" spellCheck={false} />
           )}
         </Field>
-        <PasswordField
+        <SecretField
           label="Redis password"
           testId="env-redis-password"
           value={values.redisPassword}
@@ -124,7 +123,7 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
             <input id={id} className="input mono" data-testid="env-amqp-url" value={values.amqpUrl} onChange={(e) => set('amqpUrl', e.target.value)} placeholder="amqp://user@127.0.0.1:5672/%2F" spellCheck={false} />
           )}
         </Field>
-        <PasswordField
+        <SecretField
           label="AMQP password"
           testId="env-amqp-password"
           value={values.amqpPassword}
@@ -144,7 +143,7 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
 
       <fieldset className="fieldset">
         <legend>Encrypted payloads</legend>
-        <PasswordField
+        <SecretField
           label="AES-256-GCM key (64 hex characters or base64)"
           testId="env-payload-key"
           value={values.payloadKey}
@@ -199,45 +198,6 @@ function Check({ label, testId, checked, onChange }: { label: string; testId: st
       <input type="checkbox" data-testid={testId} checked={checked} onChange={(e) => onChange(e.target.checked)} />
       <span>{label}</span>
     </label>
-  );
-}
-
-/**
- * Empty by default, never prefilled. When a password is stored, the placeholder says so and
- * leaving the field empty keeps it; "clear" removes it.
- */
-function PasswordField(props: {
-  label: string;
-  testId: string;
-  value: string;
-  onChange: (value: string) => void;
-  hasStored: boolean;
-  isClearing: boolean;
-  onClearingChange: (value: boolean) => void;
-}) {
-  return (
-    <Field label={props.label}>
-      {(id) => (
-        <div className="password-row">
-          <input
-            id={id}
-            className="input"
-            type="password"
-            data-testid={props.testId}
-            value={props.value}
-            onChange={(e) => props.onChange(e.target.value)}
-            placeholder={props.hasStored && !props.isClearing ? UNCHANGED_PASSWORD : undefined}
-            autoComplete="new-password"
-          />
-          {props.hasStored ? (
-            <label className="check">
-              <input type="checkbox" data-testid={`${props.testId}-clear`} checked={props.isClearing} disabled={props.value !== ''} onChange={(e) => props.onClearingChange(e.target.checked)} />
-              <span>clear stored password</span>
-            </label>
-          ) : null}
-        </div>
-      )}
-    </Field>
   );
 }
 

@@ -4,11 +4,13 @@ import type { NotificationDestinationsView } from '../../../../shared/model/work
 import { useServices } from '../../services';
 import { loadWorkers } from '../../stores/sync';
 import { destinationsBlockedReason } from '../../stores/workers.logic';
+import { SecretField } from '../../components/secret-field';
 import { describeDestinations, destinationsFormValues, destinationsInputFrom, type DestinationsFormValues } from './destinations-form.logic';
 
-const UNCHANGED = '•••• (unchanged)';
-
 type Loaded = { state: 'loading' } | { state: 'ready'; view: NotificationDestinationsView } | { state: 'error'; message: string };
+
+/** The label suffix saying whether a secret is stored (its value never reaches this window). */
+const setOrNot = (isStored: boolean) => (isStored ? ' — set' : ' — not set');
 
 /**
  * Where the Slack, email and webhook senders deliver, per environment. Collapsed by default; the
@@ -99,14 +101,15 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
       ) : null}
       <fieldset className="fieldset" disabled={isDisabled} title={blocked ?? undefined}>
         <legend>Slack</legend>
-        <Secret
-          label="Incoming-webhook URL"
+        <SecretField
+          label={`Incoming-webhook URL${setOrNot(view.slack.hasWebhookUrl)}`}
           testId="dest-slack-url"
           value={values.slackWebhookUrl}
           onChange={(v) => set('slackWebhookUrl', v)}
           hasStored={view.slack.hasWebhookUrl}
           isClearing={values.clearSlackWebhookUrl}
           onClearingChange={(v) => set('clearSlackWebhookUrl', v)}
+          clearLabel="clear"
           placeholder="https://hooks.slack.com/services/…"
         />
       </fieldset>
@@ -121,14 +124,15 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
             <Check label="Refuse a server without STARTTLS (untick only for a local relay)" testId="dest-email-require-starttls" checked={values.emailRequireStartTls} onChange={(v) => set('emailRequireStartTls', v)} />
             <Field label="From">{(id) => <input id={id} className="input" data-testid="dest-email-from" value={values.emailFrom} onChange={(e) => set('emailFrom', e.target.value)} placeholder="watchfloor@example.com" spellCheck={false} />}</Field>
             <Field label="Username (optional)">{(id) => <input id={id} className="input" data-testid="dest-email-username" value={values.emailUsername} onChange={(e) => set('emailUsername', e.target.value)} autoComplete="off" spellCheck={false} />}</Field>
-            <Secret
-              label="Password"
+            <SecretField
+              label={`Password${setOrNot(view.email?.hasPassword ?? false)}`}
               testId="dest-email-password"
               value={values.emailPassword}
               onChange={(v) => set('emailPassword', v)}
               hasStored={view.email?.hasPassword ?? false}
               isClearing={values.clearEmailPassword}
               onClearingChange={(v) => set('clearEmailPassword', v)}
+            clearLabel="clear"
             />
             <Field label="Escalations to roles (security_team, devops_lead, cto) go to">{(id) => <input id={id} className="input" data-testid="dest-email-role-address" value={values.emailRoleAddress} onChange={(e) => set('emailRoleAddress', e.target.value)} placeholder="soc-oncall@example.com" spellCheck={false} />}</Field>
             <Field label="CA certificate file (optional)">{(id) => <input id={id} className="input mono" data-testid="dest-email-ca" value={values.emailCaFile} onChange={(e) => set('emailCaFile', e.target.value)} spellCheck={false} />}</Field>
@@ -141,14 +145,15 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
         {values.isWebhookOn ? (
           <div className="workers-destinations-grid">
             <Field label="URL">{(id) => <input id={id} className="input mono" data-testid="dest-webhook-url" value={values.webhookUrl} onChange={(e) => set('webhookUrl', e.target.value)} placeholder="https://hooks.example.com/watchfloor" spellCheck={false} />}</Field>
-            <Secret
-              label="Signing secret (HMAC-SHA256)"
+            <SecretField
+              label={`Signing secret (HMAC-SHA256)${setOrNot(view.webhook?.hasSecret ?? false)}`}
               testId="dest-webhook-secret"
               value={values.webhookSecret}
               onChange={(v) => set('webhookSecret', v)}
               hasStored={view.webhook?.hasSecret ?? false}
               isClearing={values.clearWebhookSecret}
               onClearingChange={(v) => set('clearWebhookSecret', v)}
+            clearLabel="clear"
             />
             <Field label="Allow-list: recipient URLs a message may name, one per line (any other goes to the URL above)">
               {(id) => <textarea id={id} className="input mono" rows={3} data-testid="dest-webhook-allow" value={values.webhookAllowList} onChange={(e) => set('webhookAllowList', e.target.value)} spellCheck={false} />}
@@ -196,43 +201,5 @@ function Check({ label, testId, checked, onChange }: { label: string; testId: st
       <input type="checkbox" data-testid={testId} checked={checked} onChange={(e) => onChange(e.target.checked)} />
       <span>{label}</span>
     </label>
-  );
-}
-
-/** A write-only secret: empty by default; when one is stored the placeholder says so and empty keeps it. */
-function Secret(props: {
-  label: string;
-  testId: string;
-  value: string;
-  onChange: (value: string) => void;
-  hasStored: boolean;
-  isClearing: boolean;
-  onClearingChange: (value: boolean) => void;
-  placeholder?: string;
-}) {
-  return (
-    <Field label={`${props.label}${props.hasStored ? ' — set' : ' — not set'}`}>
-      {(id) => (
-        <div className="password-row">
-          <input
-            id={id}
-            className="input"
-            type="password"
-            data-testid={props.testId}
-            value={props.value}
-            onChange={(e) => props.onChange(e.target.value)}
-            placeholder={props.hasStored && !props.isClearing ? UNCHANGED : props.placeholder}
-            autoComplete="new-password"
-            spellCheck={false}
-          />
-          {props.hasStored ? (
-            <label className="check">
-              <input type="checkbox" data-testid={`${props.testId}-clear`} checked={props.isClearing} disabled={props.value !== ''} onChange={(e) => props.onClearingChange(e.target.checked)} />
-              <span>clear</span>
-            </label>
-          ) : null}
-        </div>
-      )}
-    </Field>
   );
 }
