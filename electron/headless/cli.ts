@@ -14,7 +14,7 @@ import { BULK_REPLAY_CONFIRM_ABOVE } from '../../shared/contract/method-groups/c
 import type { DlqMatch } from '../../shared/model/dlq-search';
 import type { DeadLetterEntry } from '../../shared/model/dead-letter';
 import { writeFile } from 'node:fs/promises';
-import { moduleDir, rendererDir } from './paths';
+import { moduleDir, rendererBuildProblem, rendererDir } from './paths';
 import { startWebHost } from './web-host';
 import type { WorkersServiceOptions } from '../core/workers/workers-service';
 import { expandProcessorNames, NotificationDestinationsInput, type WorkersView } from '../../shared/model/workers';
@@ -152,8 +152,14 @@ async function serve(args: string[]): Promise<number> {
     args,
     options: { port: { type: 'string' }, demo: { type: 'boolean' }, env: { type: 'string' }, rate: { type: 'string' } },
   });
+  const staticDir = rendererDir();
+  const notBuilt = rendererBuildProblem(staticDir);
+  if (notBuilt) {
+    process.stderr.write(`watchfloor: ${notBuilt}\n`);
+    return 1;
+  }
   const core = await openCore({ startRuntimes: true });
-  const host = await startWebHost({ core, staticDir: rendererDir(), port: values.port ? Number(values.port) : 0 });
+  const host = await startWebHost({ core, staticDir, port: values.port ? Number(values.port) : 0 });
   process.stdout.write(`Watchfloor browser mode: open ${host.openUrl}\n(listening on ${host.url} only; the token in the link is required)\n`);
   if (values.demo) {
     const env = core.environments.find(values.env ?? core.environments.list()[0]?.id ?? 'local');

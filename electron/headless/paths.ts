@@ -15,3 +15,12 @@ export function rendererDir(): string {
   const candidates = [path.resolve(here, '../renderer'), path.resolve(here, '../../dist/renderer')];
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[1]!;
 }
+
+/**
+ * Why browser mode cannot serve the console from `dir`, or null when it can: a checkout whose
+ * renderer was never built has no index.html, and serving it would print a URL whose page is a 404.
+ */
+export function rendererBuildProblem(dir: string): string | null {
+  if (existsSync(path.join(dir, 'index.html'))) return null;
+  return `the console's page is not built (no index.html in ${dir}): run npm run build first`;
+}
