@@ -29,6 +29,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Fails the run listing every key, group, queue, exchange or database it left behind (test/leaks).
+          globalSetup: ['test/leaks/vitest-global-setup.ts'],
           // Fault tests start their own brokers; keep the 2-core machine from thrashing.
           maxWorkers: 2,
           sequence: { groupOrder: 1 },

@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: /.*\.e2e\.ts/,
+  // Fails the run listing every key, queue or exchange it left behind on the shared brokers.
+  globalSetup: '../leaks/playwright-global-setup.ts',
   timeout: 90_000,
   expect: { timeout: 15_000 },
   workers: 1,
