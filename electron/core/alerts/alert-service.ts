@@ -7,6 +7,7 @@ import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import { AlertStore } from './alert-store';
 import { EscalationEngine } from './escalation-engine';
+import { readSharedPolicy } from './shared-policy';
 
 /** Raises the shared "ingested up to" cursor, never lowers it. KEYS: cursor. ARGV: id. */
 const RAISE_CURSOR = `
@@ -112,17 +113,8 @@ export class AlertService {
 
   /** The environment's escalation policy from Redis (the seed default when none is set). */
   async loadPolicy(): Promise<EscalationPolicy> {
-    const raw = await this.redis.standaloneClient.get(this.store.keys.policy);
-    let policy = this.options.policy ?? DEFAULT_ESCALATION_POLICY;
-    if (raw) {
-      try {
-        const parsed = EscalationPolicy.safeParse(JSON.parse(raw));
-        if (parsed.success) policy = parsed.data;
-        else this.deps.logger.warn('alerts: the shared escalation policy is invalid; using the default');
-      } catch {
-        this.deps.logger.warn('alerts: the shared escalation policy is not JSON; using the default');
-      }
-    }
+    const { policy, problem } = await readSharedPolicy(this.redis.standaloneClient, this.store.keys.policy, this.options.policy ?? DEFAULT_ESCALATION_POLICY);
+    if (problem) this.deps.logger.warn(`alerts: ${problem}`);
     this.store.policy = policy;
     return policy;
   }

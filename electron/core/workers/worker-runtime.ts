@@ -6,7 +6,7 @@ import type { ResolvedEnvironment } from '../environments/resolved-environment';
 import type { ResolvedDestinations } from './destinations-store';
 import type { Clock, Logger } from '../ports';
 import type { Processor } from './processor';
-import { idleStatus, PROCESSOR_CATALOG } from './processor-catalog';
+import { idleStatus, PROCESSOR_CATALOG, type CatalogEntry } from './processor-catalog';
 import { PROCESSOR_FACTORIES } from './processor-factories';
 import { StreamConsumer } from './stream-consumer';
 import type { StreamHandler } from './stream-handler';
@@ -25,7 +25,7 @@ export interface WorkerRuntimeConfig {
   /** Sender retry delays and timeouts (tests shorten them). */
   notifyOptions?: { retryDelays?: { exponentialBaseMs?: number; fixedDelayMs?: number }; timeoutMs?: number };
   /** Shorter timings for tests. */
-  timings?: { blockMs?: number; reclaimEveryMs?: number; reclaimIdleMs?: number };
+  timings?: { blockMs?: number; reclaimEveryMs?: number; reclaimIdleMs?: number; escalationTickMs?: number };
 }
 
 /** What the runtime needs from its host. */
@@ -42,6 +42,8 @@ export type ProcessorFactory = (context: FactoryContext) => Processor | string;
 
 export interface FactoryContext {
   name: ProcessorName;
+  /** The processor's catalog entry (title, seed source and group). */
+  entry: CatalogEntry;
   config: WorkerRuntimeConfig;
   deps: WorkerRuntimeDeps;
   settings: ProcessorSettings;
@@ -182,6 +184,7 @@ export class WorkerRuntime {
     const { env, timings } = this.config;
     return {
       name,
+      entry,
       config: this.config,
       deps: this.deps,
       settings: this.settings.get(name)!,
