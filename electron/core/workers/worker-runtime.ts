@@ -10,6 +10,7 @@ import { idleStatus, PROCESSOR_CATALOG, type CatalogEntry } from './processor-ca
 import { PROCESSOR_FACTORIES } from './processor-factories';
 import { StreamConsumer } from './stream-consumer';
 import type { StreamHandler } from './stream-handler';
+import type { CircuitBreakerOptions } from './notify/circuit-breaker';
 
 /** Everything a set of workers needs; plain data, so it can be handed to a worker thread. */
 export interface WorkerRuntimeConfig {
@@ -22,8 +23,8 @@ export interface WorkerRuntimeConfig {
   settings?: Partial<Record<ProcessorName, ProcessorSettings>>;
   /** `host-pid` by default: how this process's consumers are named. */
   consumerPrefix?: string;
-  /** Sender retry delays and timeouts (tests shorten them). */
-  notifyOptions?: { retryDelays?: { exponentialBaseMs?: number; fixedDelayMs?: number }; timeoutMs?: number };
+  /** Sender retry delays, timeouts and circuit breaker thresholds (tests shorten them; seed 001 by default). */
+  notifyOptions?: { retryDelays?: { exponentialBaseMs?: number; fixedDelayMs?: number }; timeoutMs?: number; breaker?: Partial<CircuitBreakerOptions> };
   /** Shorter timings for tests. */
   timings?: { blockMs?: number; reclaimEveryMs?: number; reclaimIdleMs?: number; escalationTickMs?: number };
 }
