@@ -1,6 +1,7 @@
 import { DEFAULT_ESCALATION_POLICY } from '../../../shared/model/alerts';
 import type { ProcessorName } from '../../../shared/model/workers';
 import { AlertStore } from '../alerts/alert-store';
+import { DlqAlertWatch } from '../alerts/dlq-alert-watch';
 import { AlertHandler } from './processors/alert-handler';
 import { EscalationProcessor } from './processors/escalation-processor';
 import { EventHandler } from './processors/event-handler';
@@ -78,5 +79,6 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
       clock: ctx.deps.clock,
       logger: ctx.deps.logger,
       tickMs: ctx.config.timings?.escalationTickMs,
+      dlqWatch: new DlqAlertWatch(ctx.sharedRedis(), { namespace: ctx.config.env.namespace, organizationId: ctx.config.env.id }),
     }),
 };

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { DEFAULT_ESCALATION_POLICY } from '../../../../shared/model/alerts';
 import type { ProcessorSettings, ProcessorStatus } from '../../../../shared/model/workers';
 import { AlertStore } from '../../alerts/alert-store';
+import type { DlqAlertWatch } from '../../alerts/dlq-alert-watch';
 import { EscalationEngine } from '../../alerts/escalation-engine';
 import type { Clock, Logger } from '../../ports';
 import type { Processor } from '../processor';
@@ -24,15 +25,16 @@ export interface EscalationProcessorOptions {
   leaseMs?: number;
   /** How often the environment's shared policy is re-read, ms. */
   policyEveryMs?: number;
-  /** Runs after each tick (the dead-letter watch); its failure shows like the engine's. */
-  afterTick?: () => Promise<void>;
+  /** Seed 000's DLQ alerts, checked after each tick (it throttles itself); its failure shows like the engine's. */
+  dlqWatch?: DlqAlertWatch;
 }
 
 /**
  * The escalation engine as a worker processor, so a server-only deployment (`watchfloor work`)
  * escalates like a console does. It is the same engine: the same due set, leases and fencing
  * tokens as the consoles' engines, so any mix of consoles and `work` hosts fires each
- * (alert, level) once. It follows the environment's shared policy (re-read every few seconds).
+ * (alert, level) once. It follows the environment's shared policy (re-read every few seconds),
+ * and raises seed 000's dead-letter alerts (dlq-alert-watch.ts).
  * Counters: processed = levels fired, duplicates = items another engine held or had fired.
  */
 export class EscalationProcessor implements Processor {
@@ -111,7 +113,7 @@ export class EscalationProcessor implements Processor {
       const result = await this.engine.tick();
       this.stats.count('processed', result.escalated);
       this.stats.count('duplicates', result.fenced);
-      await this.options.afterTick?.();
+      await this.options.dlqWatch?.check();
       this.isFailing = false;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
