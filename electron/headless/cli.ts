@@ -56,10 +56,11 @@ Usage:
   watchfloor alerts policy --env NAME [--set POLICY.json] [--json]   escalation policy, per severity
   watchfloor audit --env NAME [--count N] [--csv|--jsonl|--json]   the team audit stream
   watchfloor audit --local [--count N] [--csv|--jsonl|--json]      this console's own log (verified)
-  watchfloor work --env NAME [--only event,alert,scan,metrics,notification,rabbitmq,…]
+  watchfloor work --env NAME [--only event,alert,escalation,scan,metrics,notification,rabbitmq,…]
                      [--rules RULES.yaml] [--concurrency N] [--batch N] [--json] [--duration S]
-                     run the pipeline's consumer workers headless until SIGINT/SIGTERM; run it
-                     on several hosts and they share the work (consumer groups, competing consumers)
+                     run the pipeline's consumer workers and the escalation engine headless until
+                     SIGINT/SIGTERM; run it on several hosts and they share the work (consumer
+                     groups, competing consumers, escalation leases)
   watchfloor destinations --env NAME [--set FILE.json] [--json]   where notifications are sent
 
 Actions are recorded as "$WATCHFLOOR_ANALYST (OS user)" (or the name set in the console).

@@ -9,6 +9,7 @@ import { z } from 'zod';
 export const PROCESSOR_NAMES = [
   'event',
   'alert',
+  'escalation',
   'scan',
   'metrics',
   'slack',

@@ -98,7 +98,7 @@ describe('Slack sender against a local receiver', () => {
     expect(outcomes).toEqual(Array(5).fill({ kind: 'retry', error: 'Slack answered 500: boom at /fail second line' }));
     expect(Object.keys(handler.openCircuits())).toEqual(['slack:default']);
     const [sixth] = await handler.handle([entry()]);
-    expect(sixth).toMatchObject({ kind: 'retry', error: expect.stringMatching(/^circuit open for slack:default until \d{4}-/) });
+    expect(sixth).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/^circuit open until \d{4}-.* for slack:default; waiting, no retry spent$/) });
     expect(receiver.requests.filter((r) => r.path === '/fail').length - before).toBe(5);
   });
 

@@ -7,6 +7,8 @@ import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import { AlertStore } from './alert-store';
 import { EscalationEngine } from './escalation-engine';
+import { readSharedPolicy } from './shared-policy';
+import { DlqAlertWatch } from './dlq-alert-watch';
 
 /** Raises the shared "ingested up to" cursor, never lowers it. KEYS: cursor. ARGV: id. */
 const RAISE_CURSOR = `
@@ -27,7 +29,7 @@ return 1
  * with plain XREAD from a cursor shared in Redis (`watchfloor:alerts:ingested`), not a consumer
  * group — a group left behind by closed consoles would show growing lag and fire the lag rule.
  * Every console may read the same entries: creation is idempotent (one Lua script), so each alert
- * is created once. On a read-only
+ * is created once. It also raises seed 000's dead-letter alerts (dlq-alert-watch.ts). On a read-only
  * environment neither the ingester nor the engine runs — they write — and actions are refused.
  */
 export interface AlertServiceOptions {
@@ -37,6 +39,8 @@ export interface AlertServiceOptions {
   engine?: { leaseMs?: number; tickMs?: number };
   /** Neither ingest, escalate nor follow changes (one-shot CLI commands only read and act). */
   passive?: boolean;
+  /** Seed 000's DLQ alerts (priority DLQ at once, events DLQ at 100): on unless false. */
+  watchDeadLetters?: boolean;
 }
 
 export class AlertService {
@@ -53,6 +57,7 @@ export class AlertService {
   private readonly listeners = new Set<(changed: AlertState[]) => void>();
   private readonly pollMs: number;
   private polls = 0;
+  private readonly dlqWatch: DlqAlertWatch | null;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -65,6 +70,7 @@ export class AlertService {
     this.stream = topologyFor(namespace).streams['security.alerts']!.name;
     this.cursorKey = `${namespace}watchfloor:alerts:ingested`;
     this.pollMs = options.pollMs ?? 250;
+    this.dlqWatch = options.watchDeadLetters === false ? null : new DlqAlertWatch(redis.standaloneClient, { namespace, organizationId: namespace || 'watchfloor' });
   }
 
   /** Called with the alerts that changed (created, acted on, escalated) on any console. */
@@ -102,6 +108,7 @@ export class AlertService {
       // The shared policy is re-read every 20 polls (5 s at the default interval).
       if (this.polls++ % 20 === 0) await this.loadPolicy();
       if (this.isWritable) await this.ingestOnce();
+      if (this.isWritable) await this.dlqWatch?.check();
       await this.readChanges();
     } catch (error) {
       this.deps.logger.warn(`alerts: ${this.deps.redactor.redact((error as Error).message)}`);
@@ -112,17 +119,8 @@ export class AlertService {
 
   /** The environment's escalation policy from Redis (the seed default when none is set). */
   async loadPolicy(): Promise<EscalationPolicy> {
-    const raw = await this.redis.standaloneClient.get(this.store.keys.policy);
-    let policy = this.options.policy ?? DEFAULT_ESCALATION_POLICY;
-    if (raw) {
-      try {
-        const parsed = EscalationPolicy.safeParse(JSON.parse(raw));
-        if (parsed.success) policy = parsed.data;
-        else this.deps.logger.warn('alerts: the shared escalation policy is invalid; using the default');
-      } catch {
-        this.deps.logger.warn('alerts: the shared escalation policy is not JSON; using the default');
-      }
-    }
+    const { policy, problem } = await readSharedPolicy(this.redis.standaloneClient, this.store.keys.policy, this.options.policy ?? DEFAULT_ESCALATION_POLICY);
+    if (problem) this.deps.logger.warn(`alerts: ${problem}`);
     this.store.policy = policy;
     return policy;
   }

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/model/alerts';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { SecurityAlert } from '../../../shared/schemas/security-streams';
+import { readSharedPolicy } from './shared-policy';
 
 /**
  * Alert state in the environment's Redis: one hash per alert (`json`, `version`), a due-time ZSET
@@ -187,18 +188,36 @@ export function notificationFor(a: AlertState, level: AlertLevel, policy: Escala
 
 export class AlertStore {
   readonly keys: ReturnType<typeof alertKeys>;
+  private policyReadAt = Number.NEGATIVE_INFINITY;
+  private readonly fallbackPolicy: EscalationPolicy;
 
   constructor(
     private readonly redis: Redis,
     namespace: string,
     /** Replaced when the environment's shared policy changes (see AlertService). */
     public policy: EscalationPolicy,
+    /**
+     * Outside a console (the workers), nobody else loads the shared policy into this store: with
+     * this set, it re-reads it before an ingest at most this often, ms.
+     */
+    private readonly followSharedPolicyMs: number | null = null,
   ) {
     this.keys = alertKeys(namespace);
+    this.fallbackPolicy = policy;
+  }
+
+  /** Re-reads the environment's shared policy when `followSharedPolicyMs` has passed; returns why the stored one was not used, if so. */
+  async followPolicy(now = Date.now()): Promise<string | null> {
+    if (this.followSharedPolicyMs === null || now - this.policyReadAt < this.followSharedPolicyMs) return null;
+    const { policy, problem } = await readSharedPolicy(this.redis, this.keys.policy, this.fallbackPolicy);
+    this.policy = policy;
+    this.policyReadAt = now;
+    return problem;
   }
 
   /** Creates the alert state once (idempotent), emits level 1 and schedules levels 2 and 3. */
   async ingest(msg: SecurityAlert, now = Date.now()): Promise<boolean> {
+    await this.followPolicy(now);
     const state = initialState(msg, now);
     const due = levelDueTimes(state, this.policy);
     const audit: AuditEntry = { who: 'engine', at: now, what: 'created', alertId: state.id, before: null, after: summary(state) };

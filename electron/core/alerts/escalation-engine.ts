@@ -33,7 +33,8 @@ export class EscalationEngine {
   private running = false;
   private readonly leaseMs: number;
   private readonly tickMs: number;
-  private readonly batch: number;
+  /** Items claimed per tick (the Workers view's batch setting changes it). */
+  batch: number;
   private readonly now: () => number;
   /** Test hook: called after the decision to escalate and before the CAS (e.g. to simulate a pause). */
   beforeTransition: ((member: string) => Promise<void>) | null = null;

@@ -17,6 +17,8 @@ export interface CatalogEntry {
 export const PROCESSOR_CATALOG: Readonly<Record<ProcessorName, CatalogEntry>> = {
   event: { title: 'Event processor', broker: 'redis', source: 'security.events', group: 'event-processors', settings: { concurrency: 5, batch: 50 }, maxProcessingMs: 30_000 },
   alert: { title: 'Alert processor', broker: 'redis', source: 'security.alerts', group: 'alert-manager', settings: { concurrency: 1, batch: 10 }, maxProcessingMs: 10_000 },
+  // Not a stream consumer: the shared escalation engine over the due-time set (lease + fencing token).
+  escalation: { title: 'Escalation engine', broker: 'redis', source: 'watchfloor:alerts:due', group: '', settings: { concurrency: 1, batch: 100 }, maxProcessingMs: 10_000 },
   scan: { title: 'Scan processor', broker: 'redis', source: 'security.scans', group: 'results-processor', settings: { concurrency: 1, batch: 10 }, maxProcessingMs: 30_000 },
   metrics: { title: 'Metrics processor', broker: 'redis', source: 'security.metrics', group: 'metrics-aggregator', settings: { concurrency: 1, batch: 100 }, maxProcessingMs: 30_000 },
   slack: { title: 'Slack sender', broker: 'redis', source: 'security.notifications', group: 'slack-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },

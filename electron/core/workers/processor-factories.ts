@@ -1,7 +1,9 @@
 import { DEFAULT_ESCALATION_POLICY } from '../../../shared/model/alerts';
 import type { ProcessorName } from '../../../shared/model/workers';
 import { AlertStore } from '../alerts/alert-store';
+import { DlqAlertWatch } from '../alerts/dlq-alert-watch';
 import { AlertHandler } from './processors/alert-handler';
+import { EscalationProcessor } from './processors/escalation-processor';
 import { EventHandler } from './processors/event-handler';
 import { MetricsHandler } from './processors/metrics-handler';
 import { ScanHandler } from './processors/scan-handler';
@@ -11,6 +13,9 @@ import { createNotificationHandler } from './notify/notification-handler';
 import type { NotificationDestinations } from './notify/notification-destinations';
 import type { ResolvedDestinations } from './destinations-store';
 import { createRabbitProcessors, type RabbitProcessorName } from './rabbit/create-rabbit-processors';
+
+/** How often the workers' alert stores re-read the environment's shared escalation policy, ms. */
+const SHARED_POLICY_EVERY_MS = 5000;
 
 /** A RabbitMQ consumer (seed 002); systems and alerts go to the environment's Redis when it has one. */
 function rabbitFactory(name: RabbitProcessorName): ProcessorFactory {
@@ -25,7 +30,7 @@ function rabbitFactory(name: RabbitProcessorName): ProcessorFactory {
       clock: ctx.deps.clock,
       logger: ctx.deps.logger,
       redis,
-      alertStore: redis ? new AlertStore(redis, env.namespace, DEFAULT_ESCALATION_POLICY) : null,
+      alertStore: redis ? new AlertStore(redis, env.namespace, DEFAULT_ESCALATION_POLICY, SHARED_POLICY_EVERY_MS) : null,
       only: [name],
     });
     return processor!;
@@ -62,5 +67,18 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
   'rabbit-alerts': rabbitFactory('rabbit-alerts'),
   scan: (ctx) => ctx.streamConsumer(new ScanHandler(ctx.config.env.namespace)),
   metrics: (ctx) => ctx.streamConsumer(new MetricsHandler(ctx.sharedRedis(), ctx.config.env.namespace)),
-  alert: (ctx) => ctx.streamConsumer(new AlertHandler(new AlertStore(ctx.sharedRedis(), ctx.config.env.namespace, DEFAULT_ESCALATION_POLICY), ctx.config.env.namespace)),
+  alert: (ctx) => ctx.streamConsumer(new AlertHandler(new AlertStore(ctx.sharedRedis(), ctx.config.env.namespace, DEFAULT_ESCALATION_POLICY, SHARED_POLICY_EVERY_MS), ctx.config.env.namespace)),
+  escalation: (ctx) =>
+    new EscalationProcessor({
+      redis: ctx.sharedRedis(),
+      namespace: ctx.config.env.namespace,
+      title: ctx.entry.title,
+      source: `${ctx.config.env.namespace}${ctx.entry.source}`,
+      consumer: `${ctx.consumerPrefix}-escalation`,
+      settings: ctx.settings,
+      clock: ctx.deps.clock,
+      logger: ctx.deps.logger,
+      tickMs: ctx.config.timings?.escalationTickMs,
+      dlqWatch: new DlqAlertWatch(ctx.sharedRedis(), { namespace: ctx.config.env.namespace, organizationId: ctx.config.env.id }),
+    }),
 };

@@ -3,6 +3,7 @@ import type { ProcessorName, ProcessorSettings, ProcessorStatus } from '../../..
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { Clock, Logger } from '../ports';
 import { isExhausted, retryDelayMs } from './backoff';
+import { keepPending } from './keep-pending';
 import type { Processor } from './processor';
 import { ProcessorStats } from './processor-stats';
 import type { Outcome, StreamHandler, StreamMessage } from './stream-handler';
@@ -38,6 +39,8 @@ export interface StreamConsumerOptions {
 type RawEntry = [Buffer, Buffer[] | null];
 
 const DEFAULTS = { blockMs: 1000, reclaimIdleMs: 30_000, reclaimEveryMs: 5000, dedupWindowMs: 300_000 } as const;
+/** The shortest wait for a `wait` outcome, ms: a circuit reported open until "now" is not re-asked in a tight loop. */
+const WAIT_FLOOR_MS = 50;
 
 /**
  * One Redis Streams processor: `concurrency` loops, each with its own connection and consumer
@@ -294,6 +297,8 @@ class ConsumerLoop {
   /** Takes over entries idle past `reclaimIdleMs` (their consumer died or hung), with their retry counts. */
   private async reclaim(): Promise<StreamMessage[]> {
     const { scope, settings, options, stats } = this.owner.internals;
+    // Entries waiting here (backoff, open circuit) are not abandoned: keep other consumers off them.
+    await keepPending(this.redis, scope.stream, scope.group, this.consumer, [...this.retrying.keys()]);
     const reply = (await this.redis.callBuffer('XAUTOCLAIM', scope.stream, scope.group, this.consumer, options.reclaimIdleMs ?? DEFAULTS.reclaimIdleMs, '0-0', 'COUNT', settings().batch)) as [Buffer, RawEntry[], Buffer[]?];
     const entries = reply[1].filter((e) => !this.retrying.has(e[0].toString()));
     // Entries deleted from the stream while pending come back with null fields: acknowledge them.
@@ -355,6 +360,7 @@ class ConsumerLoop {
       }
       await options.beforeCommit?.(toHandle);
       const failed: { message: StreamMessage; error: string; isInvalid: boolean }[] = [];
+      const waiting: { message: StreamMessage; untilMs: number; reason: string }[] = [];
       const released: { id: string; dedupId: string }[] = [];
       const claimedIds = new Map(claimed.map((c) => [c.id, c.dedupId]));
       const dedupOf = (m: StreamMessage) => (handler.mode === 'pure' ? handler.dedupId(m) : claimedIds.get(m.id) ?? null);
@@ -366,7 +372,8 @@ class ConsumerLoop {
           committed.push({ id: message.id, dedupId: null, outputs: [], hasAttempts: message.attempts > 0 });
         }
         else {
-          failed.push({ message, error: outcome.kind === 'invalid' ? outcome.reason : outcome.error, isInvalid: outcome.kind === 'invalid' });
+          if (outcome.kind === 'wait') waiting.push({ message, untilMs: outcome.untilMs, reason: outcome.reason });
+          else failed.push({ message, error: outcome.kind === 'invalid' ? outcome.reason : outcome.error, isInvalid: outcome.kind === 'invalid' });
           const dedupId = handler.mode === 'effectful' ? dedupOf(message) : null;
           if (dedupId) released.push({ id: message.id, dedupId });
         }
@@ -378,6 +385,11 @@ class ConsumerLoop {
       }
       await releaseClaims(this.redis, scope, released);
       for (const failure of failed) await this.fail(failure.message, failure.error, failure.isInvalid);
+      // Not attempted (open circuit): pending until then, its attempts unchanged — no spin, no retry spent.
+      for (const wait of waiting) {
+        stats.fail(wait.reason);
+        this.scheduleRetry(wait.message, Math.max(WAIT_FLOOR_MS, wait.untilMs - options.clock.now()));
+      }
     } finally {
       stats.inFlight -= batch.length;
     }

@@ -33,7 +33,13 @@ export type Outcome =
   /** Can never succeed (schema, unparseable): dead-letter now with the reason, no retry. */
   | { kind: 'invalid'; reason: string }
   /** Failed this time: retry after the policy's backoff, dead-letter once the retries are spent. */
-  | { kind: 'retry'; error: string };
+  | { kind: 'retry'; error: string }
+  /**
+   * Not attempted: the destination refuses calls for now (its circuit is open). The entry stays
+   * pending and is tried again at `untilMs`; it spends none of its retries, so an outage longer
+   * than the retry budget dead-letters nothing.
+   */
+  | { kind: 'wait'; untilMs: number; reason: string };
 
 export interface StreamHandler {
   /**

@@ -6,10 +6,11 @@ import type { ResolvedEnvironment } from '../environments/resolved-environment';
 import type { ResolvedDestinations } from './destinations-store';
 import type { Clock, Logger } from '../ports';
 import type { Processor } from './processor';
-import { idleStatus, PROCESSOR_CATALOG } from './processor-catalog';
+import { idleStatus, PROCESSOR_CATALOG, type CatalogEntry } from './processor-catalog';
 import { PROCESSOR_FACTORIES } from './processor-factories';
 import { StreamConsumer } from './stream-consumer';
 import type { StreamHandler } from './stream-handler';
+import type { CircuitBreakerOptions } from './notify/circuit-breaker';
 
 /** Everything a set of workers needs; plain data, so it can be handed to a worker thread. */
 export interface WorkerRuntimeConfig {
@@ -22,10 +23,10 @@ export interface WorkerRuntimeConfig {
   settings?: Partial<Record<ProcessorName, ProcessorSettings>>;
   /** `host-pid` by default: how this process's consumers are named. */
   consumerPrefix?: string;
-  /** Sender retry delays and timeouts (tests shorten them). */
-  notifyOptions?: { retryDelays?: { exponentialBaseMs?: number; fixedDelayMs?: number }; timeoutMs?: number };
+  /** Sender retry delays, timeouts and circuit breaker thresholds (tests shorten them; seed 001 by default). */
+  notifyOptions?: { retryDelays?: { exponentialBaseMs?: number; fixedDelayMs?: number }; timeoutMs?: number; breaker?: Partial<CircuitBreakerOptions> };
   /** Shorter timings for tests. */
-  timings?: { blockMs?: number; reclaimEveryMs?: number; reclaimIdleMs?: number };
+  timings?: { blockMs?: number; reclaimEveryMs?: number; reclaimIdleMs?: number; escalationTickMs?: number };
 }
 
 /** What the runtime needs from its host. */
@@ -42,6 +43,8 @@ export type ProcessorFactory = (context: FactoryContext) => Processor | string;
 
 export interface FactoryContext {
   name: ProcessorName;
+  /** The processor's catalog entry (title, seed source and group). */
+  entry: CatalogEntry;
   config: WorkerRuntimeConfig;
   deps: WorkerRuntimeDeps;
   settings: ProcessorSettings;
@@ -182,6 +185,7 @@ export class WorkerRuntime {
     const { env, timings } = this.config;
     return {
       name,
+      entry,
       config: this.config,
       deps: this.deps,
       settings: this.settings.get(name)!,

@@ -50,20 +50,36 @@ describe('NotificationHandler', () => {
     expect(handler.mode).toBe('effectful');
   });
 
-  it('retries a failure, and answers "circuit open" without calling once 5 failures opened it', async () => {
+  it('retries a failure; once 5 failures opened the circuit it answers "wait until it half-opens" without calling (no retry spent)', async () => {
     let now = 1_700_000_000_000;
     const { sender, state } = fakeSender();
     state.isFailing = true;
     const handler = new NotificationHandler(sender, { namespace: '', clock: { now: () => now } });
     for (let i = 0; i < 5; i++) expect((await handler.handle([entry(notification())]))[0]).toEqual({ kind: 'retry', error: 'webhook answered 500' });
     const [refused] = await handler.handle([entry(notification())]);
-    expect(refused).toEqual({ kind: 'retry', error: `circuit open for webhook:https://hooks.example until ${new Date(now + 30_000).toISOString()}` });
+    expect(refused).toMatchObject({ kind: 'wait', reason: `circuit open until ${new Date(now + 30_000).toISOString()} for webhook:https://hooks.example; waiting, no retry spent` });
+    const untilMs = (refused as { untilMs: number }).untilMs;
+    expect(untilMs).toBeGreaterThanOrEqual(now + 30_000);
+    expect(untilMs).toBeLessThan(now + 30_200);
     expect(state.sent).toBe(5);
     expect(handler.openCircuits()).toEqual({ 'webhook:https://hooks.example': now + 30_000 });
     now += 30_000;
     state.isFailing = false;
     expect((await handler.handle([entry(notification())]))[0]).toEqual({ kind: 'done' });
     expect(state.sent).toBe(6);
+  });
+
+  it('a failed trial call while half-open re-opens the circuit and waits instead of spending a retry', async () => {
+    let now = 1_700_000_000_000;
+    const { sender, state } = fakeSender();
+    state.isFailing = true;
+    const handler = new NotificationHandler(sender, { namespace: '', clock: { now: () => now } });
+    for (let i = 0; i < 5; i++) await handler.handle([entry(notification())]);
+    now += 30_000;
+    const [trial] = await handler.handle([entry(notification())]);
+    expect(state.sent).toBe(6);
+    expect(trial).toMatchObject({ kind: 'wait', reason: expect.stringContaining('(trial call failed: webhook answered 500)') });
+    expect(handler.openCircuits()).toEqual({ 'webhook:https://hooks.example': now + 30_000 });
   });
 
   it('sends at most `concurrency` messages at once', async () => {

@@ -1,6 +1,6 @@
 import { policyFromSeed, SEED_RETRY_POLICIES, type RetryPolicy } from '../backoff';
 import type { Outcome, StreamHandler, StreamMessage } from '../stream-handler';
-import { CircuitBreakers, type CircuitBreakerOptions, type Clock } from './circuit-breaker';
+import { CircuitBreakers, type CircuitBreaker, type CircuitBreakerOptions, type Clock } from './circuit-breaker';
 import { EmailSender } from './email-sender';
 import type { NotificationDestinations } from './notification-destinations';
 import { isForChannel, isPriority, parseNotification, type NotificationChannel, type ParsedNotification } from './notification-message';
@@ -22,6 +22,8 @@ export interface NotificationHandlerOptions {
 }
 
 const DEFAULT_CONCURRENCY = 8;
+/** How soon an entry refused by a half-open circuit (its trial calls all taken) asks again, ms. */
+const HALF_OPEN_RECHECK_MS = 1000;
 
 /**
  * The Notification processor's handler for one channel (`slack-sender`, `email-sender`,
@@ -100,10 +102,9 @@ export class NotificationHandler implements StreamHandler {
       return { kind: 'retry', error: `cannot prepare ${this.channel} delivery: ${(error as Error).message}` };
     }
     const breaker = this.breakers.for(delivery.destination);
-    if (!breaker.canPass()) {
-      const until = breaker.openUntil;
-      return { kind: 'retry', error: `circuit open for ${delivery.destination}${until !== null ? ` until ${new Date(until).toISOString()}` : ' (half-open, trial calls in flight)'}` };
-    }
+    // A refused call is no attempt at delivering this message: it waits for the circuit, its retries untouched.
+    if (!breaker.canPass()) return this.waitFor(breaker, delivery.destination, null);
+    const isTrial = breaker.state === 'half-open';
     try {
       await delivery.send();
       breaker.record(true);
@@ -115,8 +116,22 @@ export class NotificationHandler implements StreamHandler {
         return { kind: 'invalid', reason: error.message };
       }
       breaker.record(false);
-      return { kind: 'retry', error: (error as Error).message || String(error) };
+      const message = (error as Error).message || String(error);
+      // A failed trial call probes the destination, which is still down: it re-opens the circuit
+      // and this message waits like the others rather than spending a retry per open period.
+      if (isTrial) return this.waitFor(breaker, delivery.destination, message);
+      return { kind: 'retry', error: message };
     }
+  }
+
+  /** Wait until the circuit lets a call through: its open period's end, or shortly when half-open with every trial slot taken. */
+  private waitFor(breaker: CircuitBreaker, destination: string, failure: string | null): Outcome {
+    const now = (this.options.clock ?? Date).now();
+    const until = breaker.openUntil;
+    // Spread the wake-ups a little, so a burst of waiting entries does not hit the trial slots at once.
+    const untilMs = (until ?? now + HALF_OPEN_RECHECK_MS) + Math.floor(Math.random() * 200);
+    const state = until !== null ? `open until ${new Date(until).toISOString()}` : 'half-open, trial calls in flight';
+    return { kind: 'wait', untilMs, reason: `circuit ${state} for ${destination}${failure ? ` (trial call failed: ${failure})` : ''}; waiting, no retry spent` };
   }
 }
 

@@ -1,0 +1,92 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DLQ_ALERT_TITLE, DlqAlertWatch } from '../../electron/core/alerts/dlq-alert-watch';
+import { alertKeys, type AlertState } from '../../shared/model/alerts';
+import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { cleanupNamespace, createTestCore } from '../helpers/core';
+import { waitFor } from '../helpers/wait';
+
+/** Seed 000's DLQ alerts: the priority DLQ alerts at once, the events DLQ at 100 entries; raised once however many watch. */
+describe('dead-letter alerts', () => {
+  const redis = new Redis(REDIS_URL);
+  const namespaces: string[] = [];
+  afterAll(async () => {
+    for (const ns of namespaces) await deleteKeys(redis, ns);
+    redis.disconnect();
+  });
+
+  const alertsOf = async (ns: string) => (await redis.xrange(`${ns}security.alerts`, '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { id: string; title: string; severity: string; message: string; metadata: Record<string, unknown> });
+  const deadLetter = (ns: string, stream: string, payload: unknown, error = 'webhook answered 503') =>
+    redis.xadd(`${ns}${stream}`, '*', 'data', JSON.stringify(payload), 'dlq_origin_stream', `${ns}security.notifications`, 'dlq_error', error, 'dlq_attempts', '6');
+
+  it('an entry reaching the priority DLQ raises one alert at once, whichever of two watchers sees it', async () => {
+    const ns = uniqueNamespace('dlqalert');
+    namespaces.push(ns);
+    await deadLetter(ns, 'security.notifications.priority.dlq', { title: 'old, before any watcher' });
+    const a = new DlqAlertWatch(redis, { namespace: ns, organizationId: 'env-1', everyMs: 0 });
+    const b = new DlqAlertWatch(redis, { namespace: ns, organizationId: 'env-1', everyMs: 0 });
+    expect(await a.check()).toBe(0); // starts at the DLQ's end: history raises nothing
+    for (let i = 0; i < 3; i++) await deadLetter(ns, 'security.notifications.priority.dlq', { dedup_key: `a${i}:L1`, alert_id: `a${i}`, title: `Kong exposed ${i}`, severity: 'critical', level: 1, recipients: [], channels: ['slack'] });
+    const raised = await Promise.all([a.check(), b.check(), a.check(), b.check()]);
+    expect(raised.reduce((x, y) => x + y, 0)).toBe(1);
+    let alerts = await alertsOf(ns);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ severity: 'critical', title: `${DLQ_ALERT_TITLE}${ns}security.notifications.priority.dlq: 3 notifications could not be delivered`, metadata: { count: 3, source: 'watchfloor.dlq-watch' } });
+    expect(alerts[0]!.message).toContain('Kong exposed 0 (webhook answered 503)');
+
+    // The dead-lettered notification of a DLQ alert raises no alert about itself (no feedback loop).
+    await deadLetter(ns, 'security.notifications.priority.dlq', { dedup_key: 'x:L1', alert_id: alerts[0]!.id, title: alerts[0]!.title, severity: 'critical', level: 1, recipients: [], channels: ['email'] });
+    expect(await a.check()).toBe(0);
+    await deadLetter(ns, 'security.notifications.priority.dlq', { notification_id: 'n-9', channel: 'slack', recipient: 'x', priority: 'immediate', template: 't', payload: { title: 'Breach', message: 'm', severity: 'critical' } });
+    expect(await b.check()).toBe(1);
+    alerts = await alertsOf(ns);
+    expect(alerts.map((x) => x.title)).toEqual([expect.stringContaining('3 notifications'), expect.stringContaining('a notification could not be delivered')]);
+  });
+
+  it('the events DLQ alerts once when it reaches 100 entries, and again only after it went back under', async () => {
+    const ns = uniqueNamespace('dlqthr');
+    namespaces.push(ns);
+    const watch = new DlqAlertWatch(redis, { namespace: ns, organizationId: 'env-1', everyMs: 0 });
+    const dlq = `${ns}security.events.dlq`;
+    const fill = async (n: number) => {
+      const pipe = redis.pipeline();
+      for (let i = 0; i < n; i++) pipe.xadd(dlq, '*', 'data', '{}', 'dlq_error', 'schema: bad');
+      await pipe.exec();
+    };
+    await fill(99);
+    expect(await watch.check()).toBe(0);
+    await fill(1);
+    expect(await watch.check()).toBe(1);
+    await fill(10);
+    expect(await watch.check()).toBe(0);
+    await redis.xtrim(dlq, 'MAXLEN', 50);
+    expect(await watch.check()).toBe(0);
+    await fill(60);
+    expect(await watch.check()).toBe(1);
+    const alerts = await alertsOf(ns);
+    expect(alerts.map((a) => [a.severity, a.metadata.count])).toEqual([['medium', 100], ['medium', 110]]);
+  });
+
+  it('a server-only deployment raises it: the escalation processor watches, the alert processor stores the alert', async () => {
+    const ns = uniqueNamespace('dlqwork');
+    // The console here neither ingests nor watches: only the workers do.
+    const t = await createTestCore(ns, {}, { alertOptions: { passive: true, watchDeadLetters: false } });
+    try {
+      expect((await t.core.call('workers.start', { envId: t.envId, only: ['alert', 'escalation'] })).ok).toBe(true);
+      const cursor = `${ns}watchfloor:dlq-alerts:security.notifications.priority.dlq:cursor`;
+      await waitFor(() => redis.exists(cursor), 'the watch to take its starting point');
+      await waitFor(async () => ((await redis.xinfo('GROUPS', `${ns}security.alerts`)) as unknown[]).length > 0, 'the alert-manager group');
+      await deadLetter(ns, 'security.notifications.priority.dlq', { dedup_key: 'z:L1', alert_id: 'z', title: 'Root login', severity: 'critical', level: 1, recipients: [], channels: ['slack'] });
+      const keys = alertKeys(ns);
+      const stored = await waitFor(async () => {
+        const ids = await redis.zrange(keys.index, '0', '-1');
+        const states = await Promise.all(ids.map(async (id) => JSON.parse((await redis.hget(keys.alert(id), 'json'))!) as AlertState));
+        return states.find((s) => s.title.startsWith(DLQ_ALERT_TITLE));
+      }, 'the DLQ alert in the alert store');
+      expect(stored).toMatchObject({ severity: 'critical', status: 'open', level: 1 });
+    } finally {
+      await t.close();
+      await cleanupNamespace(ns);
+    }
+  });
+});
