@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { alertIdForEvent, deterministicUuid } from '../workers/deterministic-id';
+import { seedSlaMs } from '../alerts/seed-sla';
 
 /** A deterministic pseudo-random source (mulberry32), so demo traffic is reproducible in tests. */
 export function createRandom(seed: number): () => number {
@@ -85,7 +86,7 @@ export function alertForEvent(event: Record<string, unknown>, now: number): Reco
     escalation_level: 1,
     notification_channels: ['slack', 'email'],
     metadata: {
-      sla_deadline: iso(now + (severity === 'critical' ? 15 : 60) * 60_000),
+      sla_deadline: iso(now + seedSlaMs(severity)),
       escalation_schedule: ['security_team', 'devops_lead', 'cto'],
       event_id: event.id,
       correlation_id: event.correlation_id,

@@ -8,11 +8,14 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-/** Seed 000: event processors (max 3 retries, exponential), priority notifications (5, fixed 1000 ms). */
+/** Seed 001 `retry`: exponential from `initialDelay` 1000 ms, `multiplier` 2, capped at `maxDelay` 60000 ms. */
+export const SEED_MAX_RETRY_DELAY_MS = 60_000;
+
+/** Seed 000: event processors (max 3 retries, exponential), priority notifications (5, fixed 1000 ms); the exponential cap is seed 001's. */
 export const SEED_RETRY_POLICIES = {
-  events: { maxRetries: 3, backoff: { type: 'exponential', baseMs: 1000, maxMs: 30_000 }, jitter: 0.25 },
+  events: { maxRetries: 3, backoff: { type: 'exponential', baseMs: 1000, maxMs: SEED_MAX_RETRY_DELAY_MS }, jitter: 0.25 },
   priorityNotifications: { maxRetries: 5, backoff: { type: 'fixed', delayMs: 1000 }, jitter: 0.25 },
-  notifications: { maxRetries: 3, backoff: { type: 'exponential', baseMs: 1000, maxMs: 30_000 }, jitter: 0.25 },
+  notifications: { maxRetries: 3, backoff: { type: 'exponential', baseMs: 1000, maxMs: SEED_MAX_RETRY_DELAY_MS }, jitter: 0.25 },
 } as const satisfies Record<string, RetryPolicy>;
 
 /**
@@ -36,10 +39,10 @@ export function policyFromSeed(seed: { max_retries?: unknown; backoff?: unknown 
   if (!seed || typeof seed !== 'object') return fallback;
   const maxRetries = typeof seed.max_retries === 'number' && Number.isInteger(seed.max_retries) && seed.max_retries >= 0 && seed.max_retries <= 20 ? seed.max_retries : fallback.maxRetries;
   let backoff: RetryPolicy['backoff'] = fallback.backoff;
-  if (seed.backoff === 'exponential') backoff = { type: 'exponential', baseMs: fallback.backoff.type === 'exponential' ? fallback.backoff.baseMs : 1000, maxMs: 30_000 };
+  if (seed.backoff === 'exponential') backoff = { type: 'exponential', baseMs: fallback.backoff.type === 'exponential' ? fallback.backoff.baseMs : 1000, maxMs: SEED_MAX_RETRY_DELAY_MS };
   else if (typeof seed.backoff === 'string') {
     const fixed = /^fixed:(\d+)ms$/.exec(seed.backoff);
-    if (fixed) backoff = { type: 'fixed', delayMs: Math.min(Number(fixed[1]), 60_000) };
+    if (fixed) backoff = { type: 'fixed', delayMs: Math.min(Number(fixed[1]), SEED_MAX_RETRY_DELAY_MS) };
   }
   return { ...fallback, maxRetries, backoff };
 }

@@ -3,6 +3,7 @@ import { isExhausted, policyFromSeed, retryDelayMs, SEED_RETRY_POLICIES } from '
 import { matchingRules, parseCondition, parseRoutingRules, route, RulesError, SEED_ROUTING_RULES } from '../../../electron/core/workers/routing-rules';
 import { expandProcessorNames, NotificationDestinationsInput } from '../../../shared/model/workers';
 import { deterministicUuid } from '../../../electron/core/workers/deterministic-id';
+import { RABBIT_RETRY_POLICY } from '../../../electron/core/workers/rabbit/rabbit-consumer';
 
 const event = (over: Record<string, unknown>) => ({ severity: 'low', event_type: 'x', source: 'aws_config_monitor', tags: ['a'], metadata: { platform: 'aws' }, ...over });
 
@@ -53,6 +54,11 @@ describe('retry delays', () => {
     expect(isExhausted(exp, 4)).toBe(true);
     expect(policyFromSeed({ max_retries: 5, backoff: 'fixed:1000ms' }, SEED_RETRY_POLICIES.notifications)).toMatchObject({ maxRetries: 5, backoff: { type: 'fixed', delayMs: 1000 } });
     expect(policyFromSeed({ max_retries: -1, backoff: 'weird' }, SEED_RETRY_POLICIES.notifications)).toEqual(SEED_RETRY_POLICIES.notifications);
+  });
+  it('caps the seed exponential backoff at seed 001 maxDelay, 60 s (1, 2, 4 … 32, then 60 s)', () => {
+    expect([1, 6, 7, 12].map((n) => retryDelayMs(SEED_RETRY_POLICIES.events, n, () => 0.5))).toEqual([1000, 32_000, 60_000, 60_000]);
+    expect(retryDelayMs(RABBIT_RETRY_POLICY, 10, () => 0.5)).toBe(60_000);
+    expect(policyFromSeed({ backoff: 'exponential' }, SEED_RETRY_POLICIES.notifications).backoff).toEqual({ type: 'exponential', baseMs: 1000, maxMs: 60_000 });
   });
 });
 

@@ -2,6 +2,7 @@ import { STREAM_PAYLOAD_FIELD } from '../../../../shared/model/topology';
 import { SecurityEvent, type SecurityAlert, type SecurityNotification, type SecurityScan } from '../../../../shared/schemas/security-streams';
 import { SEED_RETRY_POLICIES, type RetryPolicy } from '../backoff';
 import { alertIdForEvent, deterministicUuid } from '../deterministic-id';
+import { seedSlaMs } from '../../alerts/seed-sla';
 import { route, SEED_ROUTING_RULES, type RoutingRule } from '../routing-rules';
 import { isSecurityEventFast } from '../../../../shared/schemas/fast-checks';
 import type { Outcome, StreamHandler, StreamMessage, StreamOutput } from '../stream-handler';
@@ -24,11 +25,6 @@ export interface RoutedEvent {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Seed 000 SLA: critical alerts are answered within 15 minutes, others within an hour. */
-function slaMinutes(severity: SecurityEvent['severity']): number {
-  return severity === 'critical' ? 15 : 60;
-}
-
 /** The seed-000 alert raised from an event by a rule. Same event → same alert id. */
 export function alertFromEvent(event: SecurityEvent, rule: string, now: number): SecurityAlert {
   const severity = event.severity === 'critical' || event.severity === 'high' ? event.severity : 'high';
@@ -45,7 +41,7 @@ export function alertFromEvent(event: SecurityEvent, rule: string, now: number):
     escalation_level: 1,
     notification_channels: ['slack', 'email'],
     metadata: {
-      sla_deadline: iso(now + slaMinutes(severity) * 60_000),
+      sla_deadline: iso(now + seedSlaMs(severity)),
       escalation_schedule: ['security_team', 'devops_lead', 'cto'],
       event_id: event.id,
       correlation_id: event.correlation_id,

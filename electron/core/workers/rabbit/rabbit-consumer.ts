@@ -7,7 +7,7 @@ import { ensureQueueTopology } from '../../demo/demo-topology';
 import type { ResolvedEnvironment } from '../../environments/resolved-environment';
 import { systemClock, type Clock, type Logger } from '../../ports';
 import { Redactor } from '../../redaction';
-import { isExhausted, retryDelayMs, type RetryPolicy } from '../backoff';
+import { isExhausted, retryDelayMs, SEED_MAX_RETRY_DELAY_MS, type RetryPolicy } from '../backoff';
 import type { Processor } from '../processor';
 import { ProcessorStats } from '../processor-stats';
 import { AckBatcher } from './ack-batcher';
@@ -19,8 +19,8 @@ import { RetrySleeps } from './retry-sleeps';
 /** An environment's AMQP connection settings (password included; never leaves the core). */
 export type AmqpSettings = NonNullable<ResolvedEnvironment['amqp']>;
 
-/** Seed 002 consumers: 3 retries, exponential from 1 s, ±25 % jitter. */
-export const RABBIT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, backoff: { type: 'exponential', baseMs: 1000, maxMs: 30_000 }, jitter: 0.25 };
+/** Seed 002 consumers: 3 retries, exponential from 1 s (capped at seed 001's 60 s), ±25 % jitter. */
+export const RABBIT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, backoff: { type: 'exponential', baseMs: 1000, maxMs: SEED_MAX_RETRY_DELAY_MS }, jitter: 0.25 };
 
 /** The outcome of validating a delivery's bytes. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
