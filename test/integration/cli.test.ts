@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { waitFor } from '../helpers/wait';
 import { AlertStore } from '../../electron/core/alerts/alert-store';
 import { DEFAULT_ESCALATION_POLICY } from '../../shared/model/alerts';
-import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, freePort, tempHome, uniqueNamespace } from '../helpers/brokers';
+import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, deleteKeys, freePort, tempHome, uniqueNamespace } from '../helpers/brokers';
 
 const run = promisify(execFile);
 
@@ -26,9 +26,8 @@ describe('watchfloor CLI', () => {
     await redis.xgroup('CREATE', `${ns}security.events`, 'event-processors', '0');
   });
   afterAll(async () => {
-    await redis.del(`${ns}security.events`, `${ns}security.alerts`);
-    const keys = await redis.keys(`${ns}watchfloor:*`);
-    if (keys.length) await redis.del(...keys);
+    // Everything the commands wrote under the namespace (streams, alerts, notifications, watchfloor:* state).
+    await deleteKeys(redis, ns);
     redis.disconnect();
     home.cleanup();
   });

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { RPC_PATH, TOKEN_PROTOCOL_PREFIX } from '../../shared/contract/wire';
 import { startWebHost, type WebHost } from '../../electron/headless/web-host';
 import { uniqueNamespace } from '../helpers/brokers';
-import { createTestCore, type TestCore } from '../helpers/core';
+import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
 
 function connect(host: WebHost, options: { token?: string; origin?: string }): Promise<{ ws?: WebSocket; status?: number }> {
   return new Promise((resolve) => {
@@ -20,11 +20,12 @@ function connect(host: WebHost, options: { token?: string; origin?: string }): P
 }
 
 describe('browser-mode host', () => {
+  const ns = uniqueNamespace('web');
   let t: TestCore;
   let host: WebHost;
 
   beforeAll(async () => {
-    t = await createTestCore(uniqueNamespace('web'));
+    t = await createTestCore(ns);
     const staticDir = mkdtempSync(path.join(os.tmpdir(), 'wf-static-'));
     writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>wf</title>');
     host = await startWebHost({ core: t.core, staticDir });
@@ -32,6 +33,7 @@ describe('browser-mode host', () => {
   afterAll(async () => {
     await host.close();
     await t.close();
+    await cleanupNamespace(ns);
   });
 
   it('listens on loopback only and refuses other bind addresses', async () => {
