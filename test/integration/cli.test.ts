@@ -11,7 +11,8 @@ import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, deleteKeys, freePort, tempHome, un
 
 const run = promisify(execFile);
 
-describe('watchfloor CLI', () => {
+// Each command is a fresh node + tsx process; on a loaded two-core machine one test's several commands can pass 60 s.
+describe('watchfloor CLI', { timeout: 180_000 }, () => {
   const home = tempHome();
   const ns = uniqueNamespace('cli');
   const redis = new Redis(REDIS_URL);
