@@ -5,6 +5,7 @@ import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
 
 test.describe('queue-health rules', () => {
   test('a low lag threshold fires while demo traffic runs, shows in the fleet and writes one alert per episode', async ({ page, app }) => {
+    test.setTimeout(150_000); // includes waiting out one 30 s discovery pass of the mirror environment
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(app.openUrl);
@@ -50,7 +51,8 @@ test.describe('queue-health rules', () => {
     await expect(fleetRow.getByTestId('fleet-dlq')).toHaveText(/\d/);
     const prodRow = page.locator('[data-testid^="fleet-row-"]').filter({ hasText: 'Prod mirror' });
     await expect(prodRow).toContainText('PRODUCTION');
-    await expect(prodRow.getByTestId('fleet-firing')).toContainText(/\d+ firing · high/);
+    // The mirror was added before the demo created the streams: it sees them at its next discovery pass (every 30 s).
+    await expect(prodRow.getByTestId('fleet-firing')).toContainText(/\d+ firing · high/, { timeout: 45_000 });
     await page.screenshot({ path: test.info().outputPath('fleet.png') });
 
     await page.getByTestId('nav-rules').click();
