@@ -12,6 +12,8 @@ import { KeyedBatcher } from './monitor/push-batcher';
 import { systemClock, type Clock, type Logger, type SecretStore } from './ports';
 import { Redactor, createJsonLogger } from './redaction';
 import { Dispatcher, type Handlers } from './rpc/dispatcher';
+import { AuditTrail } from './audit/audit-trail';
+import { accessForConfirm } from '../../shared/contract/methods';
 import type { CoreContext } from './handlers/context';
 import { streamHandlers } from './handlers/streams';
 import { ruleHandlers } from './handlers/rules';
@@ -118,7 +120,19 @@ export class AppCore {
       { environments: this.environments, destinations: this.destinations, clock: this.clock, logger: this.logger, publish: (view) => this.workersBatcher.push(view.envId, view), redact: (text) => this.redactor.redact(text) },
       options.workerOptions,
     );
-    this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false);
+    const trail = new AuditTrail({
+      environments: this.environments,
+      confirmations: this.confirmations,
+      local: this.audit,
+      clock: this.clock,
+      logger: this.logger,
+      who: () => this.settings.who(),
+      redisOf: (envId) => {
+        const redis = this.runtimes.get(envId)?.redis;
+        return redis?.isReady ? redis.client : null;
+      },
+    });
+    this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false, trail);
   }
 
   /** Loads the profiles (creating **Local** on first start) and, unless told not to, connects every environment. */
@@ -259,7 +273,6 @@ export class AppCore {
       anyRedisOf: (envId) => this.anyRedisOf(envId),
       emit: (topic, payload) => this.emit(topic, payload),
       confirmations: this.confirmations,
-      audit: this.audit,
       who: () => this.settings.who(),
     };
   }
@@ -281,16 +294,16 @@ export class AppCore {
         return this.environments.update(id, input);
       },
       'confirm.issue': async ({ envId, action, target, typed }) => {
-        // No token for what the role or the write mode would refuse anyway.
-        const level = action === 'dlq.replay' ? 'operate' : 'administer';
-        this.environments.assertAllowed(envId, `${action} ${target}`, level);
+        // No token for what the role or the write mode would refuse anyway (the level the
+        // contract declares for the methods this action guards).
+        this.environments.assertAllowed(envId, `${action} ${target}`, accessForConfirm(action) === 'admin' ? 'administer' : 'operate');
         return this.confirmations.issue(envId, action, target, typed);
       },
-      'environments.setWriteMode': async ({ id, minutes }) => {
-        const profile = this.environments.get(id);
-        const before = this.environments.writableUntil(id);
+      'environments.setWriteMode': async ({ id, minutes }, call) => {
+        this.environments.get(id);
+        call.note({ before: { writableUntil: this.environments.writableUntil(id) } });
         const until = this.environments.setWriteMode(id, minutes);
-        await this.audit.append({ at: this.clock.now(), who: this.settings.who(), envId: id, envName: profile.name, action: 'environment.writeMode', target: profile.name, before: { writableUntil: before }, after: { writableUntil: until } });
+        call.note({ after: { writableUntil: until } });
         return this.environments.view(this.environments.get(id));
       },
       'environments.remove': async ({ id }) => {

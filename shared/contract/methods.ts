@@ -12,8 +12,13 @@ import { dlqMethods } from './method-groups/dlq';
 import { alertMethods } from './method-groups/alerts';
 import { confirmMethods } from './method-groups/confirm';
 import { workerMethods } from './method-groups/workers';
+import { stricter, write, type Access, type MethodPolicy } from './access';
+import type { ConfirmAction } from './method-groups/confirm';
 
 const Empty = z.object({}).strict();
+
+/** What the audit log keeps of an environment: no URL, user or secret. */
+const environmentSummary = (v: EnvironmentView) => ({ namespace: v.namespace, production: v.production, role: v.role, redis: v.redis !== null, amqp: v.amqp !== null, management: v.managementUrl !== null });
 
 /** Largest demo rate a person can ask for; keeps a typo from flooding a broker. */
 export const MAX_DEMO_RATE = 5000;
@@ -35,17 +40,28 @@ export const methods = {
     }),
   },
   'environments.list': { params: Empty, result: z.array(EnvironmentView) },
-  'environments.add': { params: EnvironmentInput, result: EnvironmentView },
-  'environments.update': {
+  'environments.add': write({
+    params: EnvironmentInput,
+    result: EnvironmentView,
+    access: 'console',
+    audit: { target: (p) => p.name, env: (_p, r) => r?.id, detail: (r) => environmentSummary(r) },
+  }),
+  'environments.update': write({
     params: z.object({ id: EnvId, input: EnvironmentInput }).strict(),
     result: EnvironmentView,
-  },
+    access: 'console',
+    audit: { target: (p) => p.input.name, detail: (r) => environmentSummary(r) },
+  }),
   /** Timed write mode of a read-only environment: on for `minutes` (at most 60), 0 = off now. */
-  'environments.setWriteMode': {
+  'environments.setWriteMode': write({
     params: z.object({ id: EnvId, minutes: z.number().int().min(0).max(MAX_WRITE_MODE_MINUTES) }).strict(),
     result: EnvironmentView,
-  },
-  'environments.remove': { params: z.object({ id: EnvId }).strict(), result: z.object({ id: z.string() }) },
+    // Viewers are refused by the environment service (write mode is how a read-only environment gets writable).
+    access: 'console',
+    // The handler adds `writableUntil` before and after.
+    audit: { action: 'environment.writeMode', target: (_p, envName) => envName },
+  }),
+  'environments.remove': write({ params: z.object({ id: EnvId }).strict(), result: z.object({ id: z.string() }), access: 'console', audit: { target: (_p, envName) => envName } }),
   'environments.test': {
     params: z
       .object({ id: EnvId.optional(), input: EnvironmentInput.optional() })
@@ -63,11 +79,13 @@ export const methods = {
   ...alertMethods,
   ...confirmMethods,
   ...workerMethods,
-  'demo.start': {
+  'demo.start': write({
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,
-  },
-  'demo.stop': { params: z.object({ envId: EnvId }).strict(), result: DemoStatus },
+    access: 'console',
+    audit: { target: () => 'demo traffic', detail: (r) => ({ rate: r.rate }) },
+  }),
+  'demo.stop': write({ params: z.object({ envId: EnvId }).strict(), result: DemoStatus, access: 'console', audit: { target: () => 'demo traffic', detail: (r) => ({ produced: r.produced }) } }),
   'demo.status': { params: z.object({ envId: EnvId }).strict(), result: DemoStatus },
 } as const;
 
@@ -85,4 +103,20 @@ export const METHOD_NAMES = Object.keys(methods) as MethodName[];
 /** True when `name` is a method of the contract. */
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** What a method declares about access, confirmation and audit (`read` when nothing). */
+export function policyOf(method: MethodName): MethodPolicy {
+  const entry = methods[method] as Partial<MethodPolicy>;
+  return { access: entry.access ?? 'read', audit: entry.audit, confirm: entry.confirm, dryRun: entry.dryRun };
+}
+
+/** The access the methods guarded by a confirmation action need: no token is issued to whom they would refuse. */
+export function accessForConfirm(action: ConfirmAction): Access {
+  let access: Access = 'read';
+  for (const name of METHOD_NAMES) {
+    const policy = policyOf(name);
+    if (policy.confirm?.action === action) access = stricter(access, policy.access);
+  }
+  return access;
 }

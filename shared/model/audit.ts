@@ -36,7 +36,13 @@ export const TeamAuditEntry = z.object({
   who: z.string(),
   at: z.number(),
   what: z.string(),
+  /** The alert acted on; '' for other actions (purge, replay, claim…), which name a `target`. */
   alertId: z.string(),
+  /** What a non-alert action acted on: a stream, queue or consumer. */
+  target: z.string().optional(),
+  envName: z.string().optional(),
+  /** How many things it changed. */
+  count: z.number().optional(),
   before: z.unknown().nullable(),
   after: z.unknown(),
   reason: z.string().optional(),

@@ -74,7 +74,7 @@ test('keyboard triage of a demo alert from open to resolved, seen live by a seco
     await expect(other.getByTestId('audit-table')).toContainText('demo traffic');
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-tab-local').click();
-    await expect(page.getByTestId('audit-verification')).toContainText('Hash chain verified: 2 entries');
+    await expect(page.getByTestId('audit-verification')).toContainText('Hash chain verified: 4 entries');
     await page.screenshot({ path: shot('audit.png') });
     expect(errors).toEqual([]);
   } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../shared/contract/errors';
-import { Dispatcher, type Handlers } from '../../electron/core/rpc/dispatcher';
+import { Dispatcher, OPEN_GUARD, type Handlers } from '../../electron/core/rpc/dispatcher';
 import { Redactor } from '../../electron/core/redaction';
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -8,7 +8,7 @@ const logger = { info: () => undefined, warn: () => undefined, error: () => unde
 function dispatcher(overrides: Partial<Handlers>) {
   const redactor = new Redactor();
   redactor.remember('s3cret');
-  return new Dispatcher(overrides as Handlers, redactor, logger, true);
+  return new Dispatcher(overrides as Handlers, redactor, logger, true, OPEN_GUARD);
 }
 
 describe('Dispatcher', () => {

@@ -1,4 +1,5 @@
 import { CodedError } from '../../../shared/contract/errors';
+import { briefAlert } from '../../../shared/contract/method-groups/alerts';
 import { nextEscalation, policyFor, summarize, type AlertState } from '../../../shared/model/alerts';
 import type { AlertService } from '../alerts/alert-service';
 import { findEvidence } from '../alerts/evidence';
@@ -6,9 +7,11 @@ import type { LocalAuditLog } from '../audit/local-audit-log';
 import type { ConsoleSettingsStore } from '../settings/console-settings';
 import type { CoreContext, HandlerGroup } from './context';
 
-const brief = (a: AlertState) => ({ status: a.status, level: a.level, version: a.version, assignee: a.assignee, resolution: a.resolution, snoozedUntil: a.snoozedUntil });
-
-/** Alerts, the team audit stream, this console's hash-chained audit log and its settings. */
+/**
+ * Alerts, the team audit stream, this console's hash-chained audit log and its settings. Roles,
+ * write mode and the audit entries of actions are the dispatcher's (declared in the contract); the
+ * handlers add the alert's state before.
+ */
 export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: ConsoleSettingsStore): HandlerGroup<'alerts.' | 'audit.' | 'settings.'> {
   const serviceOf = (envId: string): AlertService => {
     ctx.runtime(envId).assertNotCluster('Alert triage (its Lua scripts touch several alert keys)');
@@ -16,20 +19,6 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
     if (!service) throw new CodedError('NOT_FOUND', 'this environment has no Redis: alerts live in Redis');
     ctx.redisOf(envId); // BROKER_UNAVAILABLE with the reason when Redis is down
     return service;
-  };
-  const record = async (envId: string, action: string, target: string, before: AlertState | null, after: AlertState | null, reason?: string) => {
-    const profile = ctx.environments.get(envId);
-    await audit.append({
-      at: ctx.clock.now(),
-      who: settings.who(),
-      envId,
-      envName: profile.name,
-      action,
-      target,
-      before: before ? brief(before) : null,
-      after: after ? brief(after) : null,
-      ...(reason ? { reason } : {}),
-    });
   };
   return {
     'alerts.list': async ({ envId, limit }) => {
@@ -43,16 +32,13 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
       if (!alert) throw new CodedError('NOT_FOUND', `no alert ${id} in this environment`);
       return { alert, next: nextEscalation(alert, service.store.policy), steps: [...policyFor(service.store.policy, alert.severity).steps] };
     },
-    'alerts.act': async ({ envId, id, expectedVersion, action, reason, resolution, snoozedUntil, assignee }) => {
-      ctx.environments.assertAllowed(envId, `${action} alert ${id}`);
+    'alerts.act': async ({ envId, id, expectedVersion, action, reason, resolution, snoozedUntil, assignee }, call) => {
       const service = serviceOf(envId);
       const before = await service.store.get(id);
-      const after = await service.store.act({ id, expectedVersion, action, reason, resolution, snoozedUntil, assignee }, settings.who(), ctx.clock.now());
-      await record(envId, `alert.${action}`, id, before, after, reason);
-      return after;
+      call.note({ before: before ? briefAlert(before) : null });
+      return service.store.act({ id, expectedVersion, action, reason, resolution, snoozedUntil, assignee }, settings.who(), ctx.clock.now());
     },
-    'alerts.bulk': async ({ envId, items, action, reason, resolution }) => {
-      ctx.environments.assertAllowed(envId, `${action} ${items.length} alerts`);
+    'alerts.bulk': async ({ envId, items, action, reason, resolution }, call) => {
       const service = serviceOf(envId);
       const done: AlertState[] = [];
       const failed: { id: string; code: string; message: string }[] = [];
@@ -60,7 +46,7 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
         try {
           const before = await service.store.get(id);
           const after = await service.store.act({ id, expectedVersion, action, reason, resolution }, settings.who(), ctx.clock.now());
-          await record(envId, `alert.${action}`, id, before, after, reason);
+          call.note({ target: id, before: before ? briefAlert(before) : null, after: briefAlert(after) });
           done.push(after);
         } catch (error) {
           failed.push({ id, code: error instanceof CodedError ? error.code : 'INTERNAL', message: ctx.redactor.redact((error as Error).message) });
@@ -76,13 +62,11 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
       return findEvidence(ctx.redisOf(envId), alert, streams);
     },
     'alerts.policy': async ({ envId }) => serviceOf(envId).loadPolicy(),
-    'alerts.setPolicy': async ({ envId, policy }) => {
-      ctx.environments.assertAllowed(envId, 'change the escalation policy', 'administer');
+    'alerts.setPolicy': async ({ envId, policy }, call) => {
       const service = serviceOf(envId);
-      const before = await service.loadPolicy();
+      call.note({ before: await service.loadPolicy() });
       const saved = await service.savePolicy(policy);
-      const profile = ctx.environments.get(envId);
-      await audit.append({ at: ctx.clock.now(), who: settings.who(), envId, envName: profile.name, action: 'alerts.policy', target: 'escalation policy', before, after: saved });
+      call.note({ after: saved });
       return saved;
     },
     'audit.team': async ({ envId, count, before }) => {

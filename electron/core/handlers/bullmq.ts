@@ -5,8 +5,8 @@ import type { CoreContext, HandlerGroup } from './context';
 
 /**
  * BullMQ queues: counts and history from the environment's monitor; pause, resume, drain (typed
- * confirmation), clean and promote through the `bullmq` package. Read-only environments refuse
- * every action.
+ * confirmation), clean and promote through the `bullmq` package. Roles, write mode, confirmation
+ * and audit are declared in the contract and enforced by the dispatcher.
  */
 export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
   const monitorOf = (envId: string): BullMonitor => {
@@ -15,9 +15,8 @@ export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
     if (!bull) throw new CodedError('NOT_FOUND', 'this environment has no Redis, so no BullMQ queues');
     return bull;
   };
-  /** The queue to act on: writable environment, Redis connected, queue known. */
-  const target = (envId: string, name: string, what: string): { bull: BullMonitor; queue: Queue } => {
-    ctx.environments.assertAllowed(envId, `${what} BullMQ queue ${name}`, what === 'drain' || what === 'clean' ? 'administer' : 'operate');
+  /** The queue to act on: Redis connected, queue known. */
+  const target = (envId: string, name: string): { bull: BullMonitor; queue: Queue } => {
     ctx.redisOf(envId);
     const bull = monitorOf(envId);
     const queue = bull.queue(name);
@@ -33,39 +32,41 @@ export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
       if (!bull.history.knows(queue)) throw new CodedError('NOT_FOUND', `no BullMQ queue "${queue}" has been seen in this environment`);
       return bull.historyOf(queue, ctx.clock.now(), windowSeconds, maxPoints);
     },
-    'bullmq.pause': async ({ envId, queue: name }) => {
-      const { bull, queue } = target(envId, name, 'pause');
+    'bullmq.pause': async ({ envId, queue: name }, call) => {
+      const { bull, queue } = target(envId, name);
+      call.note({ before: { isPaused: await queue.isPaused() } });
       await queue.pause();
       after(bull);
       return { queue: name, isPaused: await queue.isPaused() };
     },
-    'bullmq.resume': async ({ envId, queue: name }) => {
-      const { bull, queue } = target(envId, name, 'resume');
+    'bullmq.resume': async ({ envId, queue: name }, call) => {
+      const { bull, queue } = target(envId, name);
+      call.note({ before: { isPaused: await queue.isPaused() } });
       await queue.resume();
       after(bull);
       return { queue: name, isPaused: await queue.isPaused() };
     },
-    'bullmq.drain': async ({ envId, queue: name, includeDelayed, confirmToken }) => {
-      const { bull, queue } = target(envId, name, 'drain');
-      ctx.confirmations.consume(confirmToken, envId, 'bullmq.drain', name);
+    'bullmq.drain': async ({ envId, queue: name, includeDelayed }, call) => {
+      const { bull, queue } = target(envId, name);
       // Counted just before: jobs added meanwhile may be drained too, so the figure is approximate.
       const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
+      call.note({ before: counts });
       await queue.drain(includeDelayed);
       after(bull);
       return { queue: name, removed: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (includeDelayed ? (counts.delayed ?? 0) : 0) };
     },
-    'bullmq.clean': async ({ envId, queue: name, status, olderThanMs, limit, confirmToken }) => {
-      const { bull, queue } = target(envId, name, 'clean');
-      ctx.confirmations.consume(confirmToken, envId, 'bullmq.clean', name);
+    'bullmq.clean': async ({ envId, queue: name, status, olderThanMs, limit }) => {
+      const { bull, queue } = target(envId, name);
       const removed = await queue.clean(olderThanMs, limit, status);
       after(bull);
       return { queue: name, removed: removed.length };
     },
-    'bullmq.promote': async ({ envId, queue: name }) => {
-      const { bull, queue } = target(envId, name, 'promote delayed jobs of');
+    'bullmq.promote': async ({ envId, queue: name }, call) => {
+      const { bull, queue } = target(envId, name);
       const before = await queue.getDelayedCount();
       await queue.promoteJobs({ count: 1000 });
       const left = await queue.getDelayedCount();
+      call.note({ before: { delayed: before }, after: { delayed: left } });
       after(bull);
       return { queue: name, promoted: Math.max(0, before - left) };
     },

@@ -8,7 +8,6 @@ import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import type { Handlers } from '../rpc/dispatcher';
 import type { ConfirmationTokens } from '../confirmations';
-import type { LocalAuditLog } from '../audit/local-audit-log';
 
 /** What a group of handlers may use of the core. */
 export interface CoreContext {
@@ -25,8 +24,6 @@ export interface CoreContext {
   emit<T extends TopicName>(topic: T, payload: PayloadOf<T>): void;
   /** One-time confirmation tokens of destructive actions. */
   readonly confirmations: ConfirmationTokens;
-  /** This console's hash-chained record of its actions. */
-  readonly audit: LocalAuditLog;
   /** "Analyst (os user)" to record actions with. */
   who(): string;
 }

@@ -6,12 +6,15 @@ import { encryptPayload } from '../payload-crypto';
 import { browseRabbitDlq, replayRabbitDlq } from '../dead-letters/rabbit-dlq';
 import { listBullDead, originOfBullDlq, retryBullDead } from '../dead-letters/bull-dlq';
 import type { CoreContext, HandlerGroup } from './context';
-import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../shared/contract/method-groups/confirm';
 
 /** What a Redis Cluster refuses: replay copies to the origin and deletes from the DLQ in one script over two streams' slots. */
 const REDIS_DLQ = 'Redis dead letters';
 
-/** Dead letters on Redis DLQ streams. Replay (not a dry run) and purge are refused on read-only environments. */
+/**
+ * Dead letters on Redis DLQ streams, BullMQ and RabbitMQ. Who may replay (not a dry run), import
+ * and purge, which calls need a confirmation token and what each records in the audit logs is
+ * declared in the contract and enforced by the dispatcher.
+ */
 export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
   const assertDlq = (source: string) => {
     if (!isDeadLetterName(source)) throw new CodedError('VALIDATION', `"${source}" is not a dead-letter stream (its name must end in .dlq, -dlq or _dlq)`);
@@ -57,30 +60,21 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       assertDlq(source);
       return showDeadLetter(ctx.redisOf(envId, REDIS_DLQ), source, id, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
     },
-    'dlq.replay': async ({ envId, source, ids, all, match, target, dryRun, maxReplays, force, confirmToken }) => {
+    'dlq.replay': async ({ envId, source, ids, all, match, target, dryRun, maxReplays, force }) => {
       assertDlq(source);
-      if (!dryRun) ctx.environments.assertAllowed(envId, `replay dead letters from ${source}`);
       const client = ctx.redisOf(envId, REDIS_DLQ);
       const chosen = !all && match ? await matchingIds(client, source, match, 100_000, ctx.runtime(envId).env.payloadKey) : (ids ?? []);
-      if (!dryRun && (all || match !== undefined || chosen.length > BULK_REPLAY_CONFIRM_ABOVE)) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', source);
       const options = { target: target ?? null, maxReplays, force, dryRun };
       const outcome = all ? await replayAll(client, source, options) : await replayIds(client, source, chosen, options);
       ctx.logger.info(`dlq replay ${source}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, skipped: outcome.skipped, failed: outcome.failed.length, targets: outcome.targets })}`);
       return outcome;
     },
-    'dlq.replayEdited': async ({ envId, source, id, payload, target, maxReplays, force }) => {
+    'dlq.replayEdited': async ({ envId, source, id, payload, target, maxReplays, force }, call) => {
       assertDlq(source);
-      ctx.environments.assertAllowed(envId, `edit and replay ${id} from ${source}`);
       const result = await replayEdited(ctx.redisOf(envId, REDIS_DLQ), source, id, payload, { target: target ?? null, maxReplays, force, payloadKey: ctx.runtime(envId).env.payloadKey, encrypt: encryptPayload });
-      // The original and the change go to this console's audit log (the payload itself may be
-      // sensitive: the log is local, 0600, and hash-chained).
-      await ctx.audit.append({
-        at: ctx.clock.now(),
-        who: ctx.who(),
-        envId,
-        envName: ctx.environments.get(envId).name,
-        action: 'dlq.replayEdited',
-        target: `${source}/${id}`,
+      // The original and the change go to the audit entry (the payload itself may be sensitive:
+      // this console's log is local, 0600, and hash-chained; the team stream gets no payload).
+      call.note({
         before: { payload: result.original },
         after: { status: result.status, target: result.target, newId: result.newId, diff: result.diff, reEncrypted: result.reEncrypted },
         ...(result.reason ? { reason: result.reason } : {}),
@@ -97,11 +91,7 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       return sources;
     },
     'dlq.bullList': async ({ envId, queue, kind, start, count }) => listBullDead(bullQueue(envId, queue), kind, start, count),
-    'dlq.bullRetry': async ({ envId, queue, kind, ids, all, dryRun, confirmToken }) => {
-      if (!dryRun) {
-        ctx.environments.assertAllowed(envId, `retry BullMQ dead letters of ${queue}`);
-        if (all || (ids?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', queue);
-      }
+    'dlq.bullRetry': async ({ envId, queue, kind, ids, all, dryRun }) => {
       const origin = kind === 'dlq-queue' ? originOfBullDlq(queue) : null;
       const outcome = await retryBullDead(bullQueue(envId, queue), kind, all ? 'all' : (ids ?? []), { dryRun, origin: origin ? (ctx.runtime(envId).bull?.queue(origin) ?? null) : null, limit: 10_000 });
       void ctx.runtime(envId).bull?.tick();
@@ -112,11 +102,7 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       return queues.filter((q) => q.isDeadLetter).map((q) => ({ name: q.name, ready: q.ready, unacked: q.unacked }));
     },
     'dlq.rabbitBrowse': async ({ envId, queue, count }) => browseRabbitDlq(amqpOf(envId), queue, count, ctx.runtime(envId).env.payloadKey),
-    'dlq.rabbitReplay': async ({ envId, queue, count, target, dryRun, maxReplays, force, confirmToken }) => {
-      if (!dryRun) {
-        ctx.environments.assertAllowed(envId, `replay dead letters from ${queue}`);
-        if (count > BULK_REPLAY_CONFIRM_ABOVE) ctx.confirmations.consume(confirmToken, envId, 'dlq.replay', queue);
-      }
+    'dlq.rabbitReplay': async ({ envId, queue, count, target, dryRun, maxReplays, force }) => {
       const outcome = await replayRabbitDlq(amqpOf(envId), queue, { count, target: target ?? null, dryRun, maxReplays, force });
       ctx.logger.info(`dlq rabbit replay ${queue}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, failed: outcome.failed.length, unknown: outcome.unknown })}`);
       void ctx.runtime(envId).monitor.tick();
@@ -138,24 +124,26 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
     },
     'dlq.import': async ({ envId, source, lines }) => {
       assertDlq(source);
-      ctx.environments.assertAllowed(envId, `import dead letters into ${source}`);
       const result = await importDeadLetters(ctx.redisOf(envId, REDIS_DLQ), source, lines);
       ctx.logger.info(`dlq import ${source}: ${JSON.stringify({ imported: result.imported, failed: result.failed.length })}`);
       return result;
     },
-    'dlq.purgeIds': async ({ envId, source, ids, confirmToken }) => {
+    'dlq.purgeIds': async ({ envId, source, ids }, call) => {
       assertDlq(source);
-      ctx.environments.assertAllowed(envId, `purge dead letters of ${source}`, 'administer');
-      ctx.confirmations.consume(confirmToken, envId, 'dlq.purge', source);
+      const client = ctx.redisOf(envId, REDIS_DLQ);
+      call.note({ before: { length: await client.xlen(source) } });
       let removed = 0;
-      for (let i = 0; i < ids.length; i += 1000) removed += await ctx.redisOf(envId, REDIS_DLQ).xdel(source, ...ids.slice(i, i + 1000));
+      for (let i = 0; i < ids.length; i += 1000) removed += await client.xdel(source, ...ids.slice(i, i + 1000));
+      call.note({ after: { length: await client.xlen(source) } });
       return { source, removed };
     },
-    'dlq.purge': async ({ envId, source, olderThanMs, confirmToken }) => {
+    'dlq.purge': async ({ envId, source, olderThanMs }, call) => {
       assertDlq(source);
-      ctx.environments.assertAllowed(envId, `purge dead letters of ${source}`, 'administer');
-      ctx.confirmations.consume(confirmToken, envId, 'dlq.purge', source);
-      return { source, removed: await purgeOlderThan(ctx.redisOf(envId, REDIS_DLQ), source, olderThanMs, ctx.clock.now()) };
+      const client = ctx.redisOf(envId, REDIS_DLQ);
+      call.note({ before: { length: await client.xlen(source) } });
+      const removed = await purgeOlderThan(client, source, olderThanMs, ctx.clock.now());
+      call.note({ after: { length: await client.xlen(source) } });
+      return { source, removed };
     },
   };
 }

@@ -2,7 +2,7 @@ import { CodedError } from '../../../shared/contract/errors';
 import { purgeQueue } from '../brokers/rabbitmq/queue-purge';
 import type { CoreContext, HandlerGroup } from './context';
 
-/** RabbitMQ queues: history and purge (typed confirmation; refused on read-only environments). */
+/** RabbitMQ queues: history and purge (admin, typed confirmation, audited: declared in the contract, enforced by the dispatcher). */
 export function queueHandlers(ctx: CoreContext): HandlerGroup<'queues.'> {
   return {
     'queues.history': async ({ envId, queue, windowSeconds, maxPoints }) => {
@@ -10,9 +10,7 @@ export function queueHandlers(ctx: CoreContext): HandlerGroup<'queues.'> {
       if (!history.knows(queue)) throw new CodedError('NOT_FOUND', `no queue "${queue}" has been seen in this environment`);
       return history.query(queue, ctx.clock.now(), windowSeconds, maxPoints);
     },
-    'queues.purge': async ({ envId, queue, confirmToken }) => {
-      ctx.environments.assertAllowed(envId, `purge queue ${queue}`, 'administer');
-      ctx.confirmations.consume(confirmToken, envId, 'queues.purge', queue);
+    'queues.purge': async ({ envId, queue }) => {
       const runtime = ctx.runtime(envId);
       if (!runtime.amqp) throw new CodedError('NOT_FOUND', 'this environment has no RabbitMQ');
       const result = await purgeQueue(runtime.amqp, queue);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AlertLevel, AlertState, AlertSummary, EscalationPolicy, EscalationStep } from '../../model/alerts';
 import { ConsoleSettings, LocalAuditEntry, LocalAuditVerification, TeamAuditEntry } from '../../model/audit';
 import { EnvId } from './common';
+import { write } from '../access';
 
 const AlertId = z.string().min(1).max(256);
 const Reason = z.string().max(4000);
@@ -15,6 +16,11 @@ const ActionFields = {
   /** assign: the assignee ('' to unassign). */
   assignee: z.string().max(200).optional(),
 };
+
+/** What the audit log keeps of an alert's state before and after an action. */
+export function briefAlert(a: AlertState): Record<string, unknown> {
+  return { status: a.status, level: a.level, version: a.version, assignee: a.assignee, resolution: a.resolution, snoozedUntil: a.snoozedUntil };
+}
 
 export const AlertAction = z.enum(['ack', 'escalate', 'resolve', 'reopen', 'snooze', 'note', 'assign']);
 
@@ -45,12 +51,15 @@ export const alertMethods = {
       steps: z.array(EscalationStep),
     }),
   },
-  'alerts.act': {
+  'alerts.act': write({
     params: z.object({ envId: EnvId, id: AlertId, expectedVersion: z.number().int().min(1), action: AlertAction, ...ActionFields }).strict(),
     result: AlertState,
-  },
+    access: 'operator',
+    // The alert store writes the team entry in the same script as the change; the handler adds the state before.
+    audit: { action: (p) => `alert.${p.action}`, target: (p) => p.id, reason: (p) => p.reason, detail: (r) => briefAlert(r), team: false },
+  }),
   /** The same action on several alerts; each is its own compare-and-set. */
-  'alerts.bulk': {
+  'alerts.bulk': write({
     params: z
       .object({
         envId: EnvId,
@@ -60,14 +69,23 @@ export const alertMethods = {
       })
       .strict(),
     result: z.object({ done: z.array(AlertState), failed: z.array(z.object({ id: z.string(), code: z.string(), message: z.string() })) }),
-  },
+    access: 'operator',
+    // One entry per alert changed (the handler notes each); the store writes their team entries.
+    audit: { action: (p) => `alert.${p.action}`, target: (p) => `${p.items.length} alerts`, reason: (p) => p.reason, count: (r) => r.done.length, detail: (r) => ({ failed: r.failed.map((f) => f.id) }), team: false },
+  }),
   'alerts.evidence': {
     params: z.object({ envId: EnvId, id: AlertId }).strict(),
     result: z.object({ correlationId: z.string().nullable(), items: z.array(EvidenceItem), scannedPerStream: z.number().int(), streams: z.number().int() }),
   },
   /** The environment's escalation policy (seed 000 levels by default), shared by every console. */
   'alerts.policy': { params: z.object({ envId: EnvId }).strict(), result: EscalationPolicy },
-  'alerts.setPolicy': { params: z.object({ envId: EnvId, policy: EscalationPolicy }).strict(), result: EscalationPolicy },
+  'alerts.setPolicy': write({
+    params: z.object({ envId: EnvId, policy: EscalationPolicy }).strict(),
+    result: EscalationPolicy,
+    access: 'admin',
+    // The handler adds the policy before and after.
+    audit: { action: 'alerts.policy', target: () => 'escalation policy' },
+  }),
   'audit.team': {
     params: z.object({ envId: EnvId, count: z.number().int().min(1).max(10_000).default(500), before: z.string().optional() }).strict(),
     result: z.array(TeamAuditEntry),
@@ -77,7 +95,12 @@ export const alertMethods = {
     result: z.object({ entries: z.array(LocalAuditEntry), verification: LocalAuditVerification }),
   },
   'settings.get': { params: z.object({}).strict(), result: ConsoleSettings.extend({ who: z.string() }) },
-  'settings.update': { params: ConsoleSettings.partial().strict(), result: ConsoleSettings.extend({ who: z.string() }) },
+  'settings.update': write({
+    params: ConsoleSettings.partial().strict(),
+    result: ConsoleSettings.extend({ who: z.string() }),
+    access: 'console',
+    audit: { target: () => 'analyst name', env: () => undefined, detail: (r) => ({ who: r.who }) },
+  }),
 } as const;
 
 /** Alerts that changed on any console (created, acted on, escalated): the new summaries. */

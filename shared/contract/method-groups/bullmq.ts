@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfirmToken } from './confirm';
+import { write } from '../access';
 import { BullOverview, BullQueueHistory } from '../../model/bullmq';
 import { EnvId } from './common';
 
@@ -22,9 +23,9 @@ export const bullmqMethods = {
       .strict(),
     result: BullQueueHistory,
   },
-  'bullmq.pause': { params: Target, result: Outcome },
-  'bullmq.resume': { params: Target, result: Outcome },
-  'bullmq.drain': {
+  'bullmq.pause': write({ params: Target, result: Outcome, access: 'operator', audit: { target: (p) => p.queue, detail: (r) => ({ isPaused: r.isPaused }) } }),
+  'bullmq.resume': write({ params: Target, result: Outcome, access: 'operator', audit: { target: (p) => p.queue, detail: (r) => ({ isPaused: r.isPaused }) } }),
+  'bullmq.drain': write({
     params: z
       .object({
         envId: EnvId,
@@ -36,8 +37,11 @@ export const bullmqMethods = {
       })
       .strict(),
     result: z.object({ queue: z.string(), removed: z.number() }),
-  },
-  'bullmq.clean': {
+    access: 'admin',
+    confirm: { action: 'bullmq.drain', target: (p) => p.queue },
+    audit: { target: (p) => p.queue, count: (r) => r.removed, detail: (_r, p) => ({ includeDelayed: p.includeDelayed }) },
+  }),
+  'bullmq.clean': write({
     params: z
       .object({
         envId: EnvId,
@@ -51,8 +55,11 @@ export const bullmqMethods = {
       })
       .strict(),
     result: z.object({ queue: z.string(), removed: z.number() }),
-  },
-  'bullmq.promote': { params: Target, result: z.object({ queue: z.string(), promoted: z.number() }) },
+    access: 'admin',
+    confirm: { action: 'bullmq.clean', target: (p) => p.queue },
+    audit: { target: (p) => p.queue, count: (r) => r.removed, detail: (_r, p) => ({ status: p.status, olderThanMs: p.olderThanMs, limit: p.limit }) },
+  }),
+  'bullmq.promote': write({ params: Target, result: z.object({ queue: z.string(), promoted: z.number() }), access: 'operator', audit: { target: (p) => p.queue, count: (r) => r.promoted } }),
 } as const;
 
 /** Pushed with the BullMQ overview of each environment that changed since the last flush. */

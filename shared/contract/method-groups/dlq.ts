@@ -2,7 +2,8 @@ import { BullDeadJob, BullDeadSource, BullRetryOutcome } from '../../model/bull-
 import { RabbitDeadLetter, RabbitReplayOutcome } from '../../model/rabbit-dlq';
 import { DlqGroups, DlqMatch, DlqSearchStep } from '../../model/dlq-search';
 import { z } from 'zod';
-import { ConfirmToken } from './confirm';
+import { BULK_REPLAY_CONFIRM_ABOVE, ConfirmToken } from './confirm';
+import { write } from '../access';
 import { DeadLetterEntry, DeadLetterPage, DeadLetterSource, ReplayOutcome } from '../../model/dead-letter';
 import { EntryId, EnvId, StreamName } from './common';
 
@@ -23,7 +24,7 @@ export const dlqMethods = {
     result: DeadLetterPage,
   },
   'dlq.show': { params: z.object({ envId: EnvId, source: StreamName, id: EntryId }).strict(), result: DeadLetterEntry },
-  'dlq.replay': {
+  'dlq.replay': write({
     params: z
       .object({
         envId: EnvId,
@@ -45,9 +46,17 @@ export const dlqMethods = {
       .strict()
       .refine((p) => p.all || (p.ids?.length ?? 0) > 0 || p.match !== undefined, 'give ids, a match or all: true'),
     result: ReplayOutcome,
-  },
+    access: 'operator',
+    dryRun: (p) => p.dryRun,
+    confirm: { action: 'dlq.replay', target: (p) => p.source, when: (p) => p.all || p.match !== undefined || (p.ids?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE },
+    audit: {
+      target: (p) => p.source,
+      count: (r) => r.replayed,
+      detail: (r, p) => ({ selection: p.all ? 'all' : p.match ? 'match' : 'ids', skipped: r.skipped, failed: r.failed.length, targets: r.targets, ...(p.force ? { force: true } : {}) }),
+    },
+  }),
   /** Edit before replay: one dead letter replayed with a new payload (JSON checked when the original was JSON). */
-  'dlq.replayEdited': {
+  'dlq.replayEdited': write({
     params: z
       .object({
         envId: EnvId,
@@ -67,7 +76,10 @@ export const dlqMethods = {
       /** The original was encrypted: the edited payload was encrypted again with the environment's key. */
       reEncrypted: z.boolean(),
     }),
-  },
+    access: 'operator',
+    // The handler adds the original payload and the diff (this console's log is local, 0600, hash-chained).
+    audit: { target: (p) => `${p.source}/${p.id}`, count: (r) => (r.status === 'replayed' ? 1 : 0) },
+  }),
   /** BullMQ dead letters: queues with failed jobs, and `{queue}-dlq` queues (from the monitor). */
   'dlq.bullSources': { params: z.object({ envId: EnvId }).strict(), result: z.array(BullDeadSource) },
   'dlq.bullList': {
@@ -75,7 +87,7 @@ export const dlqMethods = {
     result: z.array(BullDeadJob),
   },
   /** Retries failed jobs (job.retry) or moves `{queue}-dlq` jobs back to their queue (add, then remove). */
-  'dlq.bullRetry': {
+  'dlq.bullRetry': write({
     params: z
       .object({
         envId: EnvId,
@@ -90,7 +102,11 @@ export const dlqMethods = {
       .strict()
       .refine((p) => p.all || (p.ids?.length ?? 0) > 0, 'give ids or all: true'),
     result: BullRetryOutcome,
-  },
+    access: 'operator',
+    dryRun: (p) => p.dryRun,
+    confirm: { action: 'dlq.replay', target: (p) => p.queue, when: (p) => p.all || (p.ids?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE },
+    audit: { target: (p) => p.queue, count: (r) => r.retried, detail: (r, p) => ({ kind: p.kind, selection: p.all ? 'all' : 'ids', matched: r.matched, failed: r.failed.length }) },
+  }),
   /** RabbitMQ dead-letter queues of the environment (from the monitor), with their depth. */
   'dlq.rabbitSources': {
     params: z.object({ envId: EnvId }).strict(),
@@ -102,7 +118,7 @@ export const dlqMethods = {
     result: z.object({ queue: z.string(), messageCount: z.number(), messages: z.array(RabbitDeadLetter), note: z.string() }),
   },
   /** Replays messages from the head of a RabbitMQ DLQ with publisher confirms (ack after confirm). */
-  'dlq.rabbitReplay': {
+  'dlq.rabbitReplay': write({
     params: z
       .object({
         envId: EnvId,
@@ -118,7 +134,11 @@ export const dlqMethods = {
       })
       .strict(),
     result: RabbitReplayOutcome,
-  },
+    access: 'operator',
+    dryRun: (p) => p.dryRun,
+    confirm: { action: 'dlq.replay', target: (p) => p.queue, when: (p) => p.count > BULK_REPLAY_CONFIRM_ABOVE },
+    audit: { target: (p) => p.queue, count: (r) => r.replayed, detail: (r, p) => ({ requested: p.count, failed: r.failed.length, unknown: r.unknown, ...(p.force ? { force: true } : {}) }) },
+  }),
   /** One bounded step of a search (newest first); call again with `before` until it is null. */
   'dlq.search': {
     params: z
@@ -147,16 +167,21 @@ export const dlqMethods = {
     result: z.object({ lines: z.string(), exported: z.number().int() }),
   },
   /** Writes exported lines back into a DLQ stream (refused on read-only environments). */
-  'dlq.import': {
+  'dlq.import': write({
     params: z.object({ envId: EnvId, source: StreamName, lines: z.string().max(64 * 1024 * 1024) }).strict(),
     result: z.object({ imported: z.number().int(), failed: z.array(z.object({ line: z.number().int(), reason: z.string() })) }),
-  },
+    access: 'operator',
+    audit: { target: (p) => p.source, count: (r) => r.imported, detail: (r) => ({ failed: r.failed.length }) },
+  }),
   /** Deletes the selected entries (admin, one-time confirmation: action `dlq.purge`, target the DLQ). */
-  'dlq.purgeIds': {
+  'dlq.purgeIds': write({
     params: z.object({ envId: EnvId, source: StreamName, ids: z.array(EntryId).min(1).max(10_000), confirmToken: ConfirmToken }).strict(),
     result: z.object({ source: z.string(), removed: z.number() }),
-  },
-  'dlq.purge': {
+    access: 'admin',
+    confirm: { action: 'dlq.purge', target: (p) => p.source },
+    audit: { target: (p) => p.source, count: (r) => r.removed, detail: (_r, p) => ({ requested: p.ids.length }) },
+  }),
+  'dlq.purge': write({
     params: z
       .object({
         envId: EnvId,
@@ -167,5 +192,9 @@ export const dlqMethods = {
       })
       .strict(),
     result: z.object({ source: z.string(), removed: z.number() }),
-  },
+    access: 'admin',
+    confirm: { action: 'dlq.purge', target: (p) => p.source },
+    // The handler adds the stream's length before and after.
+    audit: { target: (p) => p.source, count: (r) => r.removed, detail: (_r, p) => ({ olderThanMs: p.olderThanMs }) },
+  }),
 } as const;

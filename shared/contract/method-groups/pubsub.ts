@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PubSubChannels, PubSubTailBatch } from '../../model/pubsub';
 import { EnvId } from './common';
+import { write } from '../access';
 
 /** Largest message `pubsub.publish` sends (a test message, not a bulk tool). */
 export const MAX_PUBLISH_BYTES = 64 * 1024;
@@ -20,10 +21,12 @@ export const pubsubMethods = {
     params: z.object({ envId: EnvId, tailIds: z.array(TailId).max(16) }).strict(),
     result: z.object({ alive: z.array(z.string()) }),
   },
-  'pubsub.publish': {
+  'pubsub.publish': write({
     params: z.object({ envId: EnvId, channel: ChannelName, message: z.string().max(MAX_PUBLISH_BYTES) }).strict(),
     result: z.object({ channel: z.string(), receivers: z.number() }),
-  },
+    access: 'operator',
+    audit: { target: (p) => p.channel, count: () => 1, detail: (r, p) => ({ receivers: r.receivers, characters: p.message.length }) },
+  }),
 } as const;
 
 export const pubsubMessagesEvent = z.object({ batches: z.array(PubSubTailBatch) });

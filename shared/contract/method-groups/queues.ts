@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfirmToken } from './confirm';
+import { write } from '../access';
 import { QueueHistory } from '../../model/overview';
 import { EnvId } from './common';
 
@@ -19,7 +20,7 @@ export const queueMethods = {
       .strict(),
     result: QueueHistory,
   },
-  'queues.purge': {
+  'queues.purge': write({
     params: z
       .object({
         envId: EnvId,
@@ -29,5 +30,8 @@ export const queueMethods = {
       })
       .strict(),
     result: z.object({ queue: z.string(), purged: z.number() }),
-  },
+    access: 'admin',
+    confirm: { action: 'queues.purge', target: (p) => p.queue },
+    audit: { target: (p) => p.queue, count: (r) => r.purged },
+  }),
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfirmToken } from './confirm';
+import { write } from '../access';
 import { PendingPage, StreamHistory } from '../../model/overview';
 import { ConsumerName, EntryId, EnvId, GroupName, StreamName } from './common';
 
@@ -29,15 +30,19 @@ export const streamMethods = {
       .strict(),
     result: PendingPage,
   },
-  'streams.claim': {
+  'streams.claim': write({
     params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, consumer: ConsumerName, minIdleMs: z.number().int().min(0) }).strict(),
     result: z.object({ claimed: z.number(), deletedIds: z.array(z.string()) }),
-  },
-  'streams.ack': {
+    access: 'operator',
+    audit: { target: (p) => `${p.stream} / ${p.group} → ${p.consumer}`, count: (r) => r.claimed, detail: (r, p) => ({ minIdleMs: p.minIdleMs, deleted: r.deletedIds.length }) },
+  }),
+  'streams.ack': write({
     params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, ids: z.array(EntryId).min(1).max(1000) }).strict(),
     result: z.object({ acknowledged: z.number() }),
-  },
-  'streams.moveToDeadLetter': {
+    access: 'operator',
+    audit: { target: (p) => `${p.stream} / ${p.group}`, count: (r) => r.acknowledged, detail: (_r, p) => ({ requested: p.ids.length }) },
+  }),
+  'streams.moveToDeadLetter': write({
     params: z
       .object({
         envId: EnvId,
@@ -50,9 +55,14 @@ export const streamMethods = {
       })
       .strict(),
     result: z.object({ moved: z.number(), scanned: z.number(), deadLetterStream: z.string() }),
-  },
-  'streams.deleteConsumer': {
+    access: 'operator',
+    audit: { target: (p) => `${p.stream} / ${p.group}`, count: (r) => r.moved, detail: (r, p) => ({ scanned: r.scanned, deadLetterStream: r.deadLetterStream, minDeliveries: p.minDeliveries }) },
+  }),
+  'streams.deleteConsumer': write({
     params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, consumer: ConsumerName, force: z.boolean().default(false), /** From `confirm.issue` (action `streams.deleteConsumer`, target the consumer). */ confirmToken: ConfirmToken }).strict(),
     result: z.object({ droppedPending: z.number() }),
-  },
+    access: 'admin',
+    confirm: { action: 'streams.deleteConsumer', target: (p) => p.consumer },
+    audit: { target: (p) => `${p.stream} / ${p.group} / ${p.consumer}`, count: (r) => r.droppedPending, detail: (_r, p) => ({ force: p.force }) },
+  }),
 } as const;

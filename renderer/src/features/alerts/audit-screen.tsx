@@ -103,7 +103,7 @@ function AnalystName() {
 
 function TeamAudit({ envId, envName, text }: { envId: string; envName: string; text: string }) {
   const answer = usePolledCall('audit.team', { envId, count: 2000 }, envId, 2000);
-  const rows: Row[] = useMemo(() => (answer.state === 'ready' ? answer.value : answer.state === 'error' ? answer.last ?? [] : []).map((e) => ({ at: e.at, who: e.who, env: envName, action: e.what, target: e.alertId, reason: e.reason, before: e.before, after: e.after })), [answer, envName]);
+  const rows: Row[] = useMemo(() => (answer.state === 'ready' ? answer.value : answer.state === 'error' ? answer.last ?? [] : []).map((e) => ({ at: e.at, who: e.who, env: envName, action: e.what, target: e.alertId || (e.target ?? ''), reason: e.reason, before: e.before, after: e.after })), [answer, envName]);
   return <AuditTable rows={rows} text={text} error={answer.state === 'error' ? answer.message : null} fileName={`watchfloor-audit-${envName}`} />;
 }
 
