@@ -35,7 +35,7 @@ import { ConfirmationTokens } from './confirmations';
 import { WorkersService, type WorkersServiceOptions } from './workers/workers-service';
 import { DestinationsStore } from './workers/destinations-store';
 import { workerHandlers } from './handlers/workers';
-import type { WorkersView } from '../../shared/model/workers';
+import { configuredChannels, type WorkersView } from '../../shared/model/workers';
 
 export interface AppCoreOptions {
   /** The config home (profiles, secrets, logs). */
@@ -178,6 +178,19 @@ export class AppCore {
     return () => this.emitter.off(topic, listener as (payload: unknown) => void);
   }
 
+  /** The channels this console has a destination for (re-read at most every 5 s): the alert store records the others as not configured. */
+  private configuredChannelsOf(envId: string): () => Promise<ReadonlySet<string>> {
+    let cached: { at: number; channels: ReadonlySet<string> } | null = null;
+    return async () => {
+      const now = this.clock.now();
+      if (!cached || now - cached.at > 5000) {
+        const flags = configuredChannels(await this.destinations.view(envId));
+        cached = { at: now, channels: new Set(Object.entries(flags).filter(([, isSet]) => isSet).map(([channel]) => channel)) };
+      }
+      return cached.channels;
+    };
+  }
+
   /** The live runtime of an environment (connections, monitor, demo). */
   runtime(envId: string): EnvironmentRuntime {
     const runtime = this.runtimes.get(envId);
@@ -243,6 +256,7 @@ export class AppCore {
       runtime.demo.onStatus((status) => this.emit('demo.status', status));
       runtime.bull?.onOverview((overview) => this.bullBatcher.push(overview.envId, overview));
       runtime.alerts?.onChange((changed) => this.emit('alerts.changed', { envId: id, alerts: changed.map((a) => summarize(id, a)) }));
+      if (runtime.alerts) runtime.alerts.store.configuredChannels = this.configuredChannelsOf(id);
       this.runtimes.set(id, runtime);
       runtime.start();
     }

@@ -71,6 +71,8 @@ export const AlertState = z.object({
   correlationId: z.string().optional(),
   /** The alert message's metadata as received. */
   metadata: z.record(z.string(), z.unknown()).default({}),
+  /** The alert message's own `notification_channels`, as received (see `levelChannels`). */
+  channels: z.array(z.string()).optional(),
   notes: z.array(z.object({ who: z.string(), at: z.number(), text: z.string() })).default([]),
   version: z.number().int().min(1),
   updatedBy: z.string(),
@@ -183,6 +185,42 @@ export function nextEscalation(alert: PolicyView, policy: EscalationPolicy): Nex
     return { level, dueAt: due[level], step: p.steps[level - 1]! };
   }
   return null;
+}
+
+/**
+ * Every delivery channel a sender exists for: seed 000's Slack, email and webhook, and the
+ * escalation levels' `incident_management` and `phone` (PagerDuty Events API v2). Any other name
+ * an alert or a policy lists (`sms`) has no sender: it is recorded as not configured.
+ */
+export const DELIVERY_CHANNELS = ['slack', 'email', 'webhook', 'incident_management', 'phone'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+/** The channels that page through the incident-management integration (acknowledge/resolve follow the alert). */
+export const PAGING_CHANNELS: readonly string[] = ['incident_management', 'phone'];
+
+/**
+ * The channels of one level's notification. Rule: the alert's own `notification_channels` first
+ * (seed 000 § 2: where the alert says it must go), then the level's policy methods not already
+ * listed. Every level honours the alert's channels, so an alert that asks for `webhook` is sent
+ * there at level 1 and at each escalation; the policy only ever adds channels.
+ */
+export function levelChannels(alert: Pick<AlertState, 'severity' | 'channels'>, level: AlertLevel, policy: EscalationPolicy): string[] {
+  const out: string[] = [];
+  for (const channel of [...(alert.channels ?? []), ...policyFor(policy, alert.severity).steps[level - 1]!.methods]) if (channel && !out.includes(channel)) out.push(channel);
+  return out;
+}
+
+/**
+ * The channels of `channels` that will not be delivered: a name no sender exists for, or (when
+ * `configured` is known) a channel without a destination configured.
+ */
+export function notConfiguredChannels(channels: readonly string[], configured: ReadonlySet<string> | null): string[] {
+  return channels.filter((c) => !(DELIVERY_CHANNELS as readonly string[]).includes(c) || (configured !== null && !configured.has(c)));
+}
+
+/** The timeline detail of a level's channels that will not go out, e.g. `level 1: not configured — sms, phone`. */
+export function notConfiguredDetail(level: AlertLevel, channels: readonly string[]): string {
+  return `level ${level}: not configured — ${channels.join(', ')}`;
 }
 
 /** Dedup key of the notification for one (alert, level). */

@@ -15,6 +15,8 @@ export const PROCESSOR_NAMES = [
   'slack',
   'email',
   'webhook',
+  'incident',
+  'phone',
   'rabbit-discovery',
   'rabbit-metrics',
   'rabbit-alerts',
@@ -24,7 +26,7 @@ export type ProcessorName = z.infer<typeof ProcessorName>;
 
 /** `--only` families: one word for several processors. */
 export const PROCESSOR_FAMILIES: Readonly<Record<string, readonly ProcessorName[]>> = {
-  notification: ['slack', 'email', 'webhook'],
+  notification: ['slack', 'email', 'webhook', 'incident', 'phone'],
   rabbitmq: ['rabbit-discovery', 'rabbit-metrics', 'rabbit-alerts'],
 };
 
@@ -149,6 +151,20 @@ export const NotificationDestinationsInput = z.object({
     .strict()
     .nullable()
     .optional(),
+  /**
+   * PagerDuty Events API v2: `incident_management` with `routingKey`, `phone` with `phoneRoutingKey`
+   * (a service whose escalation policy phones the on-call). Keys are write-only: absent keeps, '' clears.
+   */
+  pagerDuty: z
+    .object({
+      /** The Events API v2 URL; PagerDuty's own (https://events.pagerduty.com/v2/enqueue) when absent. */
+      eventsUrl: z.string().url().max(2048).optional(),
+      routingKey: z.string().max(256).optional(),
+      phoneRoutingKey: z.string().max(256).optional(),
+    })
+    .strict()
+    .nullable()
+    .optional(),
 });
 export type NotificationDestinationsInput = z.infer<typeof NotificationDestinationsInput>;
 
@@ -157,5 +173,20 @@ export const NotificationDestinationsView = z.object({
   slack: z.object({ hasWebhookUrl: z.boolean() }),
   email: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), requireStartTls: z.boolean().default(true), from: z.string(), username: z.string().nullable(), hasPassword: z.boolean(), caFile: z.string().nullable(), roleAddress: z.string().nullable().default(null) }).nullable(),
   webhook: z.object({ url: z.string(), hasSecret: z.boolean(), allowList: z.array(z.string()) }).nullable(),
+  pagerDuty: z.object({ eventsUrl: z.string(), hasRoutingKey: z.boolean(), hasPhoneRoutingKey: z.boolean() }).nullable().default(null),
 });
 export type NotificationDestinationsView = z.infer<typeof NotificationDestinationsView>;
+
+/**
+ * Each delivery channel (seed 000's and the escalation levels') and whether this console has a
+ * destination for it; the `not configured` ones are skipped and recorded on the alert's timeline.
+ */
+export function configuredChannels(view: NotificationDestinationsView): Record<'slack' | 'email' | 'webhook' | 'incident_management' | 'phone', boolean> {
+  return {
+    slack: view.slack.hasWebhookUrl,
+    email: view.email !== null,
+    webhook: view.webhook !== null,
+    incident_management: view.pagerDuty?.hasRoutingKey ?? false,
+    phone: view.pagerDuty?.hasPhoneRoutingKey ?? false,
+  };
+}

@@ -121,7 +121,7 @@ describe('workers through the contract, in a worker thread', () => {
     });
     expect(set.ok).toBe(true);
     const view = await t.core.call('workers.destinations', { envId: t.envId });
-    expect(view.ok && view.value).toEqual({ slack: { hasWebhookUrl: true }, email: null, webhook: { url: 'https://receiver.example.test/hook', hasSecret: true, allowList: [] } });
+    expect(view.ok && view.value).toEqual({ slack: { hasWebhookUrl: true }, email: null, webhook: { url: 'https://receiver.example.test/hook', hasSecret: true, allowList: [] }, pagerDuty: null });
     expect(JSON.stringify(view)).not.toContain('secretpart');
     expect(JSON.stringify(view)).not.toContain('hmac-secret-value');
   });

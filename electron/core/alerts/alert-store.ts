@@ -2,13 +2,18 @@ import type { Redis } from 'ioredis';
 import { CodedError } from '../../../shared/contract/errors';
 import {
   alertKeys,
+  levelChannels,
   levelDueTimes,
+  notConfiguredChannels,
+  notConfiguredDetail,
   notificationDedupKey,
+  PAGING_CHANNELS,
   policyFor,
   type AlertLevel,
   type AlertState,
   type EscalationPolicy,
   type TimelineAction,
+  type TimelineEntry,
 } from '../../../shared/model/alerts';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { SecurityAlert } from '../../../shared/schemas/security-streams';
@@ -153,6 +158,7 @@ export function initialState(msg: SecurityAlert, now: number): AlertState {
     ...(correlation ? { correlationId: correlation } : {}),
     ...(typeof meta.source === 'string' ? { source: meta.source } : {}),
     metadata: meta,
+    ...(msg.notification_channels.length ? { channels: [...msg.notification_channels] } : {}),
     severity: msg.severity,
     title: msg.title,
     message: msg.message,
@@ -172,16 +178,54 @@ export function initialState(msg: SecurityAlert, now: number): AlertState {
   };
 }
 
-export function notificationFor(a: AlertState, level: AlertLevel, policy: EscalationPolicy, now: number): Record<string, unknown> {
+/**
+ * The escalation notification of one level: its channels are `levelChannels` (the alert's own
+ * `notification_channels` ∪ the level's policy methods); `not_configured` lists those that will not
+ * go out (no sender by that name, or no destination configured) — the senders of the others still
+ * deliver, each in its own consumer group.
+ */
+export function notificationFor(a: AlertState, level: AlertLevel, policy: EscalationPolicy, now: number, configured: ReadonlySet<string> | null = null): Record<string, unknown> {
   const step = policyFor(policy, a.severity).steps[level - 1]!;
+  const channels = levelChannels(a, level, policy);
+  const skipped = notConfiguredChannels(channels, configured);
   return {
     dedup_key: notificationDedupKey(a.id, level),
     alert_id: a.id,
     level,
     severity: a.severity,
     title: a.title,
+    ...(a.source ? { source: a.source } : {}),
     recipients: step.recipients,
-    channels: step.methods,
+    channels,
+    ...(skipped.length ? { not_configured: skipped } : {}),
+    timestamp: new Date(now).toISOString(),
+  };
+}
+
+/** The timeline entry saying which of a level's channels will not go out, or none. */
+function notConfiguredEntry(a: AlertState, level: AlertLevel, policy: EscalationPolicy, now: number, configured: ReadonlySet<string> | null): TimelineEntry[] {
+  const skipped = notConfiguredChannels(levelChannels(a, level, policy), configured);
+  return skipped.length ? [{ who: 'engine', at: now, what: 'notified', detail: notConfiguredDetail(level, skipped) }] : [];
+}
+
+/**
+ * What an acknowledgment or resolution tells the paging integration (PagerDuty `acknowledge` /
+ * `resolve` with the alert id as dedup key), when a level fired so far paged through it; else null.
+ */
+export function statusNotificationFor(a: AlertState, eventAction: 'acknowledge' | 'resolve', policy: EscalationPolicy, now: number): Record<string, unknown> | null {
+  const paged = new Set<string>();
+  for (let l = 1; l <= a.level; l++) for (const c of levelChannels(a, l as AlertLevel, policy)) if (PAGING_CHANNELS.includes(c)) paged.add(c);
+  if (!paged.size) return null;
+  return {
+    // Unique per transition (a reopened alert can be acknowledged again), so the senders' dedup keeps each once.
+    dedup_key: `${a.id}:${eventAction}:v${a.version}`,
+    alert_id: a.id,
+    level: a.level,
+    severity: a.severity,
+    title: a.title,
+    recipients: [],
+    channels: [...paged],
+    event_action: eventAction,
     timestamp: new Date(now).toISOString(),
   };
 }
@@ -190,6 +234,12 @@ export class AlertStore {
   readonly keys: ReturnType<typeof alertKeys>;
   private policyReadAt = Number.NEGATIVE_INFINITY;
   private readonly fallbackPolicy: EscalationPolicy;
+  /**
+   * The channels with a destination configured, as this process knows them (its notification
+   * destinations); null when unknown — then only channel names no sender exists for are recorded
+   * as not configured.
+   */
+  configuredChannels: (() => Promise<ReadonlySet<string> | null>) | null = null;
 
   constructor(
     private readonly redis: Redis,
@@ -218,7 +268,9 @@ export class AlertStore {
   /** Creates the alert state once (idempotent), emits level 1 and schedules levels 2 and 3. */
   async ingest(msg: SecurityAlert, now = Date.now()): Promise<boolean> {
     await this.followPolicy(now);
-    const state = initialState(msg, now);
+    const configured = await this.configured();
+    const initial = initialState(msg, now);
+    const state: AlertState = { ...initial, timeline: [...initial.timeline, ...notConfiguredEntry(initial, 1, this.policy, now, configured)] };
     const due = levelDueTimes(state, this.policy);
     const audit: AuditEntry = { who: 'engine', at: now, what: 'created', alertId: state.id, before: null, after: summary(state) };
     const created = await this.redis.eval(
@@ -237,9 +289,18 @@ export class AlertStore {
       `${state.id}:3`,
       String(due[3]),
       JSON.stringify(audit),
-      JSON.stringify(notificationFor(state, 1, this.policy, now)),
+      JSON.stringify(notificationFor(state, 1, this.policy, now, configured)),
     );
     return created === 1;
+  }
+
+  private async configured(): Promise<ReadonlySet<string> | null> {
+    try {
+      return (await this.configuredChannels?.()) ?? null;
+    } catch {
+      // Not knowing the destinations only loses the "not configured" detail, never the alert.
+      return null;
+    }
   }
 
   async get(id: string): Promise<AlertState | null> {
@@ -261,12 +322,15 @@ export class AlertStore {
     const current = await this.get(input.id);
     if (!current) throw new CodedError('NOT_FOUND', `no alert ${input.id}`);
     if (current.version !== input.expectedVersion) throw conflict(current);
-    const next = applyAction(current, input, who, now);
+    const configured = input.action === 'escalate' ? await this.configured() : null;
+    const applied = applyAction(current, input, who, now);
+    const next: AlertState = input.action === 'escalate' ? { ...applied, timeline: [...applied.timeline, ...notConfiguredEntry(applied, applied.level, this.policy, now, configured)] } : applied;
     const zrem: string[] = [];
     if (input.action === 'resolve') zrem.push(`${current.id}:2`, `${current.id}:3`);
     if (input.action === 'ack' && now < levelDueTimes(current, this.policy)[2]) zrem.push(`${current.id}:2`);
     if (input.action === 'escalate') for (let l = 2; l <= next.level; l++) zrem.push(`${current.id}:${l}`);
-    const notification = input.action === 'escalate' ? JSON.stringify(notificationFor(next, next.level, this.policy, now)) : '';
+    const status = input.action === 'ack' ? statusNotificationFor(next, 'acknowledge', this.policy, now) : input.action === 'resolve' ? statusNotificationFor(next, 'resolve', this.policy, now) : null;
+    const notification = input.action === 'escalate' ? JSON.stringify(notificationFor(next, next.level, this.policy, now, configured)) : status ? JSON.stringify(status) : '';
     const audit: AuditEntry = { who, at: now, what: input.action, alertId: current.id, before: summary(current), after: summary(next), ...(input.reason ? { reason: input.reason } : {}) };
     await this.cas(current, next, audit, zrem, notification, null);
     return next;
@@ -274,6 +338,7 @@ export class AlertStore {
 
   /** Escalation by the engine while holding the lease `leaseKey` = `token` (fencing). */
   async escalateFenced(current: AlertState, level: AlertLevel, leaseKey: string, token: string, now = Date.now()): Promise<AlertState> {
+    const configured = await this.configured();
     const next: AlertState = {
       ...current,
       level,
@@ -282,10 +347,11 @@ export class AlertStore {
       updatedAt: now,
       timeline: [...current.timeline, { who: 'engine', at: now, what: 'escalated', detail: `level ${level}` }, { who: 'engine', at: now, what: 'notified', detail: `level ${level}` }],
     };
+    next.timeline.push(...notConfiguredEntry(next, level, this.policy, now, configured));
     const zrem: string[] = [];
     for (let l = 2; l <= level; l++) zrem.push(`${current.id}:${l}`);
     const audit: AuditEntry = { who: 'engine', at: now, what: `escalate L${level}`, alertId: current.id, before: summary(current), after: summary(next) };
-    await this.cas(current, next, audit, zrem, JSON.stringify(notificationFor(next, level, this.policy, now)), { leaseKey, token });
+    await this.cas(current, next, audit, zrem, JSON.stringify(notificationFor(next, level, this.policy, now, configured)), { leaseKey, token });
     return next;
   }
 

@@ -10,17 +10,25 @@ export interface ResolvedDestinations {
   slack: { webhookUrl: string } | null;
   email: { host: string; port: number; secure: boolean; requireStartTls: boolean; from: string; username: string | null; password: string | null; caFile: string | null; roleAddress: string | null } | null;
   webhook: { url: string; secret: string; allowList: string[] } | null;
+  /** Absent in configs written before PagerDuty existed. */
+  pagerDuty?: { eventsUrl: string; routingKey: string | null; phoneRoutingKey: string | null } | null;
 }
 
 interface StoredEnv {
   email: { host: string; port: number; secure: boolean; requireStartTls: boolean; from: string; username: string | null; caFile: string | null; roleAddress: string | null } | null;
   webhook: { url: string; allowList: string[] } | null;
+  pagerDuty?: { eventsUrl: string } | null;
 }
+
+/** PagerDuty's Events API v2 endpoint, used when no URL is configured. */
+const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 const SECRET = {
   slack: (envId: string) => `env:${envId}:workers:slack-webhook-url`,
   smtp: (envId: string) => `env:${envId}:workers:smtp-password`,
   webhook: (envId: string) => `env:${envId}:workers:webhook-secret`,
+  pagerDuty: (envId: string) => `env:${envId}:workers:pagerduty-routing-key`,
+  pagerDutyPhone: (envId: string) => `env:${envId}:workers:pagerduty-phone-routing-key`,
 };
 
 /**
@@ -49,6 +57,7 @@ export class DestinationsStore {
       slack: { hasWebhookUrl: (await this.secrets.get(SECRET.slack(envId))) !== undefined },
       email: stored.email ? { ...stored.email, roleAddress: stored.email.roleAddress ?? null, requireStartTls: stored.email.requireStartTls ?? true, hasPassword: (await this.secrets.get(SECRET.smtp(envId))) !== undefined } : null,
       webhook: stored.webhook ? { ...stored.webhook, hasSecret: (await this.secrets.get(SECRET.webhook(envId))) !== undefined } : null,
+      pagerDuty: stored.pagerDuty ? { eventsUrl: stored.pagerDuty.eventsUrl, hasRoutingKey: (await this.secrets.get(SECRET.pagerDuty(envId))) !== undefined, hasPhoneRoutingKey: (await this.secrets.get(SECRET.pagerDutyPhone(envId))) !== undefined } : null,
     };
   }
 
@@ -80,6 +89,15 @@ export class DestinationsStore {
       stored.webhook = { url: input.webhook.url, allowList: input.webhook.allowList };
       await secret(SECRET.webhook(envId), input.webhook.secret);
     }
+    if (input.pagerDuty === null) {
+      stored.pagerDuty = null;
+      await this.secrets.delete(SECRET.pagerDuty(envId));
+      await this.secrets.delete(SECRET.pagerDutyPhone(envId));
+    } else if (input.pagerDuty) {
+      stored.pagerDuty = { eventsUrl: input.pagerDuty.eventsUrl ?? PAGERDUTY_EVENTS_URL };
+      await secret(SECRET.pagerDuty(envId), input.pagerDuty.routingKey);
+      await secret(SECRET.pagerDutyPhone(envId), input.pagerDuty.phoneRoutingKey);
+    }
     all[envId] = stored;
     await writeFileAtomic(this.file, `${JSON.stringify(all, null, 2)}\n`);
     return this.view(envId);
@@ -90,11 +108,14 @@ export class DestinationsStore {
     const stored = (await this.readAll())[envId] ?? { email: null, webhook: null };
     const slackUrl = await this.secrets.get(SECRET.slack(envId));
     const webhookSecret = await this.secrets.get(SECRET.webhook(envId));
-    for (const value of [slackUrl, webhookSecret]) this.redactor.remember(value);
+    const routingKey = stored.pagerDuty ? await this.secrets.get(SECRET.pagerDuty(envId)) : undefined;
+    const phoneRoutingKey = stored.pagerDuty ? await this.secrets.get(SECRET.pagerDutyPhone(envId)) : undefined;
+    for (const value of [slackUrl, webhookSecret, routingKey, phoneRoutingKey]) this.redactor.remember(value);
     return {
       slack: slackUrl ? { webhookUrl: slackUrl } : null,
       email: stored.email ? { ...stored.email, roleAddress: stored.email.roleAddress ?? null, requireStartTls: stored.email.requireStartTls ?? true, password: (await this.secrets.get(SECRET.smtp(envId))) ?? null } : null,
       webhook: stored.webhook ? { ...stored.webhook, secret: webhookSecret ?? '' } : null,
+      pagerDuty: stored.pagerDuty ? { eventsUrl: stored.pagerDuty.eventsUrl, routingKey: routingKey ?? null, phoneRoutingKey: phoneRoutingKey ?? null } : null,
     };
   }
 

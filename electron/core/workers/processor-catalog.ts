@@ -24,6 +24,8 @@ export const PROCESSOR_CATALOG: Readonly<Record<ProcessorName, CatalogEntry>> = 
   slack: { title: 'Slack sender', broker: 'redis', source: 'security.notifications', group: 'slack-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },
   email: { title: 'Email sender', broker: 'redis', source: 'security.notifications', group: 'email-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },
   webhook: { title: 'Webhook sender', broker: 'redis', source: 'security.notifications', group: 'webhook-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },
+  incident: { title: 'Incident sender (PagerDuty)', broker: 'redis', source: 'security.notifications', group: 'incident-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },
+  phone: { title: 'Phone sender (PagerDuty)', broker: 'redis', source: 'security.notifications', group: 'phone-sender', settings: { concurrency: 1, batch: 5 }, maxProcessingMs: 10_000 },
   'rabbit-discovery': { title: 'Discovery consumer', broker: 'amqp', source: 'discovery_queue', group: '', settings: { concurrency: 1, batch: 50 }, maxProcessingMs: 30_000 },
   'rabbit-metrics': { title: 'Metrics consumer', broker: 'amqp', source: 'metrics_queue', group: '', settings: { concurrency: 1, batch: 100 }, maxProcessingMs: 30_000 },
   'rabbit-alerts': { title: 'Alert consumer', broker: 'amqp', source: 'alert_queue', group: '', settings: { concurrency: 1, batch: 10 }, maxProcessingMs: 10_000 },

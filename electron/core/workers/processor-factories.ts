@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { DEFAULT_ESCALATION_POLICY } from '../../../shared/model/alerts';
 import type { ProcessorName } from '../../../shared/model/workers';
 import { AlertStore } from '../alerts/alert-store';
@@ -30,7 +31,7 @@ function rabbitFactory(name: RabbitProcessorName): ProcessorFactory {
       clock: ctx.deps.clock,
       logger: ctx.deps.logger,
       redis,
-      alertStore: redis ? new AlertStore(redis, env.namespace, DEFAULT_ESCALATION_POLICY, SHARED_POLICY_EVERY_MS) : null,
+      alertStore: redis ? workerAlertStore(ctx, redis) : null,
       only: [name],
     });
     return processor!;
@@ -43,16 +44,44 @@ function sendersConfig(d: ResolvedDestinations | undefined): NotificationDestina
     slack: d?.slack ? { defaultUrl: d.slack.webhookUrl } : undefined,
     email: d?.email ? { host: d.email.host, port: d.email.port, secure: d.email.secure, requireStartTls: d.email.requireStartTls, from: d.email.from, username: d.email.username ?? undefined, password: d.email.password ?? undefined, caFile: d.email.caFile ?? undefined, roleAddress: d.email.roleAddress ?? undefined } : undefined,
     webhook: d?.webhook ? { url: d.webhook.url, secret: d.webhook.secret, allowList: d.webhook.allowList } : undefined,
+    incidentManagement: d?.pagerDuty?.routingKey ? { eventsUrl: d.pagerDuty.eventsUrl, routingKey: d.pagerDuty.routingKey } : undefined,
+    phone: d?.pagerDuty?.phoneRoutingKey ? { eventsUrl: d.pagerDuty.eventsUrl, routingKey: d.pagerDuty.phoneRoutingKey } : undefined,
   };
 }
 
-const CHANNEL_NAMES = { slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' } as const;
+/** The channels these destinations can deliver: what the alert stores record the others as not configured against. */
+export function deliverableChannels(d: ResolvedDestinations | undefined): ReadonlySet<string> {
+  const config = sendersConfig(d);
+  const out = new Set<string>();
+  if (config.slack) out.add('slack');
+  if (config.email) out.add('email');
+  if (config.webhook) out.add('webhook');
+  if (config.incidentManagement) out.add('incident_management');
+  if (config.phone) out.add('phone');
+  return out;
+}
+
+/** An alert store of the workers: follows the shared policy, knows this process's destinations. */
+function workerAlertStore(ctx: FactoryContext, redis: Redis): AlertStore {
+  const store = new AlertStore(redis, ctx.config.env.namespace, DEFAULT_ESCALATION_POLICY, SHARED_POLICY_EVERY_MS);
+  store.configuredChannels = async () => deliverableChannels(ctx.config.destinations);
+  return store;
+}
+
+/** Which processor sends a channel, and what it lacks when it cannot. */
+export const SENDER_CHANNELS = {
+  slack: { channel: 'slack', missing: 'Slack webhook URL' },
+  email: { channel: 'email', missing: 'SMTP server' },
+  webhook: { channel: 'webhook', missing: 'webhook URL' },
+  incident: { channel: 'incident_management', missing: 'PagerDuty routing key' },
+  phone: { channel: 'phone', missing: 'PagerDuty phone routing key' },
+} as const;
 
 /** A sender of one channel; a channel with no destination configured does not consume at all (its messages wait). */
-function notificationFactory(channel: 'slack' | 'email' | 'webhook'): ProcessorFactory {
+function notificationFactory(name: keyof typeof SENDER_CHANNELS): ProcessorFactory {
   return (ctx: FactoryContext) => {
-    const handler = createNotificationHandler(channel, sendersConfig(ctx.config.destinations), { namespace: ctx.config.env.namespace, ...ctx.config.notifyOptions });
-    return handler ? ctx.streamConsumer(handler) : `no ${CHANNEL_NAMES[channel]} configured (Workers → Notification destinations)`;
+    const handler = createNotificationHandler(SENDER_CHANNELS[name].channel, sendersConfig(ctx.config.destinations), { namespace: ctx.config.env.namespace, ...ctx.config.notifyOptions });
+    return handler ? ctx.streamConsumer(handler) : `no ${SENDER_CHANNELS[name].missing} configured (Workers → Notification destinations)`;
   };
 }
 
@@ -62,12 +91,14 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
   slack: notificationFactory('slack'),
   email: notificationFactory('email'),
   webhook: notificationFactory('webhook'),
+  incident: notificationFactory('incident'),
+  phone: notificationFactory('phone'),
   'rabbit-discovery': rabbitFactory('rabbit-discovery'),
   'rabbit-metrics': rabbitFactory('rabbit-metrics'),
   'rabbit-alerts': rabbitFactory('rabbit-alerts'),
   scan: (ctx) => ctx.streamConsumer(new ScanHandler(ctx.config.env.namespace)),
   metrics: (ctx) => ctx.streamConsumer(new MetricsHandler(ctx.sharedRedis(), ctx.config.env.namespace)),
-  alert: (ctx) => ctx.streamConsumer(new AlertHandler(new AlertStore(ctx.sharedRedis(), ctx.config.env.namespace, DEFAULT_ESCALATION_POLICY, SHARED_POLICY_EVERY_MS), ctx.config.env.namespace)),
+  alert: (ctx) => ctx.streamConsumer(new AlertHandler(workerAlertStore(ctx, ctx.sharedRedis()), ctx.config.env.namespace)),
   escalation: (ctx) =>
     new EscalationProcessor({
       redis: ctx.sharedRedis(),
@@ -79,6 +110,7 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
       clock: ctx.deps.clock,
       logger: ctx.deps.logger,
       tickMs: ctx.config.timings?.escalationTickMs,
+      configuredChannels: async () => deliverableChannels(ctx.config.destinations),
       dlqWatch: new DlqAlertWatch(ctx.sharedRedis(), { namespace: ctx.config.env.namespace, organizationId: ctx.config.env.id }),
     }),
 };

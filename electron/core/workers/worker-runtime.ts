@@ -155,6 +155,8 @@ export class WorkerRuntime {
     if ((name === 'slack' || name === 'email' || name === 'webhook') && !this.config.destinations?.[name]) {
       return `no ${{ slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' }[name]} configured (Workers view → Notification destinations, or watchfloor destinations --set)`;
     }
+    if (name === 'incident' && !this.config.destinations?.pagerDuty?.routingKey) return 'incident_management not configured: no PagerDuty routing key (Workers view → Notification destinations, or watchfloor destinations --set)';
+    if (name === 'phone' && !this.config.destinations?.pagerDuty?.phoneRoutingKey) return 'phone not configured: no PagerDuty phone routing key (Workers view → Notification destinations, or watchfloor destinations --set)';
     if (broker === 'amqp' && !this.config.env.amqp) return 'this environment has no RabbitMQ';
     if (!PROCESSOR_FACTORIES[name]) return 'not available in this build';
     return null;

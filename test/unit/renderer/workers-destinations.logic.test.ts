@@ -6,6 +6,7 @@ const stored: NotificationDestinationsView = {
   slack: { hasWebhookUrl: true },
   email: { host: 'smtp.example.com', port: 465, secure: true, requireStartTls: false, from: 'soc@example.com', username: 'soc', hasPassword: true, caFile: null, roleAddress: null },
   webhook: { url: 'https://hooks.example.com/in', hasSecret: false, allowList: ['https://a.example.com/x'] },
+  pagerDuty: null,
 };
 
 describe('notification destinations form', () => {
@@ -48,6 +49,6 @@ describe('notification destinations form', () => {
     expect(lines).toContain('Slack: webhook URL set');
     expect(lines).toContain('password set');
     expect(lines).toContain('secret not set');
-    expect(describeDestinations({ slack: { hasWebhookUrl: false }, email: null, webhook: null })).toEqual(['Slack: not set', 'Email: off', 'Webhook: off']);
+    expect(describeDestinations({ slack: { hasWebhookUrl: false }, email: null, webhook: null, pagerDuty: null })).toEqual(['Slack: not set', 'Email: off', 'Webhook: off']);
   });
 });

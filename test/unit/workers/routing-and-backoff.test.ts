@@ -64,7 +64,7 @@ describe('retry delays', () => {
 
 describe('processor names and ids', () => {
   it('expands --only families and refuses unknown words', () => {
-    expect(expandProcessorNames(['event', 'notification'])).toEqual(['event', 'slack', 'email', 'webhook']);
+    expect(expandProcessorNames(['event', 'notification'])).toEqual(['event', 'slack', 'email', 'webhook', 'incident', 'phone']);
     expect(() => expandProcessorNames(['evnt'])).toThrow(/unknown processor "evnt"/);
   });
   it('derives the same UUID from the same name, a different one from another', () => {

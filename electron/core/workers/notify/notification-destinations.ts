@@ -45,9 +45,20 @@ export interface WebhookDestination {
   allowList?: string[];
 }
 
-/** The three senders' configuration; an absent channel is not consumed. */
+/** A PagerDuty Events API v2 integration. The routing key is a secret: never log it. */
+export interface PagerDutyDestination {
+  /** The Events API v2 URL; PagerDuty's own when empty. */
+  eventsUrl: string;
+  routingKey: string;
+}
+
+/** The senders' configuration; an absent channel is not consumed. */
 export interface NotificationDestinations {
   slack?: SlackDestination;
   email?: EmailDestination;
   webhook?: WebhookDestination;
+  /** `incident_management`: PagerDuty events (trigger per level, acknowledge, resolve). */
+  incidentManagement?: PagerDutyDestination;
+  /** `phone`: the same integration with the routing key of a service that phones the on-call. */
+  phone?: PagerDutyDestination;
 }

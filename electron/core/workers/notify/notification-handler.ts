@@ -5,6 +5,7 @@ import { EmailSender } from './email-sender';
 import type { NotificationDestinations } from './notification-destinations';
 import { isForChannel, isPriority, parseNotification, type NotificationChannel, type ParsedNotification } from './notification-message';
 import { InvalidNotification, type NotificationSender } from './notification-sender';
+import { PagerDutySender } from './pagerduty-sender';
 import { SlackSender } from './slack-sender';
 import { WebhookSender } from './webhook-sender';
 
@@ -27,7 +28,7 @@ const HALF_OPEN_RECHECK_MS = 1000;
 
 /**
  * The Notification processor's handler for one channel (`slack-sender`, `email-sender`,
- * `webhook-sender` groups): parses each entry, skips other channels' messages, asks the
+ * `webhook-sender`, `incident-sender`, `phone-sender` groups): parses each entry, skips other channels' messages, asks the
  * destination's circuit breaker, sends, and tells the consumer engine done / retry / invalid.
  * Effectful: the engine claims the dedup id before `handle` and keeps it only on success.
  */
@@ -149,6 +150,10 @@ export function createNotificationHandler(channel: NotificationChannel, destinat
       return destinations.email ? new NotificationHandler(new EmailSender(destinations.email, timeoutMs), options) : null;
     case 'webhook':
       return destinations.webhook ? new NotificationHandler(new WebhookSender(destinations.webhook, timeoutMs, options.clock), options) : null;
+    case 'incident_management':
+      return destinations.incidentManagement ? new NotificationHandler(new PagerDutySender('incident_management', destinations.incidentManagement, timeoutMs), options) : null;
+    case 'phone':
+      return destinations.phone ? new NotificationHandler(new PagerDutySender('phone', destinations.phone, timeoutMs), options) : null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DELIVERY_CHANNELS } from '../../../../shared/model/alerts';
 import { SecurityNotification } from '../../../../shared/schemas/security-streams';
 
 /**
@@ -8,8 +9,8 @@ import { SecurityNotification } from '../../../../shared/schemas/security-stream
  * payload). Both are normalised into one shape so each sender has a single input.
  */
 
-/** The delivery channels a sender exists for. */
-export const NOTIFICATION_CHANNELS = ['slack', 'email', 'webhook'] as const;
+/** The delivery channels a sender exists for (`incident_management` and `phone`: PagerDuty Events API v2). */
+export const NOTIFICATION_CHANNELS = DELIVERY_CHANNELS;
 /** One delivery channel. */
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
@@ -19,6 +20,8 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
  * omitting it does not get its alerts dead-lettered unsent.
  */
 export const SeedNotification = SecurityNotification.extend({
+  // Any name: a channel no sender exists for (`sms`) is skipped by every sender, not dead-lettered.
+  channel: z.string().min(1).max(64),
   dedup_key: z.string().min(1).optional(),
   retry_policy: SecurityNotification.shape.retry_policy.optional(),
 });
@@ -34,6 +37,12 @@ export const EscalationNotification = z.object({
   title: z.string(),
   recipients: z.array(z.string()),
   channels: z.array(z.string()),
+  /** Where the alert came from (`source` of its metadata). */
+  source: z.string().optional(),
+  /** Channels of `channels` that will not go out (no sender, or no destination configured): informational. */
+  not_configured: z.array(z.string()).optional(),
+  /** trigger (a level fired, the default), acknowledge / resolve (the alert was): only the paging senders act on the latter. */
+  event_action: z.enum(['trigger', 'acknowledge', 'resolve']).optional(),
   timestamp: z.string().optional(),
 });
 /** A parsed escalation notification. */
@@ -51,6 +60,13 @@ export interface NotificationMessage {
   payload: SeedNotification['payload'];
   retryPolicy?: SeedNotification['retry_policy'];
   dedupKey?: string;
+  /** Escalation notifications: the alert (PagerDuty's dedup key, so trigger/acknowledge/resolve name one incident). */
+  alertId?: string;
+  /** What happened to the alert: a level fired (trigger), or it was acknowledged / resolved. */
+  eventAction?: 'trigger' | 'acknowledge' | 'resolve';
+  /** Escalation notifications: the level that fired, and where the alert came from. */
+  level?: number;
+  source?: string;
 }
 
 /** The result of reading an entry: a message, or why it can never be delivered. */
@@ -77,15 +93,16 @@ export function isPriority(message: Pick<NotificationMessage, 'priority' | 'payl
   return message.priority === 'immediate' || message.priority === 'high' || message.payload.severity === 'critical' || message.payload.severity === 'high';
 }
 
-/** True when `channel` is one of the message's channels. */
+/** True when `channel` is one of the message's channels (an acknowledge / resolve is only for the paging channels). */
 export function isForChannel(message: NotificationMessage, channel: NotificationChannel): boolean {
+  if (message.eventAction && message.eventAction !== 'trigger' && channel !== 'incident_management' && channel !== 'phone') return false;
   return message.channels.includes(channel);
 }
 
 function fromSeed(n: SeedNotification): NotificationMessage {
   return {
     notificationId: n.notification_id,
-    channels: [n.channel],
+    channels: knownChannels([n.channel]),
     recipients: [n.recipient],
     priority: n.priority,
     template: n.template,
@@ -100,11 +117,26 @@ function fromEscalation(n: EscalationNotification): NotificationMessage {
   return {
     // The dedup key names the (alert, level) uniquely, so it doubles as the notification's id.
     notificationId: n.dedup_key,
-    channels: n.channels.filter((c): c is NotificationChannel => (NOTIFICATION_CHANNELS as readonly string[]).includes(c)),
+    channels: knownChannels(n.channels),
     recipients: n.recipients,
     priority,
-    template: 'alert_escalation',
-    payload: { title: n.title, message: `Alert ${n.alert_id} escalated to level ${n.level}`, severity: n.severity, action_required: 'Acknowledge or resolve the alert in Watchfloor' },
+    template: n.event_action && n.event_action !== 'trigger' ? `alert_${n.event_action}` : 'alert_escalation',
+    payload: { title: n.title, message: statusLine(n), severity: n.severity, action_required: 'Acknowledge or resolve the alert in Watchfloor' },
     dedupKey: n.dedup_key,
+    alertId: n.alert_id,
+    eventAction: n.event_action ?? 'trigger',
+    level: n.level,
+    ...(n.source ? { source: n.source } : {}),
   };
+}
+
+function statusLine(n: EscalationNotification): string {
+  if (n.event_action === 'acknowledge') return `Alert ${n.alert_id} acknowledged`;
+  if (n.event_action === 'resolve') return `Alert ${n.alert_id} resolved`;
+  return `Alert ${n.alert_id} escalated to level ${n.level}`;
+}
+
+/** The channels a sender exists for; other names are nobody's to deliver (recorded as not configured by the producer). */
+function knownChannels(channels: readonly string[]): NotificationChannel[] {
+  return channels.filter((c): c is NotificationChannel => (NOTIFICATION_CHANNELS as readonly string[]).includes(c));
 }

@@ -25,6 +25,8 @@ export interface EscalationProcessorOptions {
   leaseMs?: number;
   /** How often the environment's shared policy is re-read, ms. */
   policyEveryMs?: number;
+  /** The channels with a destination in this process (the rest are recorded as not configured). */
+  configuredChannels?: () => Promise<ReadonlySet<string> | null>;
   /** Seed 000's DLQ alerts, checked after each tick (it throttles itself); its failure shows like the engine's. */
   dlqWatch?: DlqAlertWatch;
 }
@@ -53,6 +55,7 @@ export class EscalationProcessor implements Processor {
     this.settings = { ...options.settings };
     this.stats = new ProcessorStats(options.clock);
     this.store = new AlertStore(options.redis, options.namespace, DEFAULT_ESCALATION_POLICY, options.policyEveryMs ?? 5000);
+    this.store.configuredChannels = options.configuredChannels ?? null;
     this.engine = new EscalationEngine(options.redis, this.store, { leaseMs: options.leaseMs, batch: this.settings.batch, now: () => options.clock.now() });
   }
 
