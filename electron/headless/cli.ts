@@ -478,7 +478,8 @@ function workersText(view: WorkersView): string {
   const rows = view.processors
     .filter((p) => p.state !== 'stopped' || p.lastError)
     .map((p) => [p.name, p.state, `${p.ratePerSec}/s`, String(p.counters.processed), String(p.counters.retries), String(p.counters.deadLettered), String(p.counters.duplicates), String(p.inFlight), p.lastError?.message ?? '']);
-  return table(['processor', 'state', 'rate', 'processed', 'retries', 'dead-lettered', 'duplicates', 'in flight', 'last error'], rows);
+  const notes = view.processors.flatMap((p) => (p.state !== 'stopped' ? (p.notes ?? []).map((note) => `note: ${p.name}: ${note}`) : []));
+  return [table(['processor', 'state', 'rate', 'processed', 'retries', 'dead-lettered', 'duplicates', 'in flight', 'last error'], rows), ...notes].join('\n');
 }
 
 /** `work`: the pipeline's consumer workers, headless, until stopped. */

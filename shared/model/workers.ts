@@ -95,6 +95,8 @@ export const ProcessorStatus = z.object({
   lastError: z.object({ message: z.string(), at: z.number() }).nullable(),
   /** Open circuit breakers (notification senders): destination → until when (epoch ms). */
   openCircuits: z.record(z.string(), z.number()).optional(),
+  /** What it works around where it runs, e.g. "existing queue, no dead-letter exchange: dead letters published to alert_queue.dlq". */
+  notes: z.array(z.string()).optional(),
   /** Why it cannot run here (no RabbitMQ, no destination configured), or null. */
   unavailable: z.string().nullable().optional(),
 });

@@ -11,7 +11,7 @@ import { createRabbitProcessors } from '../../electron/core/workers/rabbit/creat
 import { DiscoveryProcessor, systemsKey } from '../../electron/core/workers/rabbit/discovery-processor';
 import { MetricsProcessor } from '../../electron/core/workers/rabbit/metrics-processor';
 import type { AmqpSettings, RabbitConsumerOptions } from '../../electron/core/workers/rabbit/rabbit-consumer';
-import { AMQP_URL, CuttableProxy, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { AMQP_URL, CuttableProxy, MANAGEMENT_URL, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { waitFor } from '../helpers/wait';
 
 const broker = new URL(AMQP_URL);
@@ -184,6 +184,73 @@ describe('RabbitMQ pipeline workers', () => {
     await waitFor(async () => (await queueExists(processor.source)) && processor.status().state === 'running', 'queue declared again');
     publish(topology.exchange, 'discovery.new', json(discovery(3)));
     await waitFor(() => processor.status().counters.processed === 1, 'consumed from the re-declared queue');
+  });
+
+  it('attaches to an existing queue without DLX arguments as it is: a bad message is published to <queue>.dlq with a confirm, none lost', async () => {
+    const { ns, topology, options } = fresh();
+    // The team's own setup script: the queue, durable, none of Watchfloor's dead-letter arguments.
+    await channel.assertQueue(`${ns}discovery_queue`, { durable: true, arguments: { 'x-max-length': 10_000 } });
+    const management = { baseUrl: MANAGEMENT_URL, username: 'guest', password: 'guest', tlsSettings: null };
+    const processor = await started(new DiscoveryProcessor({ ...options, management, redis }));
+    expect(processor.status().notes).toEqual([`existing queue, no dead-letter exchange: dead letters published to ${ns}discovery_queue.dlq`]);
+    publish(topology.exchange, 'discovery.new', Buffer.from('not json'), 'bad-existing');
+    publish(topology.exchange, 'discovery.new', json(discovery(5)), 'good-existing');
+    await waitFor(() => processor.status().counters.deadLettered === 1 && processor.status().counters.processed === 1, 'one processed, one dead-lettered');
+    const dead = await getOne(`${ns}discovery_queue.dlq`);
+    expect(dead.properties.messageId).toBe('bad-existing');
+    expect(dead.content.toString()).toBe('not json');
+    expect(dead.properties.headers?.['x-death']).toEqual([expect.objectContaining({ queue: `${ns}discovery_queue`, reason: 'rejected', count: 1, exchange: topology.exchange, 'routing-keys': ['discovery.new'] })]);
+    // The original was acked after the confirm: nothing left behind, the queue itself untouched.
+    await waitFor(async () => (await channel.checkQueue(`${ns}discovery_queue`)).messageCount === 0, 'the queue drained');
+    expect((await channel.checkQueue(`${ns}discovery_queue.dlq`)).messageCount).toBe(0);
+    expect(processor.status().state).toBe('running');
+    expect(JSON.parse((await redis.hget(systemsKey(ns), discovery(5).ip_address))!)).toEqual(discovery(5));
+  });
+
+  it('without a management API an existing queue whose DLX cannot be told is treated as having none (published, not dropped)', async () => {
+    const { ns, topology, options } = fresh();
+    await channel.assertQueue(`${ns}discovery_queue`, { durable: true });
+    const processor = await started(new DiscoveryProcessor({ ...options, redis }));
+    expect(processor.status().notes).toEqual([`existing queue, dead-letter exchange unknown (no management API configured): dead letters published to ${ns}discovery_queue.dlq`]);
+    publish(topology.exchange, 'discovery.new', Buffer.from('{"broken"'), 'bad-unknown');
+    expect((await getOne(`${ns}discovery_queue.dlq`)).properties.messageId).toBe('bad-unknown');
+    await waitFor(() => processor.status().counters.deadLettered === 1, 'dead-lettered');
+  });
+
+  it('an existing queue declared with the seed arguments is used through its DLX, with no note', async () => {
+    const { ns, topology, options } = fresh();
+    await channel.assertExchange(topology.deadLetterExchange, 'direct', { durable: true });
+    await channel.assertQueue(`${ns}discovery_queue`, { durable: true, arguments: { 'x-dead-letter-exchange': topology.deadLetterExchange, 'x-dead-letter-routing-key': `${ns}discovery_queue` } });
+    const processor = await started(new DiscoveryProcessor({ ...options, redis }));
+    expect(processor.status().notes).toBeUndefined();
+    publish(topology.exchange, 'discovery.new', Buffer.from('nope'), 'bad-dlx');
+    const dead = await getOne(`${ns}discovery_queue.dlq`);
+    expect(dead.properties.messageId).toBe('bad-dlx');
+    expect(dead.properties.headers?.['x-watchfloor-dead-lettered']).toBeUndefined();
+  });
+
+  it('shows the broker\'s close reason (code and text) in the status, not "connection closed"', async () => {
+    const { topology, options } = fresh();
+    // Someone else's exchange of that name, of another type: every declare of it is refused.
+    await channel.assertExchange(topology.exchange, 'fanout', { durable: true });
+    const processor = new DiscoveryProcessor({ ...options, redis, maxReconnectDelayMs: 300 });
+    running.push(processor);
+    await processor.start();
+    await waitFor(() => processor.status().state === 'failing' && /406 PRECONDITION_FAILED - inequivalent arg 'type'/.test(processor.status().lastError?.message ?? ''), 'failing with the broker\'s reason');
+    // The connection close that follows does not hide it.
+    expect(processor.status().lastError?.message).toMatch(/^ExchangeDeclare refused by RabbitMQ: 406 PRECONDITION_FAILED - inequivalent arg 'type' for exchange/);
+  });
+
+  it('a channel the broker closes under a running consumer shows its reason, then the consumer recovers', async () => {
+    const { ns, topology, options } = fresh();
+    const processor = await started(new MetricsProcessor({ ...options, maxReconnectDelayMs: 300 }));
+    await channel.deleteExchange(topology.exchange);
+    // The metric arrives straight in the queue; the alert it publishes goes to the deleted exchange: 404 closes the channel.
+    channel.sendToQueue(`${ns}metrics_queue`, json(metric(99)), { persistent: true, messageId: 'm-close' });
+    await waitFor(() => /^channel closed by RabbitMQ: 404 NOT_FOUND - no exchange/.test(processor.status().lastError?.message ?? ''), 'the broker\'s reason as the last error');
+    // The reconnect declares the exchange again; the redelivered metric is processed.
+    await waitFor(() => processor.status().state === 'running' && processor.status().counters.processed === 1, 'processed after the reconnect');
+    expect(processor.status().lastError?.message).toMatch(/^channel closed by RabbitMQ: 404 NOT_FOUND - no exchange/);
   });
 
   it('loses no message when the connection drops mid-way and comes back: every id processed, duplicates counted', async () => {

@@ -25,6 +25,7 @@ function rabbitFactory(name: RabbitProcessorName): ProcessorFactory {
     const redis = env.redis && !env.redis.cluster ? ctx.sharedRedis() : null;
     const [processor] = createRabbitProcessors({
       amqp: env.amqp!,
+      management: env.management ?? null,
       namespace: env.namespace,
       settings: ctx.settings,
       consumer: `${ctx.consumerPrefix}-${name}`,

@@ -14,7 +14,7 @@ import type { CircuitBreakerOptions } from './notify/circuit-breaker';
 
 /** Everything a set of workers needs; plain data, so it can be handed to a worker thread. */
 export interface WorkerRuntimeConfig {
-  env: Pick<ResolvedEnvironment, 'redis' | 'amqp'> & { id: string; namespace: string };
+  env: Pick<ResolvedEnvironment, 'redis' | 'amqp'> & Partial<Pick<ResolvedEnvironment, 'management'>> & { id: string; namespace: string };
   /** Where the notification senders deliver (secrets included); a sender without one cannot run. */
   destinations?: ResolvedDestinations;
   /** Routing rules document (seed 000 `routing_rules` YAML); the seed's rules when absent. */

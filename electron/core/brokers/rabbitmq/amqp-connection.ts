@@ -132,3 +132,29 @@ export class AmqpConnection {
   }
 
 }
+
+/**
+ * The broker's own reason for closing a channel or connection, as RabbitMQ sent it: reply code and
+ * text ("406 PRECONDITION_FAILED - inequivalent arg 'x-dead-letter-exchange' ..."). Null when the
+ * error is not a broker close (a socket error, a timeout).
+ */
+export function brokerCloseReason(error: unknown): string | null {
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  const match = /(\d{3}) \([A-Z_-]+\) with message "([\s\S]*)"\s*$/.exec(message);
+  return match ? `${match[1]} ${match[2]}` : null;
+}
+
+/**
+ * An amqplib error in an operator's words, the broker's close reason kept verbatim:
+ * "channel closed by RabbitMQ: 406 PRECONDITION_FAILED - ...", "connection closed by RabbitMQ:
+ * 320 CONNECTION_FORCED - ...", "QueueDeclare refused by RabbitMQ: 406 ...". Other errors as they are.
+ */
+export function describeAmqpError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = brokerCloseReason(message);
+  if (!reason) return message;
+  if (/^Connection closed/i.test(message)) return `connection closed by RabbitMQ: ${reason}`;
+  const operation = /^Operation failed: ([A-Za-z]+)/.exec(message)?.[1];
+  if (operation) return `${operation} refused by RabbitMQ: ${reason}`;
+  return `channel closed by RabbitMQ: ${reason}`;
+}

@@ -100,6 +100,22 @@ export class ManagementClient {
     return { rabbitmqVersion: body.rabbitmq_version ?? 'unknown' };
   }
 
+  /**
+   * The dead-letter exchange a queue uses, from its arguments (`x-dead-letter-exchange`) or from a
+   * policy / operator policy (`dead-letter-exchange`); null when it has none. Throws when the API
+   * cannot tell (unreachable, 404).
+   */
+  async queueDeadLetterExchange(vhost: string, queue: string): Promise<string | null> {
+    const body = await this.get<{ arguments?: Record<string, unknown>; effective_policy_definition?: Record<string, unknown> | unknown[] }>(
+      `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`,
+    );
+    const fromArgs = body.arguments?.['x-dead-letter-exchange'];
+    if (typeof fromArgs === 'string') return fromArgs;
+    const policy = body.effective_policy_definition;
+    const fromPolicy = policy && !Array.isArray(policy) ? policy['dead-letter-exchange'] : undefined;
+    return typeof fromPolicy === 'string' ? fromPolicy : null;
+  }
+
   /** Queues of `vhost` whose names start with `prefix`, one page, sorted by name. */
   async queues(vhost: string, prefix: string): Promise<{ queues: QueueInfo[]; truncated: boolean }> {
     const params = new URLSearchParams({

@@ -27,10 +27,10 @@ export class AckBatcher {
     setImmediate(() => this.flush());
   }
 
-  /** Rejects without requeue now (the queue's DLX dead-letters it). Throws when the channel is closed. */
-  nack(tag: number): void {
+  /** Rejects now, without requeue (the queue's DLX dead-letters it) unless told. Throws when the channel is closed. */
+  nack(tag: number, requeue = false): void {
     this.tags.delete(tag);
-    this.channel.nack(asMessage(tag), false, false);
+    this.channel.nack(asMessage(tag), false, requeue);
   }
 
   /** Sends the pending acks now. Never throws: acks lost with a closed channel mean a redelivery. */

@@ -2,8 +2,8 @@ import os from 'node:os';
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import { ProcessorSettings, type ProcessorName, type ProcessorState, type ProcessorStatus } from '../../../../shared/model/workers';
 import { topologyFor, type Topology } from '../../../../shared/model/topology';
-import { AMQP_DEADLINES, amqpSocketOptions, amqpUrlWithHeartbeat } from '../../brokers/rabbitmq/amqp-connection';
-import { ensureQueueTopology } from '../../demo/demo-topology';
+import { AMQP_DEADLINES, amqpSocketOptions, amqpUrlWithHeartbeat, describeAmqpError } from '../../brokers/rabbitmq/amqp-connection';
+import { ManagementClient } from '../../brokers/rabbitmq/management-client';
 import type { ResolvedEnvironment } from '../../environments/resolved-environment';
 import { systemClock, type Clock, type Logger } from '../../ports';
 import { Redactor } from '../../redaction';
@@ -12,12 +12,15 @@ import type { Processor } from '../processor';
 import { ProcessorStats } from '../processor-stats';
 import { AckBatcher } from './ack-batcher';
 import { publishConfirmed } from './confirmed-publish';
+import { attachQueue, type QueueAttachment } from './queue-attach';
 import { DedupWindow } from './dedup-window';
 import { deliveryId } from './message-id';
 import { RetrySleeps } from './retry-sleeps';
 
 /** An environment's AMQP connection settings (password included; never leaves the core). */
 export type AmqpSettings = NonNullable<ResolvedEnvironment['amqp']>;
+/** The environment's management API settings, when it has one. */
+export type ManagementSettings = NonNullable<ResolvedEnvironment['management']>;
 
 /** Seed 002 consumers: 3 retries, exponential from 1 s (capped at seed 001's 60 s), ±25 % jitter. */
 export const RABBIT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, backoff: { type: 'exponential', baseMs: 1000, maxMs: SEED_MAX_RETRY_DELAY_MS }, jitter: 0.25 };
@@ -38,6 +41,8 @@ export interface HandlerContext {
 export interface RabbitConsumerOptions {
   /** The environment's AMQP settings (`ResolvedEnvironment.amqp`). */
   amqp: AmqpSettings;
+  /** The management API: tells whether an existing queue has a dead-letter exchange (without it, unknown). */
+  management?: ManagementSettings | null;
   /** The environment's namespace ('' for the seed names). */
   namespace: string;
   /** Defaults: concurrency 1 (channels on the one connection), batch (prefetch) 100. */
@@ -61,11 +66,15 @@ const DEFAULT_SETTINGS: ProcessorSettings = { concurrency: 1, batch: 100 };
 const RECONNECT_BASE_MS = 250;
 
 /**
- * A RabbitMQ competing consumer with its own connection. `setup(channel)` re-runs on every
- * (re)connect: seed topology under the namespace (declared exactly as the demo does), prefetch,
- * consume. Manual acks: a delivery is acked only after its handler finished and every publish it
- * made was confirmed; failures retry in-process with backoff, then are nacked without requeue so
- * the queue's DLX moves them to `<queue>.dlq`. Subclasses only parse and handle.
+ * A RabbitMQ competing consumer with its own connection. On every (re)connect it attaches to its
+ * queue (see {@link attachQueue}: passive checks first, a missing queue declared as the demo
+ * does, an existing one used as it is), then per channel `setup(channel)`: prefetch, consume.
+ * Manual acks: a delivery is acked only after its handler finished and every publish it made was
+ * confirmed; failures retry in-process with backoff, then are dead-lettered: nacked without
+ * requeue so the queue's DLX moves them to `<queue>.dlq`, or — an existing queue without a DLX —
+ * published to `<queue>.dlq` with a confirm, the original acked only after it. A channel or
+ * connection the broker closes shows its reply code and text as the last error. Subclasses only
+ * parse and handle.
  */
 export abstract class RabbitConsumer<T> implements Processor {
   abstract readonly name: ProcessorName;
@@ -96,6 +105,10 @@ export abstract class RabbitConsumer<T> implements Processor {
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | null = null;
+  private attachment: QueueAttachment | null = null;
+  /** The broker's reason for the last channel / connection close of this connection, e.g. "channel closed by RabbitMQ: 406 ...". */
+  private closeReason: string | null = null;
+  private readonly management: ManagementClient | null;
 
   protected constructor(
     seedQueue: string,
@@ -116,6 +129,7 @@ export abstract class RabbitConsumer<T> implements Processor {
     this.random = options.random ?? Math.random;
     this.maxReconnectDelayMs = options.maxReconnectDelayMs ?? AMQP_DEADLINES.maxReconnectDelayMs;
     this.consumerPrefix = options.consumer;
+    this.management = options.management ? new ManagementClient(options.management) : null;
   }
 
   /** Validates a delivery's bytes against the seed schema; invalid ones are dead-lettered at once. */
@@ -124,9 +138,8 @@ export abstract class RabbitConsumer<T> implements Processor {
   /** Handles one valid message. Return nothing when done synchronously (the fast path); throw or reject to retry. */
   protected abstract handle(value: T, context: HandlerContext): void | Promise<void>;
 
-  /** Re-run on every (re)connect, per channel: topology (first channel only), prefetch, consume unless paused. */
-  protected async setup(channel: ConfirmChannel, isFirst: boolean): Promise<void> {
-    if (isFirst) await ensureQueueTopology(channel, this.topology);
+  /** Re-run on every (re)connect, per channel, after the queue was attached: prefetch, consume unless paused. */
+  protected async setup(channel: ConfirmChannel): Promise<void> {
     await channel.prefetch(this.settings.batch);
     if (!this.isPaused) await this.consumeOn(channel);
   }
@@ -208,6 +221,7 @@ export abstract class RabbitConsumer<T> implements Processor {
       consumer: this.consumerPrefix ?? `${os.hostname()}-${process.pid}-${this.name}`,
       settings: { ...this.settings },
       ...this.stats.snapshot(this.state),
+      ...(this.attachment?.note ? { notes: [this.attachment.note] } : {}),
     };
   }
 
@@ -226,34 +240,46 @@ export abstract class RabbitConsumer<T> implements Processor {
       return;
     }
     this.model = model;
-    model.on('error', (error: Error) => this.options.logger?.warn('rabbit consumer connection error', { processor: this.name, error: this.redactor.redact(error.message) }));
+    this.closeReason = null;
+    model.on('error', (error: Error) => {
+      this.closeReason = describeAmqpError(error);
+      this.options.logger?.warn('rabbit consumer connection error', { processor: this.name, error: this.redactor.redact(this.closeReason) });
+    });
     model.on('close', (error?: Error) => {
       if (this.model !== model) return;
       this.model = null;
       this.channels = [];
       this.consumerTags.clear();
       if (this.isStopped || this.isRecycling) return;
-      this.disconnected(error ?? new Error('connection closed'));
+      // Closed by us after a channel error: that channel's close reason is the cause, not "connection closed".
+      this.disconnected(error ?? new Error(this.closeReason ?? 'connection closed'));
     });
     try {
+      const lookup = this.management ? (queue: string) => this.management!.queueDeadLetterExchange(this.options.amqp.vhost, queue) : null;
+      this.attachment = await attachQueue(model, this.topology, this.source, lookup);
+      if (this.attachment.note) this.options.logger?.warn(`${this.name}: ${this.attachment.note}`, { processor: this.name, queue: this.source });
       for (let i = 0; i < this.settings.concurrency; i++) {
         const channel = await model.createConfirmChannel();
         this.liveChannels.add(channel);
         this.ackBatchers.set(channel, new AckBatcher(channel));
-        channel.on('error', (error: Error) => this.recordError(error));
+        channel.on('error', (error: Error) => {
+          this.closeReason = describeAmqpError(error);
+          this.recordError(error);
+        });
         channel.on('close', () => {
           this.liveChannels.delete(channel);
           // A channel lost on a live connection (e.g. a server-side channel error): start over.
           if (this.model === model && !this.isStopped && !this.isRecycling) void model.close().catch(() => undefined);
         });
         this.channels.push(channel);
-        await this.setup(channel, i === 0);
+        await this.setup(channel);
       }
       if (this.model !== model) return;
       this.reconnectAttempt = 0;
       this.state = this.isPaused ? 'paused' : 'running';
     } catch (error) {
       this.recordError(error);
+      this.closeReason = describeAmqpError(error);
       // Closing fires 'close', which schedules the reconnect.
       if (this.model === model) await model.close().catch(() => undefined);
     }
@@ -270,7 +296,7 @@ export abstract class RabbitConsumer<T> implements Processor {
   }
 
   private recordError(error: unknown): void {
-    this.stats.fail(this.redactor.redact(error instanceof Error ? error.message : String(error)));
+    this.stats.fail(this.redactor.redact(describeAmqpError(error)));
   }
 
   private async consumeOn(channel: ConfirmChannel): Promise<void> {
@@ -379,7 +405,36 @@ export abstract class RabbitConsumer<T> implements Processor {
   }
 
   private deadLetter(channel: ConfirmChannel, message: ConsumeMessage): void {
-    if (this.settle(channel, message, false)) this.stats.count('deadLettered');
+    const route = this.attachment?.route;
+    if (route?.kind !== 'publish') {
+      if (this.settle(channel, message, false)) this.stats.count('deadLettered');
+      return;
+    }
+    const work = this.publishDeadLetter(channel, message, route.queue);
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /**
+   * The queue has no DLX: the dead letter is published to `dlq` (default exchange) with an x-death
+   * entry as RabbitMQ would write it, and the original acked only once the broker confirmed. A
+   * failed publish requeues the original (nothing dropped); a lost channel leaves it to redelivery.
+   */
+  private async publishDeadLetter(channel: ConfirmChannel, message: ConsumeMessage, dlq: string): Promise<void> {
+    try {
+      await publishConfirmed(channel, '', dlq, message.content, deadLetterProperties(message, this.source, this.clock.now()));
+    } catch (error) {
+      this.recordError(new Error(`dead letter not published to ${dlq}, the message goes back to ${this.source}: ${describeAmqpError(error)}`));
+      if (this.liveChannels.has(channel)) {
+        try {
+          this.ackBatchers.get(channel)?.nack(message.fields.deliveryTag, true);
+        } catch {
+          // The channel is gone: the broker redelivers it.
+        }
+      }
+      return;
+    }
+    if (this.settle(channel, message, true)) this.stats.count('deadLettered');
   }
 
   /**
@@ -401,4 +456,30 @@ export abstract class RabbitConsumer<T> implements Processor {
   private flushAcks(): void {
     for (const channel of this.channels) this.ackBatchers.get(channel)?.flush();
   }
+}
+
+/** The original's properties for its copy in the DLQ, with an `x-death` entry in front (count kept per queue and reason, as RabbitMQ does). */
+function deadLetterProperties(message: ConsumeMessage, queue: string, now: number): Options.Publish {
+  const p = message.properties;
+  const headers: Record<string, unknown> = { ...(p.headers ?? {}) };
+  const earlier = Array.isArray(headers['x-death']) ? (headers['x-death'] as Record<string, unknown>[]) : [];
+  const same = earlier.find((d) => String(d.queue) === queue && String(d.reason) === 'rejected');
+  const entry = { queue, reason: 'rejected', count: Number(same?.count ?? 0) + 1, exchange: message.fields.exchange, 'routing-keys': [message.fields.routingKey], time: { '!': 'timestamp', value: Math.floor(now / 1000) } };
+  headers['x-death'] = [entry, ...earlier.filter((d) => d !== same)];
+  if (!earlier.length) Object.assign(headers, { 'x-first-death-queue': queue, 'x-first-death-reason': 'rejected', 'x-first-death-exchange': message.fields.exchange });
+  Object.assign(headers, { 'x-last-death-queue': queue, 'x-last-death-reason': 'rejected', 'x-last-death-exchange': message.fields.exchange, 'x-watchfloor-dead-lettered': 'published (the queue has no dead-letter exchange)' });
+  // userId would have to match this connection's user, expiration would let the dead letter vanish: both left out.
+  return {
+    persistent: true,
+    headers,
+    contentType: p.contentType as string | undefined,
+    contentEncoding: p.contentEncoding as string | undefined,
+    priority: p.priority as number | undefined,
+    correlationId: p.correlationId as string | undefined,
+    replyTo: p.replyTo as string | undefined,
+    messageId: p.messageId as string | undefined,
+    timestamp: p.timestamp as number | undefined,
+    type: p.type as string | undefined,
+    appId: p.appId as string | undefined,
+  };
 }

@@ -139,6 +139,15 @@ const WorkerRow = memo(function WorkerRow({
             {processor.lastError.message} <span className="muted">({formatClock(processor.lastError.at)})</span>
           </div>
         ) : null}
+        {processor.notes?.length && !isUnavailable ? (
+          <ul className="workers-notes" data-testid="worker-notes">
+            {processor.notes.map((note) => (
+              <li key={note} className="small warn-text">
+                {note}
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {circuits.length > 0 ? (
           <ul className="workers-circuits" data-testid="worker-circuits">
             {circuits.map((c) => (
