@@ -114,6 +114,16 @@ export const EnvironmentInput = z.object({
   managementTlsFiles: TlsFiles.optional(),
   /** AES-256-GCM key (64 hex characters or base64 of 32 bytes) to show seed 001 encrypted payloads; kept in the secret store. Absent keeps, null clears. */
   payloadKey: PasswordInput,
+  /** The current payload key's id: workers write it into each envelope they encrypt (`kid`), so a later rotation can still open them. Empty or absent: none. */
+  payloadKeyId: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[A-Za-z0-9_.:-]*$/, 'the key id may hold letters, digits and _ . : - only')
+    .nullable()
+    .optional(),
+  /** Keys rotated out, still opened: `id:key` one per line or comma-separated (64 hex characters or base64); kept in the secret store. Absent keeps, null clears. */
+  previousPayloadKeys: z.string().max(16_384).nullable().optional(),
 });
 export type EnvironmentInput = z.input<typeof EnvironmentInput>;
 export type EnvironmentInputParsed = z.output<typeof EnvironmentInput>;
@@ -138,5 +148,9 @@ export const EnvironmentView = z.object({
   managementTlsFiles: TlsFiles.optional(),
   /** A payload decryption key is stored (never sent). */
   hasPayloadKey: z.boolean(),
+  /** The current payload key's id (not secret), or null. */
+  payloadKeyId: z.string().nullable().optional(),
+  /** The ids of the previous payload keys still opened (the keys are never sent). */
+  previousPayloadKeyIds: z.array(z.string()).optional(),
 });
 export type EnvironmentView = z.infer<typeof EnvironmentView>;

@@ -1,3 +1,4 @@
+import { openPayload, type PayloadKeyring } from '../payload-crypto';
 import { DEFAULT_ESCALATION_POLICY, EscalationPolicy, type AlertState } from '../../../shared/model/alerts';
 import { CodedError } from '../../../shared/contract/errors';
 import { STREAM_PAYLOAD_FIELD, topologyFor } from '../../../shared/model/topology';
@@ -41,6 +42,8 @@ export interface AlertServiceOptions {
   passive?: boolean;
   /** Seed 000's DLQ alerts (priority DLQ at once, events DLQ at 100): on unless false. */
   watchDeadLetters?: boolean;
+  /** The environment's payload keys: encrypted alerts (seed 001) are opened with them. */
+  payloadKeys?: PayloadKeyring | null;
 }
 
 export class AlertService {
@@ -180,7 +183,9 @@ export class AlertService {
     const entries = reply?.[0]?.[1] ?? [];
     let created = 0;
     for (const [entryId, fields] of entries) {
-      const raw = fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1];
+      let raw = fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1];
+      const opened = raw && this.options.payloadKeys ? openPayload(Buffer.from(raw, 'utf8'), this.options.payloadKeys) : null;
+      if (opened) raw = 'plain' in opened ? opened.plain.toString('utf8') : undefined;
       let parsed: ReturnType<typeof SecurityAlert.safeParse> | null;
       try {
         parsed = SecurityAlert.safeParse(JSON.parse(raw ?? ''));
@@ -190,7 +195,7 @@ export class AlertService {
       if (parsed?.success) {
         if (await this.store.ingest(parsed.data, this.deps.clock.now())) created++;
       } else {
-        this.deps.logger.warn(`alerts: entry ${entryId} of ${this.stream} is not a seed-000 alert; skipped`);
+        this.deps.logger.warn(`alerts: entry ${entryId} of ${this.stream} ${opened && 'error' in opened ? opened.error : 'is not a seed-000 alert'}; skipped`);
       }
     }
     if (entries.length > 0) {

@@ -52,7 +52,7 @@ export class EnvironmentRuntime {
     const single = this.redis && !this.redis.isCluster ? this.redis : null;
     this.bull = single ? new BullMonitor(profile.id, profile.namespace, single, deps, deps.bullOptions) : null;
     this.pubsub = single ? new PubSubService(profile.id, profile.namespace, single, deps, (batches) => deps.onPubSubMessages?.(batches)) : null;
-    this.alerts = single ? new AlertService(single, profile.namespace, !isReadOnly(profile), deps, deps.alertOptions) : null;
+    this.alerts = single ? new AlertService(single, profile.namespace, !isReadOnly(profile), deps, { ...deps.alertOptions, payloadKeys: env.payloadKeys }) : null;
   }
 
   /** UNSUPPORTED when this environment's Redis is a cluster and `feature` needs a single server. */

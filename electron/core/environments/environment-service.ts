@@ -7,7 +7,7 @@ import type { Redactor } from '../redaction';
 import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, isReadOnly, secretKey, type EnvironmentProfile, type SecretSlot } from './profile';
 import type { ProfileStore } from './profile-store';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolved-environment';
-import { parseKey } from '../payload-crypto';
+import { parseKey, parsePreviousKeys } from '../payload-crypto';
 
 type PasswordChange = { kind: 'keep' } | { kind: 'set'; value: string } | { kind: 'clear' };
 
@@ -16,7 +16,7 @@ interface NormalizedInput {
   passwords: Record<SecretSlot, PasswordChange>;
 }
 
-const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey'];
+const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey', 'previousPayloadKeys'];
 
 function change(fromField: string | null | undefined, fromUrl: string): PasswordChange {
   if (fromField === null || fromField === '') return { kind: 'clear' };
@@ -38,6 +38,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
     amqp: { kind: 'keep' },
     management: { kind: 'keep' },
     payloadKey: { kind: 'keep' },
+    previousPayloadKeys: { kind: 'keep' },
   };
   if (input.payloadKey === null || input.payloadKey === '') passwords.payloadKey = { kind: 'clear' };
   else if (typeof input.payloadKey === 'string') {
@@ -47,6 +48,17 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       throw new CodedError('VALIDATION', `payload key: ${(error as Error).message}`);
     }
     passwords.payloadKey = { kind: 'set', value: input.payloadKey.trim() };
+  }
+  const payloadKeyId = input.payloadKeyId?.trim() || undefined;
+  if (input.previousPayloadKeys === null || input.previousPayloadKeys?.trim() === '') passwords.previousPayloadKeys = { kind: 'clear' };
+  else if (typeof input.previousPayloadKeys === 'string') {
+    try {
+      const previous = parsePreviousKeys(input.previousPayloadKeys);
+      if (payloadKeyId && previous.some((k) => k.id === payloadKeyId)) throw new Error(`key id "${payloadKeyId}" is the current key's: give the new key a new id`);
+    } catch (error) {
+      throw new CodedError('VALIDATION', `previous payload keys: ${(error as Error).message}`);
+    }
+    passwords.previousPayloadKeys = { kind: 'set', value: input.previousPayloadKeys.trim() };
   }
   let redis: EnvironmentProfile['redis'] = null;
   if (input.redis) {
@@ -95,9 +107,20 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       amqp,
       managementUrl,
       ...(managementUrl && cleanTls(input.managementTlsFiles) ? { managementTlsFiles: cleanTls(input.managementTlsFiles) } : {}),
+      ...(payloadKeyId ? { payloadKeyId } : {}),
     },
     passwords,
   };
+}
+
+/** The ids of stored previous keys (validated when saved; an unreadable list shows none). */
+function previousKeyIds(text: string | undefined): string[] {
+  if (!text) return [];
+  try {
+    return parsePreviousKeys(text).map((k) => k.id);
+  } catch {
+    return [];
+  }
 }
 
 function slug(name: string): string {
@@ -185,6 +208,8 @@ export class EnvironmentService {
       managementUrl: profile.managementUrl,
       ...(profile.managementTlsFiles ? { managementTlsFiles: profile.managementTlsFiles } : {}),
       hasPayloadKey: await has('payloadKey'),
+      payloadKeyId: profile.payloadKeyId ?? null,
+      previousPayloadKeyIds: previousKeyIds(await this.secrets.get(secretKey(profile.id, 'previousPayloadKeys'))),
     };
   }
 

@@ -3,7 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { formatBrokerUrl, parseBrokerUrl, type ParsedBrokerUrl } from '../../../shared/model/broker-url';
 import type { TlsFiles } from '../../../shared/model/environment';
 import type { EnvironmentProfile } from './profile';
-import { parseKey } from '../payload-crypto';
+import { parseKey, parsePreviousKeys, type PayloadKeyring } from '../payload-crypto';
 
 /**
  * The TLS options of one connection: certificates always verified (never `rejectUnauthorized:
@@ -45,8 +45,10 @@ export interface ResolvedEnvironment {
   redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null; sentinel?: { masterName: string; nodes: { host: string; port: number }[] }; cluster?: { nodes: { host: string; port: number }[] } } | null;
   amqp: { url: string; username: string; password: string; vhost: string; tls: boolean; host: string; port: number; tlsSettings: TlsSettings | null } | null;
   management: { baseUrl: string; username: string; password: string; tlsSettings: TlsSettings | null } | null;
-  /** AES-256-GCM key for showing encrypted payloads, or null. */
+  /** AES-256-GCM key for showing encrypted payloads, or null (the keyring's current key). */
   payloadKey: Buffer | null;
+  /** The current payload key with its id and the previous keys (rotation), or null without a key. */
+  payloadKeys: PayloadKeyring | null;
 }
 
 function parsed(url: string, schemes: readonly string[]): ParsedBrokerUrl {
@@ -64,7 +66,7 @@ function hostPort(node: string): { host: string; port: number } {
 /** Combines a stored profile with its passwords into connection settings. */
 export function resolveEnvironment(
   profile: EnvironmentProfile,
-  passwords: { redis?: string; amqp?: string; management?: string; payloadKey?: string },
+  passwords: { redis?: string; amqp?: string; management?: string; payloadKey?: string; previousPayloadKeys?: string },
 ): ResolvedEnvironment {
   let redis: ResolvedEnvironment['redis'] = null;
   if (profile.redis) {
@@ -122,7 +124,8 @@ export function resolveEnvironment(
       tlsSettings: url.scheme === 'https' && profile.managementTlsFiles ? loadTls(profile.managementTlsFiles, url.host.replace(/^\[|\]$/g, '')) : null,
     };
   }
-  return { profile, redis, amqp, management, payloadKey: keyOrNull(passwords.payloadKey) };
+  const payloadKey = keyOrNull(passwords.payloadKey);
+  return { profile, redis, amqp, management, payloadKey, payloadKeys: payloadKey ? { current: { id: profile.payloadKeyId ?? null, key: payloadKey }, previous: previousOrNone(passwords.previousPayloadKeys) } : null };
 }
 
 /** The stored payload key, or null when none (or an unreadable one: validated when it was saved). */
@@ -132,5 +135,15 @@ function keyOrNull(text: string | undefined): Buffer | null {
     return parseKey(text);
   } catch {
     return null;
+  }
+}
+
+/** The stored previous keys, or none (validated when they were saved). */
+function previousOrNone(text: string | undefined): PayloadKeyring['previous'] {
+  if (!text) return [];
+  try {
+    return parsePreviousKeys(text);
+  } catch {
+    return [];
   }
 }

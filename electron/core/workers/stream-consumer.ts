@@ -2,11 +2,12 @@ import type { Redis } from 'ioredis';
 import type { ProcessorName, ProcessorSettings, ProcessorStatus } from '../../../shared/model/workers';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { Clock, Logger } from '../ports';
+import { encryptPayload, openPayload, type PayloadKeyring } from '../payload-crypto';
 import { isExhausted, retryDelayMs } from './backoff';
 import { keepPending } from './keep-pending';
 import type { Processor } from './processor';
 import { ProcessorStats } from './processor-stats';
-import type { Outcome, StreamHandler, StreamMessage } from './stream-handler';
+import type { Outcome, StreamHandler, StreamMessage, StreamOutput } from './stream-handler';
 import { claimBatch, commitBatch, deadLetter, releaseClaims, withScripts, type CommitItem, type ScriptScope } from './stream-scripts';
 
 export interface StreamConsumerOptions {
@@ -32,6 +33,13 @@ export interface StreamConsumerOptions {
   reclaimEveryMs?: number;
   /** Seed: duplicates of an event id within 5 minutes are skipped. */
   dedupWindowMs?: number;
+  /**
+   * The environment's payload keys: encrypted inputs (seed 001 AES-256-GCM envelopes) reach the
+   * handler decrypted, the `data` field of every output is encrypted with the current key, and an
+   * input no key opens is dead-lettered at once with why ("cannot decrypt: authentication
+   * failed"), its ciphertext unchanged. Plaintext inputs are handled as they are.
+   */
+  payloadKeys?: PayloadKeyring | null;
   /** Test hook: called after a batch was handled and before it is committed. */
   beforeCommit?: (messages: StreamMessage[]) => Promise<void> | void;
 }
@@ -329,7 +337,10 @@ class ConsumerLoop {
     const { options, stats, scope } = this.owner.internals;
     const { handler } = options;
     stats.inFlight += batch.length;
+    const inFlight = batch.length;
     try {
+      const undecryptable: { message: StreamMessage; error: string }[] = [];
+      if (options.payloadKeys) batch = openBatch(batch, options.payloadKeys, undecryptable);
       let toHandle = batch;
       const committed: CommitItem[] = [];
       let claimed: { id: string; dedupId: string }[] = [];
@@ -366,7 +377,7 @@ class ConsumerLoop {
       const dedupOf = (m: StreamMessage) => (handler.mode === 'pure' ? handler.dedupId(m) : claimedIds.get(m.id) ?? null);
       toHandle.forEach((message, i) => {
         const outcome = outcomes[i]!;
-        if (outcome.kind === 'done') committed.push({ id: message.id, dedupId: dedupOf(message), outputs: outcome.outputs ?? [], hasAttempts: message.attempts > 0 });
+        if (outcome.kind === 'done') committed.push({ id: message.id, dedupId: dedupOf(message), outputs: sealOutputs(outcome.outputs ?? [], options.payloadKeys), hasAttempts: message.attempts > 0 });
         else if (outcome.kind === 'skip') {
           notProcessed.add(message.id);
           committed.push({ id: message.id, dedupId: null, outputs: [], hasAttempts: message.attempts > 0 });
@@ -385,13 +396,14 @@ class ConsumerLoop {
       }
       await releaseClaims(this.redis, scope, released);
       for (const failure of failed) await this.fail(failure.message, failure.error, failure.isInvalid);
+      for (const { message, error } of undecryptable) await this.fail(message, error, true);
       // Not attempted (open circuit): pending until then, its attempts unchanged — no spin, no retry spent.
       for (const wait of waiting) {
         stats.fail(wait.reason);
         this.scheduleRetry(wait.message, Math.max(WAIT_FLOOR_MS, wait.untilMs - options.clock.now()));
       }
     } finally {
-      stats.inFlight -= batch.length;
+      stats.inFlight -= inFlight;
     }
   }
 
@@ -445,4 +457,27 @@ function toMessage([id, fields]: RawEntry, attempts: number): StreamMessage[] {
     }
   }
   return [{ id: id.toString(), fields, payload, attempts }];
+}
+
+/**
+ * The batch with encrypted payloads replaced by their plaintext (fields, and so a dead letter's
+ * bytes, stay as read); the messages no key opens go to `undecryptable` instead.
+ */
+function openBatch(batch: StreamMessage[], keys: PayloadKeyring, undecryptable: { message: StreamMessage; error: string }[]): StreamMessage[] {
+  return batch.flatMap((message) => {
+    const opened = message.payload ? openPayload(message.payload, keys) : null;
+    if (!opened) return [message];
+    if ('plain' in opened) return [{ ...message, payload: opened.plain }];
+    undecryptable.push({ message, error: opened.error });
+    return [];
+  });
+}
+
+/** Outputs with their `data` field encrypted under the current key (unchanged without keys). */
+function sealOutputs(outputs: StreamOutput[], keys: PayloadKeyring | null | undefined): StreamOutput[] {
+  if (!keys || !outputs.length) return outputs;
+  return outputs.map((output) => ({
+    ...output,
+    fields: output.fields.map((value, i) => (i % 2 === 1 && String(output.fields[i - 1]) === STREAM_PAYLOAD_FIELD ? encryptPayload(Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8'), keys.current.key, keys.current.id) : value)),
+  }));
 }

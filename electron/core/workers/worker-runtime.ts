@@ -11,10 +11,11 @@ import { PROCESSOR_FACTORIES } from './processor-factories';
 import { StreamConsumer } from './stream-consumer';
 import type { StreamHandler } from './stream-handler';
 import type { CircuitBreakerOptions } from './notify/circuit-breaker';
+import { keyringFromData, type PayloadKeyring, type PayloadKeyringData } from '../payload-crypto';
 
 /** Everything a set of workers needs; plain data, so it can be handed to a worker thread. */
 export interface WorkerRuntimeConfig {
-  env: Pick<ResolvedEnvironment, 'redis' | 'amqp'> & Partial<Pick<ResolvedEnvironment, 'management'>> & { id: string; namespace: string };
+  env: Pick<ResolvedEnvironment, 'redis' | 'amqp'> & Partial<Pick<ResolvedEnvironment, 'management'>> & { id: string; namespace: string; payloadKeys?: PayloadKeyringData | null };
   /** Where the notification senders deliver (secrets included); a sender without one cannot run. */
   destinations?: ResolvedDestinations;
   /** Routing rules document (seed 000 `routing_rules` YAML); the seed's rules when absent. */
@@ -66,12 +67,15 @@ export class WorkerRuntime {
   private readonly settings = new Map<ProcessorName, ProcessorSettings>();
   private shared: Redis | null = null;
   readonly consumerPrefix: string;
+  /** The environment's payload keys (seed 001 encryption), or null: the stream processors decrypt inputs and encrypt outputs with them. */
+  private readonly payloadKeys: PayloadKeyring | null;
 
   constructor(
     private config: WorkerRuntimeConfig,
     private readonly deps: WorkerRuntimeDeps,
   ) {
     this.consumerPrefix = config.consumerPrefix ?? `${os.hostname()}-${process.pid}`;
+    this.payloadKeys = config.env.payloadKeys ? keyringFromData(config.env.payloadKeys) : null;
     for (const name of PROCESSOR_NAMES) this.settings.set(name, { ...PROCESSOR_CATALOG[name].settings, ...config.settings?.[name] });
   }
 
@@ -202,6 +206,7 @@ export class WorkerRuntime {
           consumerPrefix: this.consumerPrefix,
           keyPrefix: `${env.namespace}watchfloor:workers:`,
           handler,
+          payloadKeys: this.payloadKeys,
           settings: this.settings.get(name)!,
           createClient: () => this.createRedis(`watchfloor-${name}`),
           clock: this.deps.clock,

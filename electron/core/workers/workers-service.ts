@@ -3,6 +3,7 @@ import type { EnvironmentService } from '../environments/environment-service';
 import type { Clock, Logger } from '../ports';
 import type { DestinationsStore } from './destinations-store';
 import { WorkerRuntime, type WorkerRuntimeConfig } from './worker-runtime';
+import { keyringToData } from '../payload-crypto';
 import { WorkerThreadHost } from './worker-thread-host';
 import type { ResolvedDestinations } from './destinations-store';
 
@@ -202,7 +203,7 @@ export class WorkersService {
   private async config(envId: string): Promise<WorkerRuntimeConfig> {
     const resolved = await this.deps.environments.resolve(envId);
     return {
-      env: { id: envId, namespace: resolved.profile.namespace, redis: resolved.redis, amqp: resolved.amqp, management: resolved.management },
+      env: { id: envId, namespace: resolved.profile.namespace, redis: resolved.redis, amqp: resolved.amqp, management: resolved.management, payloadKeys: resolved.payloadKeys ? keyringToData(resolved.payloadKeys) : null },
       destinations: await this.deps.destinations.resolve(envId),
       rulesYaml: this.options.rulesYaml,
       settings: this.pendingSettings.get(envId),

@@ -35,6 +35,11 @@ export interface EnvironmentFormValues {
   /** AES-256-GCM key for encrypted payloads: typed replaces, empty keeps, clear removes. */
   payloadKey: string;
   clearPayloadKey: boolean;
+  /** The current key's id (written into each envelope the workers encrypt); empty for none. */
+  payloadKeyId: string;
+  /** Keys rotated out, `id:key, id:key`: typed replaces, empty keeps, clear removes. */
+  previousPayloadKeys: string;
+  clearPreviousPayloadKeys: boolean;
 }
 
 export interface TlsFileValues {
@@ -76,6 +81,9 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     amqpTlsFiles: tlsValues(env?.amqp?.tlsFiles),
     payloadKey: '',
     clearPayloadKey: false,
+    payloadKeyId: env?.payloadKeyId ?? '',
+    previousPayloadKeys: '',
+    clearPreviousPayloadKeys: false,
     managementTlsFiles: tlsValues(env?.managementTlsFiles),
     managementUrl: env?.managementUrl ?? '',
   };
@@ -125,6 +133,8 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
     managementUrl: managementUrl === '' ? null : managementUrl,
     ...(managementUrl !== '' && tlsFilesFrom(values.managementTlsFiles) ? { managementTlsFiles: tlsFilesFrom(values.managementTlsFiles) } : {}),
     payloadKey: passwordChange(values.payloadKey.trim(), values.clearPayloadKey),
+    payloadKeyId: values.payloadKeyId.trim() || null,
+    previousPayloadKeys: passwordChange(values.previousPayloadKeys.trim(), values.clearPreviousPayloadKeys),
   };
 }
 

@@ -152,7 +152,21 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
           isClearing={values.clearPayloadKey}
           onClearingChange={(v) => set('clearPayloadKey', v)}
         />
-        <p className="field-hint">Seed 001 encrypted messages are then shown decrypted (and marked so); replays keep the ciphertext byte for byte. Kept in the secret store, never sent back to this window.</p>
+        <Field label="Key id" hint="Optional; the workers write it into every envelope they encrypt, so the key can be rotated later.">
+          {(id) => <input id={id} className="input mono" data-testid="env-payload-key-id" value={values.payloadKeyId} onChange={(e) => set('payloadKeyId', e.target.value)} placeholder="2026-12" spellCheck={false} />}
+        </Field>
+        <SecretField
+          label="Previous keys (id:key, comma-separated)"
+          testId="env-previous-payload-keys"
+          value={values.previousPayloadKeys}
+          onChange={(v) => set('previousPayloadKeys', v)}
+          hasStored={(env?.previousPayloadKeyIds?.length ?? 0) > 0}
+          isClearing={values.clearPreviousPayloadKeys}
+          onClearingChange={(v) => set('clearPreviousPayloadKeys', v)}
+          clearLabel="clear stored previous keys"
+        />
+        {env?.previousPayloadKeyIds?.length ? <p className="field-hint" data-testid="env-previous-payload-key-ids">Stored previous keys: {env.previousPayloadKeyIds.join(', ')}</p> : null}
+        <p className="field-hint">Seed 001 encrypted messages are then shown decrypted (and marked so); replays keep the ciphertext byte for byte. The workers open encrypted inputs with the key their envelope names (or the current key, then the previous ones), encrypt what they write with the current key, and dead-letter what no key authenticates. Kept in the secret store, never sent back to this window.</p>
       </fieldset>
 
       {shownError ? (
