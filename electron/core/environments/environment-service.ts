@@ -16,7 +16,7 @@ interface NormalizedInput {
   passwords: Record<SecretSlot, PasswordChange>;
 }
 
-const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey'];
+const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey', 'postgres'];
 
 function change(fromField: string | null | undefined, fromUrl: string): PasswordChange {
   if (fromField === null || fromField === '') return { kind: 'clear' };
@@ -38,6 +38,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
     amqp: { kind: 'keep' },
     management: { kind: 'keep' },
     payloadKey: { kind: 'keep' },
+    postgres: { kind: 'keep' },
   };
   if (input.payloadKey === null || input.payloadKey === '') passwords.payloadKey = { kind: 'clear' };
   else if (typeof input.payloadKey === 'string') {
@@ -74,6 +75,15 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   } else {
     passwords.amqp = { kind: 'clear' };
   }
+  let postgres: EnvironmentProfile['postgres'] = null;
+  if (input.postgres) {
+    const url = parseBrokerUrl(input.postgres.url, ['postgres', 'postgresql']);
+    if ('error' in url) throw new CodedError('VALIDATION', `PostgreSQL URL: ${url.error}`);
+    postgres = { url: formatBrokerUrl(url), ...(cleanTls(input.postgres.tlsFiles) ? { tlsFiles: cleanTls(input.postgres.tlsFiles) } : {}) };
+    passwords.postgres = change(input.postgres.password, url.password);
+  } else {
+    passwords.postgres = { kind: 'clear' };
+  }
   let managementUrl: string | null = null;
   if (input.managementUrl) {
     const url = parseBrokerUrl(input.managementUrl, ['http', 'https']);
@@ -95,6 +105,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       amqp,
       managementUrl,
       ...(managementUrl && cleanTls(input.managementTlsFiles) ? { managementTlsFiles: cleanTls(input.managementTlsFiles) } : {}),
+      ...(postgres ? { postgres } : {}),
     },
     passwords,
   };
@@ -185,6 +196,7 @@ export class EnvironmentService {
       managementUrl: profile.managementUrl,
       ...(profile.managementTlsFiles ? { managementTlsFiles: profile.managementTlsFiles } : {}),
       hasPayloadKey: await has('payloadKey'),
+      ...(profile.postgres ? { postgres: { url: profile.postgres.url, hasPassword: await has('postgres'), ...(profile.postgres.tlsFiles ? { tlsFiles: profile.postgres.tlsFiles } : {}) } } : {}),
     };
   }
 

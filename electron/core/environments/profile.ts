@@ -18,6 +18,8 @@ export interface EnvironmentProfile {
   /** Management API base URL without password; it authenticates with the AMQP credentials unless it has a user of its own. */
   managementUrl: string | null;
   managementTlsFiles?: TlsFiles;
+  /** The pipeline's database, URL without password (user and database stay in it). Absent in older files: none. */
+  postgres?: { url: string; tlsFiles?: TlsFiles } | null;
 }
 
 /** The profile a first start creates. */
@@ -35,7 +37,7 @@ export const LOCAL_PROFILE: EnvironmentProfile = {
 /** Password of the Local profile's AMQP user, stored in the secret store on first start. */
 export const LOCAL_AMQP_PASSWORD = 'guest';
 
-export type SecretSlot = 'redis' | 'amqp' | 'management' | 'payloadKey';
+export type SecretSlot = 'redis' | 'amqp' | 'management' | 'payloadKey' | 'postgres';
 
 /** Whether the core must refuse writes on this environment. */
 export function isReadOnly(profile: EnvironmentProfile): boolean {
