@@ -146,7 +146,7 @@ export function formatQueues(report: QueuesReport): string {
 }
 
 export function formatTest(result: ConnectionTestResult): string {
-  return (['redis', 'amqp', 'management'] as const)
+  return (['redis', 'amqp', 'management', 'postgres'] as const)
     .map((key) => {
       const r = result[key];
       if (!r.configured) return `${key}: not configured`;

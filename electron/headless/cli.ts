@@ -25,7 +25,7 @@ const USAGE = `watchfloor — operations console for Redis Streams and RabbitMQ
 Usage:
   watchfloor serve [--port N] [--demo] [--env NAME] [--rate N]   browser mode on 127.0.0.1
   watchfloor env list [--json]
-  watchfloor env add --name NAME [--redis URL] [--amqp URL] [--management URL]
+  watchfloor env add --name NAME [--redis URL] [--amqp URL] [--management URL] [--postgres URL]
                      [--colour #RRGGBB] [--production] [--namespace PREFIX]
                      [--cluster HOST:PORT,HOST:PORT] [--json]
                      --cluster: Redis Cluster; the URL's host and these nodes are the seeds
@@ -198,6 +198,7 @@ async function envCommand(args: string[]): Promise<number> {
       redis: { type: 'string' },
       amqp: { type: 'string' },
       management: { type: 'string' },
+      postgres: { type: 'string' },
       colour: { type: 'string' },
       production: { type: 'boolean' },
       namespace: { type: 'string' },
@@ -223,6 +224,7 @@ async function envCommand(args: string[]): Promise<number> {
           redis: values.redis ? { url: values.redis, ...(clusterNodes.length > 0 ? { cluster: { nodes: clusterNodes } } : {}) } : null,
           amqp: values.amqp ? { url: values.amqp } : null,
           managementUrl: values.management ?? null,
+          postgres: values.postgres ? { url: values.postgres } : null,
         };
         if (values.colour) input.colour = values.colour;
         if (values.namespace) input.namespace = values.namespace;
@@ -234,7 +236,7 @@ async function envCommand(args: string[]): Promise<number> {
         const env = core.environments.find(positionals[0] ?? values.name ?? '');
         const result = unwrap(await core.call('environments.test', { id: env.id }));
         print(result, asJson, () => formatTest(result));
-        const failed = (['redis', 'amqp', 'management'] as const).some((k) => result[k].configured && !result[k].ok);
+        const failed = (['redis', 'amqp', 'management', 'postgres'] as const).some((k) => result[k].configured && !result[k].ok);
         return failed ? 1 : 0;
       }
       case 'remove': {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Why a broker connection failed, named the way an operator would say it. */
-export const FailureKind = z.enum(['refused', 'auth', 'timeout', 'tls', 'dns', 'protocol', 'unknown']);
+/** Why a broker connection failed, named the way an operator would say it (`not-found`: the database does not exist). */
+export const FailureKind = z.enum(['refused', 'auth', 'timeout', 'tls', 'dns', 'protocol', 'not-found', 'unknown']);
 export type FailureKind = z.infer<typeof FailureKind>;
 
 /** A classified connection failure: the kind plus a redacted, human-readable message. */
@@ -31,5 +31,7 @@ export const ConnectionTestResult = z.object({
   redis: BrokerTestResult,
   amqp: BrokerTestResult,
   management: BrokerTestResult,
+  /** The environment's PostgreSQL database. */
+  postgres: BrokerTestResult,
 });
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;

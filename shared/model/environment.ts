@@ -4,6 +4,7 @@ import { parseBrokerUrl } from './broker-url';
 export const REDIS_SCHEMES = ['redis', 'rediss'] as const;
 export const AMQP_SCHEMES = ['amqp', 'amqps'] as const;
 export const HTTP_SCHEMES = ['http', 'https'] as const;
+export const POSTGRES_SCHEMES = ['postgres', 'postgresql'] as const;
 
 function brokerUrl(schemes: readonly string[]) {
   return z
@@ -79,6 +80,16 @@ export const AmqpInput = z.object({
 });
 
 /**
+ * The pipeline's PostgreSQL database (issue 17): `postgres://user[:password]@host[:port]/database`,
+ * `?sslmode=require` (or verify-full) for TLS. The password goes to the secret store.
+ */
+export const PostgresInput = z.object({
+  url: brokerUrl(POSTGRES_SCHEMES),
+  password: PasswordInput,
+  tlsFiles: TlsFiles.optional(),
+});
+
+/**
  * What this console may do on an environment (seed 001 role-based permissions), checked in the
  * core: a viewer reads; an operator also acknowledges, escalates, replays, claims, pauses,
  * publishes; an admin also purges, drains, cleans, deletes consumers and changes policies.
@@ -109,6 +120,8 @@ export const EnvironmentInput = z.object({
     .default(''),
   redis: RedisInput.nullable().default(null),
   amqp: AmqpInput.nullable().default(null),
+  /** The pipeline's database; none by default (the sinks then say so). */
+  postgres: PostgresInput.nullable().default(null),
   managementUrl: brokerUrl(HTTP_SCHEMES).nullable().default(null),
   /** TLS files of an https:// management API (its CA above all). */
   managementTlsFiles: TlsFiles.optional(),
@@ -144,6 +157,8 @@ export const EnvironmentView = z.object({
   namespace: z.string(),
   redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional(), sentinel: SentinelInput.optional(), cluster: ClusterInput.optional() }).nullable(),
   amqp: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),
+  /** The database URL without password; absent or null: none configured. */
+  postgres: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable().optional(),
   managementUrl: z.string().nullable(),
   managementTlsFiles: TlsFiles.optional(),
   /** A payload decryption key is stored (never sent). */

@@ -7,6 +7,8 @@ import { amqpSocketOptions } from './rabbitmq/amqp-connection';
 import { ManagementClient } from './rabbitmq/management-client';
 import { createRedisClient, redisFailureCause, redisTarget } from './redis/redis-connection';
 import { isCluster } from './redis/redis-client';
+import { classifyPgFailure, connectPg } from '../database/pg-connection';
+import type { PostgresSettings } from '../environments/resolved-environment';
 
 const NOT_CONFIGURED: BrokerTestResult = { configured: false, ok: false };
 
@@ -86,12 +88,29 @@ async function testManagement(settings: NonNullable<ResolvedEnvironment['managem
   }
 }
 
+async function testPostgres(settings: PostgresSettings, redactor: Redactor, deadlineMs: number): Promise<BrokerTestResult> {
+  const started = Date.now();
+  if (settings.tlsSettings?.error) return { configured: true, ok: false, failure: { kind: 'tls', message: redactor.redact(settings.tlsSettings.error) } };
+  try {
+    const client = await withDeadline(connectPg(settings, { connectTimeoutMs: deadlineMs, applicationName: 'watchfloor-test' }), deadlineMs + 500, 'PostgreSQL connect');
+    try {
+      const { rows } = await withDeadline(client.query<{ v: string }>("SELECT current_setting('server_version') AS v"), deadlineMs, 'PostgreSQL query');
+      return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: `PostgreSQL ${rows[0]?.v ?? ''}`.trim() };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  } catch (error) {
+    return { configured: true, ok: false, failure: classifyPgFailure(error, settings, redactor) };
+  }
+}
+
 /** "Test connection": connects to each configured broker once, in parallel, each within `deadlineMs`. */
 export async function testConnections(env: ResolvedEnvironment, redactor: Redactor, deadlineMs = 5000): Promise<ConnectionTestResult> {
-  const [redis, amqpResult, management] = await Promise.all([
+  const [redis, amqpResult, management, postgres] = await Promise.all([
     env.redis ? testRedis(env.redis, redactor, deadlineMs) : NOT_CONFIGURED,
     env.amqp ? testAmqp(env.amqp, redactor, deadlineMs) : NOT_CONFIGURED,
     env.management ? testManagement(env.management, redactor, deadlineMs) : NOT_CONFIGURED,
+    env.postgres ? testPostgres(env.postgres, redactor, deadlineMs) : NOT_CONFIGURED,
   ]);
-  return { redis, amqp: amqpResult, management };
+  return { redis, amqp: amqpResult, management, postgres };
 }

@@ -16,7 +16,7 @@ interface NormalizedInput {
   passwords: Record<SecretSlot, PasswordChange>;
 }
 
-const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey', 'previousPayloadKeys'];
+const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey', 'previousPayloadKeys', 'postgres'];
 
 function change(fromField: string | null | undefined, fromUrl: string): PasswordChange {
   if (fromField === null || fromField === '') return { kind: 'clear' };
@@ -39,6 +39,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
     management: { kind: 'keep' },
     payloadKey: { kind: 'keep' },
     previousPayloadKeys: { kind: 'keep' },
+    postgres: { kind: 'keep' },
   };
   if (input.payloadKey === null || input.payloadKey === '') passwords.payloadKey = { kind: 'clear' };
   else if (typeof input.payloadKey === 'string') {
@@ -86,6 +87,15 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   } else {
     passwords.amqp = { kind: 'clear' };
   }
+  let postgres: EnvironmentProfile['postgres'] = null;
+  if (input.postgres) {
+    const url = parseBrokerUrl(input.postgres.url, ['postgres', 'postgresql']);
+    if ('error' in url) throw new CodedError('VALIDATION', `PostgreSQL URL: ${url.error}`);
+    postgres = { url: formatBrokerUrl(url), ...(cleanTls(input.postgres.tlsFiles) ? { tlsFiles: cleanTls(input.postgres.tlsFiles) } : {}) };
+    passwords.postgres = change(input.postgres.password, url.password);
+  } else {
+    passwords.postgres = { kind: 'clear' };
+  }
   let managementUrl: string | null = null;
   if (input.managementUrl) {
     const url = parseBrokerUrl(input.managementUrl, ['http', 'https']);
@@ -108,6 +118,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       managementUrl,
       ...(managementUrl && cleanTls(input.managementTlsFiles) ? { managementTlsFiles: cleanTls(input.managementTlsFiles) } : {}),
       ...(payloadKeyId ? { payloadKeyId } : {}),
+      ...(postgres ? { postgres } : {}),
     },
     passwords,
   };
@@ -210,6 +221,7 @@ export class EnvironmentService {
       hasPayloadKey: await has('payloadKey'),
       payloadKeyId: profile.payloadKeyId ?? null,
       previousPayloadKeyIds: previousKeyIds(await this.secrets.get(secretKey(profile.id, 'previousPayloadKeys'))),
+      ...(profile.postgres ? { postgres: { url: profile.postgres.url, hasPassword: await has('postgres'), ...(profile.postgres.tlsFiles ? { tlsFiles: profile.postgres.tlsFiles } : {}) } } : {}),
     };
   }
 

@@ -20,6 +20,8 @@ export interface EnvironmentProfile {
   managementTlsFiles?: TlsFiles;
   /** The current payload key's id (the key itself is in the secret store). */
   payloadKeyId?: string;
+  /** The pipeline's database, URL without password (user and database stay in it). Absent in older files: none. */
+  postgres?: { url: string; tlsFiles?: TlsFiles } | null;
 }
 
 /** The profile a first start creates. */
@@ -37,7 +39,7 @@ export const LOCAL_PROFILE: EnvironmentProfile = {
 /** Password of the Local profile's AMQP user, stored in the secret store on first start. */
 export const LOCAL_AMQP_PASSWORD = 'guest';
 
-export type SecretSlot = 'redis' | 'amqp' | 'management' | 'payloadKey' | 'previousPayloadKeys';
+export type SecretSlot = 'redis' | 'amqp' | 'management' | 'payloadKey' | 'previousPayloadKeys' | 'postgres';
 
 /** Whether the core must refuse writes on this environment. */
 export function isReadOnly(profile: EnvironmentProfile): boolean {

@@ -49,6 +49,40 @@ export interface ResolvedEnvironment {
   payloadKey: Buffer | null;
   /** The current payload key with its id and the previous keys (rotation), or null without a key. */
   payloadKeys: PayloadKeyring | null;
+  /** The pipeline's PostgreSQL database, or null (absent in settings built before it existed). */
+  postgres?: PostgresSettings | null;
+}
+
+/** How to reach an environment's database; plain data (handed to worker threads). */
+export interface PostgresSettings {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  /** `?sslmode=require|verify-ca|verify-full`; certificates are always verified. */
+  tls: boolean;
+  tlsSettings: TlsSettings | null;
+}
+
+const PG_TLS_MODES = new Set(['require', 'verify-ca', 'verify-full']);
+
+/** A stored database URL (no password) and its password → connection settings. */
+export function resolvePostgres(rawUrl: string, password: string | undefined, tlsFiles: TlsFiles | undefined): PostgresSettings {
+  const url = parsed(rawUrl, ['postgres', 'postgresql']);
+  const host = url.host.replace(/^\[|\]$/g, '');
+  const sslmode = /(?:^|&)sslmode=([^&]*)/.exec(url.query)?.[1] ?? '';
+  const tls = PG_TLS_MODES.has(sslmode) || (sslmode === '' && tlsFiles !== undefined);
+  const user = url.username || 'postgres';
+  return {
+    host,
+    port: url.port ?? 5432,
+    database: url.path || user,
+    user,
+    password: password ?? url.password,
+    tls,
+    tlsSettings: tls ? loadTls(tlsFiles, host) : null,
+  };
 }
 
 function parsed(url: string, schemes: readonly string[]): ParsedBrokerUrl {
@@ -66,7 +100,7 @@ function hostPort(node: string): { host: string; port: number } {
 /** Combines a stored profile with its passwords into connection settings. */
 export function resolveEnvironment(
   profile: EnvironmentProfile,
-  passwords: { redis?: string; amqp?: string; management?: string; payloadKey?: string; previousPayloadKeys?: string },
+  passwords: { redis?: string; amqp?: string; management?: string; payloadKey?: string; previousPayloadKeys?: string; postgres?: string },
 ): ResolvedEnvironment {
   let redis: ResolvedEnvironment['redis'] = null;
   if (profile.redis) {
@@ -125,7 +159,8 @@ export function resolveEnvironment(
     };
   }
   const payloadKey = keyOrNull(passwords.payloadKey);
-  return { profile, redis, amqp, management, payloadKey, payloadKeys: payloadKey ? { current: { id: profile.payloadKeyId ?? null, key: payloadKey }, previous: previousOrNone(passwords.previousPayloadKeys) } : null };
+  const postgres = profile.postgres ? resolvePostgres(profile.postgres.url, passwords.postgres, profile.postgres.tlsFiles) : null;
+  return { profile, redis, amqp, management, payloadKey, payloadKeys: payloadKey ? { current: { id: profile.payloadKeyId ?? null, key: payloadKey }, previous: previousOrNone(passwords.previousPayloadKeys) } : null, postgres };
 }
 
 /** The stored payload key, or null when none (or an unreadable one: validated when it was saved). */

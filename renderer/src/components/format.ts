@@ -20,6 +20,7 @@ const FAILURE_LABELS: Record<FailureKind, string> = {
   tls: 'TLS error',
   dns: 'Host not found',
   protocol: 'Protocol error',
+  'not-found': 'Database missing',
   unknown: 'Error',
 };
 

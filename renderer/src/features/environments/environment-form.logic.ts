@@ -32,6 +32,10 @@ export interface EnvironmentFormValues {
   amqpTlsFiles: TlsFileValues;
   managementUrl: string;
   managementTlsFiles: TlsFileValues;
+  /** The pipeline's PostgreSQL database; empty for none. */
+  postgresUrl: string;
+  postgresPassword: string;
+  clearPostgresPassword: boolean;
   /** AES-256-GCM key for encrypted payloads: typed replaces, empty keeps, clear removes. */
   payloadKey: string;
   clearPayloadKey: boolean;
@@ -86,6 +90,9 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     clearPreviousPayloadKeys: false,
     managementTlsFiles: tlsValues(env?.managementTlsFiles),
     managementUrl: env?.managementUrl ?? '',
+    postgresUrl: env?.postgres?.url ?? '',
+    postgresPassword: '',
+    clearPostgresPassword: false,
   };
 }
 
@@ -99,6 +106,7 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
   const redisUrl = values.redisUrl.trim();
   const amqpUrl = values.amqpUrl.trim();
   const managementUrl = values.managementUrl.trim();
+  const postgresUrl = values.postgresUrl.trim();
   const username = values.redisUsername.trim();
   return {
     name: values.name.trim(),
@@ -135,6 +143,7 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
     payloadKey: passwordChange(values.payloadKey.trim(), values.clearPayloadKey),
     payloadKeyId: values.payloadKeyId.trim() || null,
     previousPayloadKeys: passwordChange(values.previousPayloadKeys.trim(), values.clearPreviousPayloadKeys),
+    ...(postgresUrl !== '' ? { postgres: { url: postgresUrl, password: passwordChange(values.postgresPassword, values.clearPostgresPassword) } } : {}),
   };
 }
 

@@ -142,6 +142,26 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
       </fieldset>
 
       <fieldset className="fieldset">
+        <legend>Database</legend>
+        <Field label="PostgreSQL URL" hint="Optional: where the sinks store events (event-store). Leave empty if this environment has no database. ?sslmode=require for TLS.">
+          {(id) => (
+            <input id={id} className="input mono" data-testid="env-postgres-url" value={values.postgresUrl} onChange={(e) => set('postgresUrl', e.target.value)} placeholder="postgres://user@127.0.0.1:5432/watchfloor" spellCheck={false} />
+          )}
+        </Field>
+        {values.postgresUrl.trim() ? (
+          <SecretField
+            label="PostgreSQL password"
+            testId="env-postgres-password"
+            value={values.postgresPassword}
+            onChange={(v) => set('postgresPassword', v)}
+            hasStored={env?.postgres?.hasPassword ?? false}
+            isClearing={values.clearPostgresPassword}
+            onClearingChange={(v) => set('clearPostgresPassword', v)}
+          />
+        ) : null}
+      </fieldset>
+
+      <fieldset className="fieldset">
         <legend>Encrypted payloads</legend>
         <SecretField
           label="AES-256-GCM key (64 hex characters or base64)"

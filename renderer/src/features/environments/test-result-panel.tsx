@@ -7,6 +7,7 @@ const BROKERS = [
   { key: 'redis', label: 'Redis' },
   { key: 'amqp', label: 'RabbitMQ' },
   { key: 'management', label: 'Management API' },
+  { key: 'postgres', label: 'PostgreSQL' },
 ] as const;
 
 /** Per broker: OK with latency and version, or the failure kind and message. */

@@ -1,0 +1,156 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { PostgresSettings } from '../../electron/core/environments/resolved-environment';
+import { freePort } from './brokers';
+import { waitFor } from './wait';
+
+/** The shared PostgreSQL of the machine (trust auth for 127.0.0.1). Tests never create tables in its databases: each makes its own. */
+export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+function settingsOf(url: string, database?: string): PostgresSettings {
+  const u = new URL(url);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port || 5432),
+    database: database ?? decodeURIComponent(u.pathname.slice(1) || 'postgres'),
+    user: decodeURIComponent(u.username || 'postgres'),
+    password: decodeURIComponent(u.password),
+    tls: false,
+    tlsSettings: null,
+  };
+}
+
+/** A database of one test on a server (the shared one by default): created now, dropped by `drop()` (call it in afterAll). */
+export interface TestDatabase {
+  name: string;
+  settings: PostgresSettings;
+  /** postgres://… of this database, password included. */
+  url: string;
+  /** A client on it (closed by the caller). */
+  client(): Promise<pg.Client>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(serverUrl = POSTGRES_URL): Promise<TestDatabase> {
+  const name = `wf_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client(settingsOf(serverUrl));
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const settings = settingsOf(serverUrl, name);
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return {
+    name,
+    settings,
+    url: u.toString(),
+    async client() {
+      const client = new pg.Client(settings);
+      await client.connect();
+      return client;
+    },
+    async drop() {
+      const client = new pg.Client(settingsOf(serverUrl));
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/**
+ * A private PostgreSQL on a free port in a temp dir (initdb + postgres), with password
+ * authentication (scram-sha-256), for tests that kill the database or need a password checked.
+ * Runs as the `postgres` OS user when the tests run as root (PostgreSQL refuses root).
+ */
+export class OwnPostgres {
+  private child: ChildProcess | undefined;
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    readonly password: string,
+  ) {}
+
+  /** postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres */
+  get url(): string {
+    return `postgres://postgres:${this.password}@127.0.0.1:${this.port}/postgres`;
+  }
+
+  static async start(password = `pw-${randomBytes(6).toString('hex')}`): Promise<OwnPostgres> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wf-pg-'));
+    const asRoot = process.getuid?.() === 0;
+    const pwFile = path.join(dir, 'pw');
+    writeFileSync(pwFile, `${password}\n`);
+    if (asRoot) {
+      const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim());
+      const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim());
+      chownSync(dir, uid, gid);
+      chownSync(pwFile, uid, gid);
+    }
+    const initdb = OwnPostgres.command(`${PG_BIN}/initdb`, ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-sync']);
+    const made = spawnSync(initdb[0]!, initdb.slice(1), { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`initdb failed: ${made.stderr || made.stdout}`);
+    const server = new OwnPostgres(await freePort(), dir, password);
+    await server.start();
+    return server;
+  }
+
+  private static command(binary: string, args: string[]): string[] {
+    return process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', binary, ...args] : [binary, ...args];
+  }
+
+  settings(database = 'postgres'): PostgresSettings {
+    return settingsOf(this.url, database);
+  }
+
+  async start(): Promise<void> {
+    const cmd = OwnPostgres.command(`${PG_BIN}/postgres`, ['-D', path.join(this.dir, 'data'), '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-k', this.dir, '-c', 'fsync=off', '-c', 'max_connections=40']);
+    // Its own process group: kill() takes the postmaster and every backend at once, as a crash does.
+    this.child = spawn(cmd[0]!, cmd.slice(1), { stdio: 'ignore', detached: true });
+    await waitFor(async () => {
+      const client = new pg.Client({ ...this.settings(), connectionTimeoutMillis: 1000 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }, `own PostgreSQL on ${this.port}`, 30_000, 200);
+  }
+
+  /** kill -9 of the server and every backend: the database vanishes mid-transaction. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+    await exited;
+    // The backends are gone with the group; wait until the port is free for the restart.
+    await waitFor(() => spawnSync('sh', ['-c', `! (ss -ltn | grep -q ':${this.port} ')`]).status === 0, `port ${this.port} released`, 15_000, 100);
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
