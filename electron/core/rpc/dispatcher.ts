@@ -110,8 +110,9 @@ export class Dispatcher {
     const declaredEnv = (result: unknown) => (audit.env ? audit.env(params, result) : typeof params.envId === 'string' ? params.envId : typeof params.id === 'string' ? params.id : undefined);
     const envBefore = declaredEnv(undefined);
     const nameBefore = envBefore ? this.guard.envName(envBefore) : null;
-    const target = audit.target(params, nameBefore ?? '');
+    let target: string;
     try {
+      target = audit.target(params, nameBefore ?? '');
       if (policy.access === 'operator' || policy.access === 'admin') {
         if (!envBefore) throw new CodedError('INTERNAL', `${method} declares ${policy.access} access but names no environment`);
         this.guard.authorize(envBefore, policy.access === 'admin' ? 'administer' : 'operate', `${action} ${target}`);
@@ -143,8 +144,16 @@ export class Dispatcher {
     }
     const envId = declaredEnv(value) ?? '';
     const envName = (envId ? this.guard.envName(envId) : null) ?? nameBefore ?? '';
-    const count = audit.count?.(value, params);
-    const summary = { ...(count !== undefined ? { count } : {}), ...(audit.detail?.(value, params) ?? {}) };
+    let count: number | undefined;
+    let detail: Record<string, unknown> = {};
+    try {
+      count = audit.count?.(value, params);
+      detail = audit.detail?.(value, params) ?? {};
+    } catch (error) {
+      // A summary that cannot be read off the result must not turn a done action into a failure.
+      this.logger.error('audit summary failed', { method, error: this.redactor.redact(String((error as Error)?.message ?? error)) });
+    }
+    const summary = { ...(count !== undefined ? { count } : {}), ...detail };
     const perItem = notes.filter((n) => n.target !== undefined);
     const merged = Object.assign({}, ...notes.filter((n) => n.target === undefined)) as AuditNote;
     const entries: AuditRecord[] = perItem.length
