@@ -80,6 +80,6 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
       clock: ctx.deps.clock,
       logger: ctx.deps.logger,
       tickMs: ctx.config.timings?.escalationTickMs,
-      dlqWatch: new DlqAlertWatch(ctx.sharedRedis(), { namespace: ctx.config.env.namespace, organizationId: ctx.config.env.id }),
+      dlqWatch: new DlqAlertWatch(ctx.sharedRedis(), { namespace: ctx.config.env.namespace, organizationId: ctx.config.env.id, retention: { who: `system: DLQ retention (escalation processor ${ctx.consumerPrefix})` } }),
     }),
 };
