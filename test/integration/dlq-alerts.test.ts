@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DLQ_ALERT_TITLE, DlqAlertWatch } from '../../electron/core/alerts/dlq-alert-watch';
+import { RETENTION_BATCH, SEED_DLQ_RETENTION } from '../../electron/core/dead-letters/dlq-retention';
 import { alertKeys, type AlertState } from '../../shared/model/alerts';
 import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore } from '../helpers/core';
@@ -88,5 +89,82 @@ describe('dead-letter alerts', () => {
       await t.close();
       await cleanupNamespace(ns);
     }
+  });
+  it('retention trims a DLQ over its cap (and what is too old) to the cap: counted, audited and alerted once, by one of two racing watchers', async () => {
+    const ns = uniqueNamespace('dlqret');
+    namespaces.push(ns);
+    expect(SEED_DLQ_RETENTION).toEqual([
+      { dlq: 'security.events.dlq', maxAgeMs: 7 * 86_400_000, maxLength: 10_000 },
+      { dlq: 'security.notifications.priority.dlq', maxAgeMs: 30 * 86_400_000, maxLength: 1_000 },
+    ]);
+    const events = `${ns}security.events.dlq`;
+    const priority = `${ns}security.notifications.priority.dlq`;
+    const now = Date.now();
+    const pipe = redis.pipeline();
+    for (let i = 0; i < 5; i++) pipe.xadd(events, `${now - 8 * 86_400_000}-${i}`, 'data', '{}', 'dlq_error', `old ${i}`);
+    for (let i = 0; i < 30; i++) pipe.xadd(events, '*', 'data', '{}', 'dlq_error', `fresh ${i}`);
+    // Under its cap, but older than the seed's 30 days: all of it goes (MAXLEN 0).
+    for (let i = 0; i < 3; i++) pipe.xadd(priority, `${now - 31 * 86_400_000}-${i}`, 'data', '{}', 'dlq_error', `ancient ${i}`);
+    await pipe.exec();
+    const freshIds = (await redis.xrange(events, '-', '+')).slice(5).map(([id]) => id);
+    const rules = [{ dlq: 'security.events.dlq', maxAgeMs: 7 * 86_400_000, maxLength: 20 }, SEED_DLQ_RETENTION[1]!];
+    const watcher = (name: string) => new DlqAlertWatch(redis, { namespace: ns, organizationId: 'env-1', everyMs: 0, retention: { rules, everyMs: 0, who: `system: DLQ retention (${name})` } });
+    const [a, b] = [watcher('a'), watcher('b')];
+
+    const raised = await Promise.all([a.check(), b.check()]);
+    // Two alerts in all, one per trimmed DLQ, whichever watcher trimmed.
+    expect(raised[0]! + raised[1]!).toBe(2);
+    expect(await redis.xlen(events)).toBe(20);
+    expect((await redis.xrange(events, '-', '+')).map(([id]) => id)).toEqual(freshIds.slice(10));
+    expect(await redis.xlen(priority)).toBe(0);
+    expect(a.retention!.trimmed + b.retention!.trimmed).toBe(18);
+
+    const auditOf = async () => (await redis.xrange(`${ns}watchfloor:audit`, '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { who: string; what: string; alertId: string; after: { dlq: string; trimmed: number }; reason: string });
+    let audit = await auditOf();
+    expect(audit).toHaveLength(2);
+    expect(audit[0]).toMatchObject({ what: 'dlq.trim', who: expect.stringMatching(/^system: DLQ retention \((a|b)\)$/), after: { dlq: events, trimmed: 15 } });
+    expect(audit[0]!.reason).toContain(`retention 7 d / 20 entries (seed 000 dead_letter_queues): 15 oldest entries removed from ${events}`);
+    expect(audit[1]).toMatchObject({ what: 'dlq.trim', after: { dlq: priority, trimmed: 3 } });
+    let alerts = await alertsOf(ns);
+    // One alert per DLQ trim episode: events and priority each had one.
+    expect(alerts.map((x) => x.title)).toEqual([`${DLQ_ALERT_TITLE}${events}: 15 trimmed by retention (7 d / 20 entries)`, `${DLQ_ALERT_TITLE}${priority}: 3 trimmed by retention (30 d / 1000 entries)`]);
+    expect(alerts[0]).toMatchObject({ severity: 'high', metadata: { source: 'watchfloor.dlq-retention', dlq: events, trimmed: 15, max_length: 20 } });
+    expect(audit[0]!.alertId).toBe(alerts[0]!.id);
+
+    // More dead letters over the cap in the same episode: trimmed and audited again, no second alert.
+    for (let i = 0; i < 5; i++) await redis.xadd(events, '*', 'data', '{}', 'dlq_error', `later ${i}`);
+    expect((await Promise.all([a.check(), b.check()])).reduce((x, y) => x + y, 0)).toBe(0);
+    expect(await redis.xlen(events)).toBe(20);
+    audit = await auditOf();
+    expect(audit.map((e) => e.after.trimmed)).toEqual([15, 3, 5]);
+    expect(audit[2]!.alertId).toBe(alerts[0]!.id);
+    // The watcher that trimmed the events DLQ holds its lease: it trims it again, the other does not.
+    expect(audit[2]!.who).toBe(audit[0]!.who);
+    alerts = await alertsOf(ns);
+    expect(alerts).toHaveLength(2);
+    // Under the cap and young: nothing to do, nothing written.
+    await Promise.all([a.check(), b.check()]);
+    expect(await auditOf()).toHaveLength(3);
+  });
+
+  it('a backlog larger than one batch is trimmed in several audited runs, to the cap exactly', async () => {
+    const ns = uniqueNamespace('dlqbig');
+    namespaces.push(ns);
+    const events = `${ns}security.events.dlq`;
+    const total = RETENTION_BATCH * 2 + 500;
+    for (let done = 0; done < total; done += 1000) {
+      const pipe = redis.pipeline();
+      for (let i = done; i < Math.min(total, done + 1000); i++) pipe.xadd(events, '*', 'data', '{}', 'dlq_error', `e ${i}`);
+      await pipe.exec();
+    }
+    const last = (await redis.xrevrange(events, '+', '-', 'COUNT', 100)).map(([id]) => id).reverse();
+    const watch = new DlqAlertWatch(redis, { namespace: ns, organizationId: 'env-1', everyMs: 0, retention: { rules: [{ dlq: 'security.events.dlq', maxAgeMs: 86_400_000, maxLength: 100 }], everyMs: 0 } });
+    await watch.check();
+    expect((await redis.xrange(events, '-', '+')).map(([id]) => id)).toEqual(last);
+    const audit = (await redis.xrange(`${ns}watchfloor:audit`, '-', '+')).map(([, f]) => JSON.parse(f[1]!) as { who: string; after: { trimmed: number } });
+    expect(audit.map((e) => e.after.trimmed)).toEqual([RETENTION_BATCH, RETENTION_BATCH, 400]);
+    expect(audit[0]!.who).toMatch(/^system: DLQ retention \(/);
+    // One retention alert for the three runs (the other is the events DLQ's 100-entry threshold alert).
+    expect((await alertsOf(ns)).filter((x) => x.metadata.source === 'watchfloor.dlq-retention').map((x) => x.metadata.trimmed)).toEqual([RETENTION_BATCH]);
   });
 });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { openPayload, type PayloadKeyring } from '../payload-crypto';
 import { DEFAULT_ESCALATION_POLICY, EscalationPolicy, type AlertState } from '../../../shared/model/alerts';
 import { CodedError } from '../../../shared/contract/errors';
@@ -73,7 +74,7 @@ export class AlertService {
     this.stream = topologyFor(namespace).streams['security.alerts']!.name;
     this.cursorKey = `${namespace}watchfloor:alerts:ingested`;
     this.pollMs = options.pollMs ?? 250;
-    this.dlqWatch = options.watchDeadLetters === false ? null : new DlqAlertWatch(redis.standaloneClient, { namespace, organizationId: namespace || 'watchfloor' });
+    this.dlqWatch = options.watchDeadLetters === false ? null : new DlqAlertWatch(redis.standaloneClient, { namespace, organizationId: namespace || 'watchfloor', retention: { who: `system: DLQ retention (console ${os.hostname()}-${process.pid})` } });
   }
 
   /** Called with the alerts that changed (created, acted on, escalated) on any console. */

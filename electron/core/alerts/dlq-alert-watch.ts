@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { DLQ_FIELDS } from '../../../shared/model/dead-letter';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { SecurityAlert, Severity } from '../../../shared/schemas/security-streams';
+import { DlqRetention, type DlqRetentionOptions } from '../dead-letters/dlq-retention';
 import { deterministicUuid } from '../workers/deterministic-id';
 
 /**
@@ -57,6 +58,11 @@ export interface DlqAlertWatchOptions {
   /** Checks are skipped until this long after the previous one, ms. */
   everyMs?: number;
   now?: () => number;
+  /**
+   * Seed 000's DLQ retention (see {@link DlqRetention}), applied by the same watchers so a
+   * server-only deployment applies it too; false turns it off. Default: the seed's limits.
+   */
+  retention?: Partial<Omit<DlqRetentionOptions, 'namespace' | 'organizationId'>> | false;
 }
 
 type Entry = [string, string[]];
@@ -66,11 +72,14 @@ export class DlqAlertWatch {
   private lastCheck = Number.NEGATIVE_INFINITY;
   /** Alerts this watcher raised (the others' not counted). */
   raised = 0;
+  readonly retention: DlqRetention | null;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: DlqAlertWatchOptions,
-  ) {}
+  ) {
+    this.retention = options.retention === false ? null : new DlqRetention(redis, { namespace: options.namespace, organizationId: options.organizationId, ...(options.now ? { now: options.now } : {}), ...options.retention });
+  }
 
   private get now(): number {
     return (this.options.now ?? Date.now)();
@@ -83,6 +92,8 @@ export class DlqAlertWatch {
     this.lastCheck = now;
     let raised = 0;
     for (const rule of this.options.rules ?? SEED_DLQ_ALERTS) raised += rule.kind === 'each-entry' ? await this.checkEntries(rule) : await this.checkThreshold(rule, rule.threshold);
+    // After the alerts: an entry about to age out has had its alert first.
+    if (this.retention) raised += (await this.retention.check()).filter((trim) => trim.alertRaised).length;
     this.raised += raised;
     return raised;
   }

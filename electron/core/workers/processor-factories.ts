@@ -112,6 +112,6 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
       logger: ctx.deps.logger,
       tickMs: ctx.config.timings?.escalationTickMs,
       configuredChannels: async () => deliverableChannels(ctx.config.destinations),
-      dlqWatch: new DlqAlertWatch(ctx.sharedRedis(), { namespace: ctx.config.env.namespace, organizationId: ctx.config.env.id }),
+      dlqWatch: new DlqAlertWatch(ctx.sharedRedis(), { namespace: ctx.config.env.namespace, organizationId: ctx.config.env.id, retention: { who: `system: DLQ retention (escalation processor ${ctx.consumerPrefix})` } }),
     }),
 };
