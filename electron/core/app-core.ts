@@ -5,6 +5,7 @@ import type { Result } from '../../shared/contract/result';
 import type { EnvironmentOverview } from '../../shared/model/overview';
 import { testConnections } from './brokers/connection-tester';
 import { EnvironmentRuntime } from './environments/environment-runtime';
+import { probeCredentialCaps } from './environments/credential-probe';
 import { EnvironmentService } from './environments/environment-service';
 import { ProfileStore } from './environments/profile-store';
 import type { MonitorOptions } from './monitor/environment-monitor';
@@ -259,6 +260,11 @@ export class AppCore {
       if (runtime.alerts) runtime.alerts.store.configuredChannels = this.configuredChannelsOf(id);
       this.runtimes.set(id, runtime);
       runtime.start();
+      // What the credentials allow narrows the role (effectiveRole, used by assertAllowed).
+      const isCurrent = () => !this.isClosed && this.runtimes.get(id) === runtime;
+      void probeCredentialCaps(runtime, isCurrent)
+        .then((caps) => isCurrent() && this.environments.setCredentialCaps(id, caps))
+        .catch((error: unknown) => this.logger.warn(`reading what the credentials of ${id} allow failed: ${this.redactor.redact(String(error))}`));
     }
   }
 

@@ -154,6 +154,10 @@ export const EnvironmentView = z.object({
   /** Epoch ms until which write mode was switched on, or null. */
   writableUntil: z.number().nullable(),
   role: Role,
+  /** The role in force: the profile's role narrowed to what the credentials allow (Redis ACL, RabbitMQ permissions). */
+  effectiveRole: Role.optional(),
+  /** Why: the profile's role, then what each broker's user allows (or "unknown, assumed …" and why). */
+  roleReasons: z.array(z.string()).optional(),
   namespace: z.string(),
   redis: z.object({ url: z.string(), username: z.string(), hasPassword: z.boolean(), tls: z.boolean(), tlsFiles: TlsFiles.optional(), sentinel: SentinelInput.optional(), cluster: ClusterInput.optional() }).nullable(),
   amqp: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable(),

@@ -8,6 +8,7 @@ import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, isReadOnly, secretKey, type Environ
 import type { ProfileStore } from './profile-store';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolved-environment';
 import { parseKey, parsePreviousKeys } from '../payload-crypto';
+import { combineRoles, type EffectiveRole, type RoleCap } from './credential-role';
 
 type PasswordChange = { kind: 'keep' } | { kind: 'set'; value: string } | { kind: 'clear' };
 
@@ -124,6 +125,13 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   };
 }
 
+/** " (what narrowed it)" when the credentials allow less than the profile's role, else "". */
+function narrowedBy(effective: EffectiveRole): string {
+  if (effective.role === effective.profileRole) return '';
+  const why = effective.reasons.slice(1).filter((r) => r.includes(`allows ${effective.role}`) || r.includes('no permissions'));
+  return ` (${why.join('; ') || 'the credentials allow no more'})`;
+}
+
 /** The ids of stored previous keys (validated when saved; an unreadable list shows none). */
 function previousKeyIds(text: string | undefined): string[] {
   if (!text) return [];
@@ -147,6 +155,8 @@ export class EnvironmentService {
   private readonly listeners = new Set<() => void>();
   /** Timed write mode of read-only environments: env id → until (epoch ms). Never persisted. */
   private readonly writeMode = new Map<string, { until: number; timer: NodeJS.Timeout }>();
+  /** What each environment's credentials allow (read from the brokers when its runtime connects). Never persisted. */
+  private readonly credentialCaps = new Map<string, RoleCap[]>();
   now: () => number = Date.now;
 
   constructor(
@@ -203,16 +213,19 @@ export class EnvironmentService {
 
   async view(profile: EnvironmentProfile): Promise<EnvironmentView> {
     const has = async (slot: SecretSlot) => (await this.secrets.get(secretKey(profile.id, slot))) !== undefined;
+    const effective = this.effectiveRoleOf(profile);
     return {
       id: profile.id,
       name: profile.name,
       colour: profile.colour,
       production: profile.production,
       // A viewer may change nothing either: every write button shows it disabled with the reason.
-      readOnly: this.isReadOnlyNow(profile) || profile.role === 'viewer',
+      readOnly: this.isReadOnlyNow(profile) || effective.role === 'viewer',
       opensReadOnly: isReadOnly(profile),
       writableUntil: this.writableUntil(profile.id),
       role: profile.role ?? 'admin',
+      effectiveRole: effective.role,
+      roleReasons: effective.reasons,
       namespace: profile.namespace,
       redis: profile.redis ? { ...profile.redis, hasPassword: await has('redis') } : null,
       amqp: profile.amqp ? { url: profile.amqp.url, hasPassword: await has('amqp'), ...(profile.amqp.tlsFiles ? { tlsFiles: profile.amqp.tlsFiles } : {}) } : null,
@@ -250,6 +263,7 @@ export class EnvironmentService {
 
   async remove(id: string): Promise<void> {
     this.get(id);
+    this.credentialCaps.delete(id);
     this.profiles = this.profiles.filter((p) => p.id !== id);
     await this.persist();
     for (const slot of SLOTS) await this.secrets.delete(secretKey(id, slot));
@@ -272,7 +286,8 @@ export class EnvironmentService {
    */
   setWriteMode(id: string, minutes: number): number | null {
     const profile = this.get(id);
-    if ((profile.role ?? 'admin') === 'viewer') throw new CodedError('UNAUTHORIZED', `your role on ${profile.name} is viewer: write mode needs operator or admin`);
+    const effective = this.effectiveRoleOf(profile);
+    if (effective.role === 'viewer') throw new CodedError('UNAUTHORIZED', `your role on ${profile.name} is viewer${narrowedBy(effective)}: write mode needs operator or admin`);
     clearTimeout(this.writeMode.get(id)?.timer);
     this.writeMode.delete(id);
     if (minutes > 0 && isReadOnly(profile)) {
@@ -295,13 +310,33 @@ export class EnvironmentService {
    */
   assertAllowed(id: string, action: string, level: 'operate' | 'administer' = 'operate'): void {
     const profile = this.get(id);
-    const role = profile.role ?? 'admin';
+    const effective = this.effectiveRoleOf(profile);
+    const { role } = effective;
     if (role === 'viewer' || (level === 'administer' && role !== 'admin')) {
-      throw new CodedError('UNAUTHORIZED', `your role on ${profile.name} is ${role}: "${action}" needs ${level === 'administer' ? 'admin' : 'operator or admin'}`);
+      throw new CodedError('UNAUTHORIZED', `your role on ${profile.name} is ${role}${narrowedBy(effective)}: "${action}" needs ${level === 'administer' ? 'admin' : 'operator or admin'}`);
     }
     if (this.isReadOnlyNow(profile)) {
       throw new CodedError('READ_ONLY', `${profile.name} is read-only: "${action}" was refused. Switch it to write mode (it ends by itself) or edit the environment.`);
     }
+  }
+
+  /**
+   * The role this console has on `id`: the profile's role, narrowed to what the credentials allow
+   * (Redis ACL, RabbitMQ permissions) once they were read; with the reasons.
+   */
+  effectiveRole(id: string): EffectiveRole {
+    return this.effectiveRoleOf(this.get(id));
+  }
+
+  /** Records what the credentials of `id` allow (read by the runtime from the brokers). */
+  setCredentialCaps(id: string, caps: RoleCap[]): void {
+    if (!this.profiles.some((p) => p.id === id)) return;
+    this.credentialCaps.set(id, caps);
+    this.notify();
+  }
+
+  private effectiveRoleOf(profile: EnvironmentProfile): EffectiveRole {
+    return combineRoles(profile.role ?? 'admin', this.credentialCaps.get(profile.id) ?? []);
   }
 
   /** Connection settings of a stored environment. */

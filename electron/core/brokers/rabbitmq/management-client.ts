@@ -95,6 +95,24 @@ export class ManagementClient {
   }
 
   /** Version string of the RabbitMQ server. */
+  /** The management user and its tags (`/api/whoami`). */
+  async whoami(): Promise<{ name: string; tags: string[] }> {
+    const body = await this.get<{ name?: string; tags?: string | string[] }>('/api/whoami');
+    const tags = Array.isArray(body.tags) ? body.tags : String(body.tags ?? '').split(',');
+    return { name: String(body.name ?? ''), tags: tags.map((t) => t.trim()).filter(Boolean) };
+  }
+
+  /** A user's permissions on a vhost, null when it has none there (administrators only may ask). */
+  async permissions(vhost: string, user: string): Promise<{ configure: string; write: string; read: string } | null> {
+    try {
+      const body = await this.get<{ configure?: string; write?: string; read?: string }>(`/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`);
+      return { configure: String(body.configure ?? ''), write: String(body.write ?? ''), read: String(body.read ?? '') };
+    } catch (error) {
+      if (/HTTP 404/.test((error as Error).message)) return null;
+      throw error;
+    }
+  }
+
   async overview(timeoutMs?: number): Promise<{ rabbitmqVersion: string }> {
     const body = await this.get<{ rabbitmq_version?: string }>('/api/overview', timeoutMs);
     return { rabbitmqVersion: body.rabbitmq_version ?? 'unknown' };

@@ -37,11 +37,19 @@ export function EnvironmentRow({ env, connectionTest }: { env: EnvironmentView; 
             <strong>{env.name}</strong>
             {env.production ? <span className="tag tag-production">PRODUCTION</span> : null}
             {env.namespace ? <span className="tag">{env.namespace}</span> : null}
-            <span className="tag" data-testid={`env-role-${env.id}`} title="What this console may do here, checked by the console host">
-              {env.role}
+            <span className="tag" data-testid={`env-role-${env.id}`} title={['What this console may do here, checked by the console host: the profile role narrowed to what the credentials allow.', ...(env.roleReasons ?? [])].join('\n')}>
+              {env.effectiveRole ?? env.role}
+              {env.effectiveRole && env.effectiveRole !== env.role ? ` (profile: ${env.role})` : null}
             </span>
             {env.opensReadOnly ? <span className="tag">{env.readOnly ? 'read-only' : 'write mode'}</span> : null}
           </div>
+          {env.roleReasons && env.roleReasons.length > 1 ? (
+            <ul className="env-row-role-reasons small muted" data-testid={`env-role-reasons-${env.id}`} aria-label={`Why the role on ${env.name} is ${env.effectiveRole ?? env.role}`}>
+              {env.roleReasons.slice(1).map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          ) : null}
           <dl className="env-row-urls small">
             <dt>Redis</dt>
             <dd className="mono">

@@ -35,6 +35,11 @@ export const EnvCard = memo(function EnvCard({ env }: { env: EnvironmentView }) 
         <h2 className="card-title">{env.name}</h2>
         {env.production ? <span className="tag tag-production">PRODUCTION</span> : null}
         {env.namespace ? <span className="tag" title="Namespace prefixed to every stream and queue name">{env.namespace}</span> : null}
+        {env.effectiveRole && env.effectiveRole !== env.role ? (
+          <span className="tag" data-testid={`env-card-role-${env.id}`} title={(env.roleReasons ?? []).join('\n')}>
+            {env.effectiveRole} (credentials)
+          </span>
+        ) : null}
         <span className="card-updated muted small">{overview ? `updated ${formatClock(overview.at)}` : 'waiting for first sample…'}</span>
       </header>
 

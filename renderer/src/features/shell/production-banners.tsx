@@ -42,11 +42,13 @@ function Banner({ env }: { env: EnvironmentView }) {
     } else setError(answer.error.message);
   };
   const isWriteMode = env.writableUntil !== null && env.writableUntil > now;
+  // The role in force: the profile's, narrowed to what the credentials allow.
+  const role = env.effectiveRole ?? env.role;
   return (
     <div className="production-banner" role="note" data-testid={`production-banner-${env.id}`} style={{ backgroundColor: env.colour, color: readableTextColour(env.colour) }}>
       <span>
-        PRODUCTION — {env.name} · {env.role}
-        {env.role === 'viewer' ? (
+        PRODUCTION — {env.name} · {role}
+        {role === 'viewer' ? (
           ' · read-only (your role)'
         ) : env.opensReadOnly ? (
           isWriteMode ? (
@@ -58,7 +60,7 @@ function Banner({ env }: { env: EnvironmentView }) {
           ' · writes allowed'
         )}
       </span>
-      {env.opensReadOnly && env.role !== 'viewer' ? (
+      {env.opensReadOnly && role !== 'viewer' ? (
         isWriteMode ? (
           <button type="button" className="button banner-button" onClick={() => void setMode(0)} data-testid={`write-mode-end-${env.id}`}>
             End write mode
