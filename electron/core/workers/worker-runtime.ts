@@ -6,7 +6,7 @@ import type { ResolvedEnvironment } from '../environments/resolved-environment';
 import type { ResolvedDestinations } from './destinations-store';
 import type { Clock, Logger } from '../ports';
 import type { Processor } from './processor';
-import { idleStatus, PROCESSOR_CATALOG, type CatalogEntry } from './processor-catalog';
+import { idleStatus, NO_DATABASE_REASON, PROCESSOR_CATALOG, type CatalogEntry } from './processor-catalog';
 import { PROCESSOR_FACTORIES } from './processor-factories';
 import { StreamConsumer } from './stream-consumer';
 import type { StreamHandler } from './stream-handler';
@@ -14,7 +14,7 @@ import type { CircuitBreakerOptions } from './notify/circuit-breaker';
 
 /** Everything a set of workers needs; plain data, so it can be handed to a worker thread. */
 export interface WorkerRuntimeConfig {
-  env: Pick<ResolvedEnvironment, 'redis' | 'amqp'> & { id: string; namespace: string };
+  env: Pick<ResolvedEnvironment, 'redis' | 'amqp' | 'postgres'> & { id: string; namespace: string };
   /** Where the notification senders deliver (secrets included); a sender without one cannot run. */
   destinations?: ResolvedDestinations;
   /** Routing rules document (seed 000 `routing_rules` YAML); the seed's rules when absent. */
@@ -156,6 +156,7 @@ export class WorkerRuntime {
       return `no ${{ slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' }[name]} configured (Workers view → Notification destinations, or watchfloor destinations --set)`;
     }
     if (broker === 'amqp' && !this.config.env.amqp) return 'this environment has no RabbitMQ';
+    if (PROCESSOR_CATALOG[name].sink === 'postgres' && !this.config.env.postgres) return NO_DATABASE_REASON;
     if (!PROCESSOR_FACTORIES[name]) return 'not available in this build';
     return null;
   }

@@ -24,5 +24,6 @@ export function reviveConfig(config: WorkerRuntimeConfig): WorkerRuntimeConfig {
   };
   revive(config.env.redis?.tlsSettings?.options as Record<string, unknown> | undefined);
   revive(config.env.amqp?.tlsSettings?.options as Record<string, unknown> | undefined);
+  revive(config.env.postgres?.tlsSettings?.options as Record<string, unknown> | undefined);
   return config;
 }
