@@ -79,6 +79,8 @@ export class EventStoreHandler implements StreamHandler {
     this.pool = new pg.Pool({ ...pgClientConfig(options.settings, { applicationName: 'watchfloor-event-store', connectTimeoutMs: 5000 }), max: options.maxConnections ?? 4, query_timeout: 60_000, idleTimeoutMillis: 30_000 });
     // A server going away emits on idle clients: the next batch sees it and waits.
     this.pool.on('error', () => undefined);
+    // …and on a client in use (its query rejects too, which is where the batch learns of it).
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /** The database's duplicates are the table's business (primary key): no Redis dedup marks. */
