@@ -20,6 +20,7 @@ export const PROCESSOR_NAMES = [
   'rabbit-discovery',
   'rabbit-metrics',
   'rabbit-alerts',
+  'event-store',
 ] as const;
 export const ProcessorName = z.enum(PROCESSOR_NAMES);
 export type ProcessorName = z.infer<typeof ProcessorName>;
@@ -28,6 +29,7 @@ export type ProcessorName = z.infer<typeof ProcessorName>;
 export const PROCESSOR_FAMILIES: Readonly<Record<string, readonly ProcessorName[]>> = {
   notification: ['slack', 'email', 'webhook', 'incident', 'phone'],
   rabbitmq: ['rabbit-discovery', 'rabbit-metrics', 'rabbit-alerts'],
+  database: ['event-store'],
 };
 
 /** Expands `--only` words (processor names or families) into processor names; throws on an unknown word. */

@@ -12,6 +12,7 @@ import { benchRabbitDlq } from './rabbit-dlq.bench';
 import { benchEventPipeline } from './event-pipeline.bench';
 import { benchUiResponsiveness } from './ui-responsiveness.bench';
 import { benchAmqpConsume } from './amqp-consume.bench';
+import { benchDbSink } from './db-sink.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -29,3 +30,4 @@ if (wanted('rabbit-dlq')) process.stdout.write(JSON.stringify(await benchRabbitD
 if (wanted('event-pipeline')) process.stdout.write(JSON.stringify(await benchEventPipeline()) + '\n');
 if (wanted('ui-responsiveness')) process.stdout.write(JSON.stringify(await benchUiResponsiveness()) + '\n');
 if (wanted('amqp-consume')) process.stdout.write(JSON.stringify(await benchAmqpConsume()) + '\n');
+if (wanted('db-sink')) process.stdout.write(JSON.stringify(await benchDbSink()) + '\n');

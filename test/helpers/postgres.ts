@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -117,8 +117,7 @@ export class OwnPostgres {
 
   async start(): Promise<void> {
     const cmd = OwnPostgres.command(`${PG_BIN}/postgres`, ['-D', path.join(this.dir, 'data'), '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-k', this.dir, '-c', 'fsync=off', '-c', 'max_connections=40']);
-    // Its own process group: kill() takes the postmaster and every backend at once, as a crash does.
-    this.child = spawn(cmd[0]!, cmd.slice(1), { stdio: 'ignore', detached: true });
+    this.child = spawn(cmd[0]!, cmd.slice(1), { stdio: 'ignore' });
     await waitFor(async () => {
       const client = new pg.Client({ ...this.settings(), connectionTimeoutMillis: 1000 });
       client.on('error', () => undefined);
@@ -139,14 +138,31 @@ export class OwnPostgres {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // The postmaster (first line of its pid file) and its backends, by process id: all die at once.
+    let postmaster = 0;
     try {
-      process.kill(-child.pid, 'SIGKILL');
+      postmaster = Number(readFileSync(path.join(this.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
     } catch {
-      child.kill('SIGKILL');
+      postmaster = 0;
+    }
+    const backends = postmaster ? spawnSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean).map(Number) : [];
+    for (const pid of [postmaster, ...backends, child.pid].filter((p) => p > 0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
     await exited;
-    // The backends are gone with the group; wait until the port is free for the restart.
-    await waitFor(() => spawnSync('sh', ['-c', `! (ss -ltn | grep -q ':${this.port} ')`]).status === 0, `port ${this.port} released`, 15_000, 100);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => ![postmaster, ...backends].some((pid) => pid > 0 && alive(pid)), 'the killed PostgreSQL processes gone', 15_000, 50);
   }
 
   async stop(): Promise<void> {

@@ -155,5 +155,10 @@ export function probe(id: RequirementId, env: Record<string, string | undefined>
       return Promise.resolve(probeExecutable(setting(env, 'SSHD_PATH')));
     case 'redis-server':
       return Promise.resolve(isOnPath('redis-server', env) ? OK : { ok: false, problem: 'not installed' });
+    case 'pg-server': {
+      const bin = setting(env, 'PG_BIN');
+      const initdb = probeExecutable(path.join(bin, 'initdb'));
+      return Promise.resolve(initdb.ok ? probeExecutable(path.join(bin, 'postgres')) : initdb);
+    }
   }
 }

@@ -11,11 +11,13 @@ export const DEFAULTS = {
   POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
   CHROMIUM_PATH: '/usr/bin/chromium',
   SSHD_PATH: '/usr/sbin/sshd',
+  /** initdb and postgres: the database fault tests run a PostgreSQL of their own (test/helpers/postgres.ts). */
+  PG_BIN: '/usr/lib/postgresql/15/bin',
 } as const;
 
 export type Variable = keyof typeof DEFAULTS;
 
-export type RequirementId = 'redis' | 'rabbitmq' | 'management' | 'postgres' | 'chromium' | 'sshd' | 'redis-server';
+export type RequirementId = 'redis' | 'rabbitmq' | 'management' | 'postgres' | 'chromium' | 'sshd' | 'redis-server' | 'pg-server';
 
 /** One thing the suite needs. */
 export interface Requirement {
@@ -72,6 +74,7 @@ export function requirements(env: Record<string, string | undefined>): Requireme
     { id: 'chromium', what: 'Chromium (end-to-end tests)', variable: 'CHROMIUM_PATH', where: setting(env, 'CHROMIUM_PATH'), aptPackage: 'chromium', start: null, isLocal: true },
     { id: 'sshd', what: 'OpenSSH server (SSH tunnel tests)', variable: 'SSHD_PATH', where: setting(env, 'SSHD_PATH'), aptPackage: 'openssh-server', start: null, isLocal: true },
     { id: 'redis-server', what: 'redis-server program (fault tests start their own)', variable: null, where: 'PATH', aptPackage: 'redis-server', start: null, isLocal: true },
+    { id: 'pg-server', what: 'PostgreSQL initdb and postgres programs (database fault tests start their own)', variable: 'PG_BIN', where: setting(env, 'PG_BIN'), aptPackage: 'postgresql', start: null, isLocal: true },
   ];
 }
 

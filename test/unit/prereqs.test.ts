@@ -11,7 +11,7 @@ describe('prerequisites of npm test', () => {
     expect(byId({ CHROMIUM_PATH: '/opt/chromium' }, 'chromium').where).toBe('/opt/chromium');
     expect(byId({}, 'rabbitmq').where).toBe('amqp://guest:***@127.0.0.1:5672');
     expect(maskUrl('redis://:s3cret@10.0.0.5:6379')).not.toContain('s3cret');
-    expect(requirements({}).map((r) => r.id)).toEqual(['redis', 'rabbitmq', 'management', 'postgres', 'chromium', 'sshd', 'redis-server']);
+    expect(requirements({}).map((r) => r.id)).toEqual(['redis', 'rabbitmq', 'management', 'postgres', 'chromium', 'sshd', 'redis-server', 'pg-server']);
   });
 
   it('the management plugin and Chromium missing: one line each naming what, where, the variable and the Debian fix', () => {
@@ -35,7 +35,7 @@ describe('prerequisites of npm test', () => {
 
   it('all there: ok, one line', () => {
     const report = prerequisiteReport(requirements({}).map((requirement) => ({ requirement, outcome: { ok: true } as const })), false, 1234);
-    expect(report).toEqual({ ok: true, lines: ['prerequisites ok (redis, rabbitmq, management, postgres, chromium, sshd, redis-server) in 1.2 s'] });
+    expect(report).toEqual({ ok: true, lines: ['prerequisites ok (redis, rabbitmq, management, postgres, chromium, sshd, redis-server, pg-server) in 1.2 s'] });
   });
 
   it('installs before starting only what is not installed; root types no sudo', () => {

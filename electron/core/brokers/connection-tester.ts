@@ -8,6 +8,7 @@ import { ManagementClient } from './rabbitmq/management-client';
 import { createRedisClient, redisFailureCause, redisTarget } from './redis/redis-connection';
 import { isCluster } from './redis/redis-client';
 import { classifyPgFailure, connectPg } from '../database/pg-connection';
+import { detectStorage } from '../database/schema';
 import type { PostgresSettings } from '../environments/resolved-environment';
 
 const NOT_CONFIGURED: BrokerTestResult = { configured: false, ok: false };
@@ -95,7 +96,9 @@ async function testPostgres(settings: PostgresSettings, redactor: Redactor, dead
     const client = await withDeadline(connectPg(settings, { connectTimeoutMs: deadlineMs, applicationName: 'watchfloor-test' }), deadlineMs + 500, 'PostgreSQL connect');
     try {
       const { rows } = await withDeadline(client.query<{ v: string }>("SELECT current_setting('server_version') AS v"), deadlineMs, 'PostgreSQL query');
-      return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: `PostgreSQL ${rows[0]?.v ?? ''}`.trim() };
+      const storage = await withDeadline(detectStorage(client), deadlineMs, 'PostgreSQL extension check');
+      const latencyMs = Date.now() - started;
+      return { configured: true, ok: true, latencyMs, serverVersion: `PostgreSQL ${rows[0]?.v ?? ''}${storage.timescaleVersion ? `, TimescaleDB ${storage.timescaleVersion}` : ', plain tables (no TimescaleDB)'}` };
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -56,7 +56,7 @@ export function isConnectionError(error: unknown): boolean {
   const err = error as { code?: unknown; message?: unknown } | undefined;
   const code = typeof err?.code === 'string' ? err.code : '';
   if (/^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)/.test(code)) return true;
-  return /Connection terminated|connection timeout|timeout expired|Client has encountered a connection error|not queryable|Client was closed/i.test(String(err?.message ?? ''));
+  return /Connection terminated|connection timeout|timeout expired|Query read timeout|Client has encountered a connection error|not queryable|Client was closed|Cannot use a pool after calling end/i.test(String(err?.message ?? ''));
 }
 
 /**

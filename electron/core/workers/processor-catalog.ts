@@ -12,7 +12,13 @@ export interface CatalogEntry {
   settings: ProcessorSettings;
   /** Seed `max_processing_time`: entries idle longer are taken over. */
   maxProcessingMs: number;
+  /** A sink writing to the environment's PostgreSQL database (issue 17): it cannot run without one. */
+  sink?: 'postgres';
 }
+
+/** What the sinks say when the environment has no database, and how to give it one. */
+export const NO_DATABASE_REASON =
+  'no database configured: add a PostgreSQL URL to the environment (Environments → edit → Database, or watchfloor env add --name NAME --postgres postgres://user@host:5432/db)';
 
 export const PROCESSOR_CATALOG: Readonly<Record<ProcessorName, CatalogEntry>> = {
   event: { title: 'Event processor', broker: 'redis', source: 'security.events', group: 'event-processors', settings: { concurrency: 5, batch: 50 }, maxProcessingMs: 30_000 },
@@ -29,6 +35,8 @@ export const PROCESSOR_CATALOG: Readonly<Record<ProcessorName, CatalogEntry>> = 
   'rabbit-discovery': { title: 'Discovery consumer', broker: 'amqp', source: 'discovery_queue', group: '', settings: { concurrency: 1, batch: 50 }, maxProcessingMs: 30_000 },
   'rabbit-metrics': { title: 'Metrics consumer', broker: 'amqp', source: 'metrics_queue', group: '', settings: { concurrency: 1, batch: 100 }, maxProcessingMs: 30_000 },
   'rabbit-alerts': { title: 'Alert consumer', broker: 'amqp', source: 'alert_queue', group: '', settings: { concurrency: 1, batch: 10 }, maxProcessingMs: 10_000 },
+  // Its own group: every event is stored whatever the event processor does with it. Bigger reads than the seed's 50: one INSERT per batch.
+  'event-store': { title: 'Event store (PostgreSQL)', broker: 'redis', source: 'security.events', group: 'event-store', settings: { concurrency: 2, batch: 500 }, maxProcessingMs: 30_000, sink: 'postgres' },
 };
 
 /** The status of a processor that is not running here, with why it cannot run when it cannot. */

@@ -14,6 +14,7 @@ import { createNotificationHandler } from './notify/notification-handler';
 import type { NotificationDestinations } from './notify/notification-destinations';
 import type { ResolvedDestinations } from './destinations-store';
 import { createRabbitProcessors, type RabbitProcessorName } from './rabbit/create-rabbit-processors';
+import { EventStoreHandler } from '../database/event-store';
 
 /** How often the workers' alert stores re-read the environment's shared escalation policy, ms. */
 const SHARED_POLICY_EVERY_MS = 5000;
@@ -98,6 +99,7 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
   'rabbit-metrics': rabbitFactory('rabbit-metrics'),
   'rabbit-alerts': rabbitFactory('rabbit-alerts'),
   scan: (ctx) => ctx.streamConsumer(new ScanHandler(ctx.config.env.namespace)),
+  'event-store': (ctx) => ctx.streamConsumer(new EventStoreHandler({ namespace: ctx.config.env.namespace, settings: ctx.config.env.postgres!, logger: ctx.deps.logger, maxConnections: ctx.settings.concurrency + 1 })),
   metrics: (ctx) => ctx.streamConsumer(new MetricsHandler(ctx.sharedRedis(), ctx.config.env.namespace)),
   alert: (ctx) => ctx.streamConsumer(new AlertHandler(workerAlertStore(ctx, ctx.sharedRedis()), ctx.config.env.namespace)),
   escalation: (ctx) =>

@@ -6,7 +6,7 @@ import type { ResolvedEnvironment } from '../environments/resolved-environment';
 import type { ResolvedDestinations } from './destinations-store';
 import type { Clock, Logger } from '../ports';
 import type { Processor } from './processor';
-import { idleStatus, PROCESSOR_CATALOG, type CatalogEntry } from './processor-catalog';
+import { idleStatus, NO_DATABASE_REASON, PROCESSOR_CATALOG, type CatalogEntry } from './processor-catalog';
 import { PROCESSOR_FACTORIES } from './processor-factories';
 import { StreamConsumer } from './stream-consumer';
 import type { StreamHandler } from './stream-handler';
@@ -15,7 +15,7 @@ import { keyringFromData, type PayloadKeyring, type PayloadKeyringData } from '.
 
 /** Everything a set of workers needs; plain data, so it can be handed to a worker thread. */
 export interface WorkerRuntimeConfig {
-  env: Pick<ResolvedEnvironment, 'redis' | 'amqp'> & Partial<Pick<ResolvedEnvironment, 'management'>> & { id: string; namespace: string; payloadKeys?: PayloadKeyringData | null };
+  env: Pick<ResolvedEnvironment, 'redis' | 'amqp' | 'postgres'> & Partial<Pick<ResolvedEnvironment, 'management'>> & { id: string; namespace: string; payloadKeys?: PayloadKeyringData | null };
   /** Where the notification senders deliver (secrets included); a sender without one cannot run. */
   destinations?: ResolvedDestinations;
   /** Routing rules document (seed 000 `routing_rules` YAML); the seed's rules when absent. */
@@ -162,6 +162,7 @@ export class WorkerRuntime {
     if (name === 'incident' && !this.config.destinations?.pagerDuty?.routingKey) return 'incident_management not configured: no PagerDuty routing key (Workers view → Notification destinations, or watchfloor destinations --set)';
     if (name === 'phone' && !this.config.destinations?.pagerDuty?.phoneRoutingKey) return 'phone not configured: no PagerDuty phone routing key (Workers view → Notification destinations, or watchfloor destinations --set)';
     if (broker === 'amqp' && !this.config.env.amqp) return 'this environment has no RabbitMQ';
+    if (PROCESSOR_CATALOG[name].sink === 'postgres' && !this.config.env.postgres) return NO_DATABASE_REASON;
     if (!PROCESSOR_FACTORIES[name]) return 'not available in this build';
     return null;
   }

@@ -25,5 +25,6 @@ export function reviveConfig(config: WorkerRuntimeConfig): WorkerRuntimeConfig {
   revive(config.env.redis?.tlsSettings?.options as Record<string, unknown> | undefined);
   revive(config.env.amqp?.tlsSettings?.options as Record<string, unknown> | undefined);
   revive(config.env.management?.tlsSettings?.options as Record<string, unknown> | undefined);
+  revive(config.env.postgres?.tlsSettings?.options as Record<string, unknown> | undefined);
   return config;
 }

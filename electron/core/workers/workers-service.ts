@@ -203,7 +203,7 @@ export class WorkersService {
   private async config(envId: string): Promise<WorkerRuntimeConfig> {
     const resolved = await this.deps.environments.resolve(envId);
     return {
-      env: { id: envId, namespace: resolved.profile.namespace, redis: resolved.redis, amqp: resolved.amqp, management: resolved.management, payloadKeys: resolved.payloadKeys ? keyringToData(resolved.payloadKeys) : null },
+      env: { id: envId, namespace: resolved.profile.namespace, redis: resolved.redis, amqp: resolved.amqp, management: resolved.management, payloadKeys: resolved.payloadKeys ? keyringToData(resolved.payloadKeys) : null, postgres: resolved.postgres ?? null },
       destinations: await this.deps.destinations.resolve(envId),
       rulesYaml: this.options.rulesYaml,
       settings: this.pendingSettings.get(envId),

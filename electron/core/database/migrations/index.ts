@@ -1,0 +1,15 @@
+import { MIGRATION_001 } from './001-pipeline-tables';
+
+/** One schema step: applied once, in one transaction, recorded in `watchfloor_migrations`. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every schema version this build knows, in order (versions 1, 2, 3… without gaps). A released
+ * migration is never edited: a change is a new version (the runner refuses a database whose
+ * recorded checksum differs from the code's).
+ */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'pipeline tables: events, scans, metrics', sql: MIGRATION_001 }];
