@@ -14,9 +14,9 @@ export function workerHandlers(ctx: CoreContext, workers: WorkersService, destin
   };
   return {
     'workers.list': ({ envId }) => workers.view(envId),
-    'workers.start': async ({ envId, only }) => {
-      const view = await workers.start(envId, only);
-      await record(envId, 'workers.start', only?.join(', ') ?? 'all', { running: view.processors.filter((p) => p.state !== 'stopped').map((p) => p.name) });
+    'workers.start': async ({ envId, only, fromStart }) => {
+      const view = await workers.start(envId, only, { fromStart });
+      await record(envId, 'workers.start', only?.join(', ') ?? 'all', { running: view.processors.filter((p) => p.state !== 'stopped').map((p) => p.name), ...(fromStart ? { fromStart } : {}) });
       return view;
     },
     'workers.stop': async ({ envId, processor }) => {

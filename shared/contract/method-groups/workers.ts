@@ -9,8 +9,12 @@ const Processor = z.object({ envId: EnvId, processor: ProcessorName }).strict();
 export const workerMethods = {
   /** Every processor of the environment, running or not. */
   'workers.list': { params: z.object({ envId: EnvId }).strict(), result: WorkersView },
-  /** Starts the environment's workers (all available, or `only`); already running ones stay. */
-  'workers.start': { params: z.object({ envId: EnvId, only: z.array(ProcessorName).max(20).optional() }).strict(), result: WorkersView },
+  /**
+   * Starts the environment's workers (all available, or `only`); already running ones stay.
+   * A consumer group that does not exist yet is created at the stream's end (the seed's `$`), or
+   * at its first entry with `fromStart` (the stream's history is processed); existing groups keep their position.
+   */
+  'workers.start': { params: z.object({ envId: EnvId, only: z.array(ProcessorName).max(20).optional(), fromStart: z.boolean().optional() }).strict(), result: WorkersView },
   /** Stops one processor, or all of them (entries in hand are finished; pending ones stay for other consumers). */
   'workers.stop': { params: z.object({ envId: EnvId, processor: ProcessorName.optional() }).strict(), result: WorkersView },
   'workers.pause': { params: Processor, result: WorkersView },
