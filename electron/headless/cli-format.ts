@@ -32,8 +32,9 @@ export function formatOverview(name: string, overview: EnvironmentOverview): str
     const age = (ms: number | null) => (ms === null ? '-' : ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)}m`);
     out.push('', table(
       ['STREAM', 'LENGTH', 'ADDED/S', 'GROUP', 'LAG', 'PENDING', 'OLDEST', 'READ/S', 'CONSUMERS'],
-      overview.redis.streams.flatMap((s) => {
-        const head = [s.name, String(s.length), perSecond(s.addRate)];
+      // Pipeline streams first; BullMQ's internal streams after them, named with their queue.
+      [...overview.redis.streams.filter((s) => s.bullQueue === null), ...overview.redis.streams.filter((s) => s.bullQueue !== null)].flatMap((s) => {
+        const head = [s.bullQueue === null ? s.name : `${s.name} (BullMQ ${s.bullQueue} internal)`, String(s.length), perSecond(s.addRate)];
         if (s.groups.length === 0) return [[...head, '-', '-', '-', '-', '-', '-']];
         return s.groups.map((g, i) => [
           ...(i === 0 ? head : ['', '', '']),

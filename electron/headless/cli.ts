@@ -57,10 +57,13 @@ Usage:
   watchfloor audit --env NAME [--count N] [--csv|--jsonl|--json]   the team audit stream
   watchfloor audit --local [--count N] [--csv|--jsonl|--json]      this console's own log (verified)
   watchfloor work --env NAME [--only event,alert,escalation,scan,metrics,notification,rabbitmq,…]
-                     [--rules RULES.yaml] [--concurrency N] [--batch N] [--json] [--duration S]
+                     [--rules RULES.yaml] [--concurrency N] [--batch N] [--from-start] [--json]
+                     [--duration S]
                      run the pipeline's consumer workers and the escalation engine headless until
                      SIGINT/SIGTERM; run it on several hosts and they share the work (consumer
-                     groups, competing consumers, escalation leases)
+                     groups, competing consumers, escalation leases). A group created by this
+                     start begins at the stream's end (new entries only); --from-start makes it
+                     begin at the first entry (the whole history). Existing groups keep their place
   watchfloor destinations --env NAME [--set FILE.json] [--json]   where notifications are sent
 
 Actions are recorded as "$WATCHFLOOR_ANALYST (OS user)" (or the name set in the console).
@@ -488,7 +491,7 @@ function workersText(view: WorkersView): string {
 async function workCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { env: { type: 'string' }, only: { type: 'string' }, rules: { type: 'string' }, concurrency: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' }, duration: { type: 'string' }, 'every-seconds': { type: 'string' } },
+    options: { env: { type: 'string' }, only: { type: 'string' }, rules: { type: 'string' }, concurrency: { type: 'string' }, batch: { type: 'string' }, 'from-start': { type: 'boolean' }, json: { type: 'boolean' }, duration: { type: 'string' }, 'every-seconds': { type: 'string' } },
   });
   if (!values.env) throw new UsageError('work needs --env NAME');
   let only: ReturnType<typeof expandProcessorNames> | undefined;
@@ -505,7 +508,7 @@ async function workCommand(args: string[]): Promise<number> {
   const core = await openCore({ startRuntimes: false, workerOptions: { rulesYaml } });
   try {
     const env = core.environments.find(values.env);
-    const started = unwrap(await core.call('workers.start', { envId: env.id, only }));
+    const started = unwrap(await core.call('workers.start', { envId: env.id, only, ...(values['from-start'] ? { fromStart: true } : {}) }));
     for (const name of only ?? []) {
       const p = started.processors.find((x) => x.name === name);
       if (p?.unavailable) process.stderr.write(`watchfloor: ${name} cannot run: ${p.unavailable}\n`);

@@ -8,6 +8,22 @@ import { BrokerStatus } from './connection';
 export const BULL_COUNT_KEYS = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed', 'waitingChildren'] as const;
 export type BullCountKey = (typeof BULL_COUNT_KEYS)[number];
 
+/** The key prefix of an environment's BullMQ queues: `{namespace}bull` (BullMQ's default prefix under the namespace). */
+export function bullPrefix(namespace: string): string {
+  return `${namespace}bull`;
+}
+
+/**
+ * The queue whose internal stream `name` is — BullMQ keeps each queue's job events in a stream
+ * `{prefix}:<queue>:events` — or null for any other stream (a pipeline stream).
+ */
+export function bullQueueOfStream(name: string, namespace: string): string | null {
+  const head = `${bullPrefix(namespace)}:`;
+  const tail = ':events';
+  if (!name.startsWith(head) || !name.endsWith(tail) || name.length <= head.length + tail.length) return null;
+  return name.slice(head.length, name.length - tail.length);
+}
+
 /** One BullMQ queue at one tick. */
 export const BullQueueInfo = z.object({
   name: z.string(),

@@ -36,6 +36,11 @@ export const StreamInfo = z.object({
   length: z.number(),
   groups: z.array(StreamGroupInfo),
   isDeadLetter: z.boolean(),
+  /**
+   * The BullMQ queue this stream belongs to when it is one of BullMQ's internal streams
+   * (`{namespace}bull:<queue>:events`, the queue's job event log), not a pipeline stream; null otherwise.
+   */
+  bullQueue: z.string().nullable(),
   /** Entries ever added (Redis 7+), null before. */
   entriesAdded: z.number().nullable(),
   /** Entries per second added over the last sample interval; null on the first sample. */

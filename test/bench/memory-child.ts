@@ -17,6 +17,7 @@ const streamsOf = (env: number, tick: number): StreamInfo[] =>
     name: `env${env}:stream-${s}`,
     length: tick + s,
     isDeadLetter: false,
+    bullQueue: null,
     entriesAdded: tick * 10 + s,
     addRate: (tick % 7) + 1,
     lastEntryId: null,

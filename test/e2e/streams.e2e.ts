@@ -196,3 +196,31 @@ test('a long list renders only what its scroll box shows and still reaches every
     redis.disconnect();
   }
 });
+
+test("BullMQ's internal streams are hidden from the pipeline's until shown, then listed with their queue", async ({ page, app }) => {
+  const redis = new Redis(REDIS_URL);
+  const pipeline = `${app.namespace}security.events`;
+  // BullMQ keeps each queue's job events in `bull:<queue>:events`.
+  const internal = `${app.namespace}bull:jobs:events`;
+  await redis.xadd(pipeline, '*', 'data', '{}');
+  await redis.xadd(internal, '*', 'event', 'added', 'jobId', '1');
+  try {
+    await page.goto(app.openUrl);
+    const overview = new OverviewPage(page);
+    await expect(overview.streamRow(pipeline)).toBeVisible({ timeout: 40_000 });
+    await expect(overview.streamRow(internal)).toHaveCount(0);
+    await expect(page.getByTestId('overview-show-bull')).toBeVisible();
+    await page.getByTestId('overview-show-bull').check();
+    await expect(overview.streamRow(internal).getByTestId('stream-bull-tag')).toHaveText('BullMQ · jobs');
+
+    await page.getByTestId('nav-streams').click();
+    await expect(page.getByTestId(`streams-row-${pipeline}`)).toBeVisible();
+    await expect(page.getByTestId(`streams-row-${internal}`)).toHaveCount(0);
+    await expect(page.getByTestId('streams-count-local')).toContainText('1 BullMQ internal hidden');
+    await page.getByTestId('streams-show-bull').check();
+    await expect(page.getByTestId(`streams-row-${internal}`).getByTestId('stream-bull-tag')).toHaveText('BullMQ · jobs');
+    await expect(page.getByTestId(`streams-row-${pipeline}`).getByTestId('stream-bull-tag')).toHaveCount(0);
+  } finally {
+    redis.disconnect();
+  }
+});

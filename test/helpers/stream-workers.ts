@@ -7,7 +7,10 @@ import { REDIS_URL } from './brokers';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** A stream consumer on the shared test Redis with short timings. */
+/**
+ * A stream consumer on the shared test Redis with short timings. Its group starts at the stream's
+ * first entry (`fromStart`): these tests write their entries before the consumer starts.
+ */
 export function testConsumer(options: Partial<StreamConsumerOptions> & { stream: string; group: string; handler: StreamHandler; namespace: string; name?: ProcessorName; url?: string }): StreamConsumer {
   return new StreamConsumer({
     name: options.name ?? 'event',
@@ -20,6 +23,7 @@ export function testConsumer(options: Partial<StreamConsumerOptions> & { stream:
     logger: silent,
     blockMs: 100,
     reclaimEveryMs: 200,
+    fromStart: true,
     ...options,
   });
 }

@@ -19,6 +19,8 @@ const consumer = new StreamConsumer({
   clock: { now: () => Date.now() },
   logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
   blockMs: 200,
+  // The parent wrote the events before this consumer started.
+  fromStart: true,
   beforeCommit: async (messages) => {
     process.stdout.write(`holding ${messages.length}\n`);
     await new Promise(() => undefined);

@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BullQueueInfo } from '../../shared/model/bullmq';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
@@ -74,6 +75,27 @@ describe('BullMQ queues: discovery, counts, history and administration through t
     expect(overview.ok && overview.value).toMatchObject({ prefix, truncated: false, staleSince: null, status: { state: 'connected' } });
     // Pushed too, batched.
     await waitFor(() => t.events('bullmq.tick').some((e) => e.overviews.some((o) => o.envId === t.envId && (o.queues?.length ?? 0) === 3)), 'bullmq.tick pushed');
+  });
+
+  it("marks BullMQ's internal event streams with their queue in the stream overview, apart from the pipeline's streams", async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.xadd(`${ns}security.events`, '*', 'data', '{}');
+      const monitor = t.core.runtime(t.envId).monitor;
+      monitor.requestDiscovery();
+      const streams = await waitFor(async () => {
+        await monitor.tick();
+        const list = monitor.snapshot().redis.streams ?? [];
+        return list.some((s) => s.name === `${ns}security.events`) && list.some((s) => s.name === `${prefix}:notifications:events`) ? list : undefined;
+      }, 'both kinds of stream sampled');
+      expect(streams.find((s) => s.name === `${ns}security.events`)).toMatchObject({ bullQueue: null, isDeadLetter: false });
+      expect(streams.find((s) => s.name === `${prefix}:notifications:events`)).toMatchObject({ bullQueue: 'notifications' });
+      expect(streams.find((s) => s.name === `${prefix}:ingress-events-dlq:events`)).toMatchObject({ bullQueue: 'ingress-events-dlq' });
+      // Every stream under the BullMQ prefix here is one of its internals; nothing else is.
+      for (const s of streams) expect(s.bullQueue !== null).toBe(s.name.startsWith(`${prefix}:`));
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('keeps an hour of counts per queue for the charts', async () => {

@@ -54,6 +54,7 @@ describe('watchfloor CLI', { timeout: 180_000 }, () => {
       name: `${ns}security.events`,
       length: 1,
       isDeadLetter: false,
+      bullQueue: null,
       groups: [{ name: 'event-processors', consumers: 0, pending: 0, lag: 1, lastDeliveredId: '0-0' }],
     });
   });

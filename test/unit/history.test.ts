@@ -5,7 +5,7 @@ import { SeriesRing } from '../../electron/core/monitor/series-ring';
 import { StreamHistoryStore } from '../../electron/core/monitor/stream-history';
 
 const stream = (name: string, length: number, lag: number | null, extra: Partial<StreamInfo> = {}): StreamInfo => ({
-  name, length, isDeadLetter: false, entriesAdded: length, addRate: 1, lastEntryId: null,
+  name, length, isDeadLetter: false, bullQueue: null, entriesAdded: length, addRate: 1, lastEntryId: null,
   groups: [{ name: 'g', consumers: 0, pending: 0, lag, lagEstimated: false, lastDeliveredId: '0-0', entriesRead: 0, readRate: 2, oldestPendingMs: null, consumerList: [] }],
   ...extra,
 });

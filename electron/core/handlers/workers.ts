@@ -10,7 +10,7 @@ const MAX_METRIC_ROWS = 5000;
 export function workerHandlers(ctx: CoreContext, workers: WorkersService, destinations: DestinationsStore): HandlerGroup<'workers.'> {
   return {
     'workers.list': ({ envId }) => workers.view(envId),
-    'workers.start': ({ envId, only }) => workers.start(envId, only),
+    'workers.start': ({ envId, only, fromStart }) => workers.start(envId, only, { fromStart }),
     'workers.stop': ({ envId, processor }) => workers.stop(envId, processor),
     'workers.pause': ({ envId, processor }) => workers.pause(envId, processor),
     'workers.resume': ({ envId, processor }) => workers.resume(envId, processor),

@@ -65,7 +65,7 @@ export class EnvironmentMonitor {
   ) {
     this.createdAt = deps.clock.now();
     this.discovery = redis ? new StreamDiscovery(redis.client, namespace) : null;
-    this.sampler = new StreamSampler(() => deps.clock.now());
+    this.sampler = new StreamSampler(() => deps.clock.now(), namespace);
     redis?.onStatus(() => this.emit());
     amqp?.onStatus(() => this.emit());
   }

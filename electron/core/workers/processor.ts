@@ -7,6 +7,8 @@ import type { ProcessorName, ProcessorSettings, ProcessorStatus } from '../../..
  */
 export interface Processor {
   readonly name: ProcessorName;
+  /** Declares its consumer group ahead of `start`: every processor of one start does so before any consumes. */
+  prepare?(): Promise<void>;
   /** Declares its group / topology and begins consuming. Never rejects: a broker that is down shows as `failing`. */
   start(): Promise<void>;
   /** Takes nothing new; in-flight work finishes and is acknowledged. */

@@ -40,6 +40,12 @@ export interface StreamConsumerOptions {
    * failed"), its ciphertext unchanged. Plaintext inputs are handled as they are.
    */
   payloadKeys?: PayloadKeyring | null;
+  /**
+   * Where a group this consumer creates begins: the stream's first entry (`true`: its whole
+   * history is processed) or its end (the seed's `$`, the default: only entries added from now).
+   * A group that exists already keeps its position either way.
+   */
+  fromStart?: boolean;
   /** Test hook: called after a batch was handled and before it is committed. */
   beforeCommit?: (messages: StreamMessage[]) => Promise<void> | void;
 }
@@ -49,6 +55,19 @@ type RawEntry = [Buffer, Buffer[] | null];
 const DEFAULTS = { blockMs: 1000, reclaimIdleMs: 30_000, reclaimEveryMs: 5000, dedupWindowMs: 300_000 } as const;
 /** The shortest wait for a `wait` outcome, ms: a circuit reported open until "now" is not re-asked in a tight loop. */
 const WAIT_FLOOR_MS = 50;
+/** How long `prepare` waits for Redis before leaving the group to the loops (they retry until it exists). */
+const PREPARE_TIMEOUT_MS = 3000;
+
+/** Creates the consumer group unless it exists (an existing one keeps its position); resolves to whether it was created. */
+export async function createGroup(redis: Redis, stream: string, group: string, fromStart: boolean): Promise<boolean> {
+  try {
+    await redis.xgroup('CREATE', stream, group, fromStart ? '0' : '$', 'MKSTREAM');
+    return true;
+  } catch (error) {
+    if (String((error as Error).message).includes('BUSYGROUP')) return false;
+    throw error;
+  }
+}
 
 /**
  * One Redis Streams processor: `concurrency` loops, each with its own connection and consumer
@@ -80,6 +99,27 @@ export class StreamConsumer implements Processor {
       dedupTtlMs: options.dedupWindowMs ?? DEFAULTS.dedupWindowMs,
       attemptsKey: `${options.keyPrefix}attempts:${options.stream}:${options.group}`,
     };
+  }
+
+  /**
+   * Creates the group before any processor of this start consumes, so what one processor writes
+   * for another (an alert for the alert processor) is not missed by a group created at `$` a moment
+   * later. Bounded: with Redis down the loops create the group once it is back.
+   */
+  async prepare(): Promise<void> {
+    if (this.loops.length) return;
+    const client = this.options.createClient();
+    client.on('error', () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        createGroup(client, this.options.stream, this.options.group, this.options.fromStart ?? false),
+        new Promise((resolve) => (timer = setTimeout(resolve, PREPARE_TIMEOUT_MS))),
+      ]).catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
+      client.disconnect(false);
+    }
   }
 
   async start(): Promise<void> {
@@ -260,13 +300,12 @@ class ConsumerLoop {
   }
 
   private async ensureGroup(): Promise<void> {
-    const { scope } = this.owner.internals;
+    const { scope, options } = this.owner.internals;
     for (let attempt = 1; this.isRunning; attempt++) {
       try {
-        await this.redis.xgroup('CREATE', scope.stream, scope.group, '0', 'MKSTREAM');
+        await createGroup(this.redis, scope.stream, scope.group, options.fromStart ?? false);
         return;
       } catch (error) {
-        if (String((error as Error).message).includes('BUSYGROUP')) return;
         this.isFailing = true;
         this.onError(error);
         await this.sleep(Math.min(200 * attempt, 2000));

@@ -30,6 +30,12 @@ export interface WorkerRuntimeConfig {
   timings?: { blockMs?: number; reclaimEveryMs?: number; reclaimIdleMs?: number; escalationTickMs?: number };
 }
 
+/** How one start runs its processors. */
+export interface StartOptions {
+  /** Groups this start creates begin at the stream's first entry (its history is processed), not at its end (`$`). */
+  fromStart?: boolean;
+}
+
 /** What the runtime needs from its host. */
 export interface WorkerRuntimeDeps {
   clock: Clock;
@@ -79,21 +85,27 @@ export class WorkerRuntime {
     for (const name of PROCESSOR_NAMES) this.settings.set(name, { ...PROCESSOR_CATALOG[name].settings, ...config.settings?.[name] });
   }
 
-  /** Starts `only` (default: every processor that can run here). Returns the names that could not, with why. */
-  async start(only?: readonly ProcessorName[]): Promise<Record<string, string>> {
+  /**
+   * Starts `only` (default: every processor that can run here). Returns the names that could not, with why.
+   * Every group is created before any processor consumes: one processor's output is not missed by the next.
+   */
+  async start(only?: readonly ProcessorName[], options: StartOptions = {}): Promise<Record<string, string>> {
     const refused: Record<string, string> = {};
+    const made: Processor[] = [];
     for (const name of only ?? PROCESSOR_NAMES) {
       if (this.running.has(name)) continue;
-      const made = this.build(name);
-      if (typeof made === 'string') {
-        this.unavailable.set(name, made);
-        refused[name] = made;
+      const processor = this.build(name, options);
+      if (typeof processor === 'string') {
+        this.unavailable.set(name, processor);
+        refused[name] = processor;
         continue;
       }
       this.unavailable.delete(name);
-      this.running.set(name, made);
-      await made.start();
+      this.running.set(name, processor);
+      made.push(processor);
     }
+    await Promise.all(made.map((processor) => processor.prepare?.()));
+    for (const processor of made) await processor.start();
     return refused;
   }
 
@@ -167,12 +179,12 @@ export class WorkerRuntime {
     return null;
   }
 
-  private build(name: ProcessorName): Processor | string {
+  private build(name: ProcessorName, options: StartOptions): Processor | string {
     const reason = this.staticReason(name);
     if (reason) return reason;
     const factory = PROCESSOR_FACTORIES[name]!;
     try {
-      return factory(this.context(name));
+      return factory(this.context(name, options));
     } catch (error) {
       return (error as Error).message;
     }
@@ -187,7 +199,7 @@ export class WorkerRuntime {
     return client;
   }
 
-  private context(name: ProcessorName): FactoryContext {
+  private context(name: ProcessorName, start: StartOptions): FactoryContext {
     const entry = PROCESSOR_CATALOG[name];
     const { env, timings } = this.config;
     return {
@@ -215,6 +227,7 @@ export class WorkerRuntime {
           reclaimIdleMs: timings?.reclaimIdleMs ?? entry.maxProcessingMs,
           blockMs: timings?.blockMs,
           reclaimEveryMs: timings?.reclaimEveryMs,
+          fromStart: start.fromStart ?? false,
         }),
     };
   }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ProcessorName, ProcessorSettings, WorkersView } from '../../../shared/model/workers';
 import type { Logger } from '../ports';
-import type { WorkerRuntimeConfig } from './worker-runtime';
+import type { StartOptions, WorkerRuntimeConfig } from './worker-runtime';
 import type { ResolvedDestinations } from './destinations-store';
 import type { ThreadEvent, ThreadReply, ThreadRequest } from './worker-thread-protocol';
 
@@ -66,8 +66,8 @@ export class WorkerThreadHost {
     return this.worker !== null && (this.last?.isRunning ?? false);
   }
 
-  async start(only?: ProcessorName[]): Promise<Record<string, string>> {
-    return (await this.request({ op: 'start', only })) as Record<string, string>;
+  async start(only?: ProcessorName[], options: StartOptions = {}): Promise<Record<string, string>> {
+    return (await this.request({ op: 'start', only, ...options })) as Record<string, string>;
   }
 
   async stop(processor?: ProcessorName): Promise<void> {

@@ -4,7 +4,7 @@ import type { ResolvedDestinations } from './destinations-store';
 
 /** Messages between the host and the workers' thread. */
 export type ThreadRequest = { id: number } & (
-  | { op: 'start'; only?: ProcessorName[] }
+  | { op: 'start'; only?: ProcessorName[]; fromStart?: boolean }
   | { op: 'stop'; processor?: ProcessorName }
   | { op: 'pause' | 'resume'; processor: ProcessorName }
   | { op: 'configure'; processor: ProcessorName; settings: Partial<ProcessorSettings> }

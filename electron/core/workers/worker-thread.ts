@@ -37,7 +37,7 @@ port.on('message', (request: ThreadRequest) => {
       let value: unknown;
       switch (request.op) {
         case 'start':
-          value = await runtime.start(request.only);
+          value = await runtime.start(request.only, { fromStart: request.fromStart });
           break;
         case 'stop':
           await runtime.stop(request.processor);

@@ -2,14 +2,14 @@ import type { ProcessorName, ProcessorSettings, WorkersView } from '../../../sha
 import type { EnvironmentService } from '../environments/environment-service';
 import type { Clock, Logger } from '../ports';
 import type { DestinationsStore } from './destinations-store';
-import { WorkerRuntime, type WorkerRuntimeConfig } from './worker-runtime';
+import { WorkerRuntime, type StartOptions, type WorkerRuntimeConfig } from './worker-runtime';
 import { keyringToData } from '../payload-crypto';
 import { WorkerThreadHost } from './worker-thread-host';
 import type { ResolvedDestinations } from './destinations-store';
 
 /** The operations a console performs on one environment's workers, wherever they run. */
 export interface WorkerHost {
-  start(only?: ProcessorName[]): Promise<Record<string, string>>;
+  start(only?: ProcessorName[], options?: StartOptions): Promise<Record<string, string>>;
   stop(processor?: ProcessorName): Promise<void>;
   pause(processor: ProcessorName): Promise<void>;
   resume(processor: ProcessorName): Promise<void>;
@@ -36,8 +36,8 @@ export class InProcessHost implements WorkerHost {
     return () => this.listeners.delete(listener);
   }
 
-  async start(only?: ProcessorName[]): Promise<Record<string, string>> {
-    const refused = await this.runtime.start(only);
+  async start(only?: ProcessorName[], options?: StartOptions): Promise<Record<string, string>> {
+    const refused = await this.runtime.start(only, options);
     this.timer ??= setInterval(() => this.publish(), 250);
     this.publish();
     return refused;
@@ -126,7 +126,7 @@ export class WorkersService {
     return { ...view, processors: view.processors.map((p) => (p.lastError ? { ...p, lastError: { ...p.lastError, message: this.deps.redact(p.lastError.message) } } : p)) };
   }
 
-  async start(envId: string, only?: ProcessorName[]): Promise<WorkersView> {
+  async start(envId: string, only?: ProcessorName[], options: StartOptions = {}): Promise<WorkersView> {
     this.deps.environments.assertAllowed(envId, 'start workers');
     let host = this.hosts.get(envId);
     if (!host) {
@@ -135,7 +135,7 @@ export class WorkersService {
       host.onView((view) => this.deps.publish(this.redacted(view)));
       this.hosts.set(envId, host);
     }
-    await host.start(only);
+    await host.start(only, options);
     return host.lastView ?? this.view(envId);
   }
 

@@ -122,6 +122,7 @@ function isSameStream(a: StreamInfo, b: StreamInfo): boolean {
     a.name === b.name &&
     a.length === b.length &&
     a.isDeadLetter === b.isDeadLetter &&
+    a.bullQueue === b.bullQueue &&
     a.addRate === b.addRate &&
     a.entriesAdded === b.entriesAdded &&
     a.lastEntryId === b.lastEntryId &&

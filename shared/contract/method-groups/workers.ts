@@ -10,13 +10,17 @@ const Processor = z.object({ envId: EnvId, processor: ProcessorName }).strict();
 export const workerMethods = {
   /** Every processor of the environment, running or not. */
   'workers.list': { params: z.object({ envId: EnvId }).strict(), result: WorkersView },
-  /** Starts the environment's workers (all available, or `only`); already running ones stay. */
+  /**
+   * Starts the environment's workers (all available, or `only`); already running ones stay.
+   * A consumer group that does not exist yet is created at the stream's end (the seed's `$`), or
+   * at its first entry with `fromStart` (the stream's history is processed); existing groups keep their position.
+   */
   'workers.start': write({
-    params: z.object({ envId: EnvId, only: z.array(ProcessorName).max(20).optional() }).strict(),
+    params: z.object({ envId: EnvId, only: z.array(ProcessorName).max(20).optional(), fromStart: z.boolean().optional() }).strict(),
     result: WorkersView,
     // They acknowledge and write on the environment's brokers (the service checks too).
     access: 'operator',
-    audit: { target: (p) => p.only?.join(', ') ?? 'all', detail: (r) => ({ running: r.processors.filter((p) => p.state !== 'stopped').map((p) => p.name) }) },
+    audit: { target: (p) => p.only?.join(', ') ?? 'all', detail: (r, p) => ({ running: r.processors.filter((x) => x.state !== 'stopped').map((x) => x.name), ...(p.fromStart ? { fromStart: true } : {}) }) },
   }),
   /** Stops one processor, or all of them (entries in hand are finished; pending ones stay for other consumers). */
   /** Allowed on read-only environments too: stopping writes nothing. */

@@ -23,7 +23,7 @@ export function environmentView(overrides: Partial<EnvironmentView> = {}): Envir
 }
 
 export function stream(name: string, length: number, overrides: Partial<StreamInfo> = {}): StreamInfo {
-  return { name, length, groups: [], isDeadLetter: false, entriesAdded: null, addRate: null, lastEntryId: null, ...overrides };
+  return { name, length, groups: [], isDeadLetter: false, bullQueue: null, entriesAdded: null, addRate: null, lastEntryId: null, ...overrides };
 }
 
 export function overview(envId: string, at: number, streams: StreamInfo[] | null = []): EnvironmentOverview {

@@ -1,6 +1,6 @@
 import { Queue, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { BULL_COUNT_KEYS, type BullCountKey, type BullOverview, type BullQueueHistory, type BullQueueInfo } from '../../../../shared/model/bullmq';
+import { BULL_COUNT_KEYS, bullPrefix, type BullCountKey, type BullOverview, type BullQueueHistory, type BullQueueInfo } from '../../../../shared/model/bullmq';
 import { EntityHistoryStore } from '../../monitor/entity-history';
 import type { Clock, Logger } from '../../ports';
 import type { Redactor } from '../../redaction';
@@ -57,7 +57,7 @@ export class BullMonitor {
     private readonly deps: { clock: Clock; logger: Logger; redactor: Redactor },
     private readonly options: BullMonitorOptions = DEFAULT_BULL_OPTIONS,
   ) {
-    this.prefix = `${namespace}bull`;
+    this.prefix = bullPrefix(namespace);
     this.createdAt = deps.clock.now();
     redis.onStatus(() => this.emit());
   }

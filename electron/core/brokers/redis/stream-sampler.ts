@@ -1,6 +1,7 @@
 import { isCluster, keySlot, type RedisClient } from './redis-client';
 import type { ConsumerInfo, StreamGroupInfo, StreamInfo } from '../../../../shared/model/overview';
 import { isDeadLetterName } from '../../../../shared/model/topology';
+import { bullQueueOfStream } from '../../../../shared/model/bullmq';
 
 /** Turns a flat field/value reply (XINFO …) into a map. */
 export function fieldMap(row: unknown[]): Map<string, unknown> {
@@ -141,7 +142,11 @@ async function execPlan(client: RedisClient, plan: { name: string; groups: strin
 export class StreamSampler {
   private previous = new Map<string, Previous>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** The environment's namespace: BullMQ's internal streams under it are marked with their queue. */
+    private readonly namespace = '',
+  ) {}
 
   async sample(client: RedisClient, names: readonly string[]): Promise<StreamSample> {
     if (names.length === 0) return { streams: [], gone: [] };
@@ -195,6 +200,7 @@ export class StreamSampler {
         length,
         groups,
         isDeadLetter: isDeadLetterName(name),
+        bullQueue: bullQueueOfStream(name, this.namespace),
         entriesAdded,
         // Redis < 7 has no entries-added: the length difference stands in (it misses trimmed entries).
         addRate: entriesAdded !== null ? rate(entriesAdded, before?.entriesAdded, seconds) : rate(length, before?.length, seconds),

@@ -1,9 +1,11 @@
-import { memo } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { EnvironmentOverview, StreamInfo } from '../../../../shared/model/overview';
 import { describeGroup, formatCount } from '../../components/format';
 import { Sparkline } from '../../components/sparkline';
 import type { StreamHistory } from '../../stores/overview.logic';
 import { DemoOfferButton, type DemoOffer } from './demo-offer';
+import { BullInternalTag, BullInternalsToggle } from '../streams/bull-internals';
+import { withoutBullInternals } from '../streams/streams.logic';
 
 const NO_SAMPLES: readonly number[] = [];
 /** A group this far behind is worth an analyst's glance; a few entries in flight is normal traffic. */
@@ -23,10 +25,23 @@ export function StreamsSection({
   history: StreamHistory | undefined;
   demoOffer: DemoOffer | null;
 }) {
-  const { streams, status } = redis;
+  const { streams: all, status } = redis;
+  const [showBull, setShowBull] = useState(false);
+  const listed = useMemo(() => (all === null ? null : withoutBullInternals(all, showBull)), [all, showBull]);
+  const streams = listed?.streams ?? null;
+  const hasBullInternals = all?.some((s) => s.bullQueue !== null) ?? false;
   if (status.state === 'not-configured') return <p className="empty">Redis is not configured for this environment.</p>;
   if (streams === null) {
     return <p className="empty">{status.state === 'connecting' ? 'Connecting to Redis…' : 'No stream data: Redis cannot be read right now.'}</p>;
+  }
+  const toggle = hasBullInternals ? <BullInternalsToggle isShown={showBull} hidden={listed?.hidden ?? 0} onChange={setShowBull} testId="overview-show-bull" /> : null;
+  if (streams.length === 0 && toggle) {
+    return (
+      <div className="empty">
+        <p>No pipeline streams yet.</p>
+        {toggle}
+      </div>
+    );
   }
   if (streams.length === 0) {
     return (
@@ -56,6 +71,7 @@ export function StreamsSection({
         </tbody>
       </table>
       {redis.truncated ? <p className="note">Showing the first {formatCount(streams.length)} streams only.</p> : null}
+      {toggle ? <p className="note">{toggle}</p> : null}
     </>
   );
 }
@@ -71,6 +87,7 @@ const StreamRow = memo(function StreamRow({ stream, samples }: { stream: StreamI
             DLQ
           </span>
         ) : null}
+        {stream.bullQueue !== null ? <BullInternalTag queue={stream.bullQueue} /> : null}
       </th>
       <td className="num">
         <span data-testid="stream-length">{formatCount(stream.length)}</span>

@@ -1,11 +1,12 @@
-import { memo, useEffect, useLayoutEffect, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { useServices } from '../../services';
 import { BrokerHeader } from '../overview/broker-header';
 import { StreamDetail } from './stream-detail';
 import { StreamsTable } from './streams-table';
-import { filterStreams } from './streams.logic';
+import { BullInternalsToggle } from './bull-internals';
+import { filterStreams, withoutBullInternals } from './streams.logic';
 
 /**
  * Performance marks around each pushed overview: `wf-streams-update-start` when the store takes
@@ -30,6 +31,7 @@ export function StreamsScreen() {
   const selectedId = useStore(stores.environments, (state) => state.selectedId);
   const isLoaded = useStore(stores.environments, (state) => state.isLoaded);
   const [filter, setFilter] = useState('');
+  const [showBull, setShowBull] = useState(false);
   const shown = selectedId === null ? environments : environments.filter((env) => env.id === selectedId);
   useEffect(() => stores.overview.subscribe((state, previous) => state.byEnv !== previous.byEnv && markUpdateStart()), [stores]);
   return (
@@ -47,10 +49,11 @@ export function StreamsScreen() {
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
         />
+        <BullInternalsToggle isShown={showBull} hidden={0} onChange={setShowBull} testId="streams-show-bull" />
       </div>
       {!isLoaded ? <p className="empty">Loading environments…</p> : shown.length === 0 ? <p className="empty">No environments yet.</p> : null}
       {shown.map((env) => (
-        <StreamsEnvironment key={env.id} env={env} filter={filter} />
+        <StreamsEnvironment key={env.id} env={env} filter={filter} showBull={showBull} />
       ))}
       <UpdateProbe />
     </section>
@@ -65,13 +68,15 @@ function UpdateProbe() {
   return null;
 }
 
-const StreamsEnvironment = memo(function StreamsEnvironment({ env, filter }: { env: EnvironmentView; filter: string }) {
+const StreamsEnvironment = memo(function StreamsEnvironment({ env, filter, showBull }: { env: EnvironmentView; filter: string; showBull: boolean }) {
   const { stores } = useServices();
   const redis = useStore(stores.overview, (state) => state.byEnv[env.id]?.redis);
   const sparklines = useStore(stores.overview, (state) => state.history[env.id]);
   const [selected, setSelected] = useState<string | null>(null);
   const isConnected = redis?.status.state === 'connected';
-  const streams = redis?.streams ?? null;
+  const all = redis?.streams ?? null;
+  const listed = useMemo(() => (all === null ? null : withoutBullInternals(all, showBull)), [all, showBull]);
+  const streams = listed?.streams ?? null;
   const live = selected === null || streams === null ? null : (streams.find((s) => s.name === selected) ?? null);
   return (
     <section className="streams-env" aria-label={`Streams of ${env.name}`} data-testid={`streams-env-${env.id}`} style={{ borderLeftColor: env.colour }}>
@@ -86,6 +91,7 @@ const StreamsEnvironment = memo(function StreamsEnvironment({ env, filter }: { e
         {streams !== null ? (
           <span className="muted small" data-testid={`streams-count-${env.id}`}>
             {streams.length} stream{streams.length === 1 ? '' : 's'}
+            {listed && listed.hidden > 0 ? ` · ${listed.hidden} BullMQ internal hidden` : ''}
           </span>
         ) : null}
       </div>
@@ -105,6 +111,8 @@ const StreamsEnvironment = memo(function StreamsEnvironment({ env, filter }: { e
         <p className="empty" data-testid="streams-unavailable">
           {redis.status.state === 'connecting' ? 'Connecting to Redis…' : 'No stream data: Redis cannot be read right now.'}
         </p>
+      ) : streams.length === 0 && listed && listed.hidden > 0 ? (
+        <p className="empty">No pipeline streams{env.namespace ? ` under ${env.namespace}` : ''} yet: only BullMQ&apos;s internal ones (Show BullMQ internals lists them).</p>
       ) : streams.length === 0 ? (
         <p className="empty">No streams{env.namespace ? ` under ${env.namespace}` : ''} yet. Demo traffic (Overview) creates the seed streams.</p>
       ) : (

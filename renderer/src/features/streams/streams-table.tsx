@@ -4,6 +4,7 @@ import { formatCount } from '../../components/format';
 import { Sparkline } from '../../components/sparkline';
 import type { StreamHistory as Sparklines } from '../../stores/overview.logic';
 import { formatRate } from '../queues/rabbit-queues.logic';
+import { BullInternalTag } from './bull-internals';
 import { DEFAULT_STREAM_SORT, ROW_HEIGHT, VIRTUALIZE_ABOVE, formatAge, nextStreamSort, sortStreams, streamTotals, visibleBlocks, type StreamSort, type StreamSortKey } from './streams.logic';
 
 const COLUMNS: { key: StreamSortKey; label: string; title?: string }[] = [
@@ -125,6 +126,7 @@ const StreamRows = memo(function StreamRows({
               DLQ
             </span>
           ) : null}
+          {stream.bullQueue !== null ? <BullInternalTag queue={stream.bullQueue} /> : null}
         </th>
         <td className={isDlqGrowing ? 'num warn' : 'num'} data-testid="streams-length">
           {formatCount(stream.length)}

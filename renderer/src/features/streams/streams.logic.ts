@@ -80,6 +80,17 @@ export function filterStreams(streams: readonly StreamInfo[], text: string): rea
   return streams.filter((s) => s.name.toLowerCase().includes(needle));
 }
 
+/**
+ * The streams to list: BullMQ's internal streams (`bull:<queue>:events`) are left out unless
+ * `isShown`, so they are not mixed in with the pipeline's; `hidden` counts those left out.
+ * Nothing left out → the same array (memoized rows stay).
+ */
+export function withoutBullInternals(streams: readonly StreamInfo[], isShown: boolean): { streams: readonly StreamInfo[]; hidden: number } {
+  if (isShown) return { streams, hidden: 0 };
+  const pipeline = streams.filter((s) => s.bullQueue === null);
+  return pipeline.length === streams.length ? { streams, hidden: 0 } : { streams: pipeline, hidden: streams.length - pipeline.length };
+}
+
 /** "12 ms", "3.4 s", "5 min", "2 h 10 min" — an age an analyst reads at a glance. */
 export function formatAge(ms: number | null): string {
   if (ms === null) return '—';

@@ -50,6 +50,7 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
   const loadError = useStore(stores.workers, (state) => state.errors[env.id]);
   const [busy, setBusy] = useState<'start' | 'stop' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [fromStart, setFromStart] = useState(false);
   const blocked = workersBlockedReason(env);
   const processors = useMemo(() => (view ? sortProcessors(view.processors) : []), [view]);
   const summary = useMemo(() => summarizeWorkers(view ? [view] : []), [view]);
@@ -60,7 +61,7 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
   const runAll = async (action: 'start' | 'stop') => {
     setBusy(action);
     setError(null);
-    const answer = action === 'start' ? await client.call('workers.start', { envId: env.id }) : await client.call('workers.stop', { envId: env.id });
+    const answer = action === 'start' ? await client.call('workers.start', { envId: env.id, ...(fromStart ? { fromStart } : {}) }) : await client.call('workers.stop', { envId: env.id });
     setBusy(null);
     if (answer.ok) receive(answer.value);
     else setError(`${action === 'start' ? 'Start all' : 'Stop all'} failed — ${answer.error.code}: ${answer.error.message}`);
@@ -88,6 +89,9 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
         ) : null}
         <span className="workers-spacer" />
         <span className="streams-actions" title={blocked ?? undefined}>
+          <label className="small" title="A consumer group this start creates begins at the stream's first entry, so its history is processed (otherwise at its end: new entries only). Existing groups keep their position.">
+            <input type="checkbox" data-testid={`workers-from-start-${env.id}`} checked={fromStart} disabled={blocked !== null || busy !== null} onChange={(e) => setFromStart(e.target.checked)} /> From the first entry
+          </label>
           <button
             type="button"
             className="button button-primary"
