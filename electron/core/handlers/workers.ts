@@ -44,7 +44,7 @@ export function workerHandlers(ctx: CoreContext, workers: WorkersService, destin
       const view = await destinations.update(envId, input);
       await workers.destinationsChanged(envId);
       // Secrets never reach the audit log: only which parts changed.
-      await record(envId, 'workers.setDestinations', 'notification destinations', { slack: input.slack !== undefined, email: input.email !== undefined, webhook: input.webhook !== undefined });
+      await record(envId, 'workers.setDestinations', 'notification destinations', { slack: input.slack !== undefined, email: input.email !== undefined, webhook: input.webhook !== undefined, pagerDuty: input.pagerDuty !== undefined });
       return view;
     },
   };
