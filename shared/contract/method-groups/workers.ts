@@ -41,7 +41,7 @@ export const workerMethods = {
     result: NotificationDestinationsView,
     access: 'admin',
     // Kept in this console's config home; secrets never reach the log: only which parts changed.
-    audit: { target: () => 'notification destinations', team: false, detail: (_r, p) => ({ slack: p.destinations.slack !== undefined, email: p.destinations.email !== undefined, webhook: p.destinations.webhook !== undefined }) },
+    audit: { target: () => 'notification destinations', team: false, detail: (_r, p) => ({ slack: p.destinations.slack !== undefined, email: p.destinations.email !== undefined, webhook: p.destinations.webhook !== undefined, pagerDuty: p.destinations.pagerDuty !== undefined }) },
   }),
 } as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotificationDestinationsInput, type NotificationDestinationsView } from '../../../shared/model/workers';
-import { describeDestinations, destinationsFormValues, destinationsInputFrom } from '../../../renderer/src/features/workers/destinations-form.logic';
+import { channelLines, describeDestinations, destinationsFormValues, destinationsInputFrom } from '../../../renderer/src/features/workers/destinations-form.logic';
 
 const stored: NotificationDestinationsView = {
   slack: { hasWebhookUrl: true },
@@ -32,7 +32,7 @@ describe('notification destinations form', () => {
 
   it('switching email or the webhook off removes it', () => {
     const off = destinationsInputFrom({ ...destinationsFormValues(stored), isEmailOn: false, isWebhookOn: false });
-    expect(off).toEqual({ ok: true, input: { email: null, webhook: null } });
+    expect(off).toEqual({ ok: true, input: { email: null, webhook: null, pagerDuty: null } });
   });
 
   it('says what to fix before calling the host', () => {
@@ -49,6 +49,29 @@ describe('notification destinations form', () => {
     expect(lines).toContain('Slack: webhook URL set');
     expect(lines).toContain('password set');
     expect(lines).toContain('secret not set');
-    expect(describeDestinations({ slack: { hasWebhookUrl: false }, email: null, webhook: null, pagerDuty: null })).toEqual(['Slack: not set', 'Email: off', 'Webhook: off']);
+    expect(describeDestinations({ slack: { hasWebhookUrl: false }, email: null, webhook: null, pagerDuty: null })).toEqual(['Slack: not set', 'Email: off', 'Webhook: off', 'PagerDuty: off']);
+  });
+
+  it('sends the PagerDuty routing keys write-only, defaults the events URL, and refuses a bad one', () => {
+    const on = destinationsInputFrom({ ...destinationsFormValues(stored), isPagerDutyOn: true, pagerDutyEventsUrl: ' ', pagerDutyRoutingKey: 'R1' });
+    expect(on).toMatchObject({ ok: true, input: { pagerDuty: { eventsUrl: 'https://events.pagerduty.com/v2/enqueue', routingKey: 'R1' } } });
+    expect(on.ok && on.input.pagerDuty && 'phoneRoutingKey' in on.input.pagerDuty).toBe(false);
+    expect(on.ok && NotificationDestinationsInput.safeParse(on.input).success).toBe(true);
+    const withPd = { ...stored, pagerDuty: { eventsUrl: 'http://127.0.0.1:9/pd', hasRoutingKey: true, hasPhoneRoutingKey: true } };
+    expect(destinationsFormValues(withPd)).toMatchObject({ isPagerDutyOn: true, pagerDutyEventsUrl: 'http://127.0.0.1:9/pd', pagerDutyRoutingKey: '' });
+    expect(destinationsInputFrom({ ...destinationsFormValues(withPd), clearPagerDutyPhoneRoutingKey: true })).toMatchObject({ ok: true, input: { pagerDuty: { phoneRoutingKey: '' } } });
+    expect(destinationsInputFrom({ ...destinationsFormValues(withPd), pagerDutyEventsUrl: 'events.pagerduty.com' })).toMatchObject({ ok: false, message: expect.stringMatching(/PagerDuty/) });
+  });
+
+  it('lists every delivery channel as configured or not configured', () => {
+    const lines = channelLines({ ...stored, pagerDuty: { eventsUrl: 'https://events.pagerduty.com/v2/enqueue', hasRoutingKey: true, hasPhoneRoutingKey: false } });
+    expect(lines.map((l) => [l.channel, l.isConfigured])).toEqual([
+      ['slack', true],
+      ['email', true],
+      ['webhook', true],
+      ['incident_management', true],
+      ['phone', false],
+    ]);
+    expect(lines.find((l) => l.channel === 'phone')!.text).toBe('phone: not configured — no PagerDuty phone routing key');
   });
 });

@@ -1,4 +1,4 @@
-import type { NotificationDestinationsInput, NotificationDestinationsView } from '../../../../shared/model/workers';
+import { configuredChannels, type NotificationDestinationsInput, type NotificationDestinationsView } from '../../../../shared/model/workers';
 
 /** What the Notification destinations form holds. Secret fields start empty, never prefilled. */
 export interface DestinationsFormValues {
@@ -23,7 +23,17 @@ export interface DestinationsFormValues {
   clearWebhookSecret: boolean;
   /** One URL per line. */
   webhookAllowList: string;
+  /** PagerDuty Events API v2: incident_management (routing key) and phone (a second routing key). */
+  isPagerDutyOn: boolean;
+  pagerDutyEventsUrl: string;
+  pagerDutyRoutingKey: string;
+  clearPagerDutyRoutingKey: boolean;
+  pagerDutyPhoneRoutingKey: string;
+  clearPagerDutyPhoneRoutingKey: boolean;
 }
+
+/** PagerDuty's Events API v2 endpoint, the form's default. */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 /** The form as the host's view fills it: plain fields copied, secrets left empty (placeholders say "unchanged"). */
 export function destinationsFormValues(view: NotificationDestinationsView | null): DestinationsFormValues {
@@ -46,6 +56,12 @@ export function destinationsFormValues(view: NotificationDestinationsView | null
     webhookSecret: '',
     clearWebhookSecret: false,
     webhookAllowList: (view?.webhook?.allowList ?? []).join('\n'),
+    isPagerDutyOn: view?.pagerDuty != null,
+    pagerDutyEventsUrl: view?.pagerDuty?.eventsUrl ?? PAGERDUTY_EVENTS_URL,
+    pagerDutyRoutingKey: '',
+    clearPagerDutyRoutingKey: false,
+    pagerDutyPhoneRoutingKey: '',
+    clearPagerDutyPhoneRoutingKey: false,
   };
 }
 
@@ -103,6 +119,14 @@ export function destinationsInputFrom(values: DestinationsFormValues): { ok: tru
     const secret = secretChange(values.webhookSecret, values.clearWebhookSecret);
     input.webhook = { url, allowList, ...(secret !== undefined ? { secret } : {}) };
   }
+  if (!values.isPagerDutyOn) input.pagerDuty = null;
+  else {
+    const eventsUrl = values.pagerDutyEventsUrl.trim() || PAGERDUTY_EVENTS_URL;
+    if (!isHttpUrl(eventsUrl)) return { ok: false, message: 'The PagerDuty events URL must be a full http:// or https:// URL.' };
+    const routingKey = secretChange(values.pagerDutyRoutingKey.trim(), values.clearPagerDutyRoutingKey);
+    const phoneRoutingKey = secretChange(values.pagerDutyPhoneRoutingKey.trim(), values.clearPagerDutyPhoneRoutingKey);
+    input.pagerDuty = { eventsUrl, ...(routingKey !== undefined ? { routingKey } : {}), ...(phoneRoutingKey !== undefined ? { phoneRoutingKey } : {}) };
+  }
   return { ok: true, input };
 }
 
@@ -125,5 +149,23 @@ export function describeDestinations(view: NotificationDestinationsView): string
     view.webhook
       ? `Webhook: ${view.webhook.url}, secret ${view.webhook.hasSecret ? 'set' : 'not set'}, ${view.webhook.allowList.length} allowed recipient${view.webhook.allowList.length === 1 ? '' : 's'}`
       : 'Webhook: off',
+    view.pagerDuty
+      ? `PagerDuty: ${view.pagerDuty.eventsUrl}, routing key ${view.pagerDuty.hasRoutingKey ? 'set' : 'not set'}, phone routing key ${view.pagerDuty.hasPhoneRoutingKey ? 'set' : 'not set'}`
+      : 'PagerDuty: off',
   ];
+}
+
+/**
+ * Each delivery channel an alert or the escalation policy can name, and whether it goes out from
+ * here. A channel not configured is skipped (the others still go out) and recorded as "not
+ * configured" on the alert's timeline; a name no sender exists for (e.g. `sms`) is always so.
+ */
+export function channelLines(view: NotificationDestinationsView): { channel: string; isConfigured: boolean; text: string }[] {
+  const flags = configuredChannels(view);
+  const how: Record<keyof typeof flags, string> = { slack: 'Slack webhook', email: 'SMTP', webhook: 'webhook', incident_management: 'PagerDuty routing key', phone: 'PagerDuty phone routing key' };
+  return (Object.keys(flags) as (keyof typeof flags)[]).map((channel) => ({
+    channel,
+    isConfigured: flags[channel],
+    text: `${channel}: ${flags[channel] ? `configured (${how[channel]})` : `not configured — no ${how[channel]}`}`,
+  }));
 }

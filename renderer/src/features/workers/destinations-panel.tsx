@@ -5,7 +5,7 @@ import { useServices } from '../../services';
 import { loadWorkers } from '../../stores/sync';
 import { destinationsBlockedReason } from '../../stores/workers.logic';
 import { SecretField } from '../../components/secret-field';
-import { describeDestinations, destinationsFormValues, destinationsInputFrom, type DestinationsFormValues } from './destinations-form.logic';
+import { channelLines, describeDestinations, destinationsFormValues, destinationsInputFrom, PAGERDUTY_EVENTS_URL, type DestinationsFormValues } from './destinations-form.logic';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; view: NotificationDestinationsView } | { state: 'error'; message: string };
 
@@ -13,7 +13,8 @@ type Loaded = { state: 'loading' } | { state: 'ready'; view: NotificationDestina
 const setOrNot = (isStored: boolean) => (isStored ? ' — set' : ' — not set');
 
 /**
- * Where the Slack, email and webhook senders deliver, per environment. Collapsed by default; the
+ * Where the Slack, email, webhook and PagerDuty (incident_management, phone) senders deliver, per
+ * environment, and which delivery channels are not configured. Collapsed by default; the
  * secrets are write-only: shown as "set", typed to replace, ticked to clear.
  */
 export function DestinationsPanel({ env }: { env: EnvironmentView }) {
@@ -94,6 +95,14 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
           <li key={line}>{line}</li>
         ))}
       </ul>
+      <ul className="workers-destinations-channels small" aria-label="Delivery channels" data-testid="destinations-channels">
+        {channelLines(view).map((line) => (
+          <li key={line.channel} data-testid={`channel-${line.channel}`} className={line.isConfigured ? undefined : 'muted'}>
+            {line.text}
+          </li>
+        ))}
+        <li data-testid="channel-unknown">any other channel an alert names (e.g. sms): not configured — skipped, the others still go out; shown on the alert&apos;s timeline</li>
+      </ul>
       {blocked ? (
         <p className="note" data-testid="destinations-blocked">
           {blocked}
@@ -158,6 +167,35 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
             <Field label="Allow-list: recipient URLs a message may name, one per line (any other goes to the URL above)">
               {(id) => <textarea id={id} className="input mono" rows={3} data-testid="dest-webhook-allow" value={values.webhookAllowList} onChange={(e) => set('webhookAllowList', e.target.value)} spellCheck={false} />}
             </Field>
+          </div>
+        ) : null}
+      </fieldset>
+      <fieldset className="fieldset" disabled={isDisabled} title={blocked ?? undefined}>
+        <legend>PagerDuty (incident_management, phone)</legend>
+        <Check label="Send incident_management and phone through PagerDuty Events API v2" testId="dest-pagerduty-on" checked={values.isPagerDutyOn} onChange={(v) => set('isPagerDutyOn', v)} />
+        {values.isPagerDutyOn ? (
+          <div className="workers-destinations-grid">
+            <Field label="Events API v2 URL">{(id) => <input id={id} className="input mono" data-testid="dest-pagerduty-url" value={values.pagerDutyEventsUrl} onChange={(e) => set('pagerDutyEventsUrl', e.target.value)} placeholder={PAGERDUTY_EVENTS_URL} spellCheck={false} />}</Field>
+            <SecretField
+              label={`Routing key for incident_management${setOrNot(view.pagerDuty?.hasRoutingKey ?? false)}`}
+              testId="dest-pagerduty-key"
+              value={values.pagerDutyRoutingKey}
+              onChange={(v) => set('pagerDutyRoutingKey', v)}
+              hasStored={view.pagerDuty?.hasRoutingKey ?? false}
+              isClearing={values.clearPagerDutyRoutingKey}
+              onClearingChange={(v) => set('clearPagerDutyRoutingKey', v)}
+              clearLabel="clear"
+            />
+            <SecretField
+              label={`Routing key for phone (a service whose escalation policy phones the on-call)${setOrNot(view.pagerDuty?.hasPhoneRoutingKey ?? false)}`}
+              testId="dest-pagerduty-phone-key"
+              value={values.pagerDutyPhoneRoutingKey}
+              onChange={(v) => set('pagerDutyPhoneRoutingKey', v)}
+              hasStored={view.pagerDuty?.hasPhoneRoutingKey ?? false}
+              isClearing={values.clearPagerDutyPhoneRoutingKey}
+              onClearingChange={(v) => set('clearPagerDutyPhoneRoutingKey', v)}
+              clearLabel="clear"
+            />
           </div>
         ) : null}
       </fieldset>
