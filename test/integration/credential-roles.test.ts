@@ -82,7 +82,7 @@ describe('roles from the credentials', () => {
 
   it('refuses writes on it with the reason', async () => {
     const acted = await t.core.call('workers.start', { envId: ids.reader, only: ['event'] });
-    expect(!acted.ok && acted.error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/your role on .* is viewer \(.*\): "start workers" needs operator or admin$/) });
+    expect(!acted.ok && acted.error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/your role on .* is viewer \(.*\): "workers\.start event" needs operator or admin$/) });
     const message = acted.ok ? '' : acted.error.message;
     expect(message).toContain(`Redis user "${users.reader}" allows viewer: may not XADD`);
     expect(message).toContain(`RabbitMQ user "${rabbitUser}" allows viewer: may not write`);

@@ -73,7 +73,8 @@ describe('encrypted pipeline (workers)', () => {
     const tamperedId = (await redis.xadd(events, '*', 'data', tampered))!;
     const unknownId = (await redis.xadd(events, '*', 'data', unknownKey))!;
 
-    const started = await t.core.call('workers.start', { envId: t.envId, only: ['event', 'alert'] });
+    // The events were written before the start: the groups begin at the first entry.
+    const started = await t.core.call('workers.start', { envId: t.envId, only: ['event', 'alert'], fromStart: true });
     expect(started.ok).toBe(true);
 
     const dlq = await waitFor(async () => {

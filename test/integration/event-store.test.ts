@@ -215,7 +215,7 @@ describe('event-store sink', () => {
       const random = createRandom(5);
       const events = Array.from({ length: 250 }, () => securityEvent(random, Date.now()));
       await addEvents(redis, `${ns}security.events`, events);
-      expect(await runtime.start(['event-store'])).toEqual({});
+      expect(await runtime.start(['event-store'], { fromStart: true })).toEqual({});
       const status = runtime.view('in-process').processors.find((p) => p.name === 'event-store')!;
       expect(status).toMatchObject({ title: 'Event store (PostgreSQL)', source: `${ns}security.events`, group: 'event-store', unavailable: null });
       await waitFor(async () => (await count(client, `SELECT count(*) AS n FROM events WHERE id IN (${events.map((e) => `'${e.id as string}'`).join(',')})`)) === 250, '250 rows');
