@@ -127,6 +127,22 @@ describe('event processor on Redis Streams', () => {
     expect(await redis.xlen(`${ns}security.alerts`)).toBe(2);
   });
 
+  it('takes fewer loops while paused (the surplus loops end without a resume), then processes on resume', async () => {
+    const { ns, stream, add } = setup();
+    const consumer = await start(testConsumer({ namespace: ns, stream, group: 'event-processors', handler: new EventHandler({ namespace: ns }), settings: { concurrency: 3, batch: 10 } }));
+    await waitFor(() => consumer.status().state === 'running', 'the three loops connected');
+    await consumer.pause();
+    // Five block periods: every loop has come back from its read and waits out the pause.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const configured = consumer.configure({ concurrency: 1 }).then(() => 'configured');
+    const outcome = await Promise.race([configured, new Promise((resolve) => setTimeout(() => resolve('still waiting for the paused loops'), 10_000))]);
+    expect(outcome).toBe('configured');
+    expect(consumer.status().settings).toEqual({ concurrency: 1, batch: 10 });
+    await add(event({ severity: 'low' }));
+    await consumer.resume();
+    await waitFor(() => consumer.status().counters.processed === 1, 'the entry added while paused, processed after the resume');
+  });
+
   it('processed + dead-lettered = produced, counted by id, over 100,000 events with 1 % random handler failures and two consumers', async () => {
     const { ns, stream } = setup();
     const rules = parseRoutingRules(`routing_rules:\n  everything:\n    conditions:\n      - severity IN ("critical", "high", "medium", "low", "info")\n    destinations:\n      - test.sink (all)\n`);

@@ -204,11 +204,15 @@ class ConsumerLoop {
   private readonly retrying = new Map<string, { message: StreamMessage; dueAt: number }>();
   private lastReclaim = 0;
   private wake: (() => void) | null = null;
+  /** Resolves when stop() is called: a loop waiting out a pause must see it (fewer loops while paused). */
+  private readonly stopRequested: Promise<void>;
+  private requestStop: () => void = () => undefined;
 
   constructor(
     private readonly owner: StreamConsumer,
     private readonly consumer: string,
   ) {
+    this.stopRequested = new Promise((resolve) => (this.requestStop = resolve));
     this.redis = withScripts(owner.internals.options.createClient());
     this.redis.on('error', (error: Error) => {
       this.isFailing = true;
@@ -231,6 +235,7 @@ class ConsumerLoop {
   /** Finishes the batch in hand, then closes. Retries not yet due stay pending for another consumer. */
   async stop(): Promise<void> {
     this.isRunning = false;
+    this.requestStop();
     this.wake?.();
     await this.done;
     const { stats } = this.owner.internals;
@@ -248,7 +253,7 @@ class ConsumerLoop {
     await this.ensureGroup();
     while (this.isRunning) {
       try {
-        if (!prefetched) await this.owner.waitWhilePaused();
+        if (!prefetched) await Promise.race([this.owner.waitWhilePaused(), this.stopRequested]);
         if (!this.isRunning) break;
         const due = this.takeDueRetries();
         let batch: StreamMessage[];
