@@ -4,6 +4,7 @@ import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { SecurityAlert, Severity } from '../../../shared/schemas/security-streams';
 import { DlqRetention, type DlqRetentionOptions } from '../dead-letters/dlq-retention';
 import { deterministicUuid } from '../workers/deterministic-id';
+import { consoleAlert } from './console-alert';
 
 /**
  * Seed 000 "Dead Letter Queue Handling": `security.notifications.priority.dlq` has
@@ -147,28 +148,21 @@ export class DlqAlertWatch {
   }
 
   private baseAlert(rule: DlqAlertRule, dlq: string, title: string, message: string, idName: string, details: Record<string, unknown>): SecurityAlert {
-    const now = this.now;
-    return {
+    return consoleAlert({
       id: deterministicUuid(`dlq-alert:${idName}`),
-      rule_id: deterministicUuid(`dlq-alert-rule:${rule.dlq}:${rule.kind}`),
-      timestamp: new Date(now).toISOString(),
-      organization_id: this.options.organizationId,
-      asset_id: dlq,
+      ruleId: deterministicUuid(`dlq-alert-rule:${rule.dlq}:${rule.kind}`),
+      now: this.now,
+      organizationId: this.options.organizationId,
+      assetId: dlq,
       severity: rule.severity,
-      title: title.slice(0, 300),
-      message: message.slice(0, 2000),
-      status: 'open',
-      escalation_level: 1,
-      notification_channels: ['slack', 'email'],
-      metadata: {
-        sla_deadline: new Date(now + 3_600_000).toISOString(),
-        escalation_schedule: ['security_team', 'devops_lead', 'cto'],
-        source: 'watchfloor.dlq-watch',
-        dlq,
-        ...details,
-      },
-    };
+      title,
+      message,
+      slaMs: 3_600_000,
+      source: 'watchfloor.dlq-watch',
+      metadata: { dlq, ...details },
+    });
   }
+
 }
 
 function payloadOf(fields: string[]): Record<string, unknown> | null {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { alertKeys } from '../../../shared/model/alerts';
 import type { SecurityAlert, Severity } from '../../../shared/schemas/security-streams';
 import { deterministicUuid } from '../workers/deterministic-id';
+import { consoleAlert } from '../alerts/console-alert';
 
 /**
  * Seed 000 "Dead Letter Queue Handling" retention: `security.events.dlq` keeps 7 days / 10,000
@@ -201,29 +202,21 @@ export class DlqRetention {
   }
 
   private alert(rule: DlqRetentionRule, dlq: string, limits: string, now: number): SecurityAlert {
-    return {
+    return consoleAlert({
       id: deterministicUuid(`dlq-retention:${dlq}:${now}`),
-      rule_id: deterministicUuid(`dlq-retention-rule:${rule.dlq}`),
-      timestamp: new Date(now).toISOString(),
-      organization_id: this.options.organizationId,
-      asset_id: dlq,
+      ruleId: deterministicUuid(`dlq-retention-rule:${rule.dlq}`),
+      now,
+      organizationId: this.options.organizationId,
+      assetId: dlq,
       severity: this.options.severity ?? 'high',
       title: `${TITLE_PREFIX}${dlq}: ${COUNT} trimmed by retention (${limits})`,
       message: `Retention removed the ${COUNT} oldest dead letters of ${dlq} (kept: ${limits}, seed 000). Further trims within the hour are audited (team audit log, dlq.trim) without a new alert. Replay or export what matters before it ages out, or change the retention.`,
-      status: 'open',
-      escalation_level: 1,
-      notification_channels: ['slack', 'email'],
-      metadata: {
-        sla_deadline: new Date(now + 3_600_000).toISOString(),
-        escalation_schedule: ['security_team', 'devops_lead', 'cto'],
-        source: 'watchfloor.dlq-retention',
-        dlq,
-        trimmed: COUNT_NUMBER as unknown as number,
-        max_age_ms: rule.maxAgeMs,
-        max_length: rule.maxLength,
-      },
-    };
+      slaMs: 3_600_000,
+      source: 'watchfloor.dlq-retention',
+      metadata: { dlq, trimmed: COUNT_NUMBER as unknown as number, max_age_ms: rule.maxAgeMs, max_length: rule.maxLength },
+    });
   }
+
 }
 
 function formatAge(ms: number): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { alertIdForEvent, deterministicUuid } from '../workers/deterministic-id';
-import { seedSlaMs } from '../alerts/seed-sla';
+import { deterministicUuid } from '../workers/deterministic-id';
+import { alertFromEvent } from '../alerts/console-alert';
+import type { SecurityEvent } from '../../../shared/schemas/security-streams';
 
 /** A deterministic pseudo-random source (mulberry32), so demo traffic is reproducible in tests. */
 export function createRandom(seed: number): () => number {
@@ -65,35 +66,9 @@ export function securityEvent(random: Random, now: number): Record<string, unkno
   };
 }
 
-/**
- * A valid seed 000 `security.alerts` message raised from a critical or high event — what the
- * pipeline's event processor does — carrying the event's id and correlation id in its metadata,
- * so the alert's evidence can be found.
- */
+/** A valid seed 000 `security.alerts` message raised from a demo event, as the pipeline's event processor raises it. */
 export function alertForEvent(event: Record<string, unknown>, now: number): Record<string, unknown> {
-  const severity = event.severity === 'critical' ? 'critical' : 'high';
-  return {
-    // The event processor raises the same id for the same event: one alert, whoever raises it.
-    id: alertIdForEvent(String(event.id)),
-    rule_id: randomUUID(),
-    timestamp: iso(now),
-    organization_id: event.organization_id,
-    asset_id: event.asset_id,
-    severity,
-    title: String(event.title),
-    message: `${String(event.description)} (event ${String(event.id)})`,
-    status: 'open',
-    escalation_level: 1,
-    notification_channels: ['slack', 'email'],
-    metadata: {
-      sla_deadline: iso(now + seedSlaMs(severity)),
-      escalation_schedule: ['security_team', 'devops_lead', 'cto'],
-      event_id: event.id,
-      correlation_id: event.correlation_id,
-      source: event.source,
-      event_type: event.event_type,
-    },
-  };
+  return alertFromEvent(event as unknown as SecurityEvent, randomUUID(), now) as unknown as Record<string, unknown>;
 }
 
 /** A valid seed 000 `security.metrics` message. */

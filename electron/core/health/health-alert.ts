@@ -1,13 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RULE_UNITS, type HealthRule } from '../../../shared/model/health-rules';
 import type { SecurityAlert } from '../../../shared/schemas/security-streams';
+import { consoleAlert } from '../alerts/console-alert';
+import { seedSlaMs } from '../alerts/seed-sla';
 
-/** Seed 000 escalation: level 1 goes to the security team by Slack and e-mail. */
-const LEVEL_1_CHANNELS: SecurityAlert['notification_channels'] = ['slack', 'email'];
-/** Seed 000 alert example: `escalation_schedule`. */
-const ESCALATION_SCHEDULE = ['security_team', 'devops_lead', 'cto'];
-/** Seed 000: the critical example's SLA is 1 h; level 3 escalates what is unresolved after 2 h. */
-const SLA_MS = { critical: 3_600_000, other: 7_200_000 };
 
 /** A stable UUID (name-based, SHA-1, version 5 layout) for a rule id, so every console uses the same `rule_id`. */
 export function ruleUuid(ruleId: string): string {
@@ -41,24 +37,20 @@ export function buildHealthAlert(facts: FiringFacts): SecurityAlert {
   const unit = RULE_UNITS[rule.kind];
   const shown = rule.kind === 'processing-error-rate' ? value.toFixed(1) : String(Math.round(value));
   const heldFor = rule.forSeconds > 0 ? ` for ${rule.forSeconds} s` : '';
-  return {
+  return consoleAlert({
     id: randomUUID(),
-    rule_id: ruleUuid(rule.id),
-    timestamp: new Date(now).toISOString(),
+    ruleId: ruleUuid(rule.id),
+    now,
     // No tenant is known to the console: the environment stands for the organization, the
     // watched stream or queue for the asset.
-    organization_id: facts.envId,
-    asset_id: subject,
+    organizationId: facts.envId,
+    assetId: subject,
     severity: rule.severity,
     title: `${TITLES[rule.kind]}: ${subject}`,
     message: `${subject} on ${facts.envName}: ${shown} ${unit} > ${rule.threshold} ${unit}${heldFor}`,
-    status: 'open',
-    escalation_level: 1,
-    notification_channels: [...LEVEL_1_CHANNELS],
+    slaMs: seedSlaMs(rule.severity),
+    source: 'watchfloor.queue-health',
     metadata: {
-      sla_deadline: new Date(now + (rule.severity === 'critical' ? SLA_MS.critical : SLA_MS.other)).toISOString(),
-      escalation_schedule: [...ESCALATION_SCHEDULE],
-      source: 'watchfloor.queue-health',
       environment: facts.envName,
       rule_name: rule.id,
       rule_kind: rule.kind,
@@ -69,5 +61,5 @@ export function buildHealthAlert(facts: FiringFacts): SecurityAlert {
       for_seconds: rule.forSeconds,
       condition_since: new Date(facts.conditionSince).toISOString(),
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertFromEvent } from '../../../electron/core/workers/processors/event-handler';
+import { alertFromEvent } from '../../../electron/core/alerts/console-alert';
 import type { SecurityEvent } from '../../../shared/schemas/security-streams';
 
 const event = (severity: SecurityEvent['severity']): SecurityEvent =>

@@ -1,8 +1,8 @@
 import { STREAM_PAYLOAD_FIELD } from '../../../../shared/model/topology';
-import { SecurityEvent, type SecurityAlert, type SecurityNotification, type SecurityScan } from '../../../../shared/schemas/security-streams';
+import { SecurityEvent, type SecurityNotification, type SecurityScan } from '../../../../shared/schemas/security-streams';
 import { SEED_RETRY_POLICIES, type RetryPolicy } from '../backoff';
-import { alertIdForEvent, deterministicUuid } from '../deterministic-id';
-import { seedSlaMs } from '../../alerts/seed-sla';
+import { deterministicUuid } from '../deterministic-id';
+import { alertFromEvent } from '../../alerts/console-alert';
 import { route, SEED_ROUTING_RULES, type RoutingRule } from '../routing-rules';
 import { isSecurityEventFast } from '../../../../shared/schemas/fast-checks';
 import type { Outcome, StreamHandler, StreamMessage, StreamOutput } from '../stream-handler';
@@ -25,31 +25,6 @@ export interface RoutedEvent {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The seed-000 alert raised from an event by a rule. Same event → same alert id. */
-export function alertFromEvent(event: SecurityEvent, rule: string, now: number): SecurityAlert {
-  const severity = event.severity === 'critical' || event.severity === 'high' ? event.severity : 'high';
-  return {
-    id: alertIdForEvent(event.id),
-    rule_id: rule,
-    timestamp: iso(now),
-    organization_id: event.organization_id,
-    asset_id: event.asset_id,
-    severity,
-    title: event.title,
-    message: `${event.description} (event ${event.id})`,
-    status: 'open',
-    escalation_level: 1,
-    notification_channels: ['slack', 'email'],
-    metadata: {
-      sla_deadline: iso(now + seedSlaMs(severity)),
-      escalation_schedule: ['security_team', 'devops_lead', 'cto'],
-      event_id: event.id,
-      correlation_id: event.correlation_id,
-      source: event.source,
-      event_type: event.event_type,
-    },
-  };
-}
 
 /** The priority notification of a routed event (seed 000 priority policy: 5 retries, fixed 1 s). */
 export function priorityNotificationFor(event: SecurityEvent, target: { channel: SecurityNotification['channel']; recipient: string }): SecurityNotification & { dedup_key: string } {
