@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startReceiver, type Receiver } from '../helpers/http-receiver';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
@@ -24,22 +23,17 @@ describe("an alert's own channels, PagerDuty, and channels nobody configured", (
   const ns = uniqueNamespace('alertch');
   const redis = new Redis(REDIS_URL);
   const received: Received[] = [];
-  let server: Server;
+  let receiver: Receiver;
   let base = '';
   let t: TestCore;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        received.push({ path: req.url ?? '', body: JSON.parse(body) as Record<string, unknown> });
-        // PagerDuty answers 202 Accepted.
-        res.writeHead(req.url === '/pd' ? 202 : 200, { 'content-type': 'application/json' }).end(req.url === '/pd' ? '{"status":"success","message":"Event processed"}' : 'ok');
-      });
+    receiver = await startReceiver((req, body) => {
+      received.push({ path: req.url ?? '', body: JSON.parse(body) as Record<string, unknown> });
+      // PagerDuty answers 202 Accepted.
+      return req.url === '/pd' ? { status: 202, headers: { 'content-type': 'application/json' }, body: '{"status":"success","message":"Event processed"}' } : { status: 200, body: 'ok' };
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = receiver.base;
     t = await createTestCore(ns, {}, { workerOptions: { timings: { blockMs: 100, reclaimEveryMs: 500 }, notifyOptions: { retryDelays: { exponentialBaseMs: 50, fixedDelayMs: 50 }, timeoutMs: 3000 } } });
   });
 
@@ -47,7 +41,7 @@ describe("an alert's own channels, PagerDuty, and channels nobody configured", (
     await t.close();
     await cleanupNamespace(ns);
     redis.disconnect();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await receiver.close();
   });
 
   it('sends to the webhook and PagerDuty once each, marks sms not configured, dead-letters nothing; ack and resolve follow on PagerDuty', async () => {

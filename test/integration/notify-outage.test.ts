@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startReceiver, type Receiver } from '../helpers/http-receiver';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
@@ -23,29 +22,23 @@ describe('a one-minute destination outage', () => {
   const delivered = new Map<string, number>();
   let refused = 0;
   let acceptFrom = Number.POSITIVE_INFINITY;
-  let server: Server;
+  let receiver: Receiver;
   let base = '';
   let t: TestCore;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        // The outage starts with the first call and lasts OUTAGE_MS.
-        if (acceptFrom === Number.POSITIVE_INFINITY) acceptFrom = Date.now() + OUTAGE_MS;
-        if (Date.now() < acceptFrom) {
-          refused++;
-          res.writeHead(503).end('down for maintenance');
-          return;
-        }
-        const id = (JSON.parse(body) as { notification_id: string }).notification_id;
-        delivered.set(id, (delivered.get(id) ?? 0) + 1);
-        res.writeHead(200).end('ok');
-      });
+    receiver = await startReceiver((_req, body) => {
+      // The outage starts with the first call and lasts OUTAGE_MS.
+      if (acceptFrom === Number.POSITIVE_INFINITY) acceptFrom = Date.now() + OUTAGE_MS;
+      if (Date.now() < acceptFrom) {
+        refused++;
+        return { status: 503, body: 'down for maintenance' };
+      }
+      const id = (JSON.parse(body) as { notification_id: string }).notification_id;
+      delivered.set(id, (delivered.get(id) ?? 0) + 1);
+      return { status: 200, body: 'ok' };
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = receiver.base;
     t = await createTestCore(ns, {}, { workerOptions: { timings: { blockMs: 100, reclaimEveryMs: 500 }, notifyOptions: { timeoutMs: 3000, breaker: { recoveryTimeoutMs: OPEN_MS } } } });
   });
 
@@ -53,7 +46,7 @@ describe('a one-minute destination outage', () => {
     await t.close();
     await cleanupNamespace(ns);
     redis.disconnect();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await receiver.close();
   });
 
   it('delivers every notification once after the outage, none dead-lettered, no retry spent on a refused call', async () => {

@@ -1,4 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startReceiver, type Receiver } from '../helpers/http-receiver';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { SMTPServer } from 'smtp-server';
@@ -22,33 +23,24 @@ describe('notification senders run by the workers', () => {
   const http: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
   const mails: { to: string[]; raw: string }[] = [];
   let failNext = 0;
-  let server: Server;
+  let receiver: Receiver;
   let smtp: SMTPServer;
   let t: TestCore;
   let base = '';
   let smtpPort = 0;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        if (req.url?.startsWith('/echo')) {
-          // A server that echoes the request URL (its secret path) in its error page.
-          res.writeHead(500).end(`no such hook: ${base}${req.url}`);
-          return;
-        }
-        if (failNext > 0) {
-          failNext--;
-          res.writeHead(503).end('busy');
-          return;
-        }
-        http.push({ path: req.url ?? '', headers: req.headers, body });
-        res.writeHead(200).end('ok');
-      });
+    receiver = await startReceiver((req, body, own) => {
+      // A server that echoes the request URL (its secret path) in its error page.
+      if (req.url?.startsWith('/echo')) return { status: 500, body: `no such hook: ${own}${req.url}` };
+      if (failNext > 0) {
+        failNext--;
+        return { status: 503, body: 'busy' };
+      }
+      http.push({ path: req.url ?? '', headers: req.headers, body });
+      return { status: 200, body: 'ok' };
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = receiver.base;
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -70,7 +62,7 @@ describe('notification senders run by the workers', () => {
     await t.close();
     await cleanupNamespace(ns);
     redis.disconnect();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await receiver.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   });
 
