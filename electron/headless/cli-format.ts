@@ -151,7 +151,7 @@ export function formatTest(result: ConnectionTestResult): string {
     .map((key) => {
       const r = result[key];
       if (!r.configured) return `${key}: not configured`;
-      if (r.ok) return `${key}: ok (${r.latencyMs} ms${r.serverVersion ? `, ${r.serverVersion}` : ''})`;
+      if (r.ok) return `${key}: ok (${r.latencyMs} ms${r.serverVersion ? `, ${r.serverVersion}` : ''})${r.warning ? ` — WARNING: ${r.warning}` : ''}`;
       return `${key}: FAILED ${r.failure?.kind}: ${r.failure?.message}`;
     })
     .join('\n');

@@ -24,6 +24,8 @@ export const BrokerTestResult = z.object({
   latencyMs: z.number().optional(),
   serverVersion: z.string().optional(),
   failure: ConnectionFailure.optional(),
+  /** Connected, but something an operator must know: e.g. a Redis that asks for no password at all. */
+  warning: z.string().optional(),
 });
 export type BrokerTestResult = z.infer<typeof BrokerTestResult>;
 

@@ -26,13 +26,14 @@ function runCli(home: string, args: string[]): void {
  * Starts the built browser mode (`watchfloor serve`) with a fresh config home whose Local
  * environment works under a namespace of its own, so the run touches nobody else's keys.
  */
-export async function startConsole(shared?: { namespace: string }): Promise<{ console: Console; stop: () => Promise<void> }> {
+export async function startConsole(shared?: { namespace: string }, edit?: (profiles: { environments: Record<string, unknown>[] }) => void): Promise<{ console: Console; stop: () => Promise<void> }> {
   const home = tempHome();
   const namespace = shared?.namespace ?? uniqueNamespace('e2e');
   runCli(home.dir, ['env', 'list']); // first start: creates Local
   const file = path.join(home.dir, 'environments.json');
   const profiles = JSON.parse(readFileSync(file, 'utf8'));
   profiles.environments[0].namespace = namespace;
+  edit?.(profiles);
   writeFileSync(file, JSON.stringify(profiles, null, 2));
 
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { env: { ...process.env, WATCHFLOOR_HOME: home.dir }, stdio: ['ignore', 'pipe', 'pipe'] });

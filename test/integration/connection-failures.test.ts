@@ -51,7 +51,21 @@ describe('Test connection names each failure', () => {
   it('ok: the right password connects and reports the server version', async () => {
     const result = await testConnections(draft({ name: 'x', redis: { url: `redis://:right-password@127.0.0.1:${secured.port}` } }), redactor);
     expect(result.redis).toMatchObject({ ok: true, serverVersion: expect.stringMatching(/^Redis \d/) });
+    expect(result.redis.warning).toBeUndefined();
     expect(result.amqp.configured).toBe(false);
+  });
+
+  it('open server: a password against a Redis that requires none tests OK but says it was not checked', async () => {
+    const open = await OwnRedis.start();
+    try {
+      const withPassword = await testConnections(draft({ name: 'x', redis: { url: `redis://127.0.0.1:${open.port}`, password: 'any-wrong-password' } }), redactor);
+      expect(withPassword.redis).toMatchObject({ ok: true, warning: expect.stringContaining('was not checked') });
+      expect(JSON.stringify(withPassword)).not.toContain('any-wrong-password');
+      const without = await testConnections(draft({ name: 'x', redis: { url: `redis://127.0.0.1:${open.port}` } }), redactor);
+      expect(without.redis).toMatchObject({ ok: true, warning: expect.stringContaining('requires no password') });
+    } finally {
+      await open.stop();
+    }
   });
 
   it('refused: nothing listens on the port', async () => {

@@ -45,7 +45,9 @@ async function testRedis(settings: NonNullable<ResolvedEnvironment['redis']>, re
       const masters = client.nodes('master').length;
       return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: `${version ? `Redis ${version}` : 'Redis'} cluster, ${masters} master${masters === 1 ? '' : 's'}` };
     }
-    return { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: version ? `Redis ${version}` : undefined };
+    const latencyMs = Date.now() - started;
+    const warning = (await acceptsAnyone(settings, deadlineMs)) ? openServerWarning(settings) : undefined;
+    return { configured: true, ok: true, latencyMs, serverVersion: version ? `Redis ${version}` : undefined, ...(warning ? { warning } : {}) };
   } catch (error) {
     const cause = lastError ?? redisFailureCause(error);
     // ioredis's Cluster drops the seed's socket error ("Connection is closed."): ask the first seed alone to name it.
@@ -58,6 +60,31 @@ async function testRedis(settings: NonNullable<ResolvedEnvironment['redis']>, re
   } finally {
     client.disconnect(false);
   }
+}
+
+/**
+ * Whether the server answers a client that gives no user and no password (issue 21.3): such a
+ * server also says OK to a wrong password (ioredis only logs Redis's "AUTH called without any
+ * password configured"), so a test that passed proves nothing about the credentials.
+ */
+async function acceptsAnyone(settings: NonNullable<ResolvedEnvironment['redis']>, deadlineMs: number): Promise<boolean> {
+  const probe = createRedisClient({ ...settings, username: '', password: '' }, { retryStrategy: () => null, connectTimeout: deadlineMs, commandTimeout: deadlineMs, connectionName: 'watchfloor-auth-probe' });
+  probe.on('error', () => undefined);
+  try {
+    await withDeadline(probe.connect(), deadlineMs, 'Redis connect');
+    return (await withDeadline(probe.ping(), deadlineMs, 'Redis PING')) === 'PONG';
+  } catch {
+    // NOAUTH / WRONGPASS / anything else: the server did not let an anonymous client in.
+    return false;
+  } finally {
+    probe.disconnect(false);
+  }
+}
+
+function openServerWarning(settings: NonNullable<ResolvedEnvironment['redis']>): string {
+  return settings.password
+    ? 'this Redis requires no password, so the one given was not checked (a wrong one also tests OK); anyone who can reach it can read and change it'
+    : 'this Redis requires no password: anyone who can reach it can read and change it';
 }
 
 async function testAmqp(settings: NonNullable<ResolvedEnvironment['amqp']>, redactor: Redactor, deadlineMs: number): Promise<BrokerTestResult> {

@@ -55,7 +55,8 @@ export function describeTestResult(result: BrokerTestResult): { tone: Tone; text
     const details = [result.latencyMs === undefined ? null : `${Math.round(result.latencyMs)} ms`, result.serverVersion ? `version ${result.serverVersion}` : null].filter(
       (part): part is string => part !== null,
     );
-    return { tone: 'ok', text: details.length > 0 ? `OK — ${details.join(' · ')}` : 'OK' };
+    const ok = details.length > 0 ? `OK — ${details.join(' · ')}` : 'OK';
+    return result.warning ? { tone: 'warn', text: `${ok} — warning: ${result.warning}` } : { tone: 'ok', text: ok };
   }
   return { tone: 'bad', text: result.failure ? `${failureKindLabel(result.failure.kind)}: ${result.failure.message}` : 'Failed' };
 }

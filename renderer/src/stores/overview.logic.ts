@@ -165,3 +165,46 @@ function isSameQueue(a: QueueInfo, b: QueueInfo): boolean {
     a.ackRate === b.ackRate
   );
 }
+
+/** What one environment's brokers can be relied on for right now (issue 21.3: unknown is not zero). */
+export interface Reachability {
+  /** Configured brokers that are not connected, named with why: "Redis (connection refused)". */
+  down: string[];
+  /** Every configured broker is down: nothing shown for this environment is current. */
+  allDown: boolean;
+  /** No overview yet: nothing is known. */
+  unknown: boolean;
+}
+
+const FAILURE_WORDS: Record<string, string> = {
+  refused: 'connection refused',
+  auth: 'authentication failed',
+  timeout: 'timed out',
+  tls: 'TLS failed',
+  dns: 'host not found',
+  protocol: 'protocol error',
+  'not-found': 'not found',
+  unknown: 'unreachable',
+};
+
+/** "Redis (connection refused)", or null when the broker is connected or not configured. */
+export function brokerDownText(name: string, status: BrokerStatus | undefined): string | null {
+  if (!status || status.state === 'connected' || status.state === 'not-configured') return null;
+  return downName(name, status);
+}
+
+function downName(name: string, status: BrokerStatus): string {
+  if (status.state === 'connecting') return `${name} (connecting)`;
+  return `${name} (${status.failure ? FAILURE_WORDS[status.failure.kind] ?? status.failure.kind : 'disconnected'})`;
+}
+
+/** Which configured brokers of an environment are down, from its latest overview. */
+export function reachability(overview: EnvironmentOverview | undefined): Reachability {
+  if (!overview) return { down: [], allDown: false, unknown: true };
+  const brokers = [
+    { name: 'Redis', status: overview.redis.status },
+    { name: 'RabbitMQ', status: overview.amqp.status },
+  ].filter((b) => b.status.state !== 'not-configured');
+  const down = brokers.filter((b) => b.status.state !== 'connected').map((b) => downName(b.name, b.status));
+  return { down, allDown: brokers.length > 0 && down.length === brokers.length, unknown: false };
+}

@@ -63,6 +63,20 @@ describe('fleet row', () => {
     expect(fleetRow(env, stale, [])).toMatchObject({ staleSince: 7, dlqTotal: 3 });
   });
 
+  it('says which brokers are down instead of showing their figures as current (unknown is not zero)', () => {
+    const env = environmentView();
+    const both = overview('env-1', 10, null);
+    both.redis.status = { state: 'disconnected', since: 2, failure: { kind: 'refused', message: 'ECONNREFUSED' } };
+    both.amqp = { status: { state: 'disconnected', since: 2, failure: { kind: 'timeout', message: 't' } }, source: null, queues: null, staleSince: null, note: null };
+    expect(fleetRow(env, both, [])).toMatchObject({ allDown: true, down: ['Redis (connection refused)', 'RabbitMQ (timed out)'], dlqTotal: null });
+    const half = overview('env-1', 10, null);
+    half.redis.status = { state: 'connecting', since: 2 };
+    half.amqp = { status: { state: 'connected', since: 1 }, source: 'management', queues: [], staleSince: null, note: null };
+    expect(fleetRow(env, half, [])).toMatchObject({ allDown: false, down: ['Redis (connecting)'], dlqTotal: 0 });
+    const fine = overview('env-1', 10, []);
+    expect(fleetRow(env, fine, [])).toMatchObject({ allDown: false, down: [] });
+  });
+
   it('strips the namespace for display only', () => {
     expect(withoutNamespace('ns:security.events', 'ns:')).toBe('security.events');
     expect(withoutNamespace('security.events', '')).toBe('security.events');

@@ -71,3 +71,10 @@ describe('formatting for the overview', () => {
     expect(sparklinePoints([0, 10], 10, 10)).toBe('0,9 10,1');
   });
 });
+
+describe('test result with a warning', () => {
+  it('is OK in the warning tone and says the warning', () => {
+    expect(describeTestResult({ configured: true, ok: true, latencyMs: 2, warning: 'this Redis requires no password' })).toEqual({ tone: 'warn', text: 'OK — 2 ms — warning: this Redis requires no password' });
+    expect(describeTestResult({ configured: true, ok: true, latencyMs: 2 }).tone).toBe('ok');
+  });
+});

@@ -12,7 +12,7 @@ import { AlertsTable } from './alerts-table';
 import { BulkDialog, EscalateDialog, ResolveDialog, type PendingAction } from './alert-dialogs';
 import { NotifyPrefsControl } from './desktop-notifier';
 import { ShortcutHelp } from './shortcut-help';
-import { useNow } from './use-now';
+import { useNow } from '../../components/use-now';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 

@@ -1,6 +1,8 @@
 import { memo, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DeadLetterEntry } from '../../../../shared/model/dead-letter';
 import { formatAge } from '../streams/streams.logic';
+import { streamEntryAge } from '../../components/freshness';
+import { useNow } from '../../components/use-now';
 import { leadingRows, moveCursor, scrollForKey, scrollShift, scrollToShow, visibleRange, type RowRange } from './dead-letters-list.logic';
 
 const COLUMNS = 7;
@@ -43,6 +45,7 @@ export function DeadLetterList({
   onToggleAll: () => void;
 }) {
   const [scrollTop, setScrollTop] = useState(0);
+  const now = useNow(5000);
   const [cursor, setCursor] = useState<string | null>(null);
   const frame = useRef<number | null>(null);
   const box = scrollRef;
@@ -145,7 +148,7 @@ export function DeadLetterList({
             </tr>
           ) : null}
           {entries.slice(range.first, range.last).map((e, i) => (
-            <Row key={e.id} entry={e} position={dropped + range.first + i + 1} isSelected={selection.has(e.id)} isOpen={openId === e.id} isCursor={cursor === e.id} onInspect={onInspect} onToggle={onToggle} />
+            <Row key={e.id} entry={e} position={dropped + range.first + i + 1} isSelected={selection.has(e.id)} isOpen={openId === e.id} isCursor={cursor === e.id} now={now} onInspect={onInspect} onToggle={onToggle} />
           ))}
           {range.after > 0 ? (
             <tr aria-hidden="true" className="dlq-spacer" style={{ height: range.after }}>
@@ -177,6 +180,7 @@ const Row = memo(function Row({
   isSelected,
   isOpen,
   isCursor,
+  now,
   onInspect,
   onToggle,
 }: {
@@ -185,6 +189,8 @@ const Row = memo(function Row({
   isSelected: boolean;
   isOpen: boolean;
   isCursor: boolean;
+  /** The client's clock: an entry's age is counted from its id, so it stays true while the page is open. */
+  now: number;
   onInspect: (id: string) => void;
   onToggle: (id: string) => void;
 }) {
@@ -200,7 +206,7 @@ const Row = memo(function Row({
         <input type="checkbox" aria-label={`Select ${e.id}`} data-testid={`dlq-select-${e.id}`} checked={isSelected} onChange={() => onToggle(e.id)} />
       </td>
       <td className="small nowrap" title={e.id}>
-        {formatAge(e.ageMs)}
+        {formatAge(streamEntryAge(e.id, e.ageMs, now, now))}
       </td>
       <td className="mono small" title={e.originStream ?? undefined}>
         {e.originStream ?? '—'}

@@ -17,6 +17,7 @@ import type { BullDeadSource } from '../../../../shared/model/bull-dlq';
 import { toggleSelection } from '../streams/streams.logic';
 import { DLQ_MAX_LOADED, DLQ_PAGE, appendPage, describeWindow, emptyLoaded, shouldLoadMore, type LoadedEntries, type RowRange } from './dead-letters-list.logic';
 import { DeadLetterList, StatusRow } from './dead-letters-list';
+import { brokerDownText } from '../../stores/overview.logic';
 
 /** Describes a replay outcome in one line: what happened, where to, what failed. */
 export function describeReplay(outcome: ReplayOutcome): string {
@@ -65,6 +66,10 @@ export function DeadLettersScreen() {
 }
 
 function DeadLetters({ env }: { env: EnvironmentView }) {
+  const { stores } = useServices();
+  const redisStatus = useStore(stores.overview, (state) => state.byEnv[env.id]?.redis.status);
+  // Unknown is not zero (issue 21.3): with Redis down, "no dead letters" would be a false all-clear.
+  const redisDown = brokerDownText('Redis', redisStatus);
   const sources = usePolledCall('dlq.sources', { envId: env.id }, env.id, 3000);
   const list = sources.state === 'ready' ? sources.value : sources.state === 'error' ? sources.last : null;
   const [source, setSource] = useState<string | null>(null);
@@ -79,10 +84,22 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
     <div className="dlq-layout">
       <section className="streams-env" aria-label="Dead-letter streams" style={{ borderLeftColor: env.colour }}>
         <h3 className="streams-env-name">Dead-letter streams</h3>
+        {redisDown !== null ? (
+          <p className="form-error" role="status" data-testid="dlq-redis-down">
+            {redisDown} is not reachable: the dead letters cannot be read, so how many there are is unknown{list !== null && list.length > 0 ? ' (the list below is from before)' : ''}.
+          </p>
+        ) : null}
+        {sources.state === 'error' ? (
+          <p className="form-error" role="alert" data-testid="dlq-sources-error">
+            Could not list the dead-letter streams — {sources.code}: {sources.message}
+          </p>
+        ) : null}
         {list === null ? (
-          <p className="empty">Loading…</p>
+          sources.state === 'error' || redisDown !== null ? null : <p className="empty">Loading…</p>
         ) : list.length === 0 ? (
-          <p className="empty">No dead-letter stream{env.namespace ? ` under ${env.namespace}` : ''}: nothing has failed (or the demo has not created the topology yet).</p>
+          redisDown !== null ? null : (
+            <p className="empty">No dead-letter stream{env.namespace ? ` under ${env.namespace}` : ''}: nothing has failed (or the demo has not created the topology yet).</p>
+          )
         ) : (
           <ul className="dlq-sources">
             {list.map((s) => (

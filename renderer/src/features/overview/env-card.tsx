@@ -1,3 +1,5 @@
+import { freshness } from '../../components/freshness';
+import { useNow } from '../../components/use-now';
 import { memo } from 'react';
 import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
@@ -40,7 +42,7 @@ export const EnvCard = memo(function EnvCard({ env }: { env: EnvironmentView }) 
             {env.effectiveRole} (credentials)
           </span>
         ) : null}
-        <span className="card-updated muted small">{overview ? `updated ${formatClock(overview.at)}` : 'waiting for first sample…'}</span>
+        <SampleAge at={overview?.at ?? null} />
       </header>
 
       <section className="broker" aria-label="Redis">
@@ -68,3 +70,15 @@ export const EnvCard = memo(function EnvCard({ env }: { env: EnvironmentView }) 
     </article>
   );
 });
+
+/** "updated 3 s ago", ticking; marked stale when the host's 1 s samples stopped coming. */
+function SampleAge({ at }: { at: number | null }) {
+  const now = useNow(1000);
+  if (at === null) return <span className="card-updated muted small">waiting for first sample…</span>;
+  const fresh = freshness(at, now, 1000);
+  return (
+    <span className={fresh.isStale ? 'card-updated stale small' : 'card-updated muted small'} title={`last sample ${formatClock(at)}`} data-testid="card-updated">
+      {fresh.isStale ? `no new sample — ${fresh.label}` : fresh.label}
+    </span>
+  );
+}

@@ -100,10 +100,23 @@ const FleetRowView = memo(function FleetRowView({ env, isSelected, onSelect }: {
         )}
       </td>
       <td className="num" data-testid="fleet-dlq">
-        {row.dlqTotal === null ? <span className="muted">—</span> : <span className={row.dlqTotal > 0 ? 'fleet-dlq' : undefined}>{formatCount(row.dlqTotal)}</span>}
+        {row.dlqTotal === null ? (
+          <span className="muted" title="Unknown: no broker could be read">
+            —
+          </span>
+        ) : (
+          <span className={row.dlqTotal > 0 ? 'fleet-dlq' : undefined} title={row.down.length > 0 ? `At least: ${row.down.join(', ')} not counted` : undefined}>
+            {row.down.length > 0 ? '≥ ' : ''}
+            {formatCount(row.dlqTotal)}
+          </span>
+        )}
       </td>
       <td data-testid="fleet-firing">
-        {row.firingCount === 0 ? (
+        {row.firingCount === 0 && row.allDown ? (
+          <span className="muted" title="Health rules cannot be evaluated without data">
+            unknown
+          </span>
+        ) : row.firingCount === 0 ? (
           <span className="muted">none</span>
         ) : (
           <span className={`severity severity-${row.worstFiring}`}>
@@ -114,6 +127,14 @@ const FleetRowView = memo(function FleetRowView({ env, isSelected, onSelect }: {
       <td>
         {row.isWaiting ? (
           <span className="muted small">waiting…</span>
+        ) : row.allDown ? (
+          <span className="bad small" data-testid="fleet-data-none" title="Nothing shown for this environment is current">
+            no data: {row.down.join(', ')}
+          </span>
+        ) : row.down.length > 0 ? (
+          <span className="warn small" data-testid="fleet-data-partial" title="Only the reachable brokers' figures are current">
+            partial: {row.down.join(', ')}
+          </span>
         ) : row.staleSince !== null ? (
           <span className="stale">stale since {formatClock(row.staleSince)}</span>
         ) : (

@@ -1,6 +1,7 @@
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { worstSeverity, type FiringRule } from '../../../../shared/model/health-rules';
 import type { EnvironmentOverview } from '../../../../shared/model/overview';
+import { reachability } from '../../stores/overview.logic';
 import type { Severity } from '../../../../shared/schemas/security-streams';
 
 export type Connectivity = 'connected' | 'connecting' | 'disconnected' | 'not-configured' | 'unknown';
@@ -24,6 +25,9 @@ export interface FleetRow {
   staleSince: number | null;
   /** No overview yet. */
   isWaiting: boolean;
+  /** Configured brokers that are down, named with why; all of them down means no current data. */
+  down: string[];
+  allDown: boolean;
 }
 
 /** Builds the fleet row of one environment from its latest overview and firing rules. */
@@ -43,8 +47,13 @@ export function fleetRow(env: EnvironmentView, overview: EnvironmentOverview | u
     worstFiring: worstSeverity(list.map((f) => f.severity)),
     staleSince: null,
     isWaiting: overview === undefined,
+    down: [],
+    allDown: false,
   };
   if (!overview) return row;
+  const reach = reachability(overview);
+  row.down = reach.down;
+  row.allDown = reach.allDown;
   const streams = overview.redis.streams;
   const queues = overview.amqp.queues;
   for (const stream of streams ?? []) {

@@ -4,7 +4,7 @@ import type { EnvironmentView } from '../../../../shared/model/environment';
 import { readableTextColour } from '../../components/format';
 import { useServices } from '../../services';
 import { upsertEnvironment } from '../../stores/environments.logic';
-import { useNow } from '../alerts/use-now';
+import { useNow } from '../../components/use-now';
 
 /** "12:04" left of a write-mode window. */
 export function timeLeft(until: number, now: number): string {

@@ -1,3 +1,5 @@
+import { agedBy, agoText } from '../../components/freshness';
+import { useNow } from '../../components/use-now';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ActionDialog } from '../../components/action-dialog';
 import type { EnvironmentView } from '../../../../shared/model/environment';
@@ -24,6 +26,8 @@ export function PendingEntries({ env, stream, groups, blocked }: { env: Environm
   const [page, setPage] = useState<PendingPage | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loadedAt, setLoadedAt] = useState<number | null>(null);
+  // Idle times keep growing between loads (issue 21.4): shown as of now, not as of the load.
+  const now = useNow(1000);
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [action, setAction] = useState<Action | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
@@ -85,7 +89,7 @@ export function PendingEntries({ env, stream, groups, blocked }: { env: Environm
         <button type="button" className="button button-quiet" data-testid="pending-refresh" onClick={() => void load()}>
           Refresh
         </button>
-        {loadedAt !== null ? <span className="muted small">as of {formatClock(loadedAt)}</span> : null}
+        {loadedAt !== null ? <span className="muted small" title={`loaded ${formatClock(loadedAt)}; idle times count on from then`}>loaded {agoText(now - loadedAt)}</span> : null}
         <span className="spacer" />
         <span title={blocked ?? undefined} className="streams-actions">
           <button type="button" className="button" data-testid="action-ack" disabled={isBlocked || selection.size === 0} onClick={() => setAction('ack')}>
@@ -153,7 +157,7 @@ export function PendingEntries({ env, stream, groups, blocked }: { env: Environm
                 <td className="mono">{entry.id}</td>
                 <td className="mono">{entry.consumer}</td>
                 <td className={entry.deliveries > 3 ? 'num warn' : 'num'}>{formatCount(entry.deliveries)}</td>
-                <td className="num">{formatAge(entry.idleMs)}</td>
+                <td className="num">{formatAge(loadedAt === null ? entry.idleMs : agedBy(entry.idleMs, loadedAt, now))}</td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,9 @@ import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { WorkersView } from '../../../../shared/model/workers';
 import { formatClock } from '../../components/format';
+import { freshness } from '../../components/freshness';
+import { useNow } from '../../components/use-now';
+import { reachability } from '../../stores/overview.logic';
 import { useServices } from '../../services';
 import { applyWorkersViews, sortProcessors, summarizeWorkers, workersBlockedReason, workersSummaryText } from '../../stores/workers.logic';
 import { loadWorkers } from '../../stores/sync';
@@ -52,6 +55,7 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
   const [error, setError] = useState<string | null>(null);
   const [fromStart, setFromStart] = useState(false);
   const blocked = workersBlockedReason(env);
+  const reach = reachability(useStore(stores.overview, (state) => state.byEnv[env.id]));
   const processors = useMemo(() => (view ? sortProcessors(view.processors) : []), [view]);
   const summary = useMemo(() => summarizeWorkers(view ? [view] : []), [view]);
   const canStart = view ? view.processors.some((p) => p.state === 'stopped' && !p.unavailable) : false;
@@ -84,7 +88,7 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
         ) : null}
         {view ? (
           <span className="muted small" title="Where the workers run: a worker thread keeps a busy pipeline from stalling this window">
-            {view.isolation === 'thread' ? 'worker thread' : 'in-process'} · updated {formatClock(view.at)}
+            {view.isolation === 'thread' ? 'worker thread' : 'in-process'} · <ViewAge view={view} isActive={summary.running + summary.starting + summary.paused + summary.failing > 0} />
           </span>
         ) : null}
         <span className="workers-spacer" />
@@ -97,7 +101,7 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
             className="button button-primary"
             data-testid={`workers-start-all-${env.id}`}
             disabled={blocked !== null || busy !== null || !canStart}
-            title={blocked ?? (canStart ? 'Start every processor that can run here' : 'Every processor that can run here is already started')}
+            title={blocked ?? (canStart ? (reach.allDown ? `Start every processor that can run here — ${reach.down.join(', ')} not reachable: they will wait for it` : 'Start every processor that can run here') : 'Every processor that can run here is already started')}
             onClick={() => void runAll('start')}
           >
             {busy === 'start' ? 'Starting…' : 'Start all'}
@@ -114,6 +118,11 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
           </button>
         </span>
       </div>
+      {reach.down.length > 0 && !blocked ? (
+        <p className={reach.allDown ? 'form-error' : 'note'} data-testid={`workers-brokers-down-${env.id}`}>
+          {reach.down.join(', ')} {reach.down.length === 1 ? 'is' : 'are'} not reachable: processors on {reach.down.length === 1 ? 'it' : 'them'} cannot read or write, and started now they only wait until the broker is back.
+        </p>
+      ) : null}
       {blocked ? (
         <p className="note" data-testid={`workers-blocked-${env.id}`}>
           {blocked}
@@ -137,3 +146,20 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
     </section>
   );
 });
+
+/**
+ * "updated 3 s ago", ticking. Running processors publish four times a second, so a view older than
+ * 10 s while they run is marked stale; with nothing running the view only changes on an action.
+ */
+function ViewAge({ view, isActive }: { view: WorkersView; isActive: boolean }) {
+  const now = useNow(1000);
+  const fresh = freshness(view.at, now, 1000);
+  if (!isActive) return <span title={`as of ${formatClock(view.at)}`}>nothing running</span>;
+  return fresh.isStale ? (
+    <span className="stale" data-testid="workers-view-stale" title={`last view ${formatClock(view.at)}`}>
+      no update — {fresh.label}
+    </span>
+  ) : (
+    <span title={`last view ${formatClock(view.at)}`}>{fresh.label}</span>
+  );
+}

@@ -3,7 +3,7 @@ import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { ProcessorStatus, WorkersView } from '../../../../shared/model/workers';
 import { formatClock, formatCount } from '../../components/format';
 import { StatusChip } from '../../components/status-chip';
-import { useNow } from '../alerts/use-now';
+import { useNow } from '../../components/use-now';
 import { useServices } from '../../services';
 import { selectEnvironment } from '../../stores/environments.logic';
 import { navigate } from '../../stores/navigation.logic';
