@@ -96,6 +96,13 @@ test('an analyst watches the demo streams, sees a detail chart move, works the p
     await expect(detail.locator('[data-testid^="pending-row-"]')).toHaveCount(3);
     await expect(streams.groupPending(orders, 'billing')).toHaveText('3', { timeout: 15_000 });
 
+    // A dialog takes the focus, names what it acts on, and Esc closes it wherever the focus is (issue 21.5).
+    await detail.getByTestId('action-claim').click();
+    await expect(page.getByTestId('action-subject')).toHaveText(`${orders} / billing`);
+    await expect(page.getByTestId('action-dialog').locator(':focus')).toHaveCount(1);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('action-dialog')).toHaveCount(0);
+    await expect(detail.getByTestId('action-claim')).toBeFocused();
     await detail.getByTestId('action-claim').click();
     await page.getByTestId('claim-consumer').fill('rescuer');
     await page.getByTestId('claim-idle').fill('0');

@@ -107,7 +107,7 @@ export function BulkDialog({ action, alerts, onClose, onDone }: { action: 'ack' 
       {action === 'resolve' ? <ResolutionFields resolution={resolution} setResolution={setResolution} reason={reason} setReason={setReason} /> : null}
       {action === 'ack' ? (
         <label className="field">
-          <span>Reason (recorded with each acknowledgment)</span>
+          <span>Reason — required for a bulk acknowledgment, recorded with each one</span>
           <input className="input" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={4000} autoFocus data-testid="bulk-reason" />
         </label>
       ) : null}

@@ -64,6 +64,8 @@ export function AlertsScreen() {
   const search = useRef<HTMLInputElement>(null);
   const byKey = useMemo(() => new Map(visible.map((a) => [`${a.envId}/${a.id}`, a])), [visible]);
   const keyOf = (a: AlertSummary) => `${a.envId}/${a.id}`;
+  // Live updates move alerts out of the list (resolved elsewhere, filtered): count only what an action would touch.
+  const selectedShown = useMemo(() => [...selection].filter((k) => byKey.has(k)).length, [selection, byKey]);
   const current = cursor ? byKey.get(cursor) ?? null : null;
   const opened = openId ? (byKey.get(openId) ?? alertsOf(alertsState, envIds).find((a) => keyOf(a) === openId) ?? null) : null;
   const envOf = (envId: string): EnvironmentView | undefined => environments.find((e) => e.id === envId);
@@ -240,7 +242,12 @@ export function AlertsScreen() {
       </div>
       {selection.size > 0 ? (
         <div className="alerts-selection" data-testid="alerts-selection">
-          <strong>{selection.size} selected</strong>
+          <strong data-testid="alerts-selected-count">{selectedShown} selected</strong>
+          {selection.size > selectedShown ? (
+            <span className="muted small" data-testid="alerts-selected-hidden" title="Actions apply to the selected alerts the list shows">
+              (+{selection.size - selectedShown} no longer in this list: not acted on)
+            </span>
+          ) : null}
           <button type="button" className="button" onClick={() => startAction('ack')}>
             Acknowledge (a)
           </button>

@@ -393,6 +393,8 @@ function Entries({ env, source, total }: { env: EnvironmentView; source: string;
           onCancel={() => setDialog(null)}
           onDone={(text) => {
             setDialog(null);
+            // The replayed entry has left the DLQ: it is no longer counted in "Replay N" (issue 21.5).
+            setSelection((current) => new Set([...current].filter((id) => id !== open.id)));
             setOpen(null);
             setOutcome({ tone: 'ok', text: `${formatClock(Date.now())} — ${text}` });
             search.clear();

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
+import { useModalFocus } from '../../components/action-dialog';
 import { useServices } from '../../services';
 import { withConfirmation } from '../../api/confirm';
 import { isPurgeConfirmed } from './rabbit-queues.logic';
@@ -27,7 +28,8 @@ export function PurgeDialog({
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  const box = useRef<HTMLDivElement>(null);
+  useModalFocus(box, onCancel);
   const isConfirmed = isPurgeConfirmed(queue, typed);
   const purge = async () => {
     setIsBusy(true);
@@ -38,8 +40,8 @@ export function PurgeDialog({
     else setError(`${result.error.code}: ${result.error.message}`);
   };
   return (
-    <div className="rabbit-dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
-      <div className="rabbit-dialog" role="dialog" aria-modal="true" aria-labelledby="purge-title" data-testid="purge-dialog">
+    <div className="rabbit-dialog-backdrop">
+      <div ref={box} tabIndex={-1} className="rabbit-dialog" role="dialog" aria-modal="true" aria-labelledby="purge-title" data-testid="purge-dialog">
         <h3 id="purge-title" className="rabbit-dialog-title">
           Purge {queue}?
         </h3>

@@ -208,6 +208,7 @@ function AckDialog({ envId, stream, group, ids, onCancel, onDone }: DialogProps 
   return (
     <ActionDialog
       title={`Acknowledge ${formatCount(ids.length)} entr${ids.length === 1 ? 'y' : 'ies'}?`}
+      subject={`${stream} / ${group}`}
       confirmLabel="Acknowledge"
       isReady={ids.length > 0}
       onCancel={onCancel}
@@ -234,6 +235,7 @@ function ClaimDialog({ envId, stream, group, onCancel, onDone }: DialogProps & {
   return (
     <ActionDialog
       title={`Claim idle entries of ${group.name}`}
+      subject={`${stream} / ${group.name}`}
       confirmLabel="Claim"
       isReady={isValid}
       onCancel={onCancel}
@@ -271,6 +273,7 @@ function DeadLetterDialog({ envId, stream, group, onCancel, onDone }: DialogProp
   return (
     <ActionDialog
       title={`Move over-delivered entries of ${group} to the DLQ`}
+      subject={`${stream} / ${group}`}
       confirmLabel="Move to DLQ"
       isReady={isValid}
       onCancel={onCancel}
@@ -303,6 +306,7 @@ function DeleteConsumerDialog({ envId, stream, group, onCancel, onDone }: Dialog
   return (
     <ActionDialog
       title={`Delete a consumer of ${group.name}`}
+      subject={`${stream} / ${group.name}`}
       confirmLabel="Delete consumer"
       isReady={chosen !== undefined && (!hasPending || isForced) && typed === consumer}
       onCancel={onCancel}
