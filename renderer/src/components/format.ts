@@ -107,3 +107,14 @@ export function sparklinePoints(values: readonly number[], width: number, height
 function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
+
+/**
+ * An identifier shortened without changing what it says: short ones whole ("system-46"), long ones
+ * with their start and end kept around an ellipsis ("8354f70f…6b4a8"), never cut at the end,
+ * where "system-46" would become another asset's "system-4".
+ */
+export function shortId(id: string, max = 16): string {
+  if (id.length <= max) return id;
+  const tail = Math.max(4, Math.floor((max - 1) / 3));
+  return `${id.slice(0, max - 1 - tail)}…${id.slice(-tail)}`;
+}

@@ -101,8 +101,9 @@ export function slaCountdown(a: Pick<AlertSummary, 'slaDeadline' | 'createdAt' |
   const h = Math.floor(abs / 3_600_000);
   const m = Math.floor((abs % 3_600_000) / 60_000);
   const s = Math.floor((abs % 60_000) / 1000);
-  const span = h > 0 ? `${h} h ${String(m).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
-  return left >= 0 ? { text: `${span} left`, isOverdue: false } : { text: `OVERDUE ${span}`, isOverdue: true };
+  // Units on every number: "14:00 left" beside a clock time "(14:00:08)" read as a time of day (issue 21.6).
+  const span = h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : m >= 10 ? `${m} min` : m > 0 ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
+  return left >= 0 ? { text: `${span} left`, isOverdue: false } : { text: `OVERDUE by ${span}`, isOverdue: true };
 }
 
 /** Desktop notification preferences of this console. */

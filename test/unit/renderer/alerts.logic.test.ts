@@ -61,10 +61,11 @@ describe('alerts store logic', () => {
   });
 
   it('counts down to the SLA deadline and turns overdue', () => {
-    expect(slaCountdown(alert('a', { slaDeadline: NOW + 125_000 }), NOW)).toEqual({ text: '2:05 left', isOverdue: false });
-    expect(slaCountdown(alert('a', { slaDeadline: NOW - 3_700_000 }), NOW)).toEqual({ text: 'OVERDUE 1 h 01', isOverdue: true });
+    expect(slaCountdown(alert('a', { slaDeadline: NOW + 125_000 }), NOW)).toEqual({ text: '2 min 05 s left', isOverdue: false });
+    expect(slaCountdown(alert('a', { slaDeadline: NOW - 3_700_000 }), NOW)).toEqual({ text: 'OVERDUE by 1 h 01 min', isOverdue: true });
     // without a deadline: the acknowledgment deadline of the policy (30 min)
-    expect(slaCountdown(alert('a', { createdAt: NOW }), NOW)).toEqual({ text: '30:00 left', isOverdue: false });
+    expect(slaCountdown(alert('a', { createdAt: NOW }), NOW)).toEqual({ text: '30 min left', isOverdue: false });
+    expect(slaCountdown(alert('a', { slaDeadline: NOW + 45_000 }), NOW)).toEqual({ text: '45 s left', isOverdue: false });
     expect(slaCountdown(alert('a', { status: 'resolved' }), NOW)).toBeNull();
   });
 

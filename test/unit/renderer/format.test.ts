@@ -4,6 +4,7 @@ import {
   describeGroup,
   describeQueueSource,
   describeTestResult,
+  shortId,
   failureKindLabel,
   formatClock,
   formatCount,
@@ -76,5 +77,14 @@ describe('test result with a warning', () => {
   it('is OK in the warning tone and says the warning', () => {
     expect(describeTestResult({ configured: true, ok: true, latencyMs: 2, warning: 'this Redis requires no password' })).toEqual({ tone: 'warn', text: 'OK — 2 ms — warning: this Redis requires no password' });
     expect(describeTestResult({ configured: true, ok: true, latencyMs: 2 }).tone).toBe('ok');
+  });
+});
+
+describe('shortId', () => {
+  it('keeps short ids whole and long ones recognisable at both ends', () => {
+    expect(shortId('system-46')).toBe('system-46');
+    expect(shortId('8354f70f-1024-45e1-83d3-e98ce9a6b4a8')).toBe('8354f70f-1…6b4a8');
+    expect(shortId('8354f70f-1024-45e1-83d3-e98ce9a6b4a8').length).toBe(16);
+    expect(shortId('8354f70f-1024-45e1-83d3-e98ce9a6b4a8').endsWith('b4a8')).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import type { AlertSummary } from '../../../../shared/model/alerts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { slaCountdown } from '../../stores/alerts.logic';
 import { formatAge } from '../streams/streams.logic';
+import { shortId } from '../../components/format';
 
 export const ALERT_ROW_HEIGHT = 30;
 const OVERSCAN_ROWS = 15;
@@ -159,7 +160,7 @@ const AlertRow = memo(function AlertRow({
       ) : null}
       {isCompact ? null : (
         <td className="mono small" title={a.assetId}>
-          {a.assetId ? a.assetId.slice(0, 8) : '—'}
+          {a.assetId ? shortId(a.assetId) : '—'}
         </td>
       )}
       {isCompact ? null : <td className="small">{a.updatedBy}</td>}
