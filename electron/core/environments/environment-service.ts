@@ -17,7 +17,7 @@ interface NormalizedInput {
   passwords: Record<SecretSlot, PasswordChange>;
 }
 
-const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey', 'previousPayloadKeys', 'postgres'];
+const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey', 'previousPayloadKeys', 'postgres', 'sshPassphrase', 'sshPassword'];
 
 function change(fromField: string | null | undefined, fromUrl: string): PasswordChange {
   if (fromField === null || fromField === '') return { kind: 'clear' };
@@ -41,6 +41,8 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
     payloadKey: { kind: 'keep' },
     previousPayloadKeys: { kind: 'keep' },
     postgres: { kind: 'keep' },
+    sshPassphrase: { kind: 'keep' },
+    sshPassword: { kind: 'keep' },
   };
   if (input.payloadKey === null || input.payloadKey === '') passwords.payloadKey = { kind: 'clear' };
   else if (typeof input.payloadKey === 'string') {
@@ -97,6 +99,22 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   } else {
     passwords.postgres = { kind: 'clear' };
   }
+  let ssh: EnvironmentProfile['ssh'] = null;
+  if (input.ssh) {
+    const { passphrase, password, keyFile, hostKey, jump, ...where } = input.ssh;
+    if (where.auth === 'key' && !keyFile?.trim()) throw new CodedError('VALIDATION', 'SSH: key authentication needs a private key file');
+    ssh = {
+      ...where,
+      ...(keyFile?.trim() ? { keyFile: keyFile.trim() } : {}),
+      ...(hostKey ? { hostKey } : {}),
+      ...(jump ? { jump: { host: jump.host, port: jump.port, user: jump.user, ...(jump.hostKey ? { hostKey: jump.hostKey } : {}) } } : {}),
+    };
+    passwords.sshPassphrase = change(passphrase, '');
+    passwords.sshPassword = change(password, '');
+  } else {
+    passwords.sshPassphrase = { kind: 'clear' };
+    passwords.sshPassword = { kind: 'clear' };
+  }
   let managementUrl: string | null = null;
   if (input.managementUrl) {
     const url = parseBrokerUrl(input.managementUrl, ['http', 'https']);
@@ -120,6 +138,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       ...(managementUrl && cleanTls(input.managementTlsFiles) ? { managementTlsFiles: cleanTls(input.managementTlsFiles) } : {}),
       ...(payloadKeyId ? { payloadKeyId } : {}),
       ...(postgres ? { postgres } : {}),
+      ...(ssh ? { ssh } : {}),
     },
     passwords,
   };
@@ -235,6 +254,7 @@ export class EnvironmentService {
       payloadKeyId: profile.payloadKeyId ?? null,
       previousPayloadKeyIds: previousKeyIds(await this.secrets.get(secretKey(profile.id, 'previousPayloadKeys'))),
       ...(profile.postgres ? { postgres: { url: profile.postgres.url, hasPassword: await has('postgres'), ...(profile.postgres.tlsFiles ? { tlsFiles: profile.postgres.tlsFiles } : {}) } } : {}),
+      ...(profile.ssh ? { ssh: { ...structuredClone(profile.ssh), hasPassphrase: await has('sshPassphrase'), hasPassword: await has('sshPassword') } } : {}),
     };
   }
 
