@@ -9,6 +9,7 @@ import type { ProfileStore } from './profile-store';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolved-environment';
 import { parseKey, parsePreviousKeys } from '../payload-crypto';
 import { combineRoles, type EffectiveRole, type RoleCap } from './credential-role';
+import { TunnelManager } from '../tunnel/tunnel-routing';
 
 type PasswordChange = { kind: 'keep' } | { kind: 'set'; value: string } | { kind: 'clear' };
 
@@ -102,6 +103,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   let ssh: EnvironmentProfile['ssh'] = null;
   if (input.ssh) {
     const { passphrase, password, keyFile, hostKey, jump, ...where } = input.ssh;
+    if (input.redis?.sentinel || input.redis?.cluster) throw new CodedError('VALIDATION', 'SSH: Redis Sentinel and Cluster through an SSH tunnel are not supported yet (the nodes discovery names would bypass the tunnel)');
     if (where.auth === 'key' && !keyFile?.trim()) throw new CodedError('VALIDATION', 'SSH: key authentication needs a private key file');
     ssh = {
       ...where,
@@ -177,12 +179,22 @@ export class EnvironmentService {
   /** What each environment's credentials allow (read from the brokers when its runtime connects). Never persisted. */
   private readonly credentialCaps = new Map<string, RoleCap[]>();
   now: () => number = Date.now;
+  /** One SSH tunnel per environment with an SSH hop; {@link resolve} routes its connections through it. */
+  readonly tunnels: TunnelManager;
 
   constructor(
     private readonly store: ProfileStore,
     private readonly secrets: SecretStore,
     private readonly redactor: Redactor,
-  ) {}
+    tunnelOptions: { knownHostsFile?: string | null } = {},
+  ) {
+    this.tunnels = new TunnelManager({ redactor, ...tunnelOptions });
+  }
+
+  /** Closes the SSH tunnels. */
+  async close(): Promise<void> {
+    await this.tunnels.closeAll();
+  }
 
   /** Loads the profiles; on first start creates **Local**. */
   async init(): Promise<void> {
@@ -286,6 +298,7 @@ export class EnvironmentService {
     this.credentialCaps.delete(id);
     this.profiles = this.profiles.filter((p) => p.id !== id);
     await this.persist();
+    await this.tunnels.close(id);
     for (const slot of SLOTS) await this.secrets.delete(secretKey(id, slot));
   }
 
@@ -359,8 +372,16 @@ export class EnvironmentService {
     return combineRoles(profile.role ?? 'admin', this.credentialCaps.get(profile.id) ?? []);
   }
 
-  /** Connection settings of a stored environment. */
+  /**
+   * Connection settings of a stored environment; with an SSH hop, pointed at its tunnel's loopback
+   * forwarders (the tunnel opens at the first connection).
+   */
   async resolve(id: string): Promise<ResolvedEnvironment> {
+    return this.tunnels.route(id, await this.resolveDirect(id));
+  }
+
+  /** Connection settings of a stored environment as configured (not routed through its tunnel). */
+  async resolveDirect(id: string): Promise<ResolvedEnvironment> {
     const profile = this.get(id);
     const passwords: Partial<Record<SecretSlot, string>> = {};
     for (const slot of SLOTS) {
