@@ -12,7 +12,8 @@ import { AMQP_URL, MANAGEMENT_URL, REDIS_URL, freePort, uniqueNamespace } from '
 import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
 import { POSTGRES_URL } from '../helpers/postgres';
 import { OwnSshd, hasSshd, startAgent } from '../helpers/sshd';
-import { waitFor } from '../helpers/wait';
+import { cliIn } from '../helpers/work-process';
+import { tempHome } from '../helpers/brokers';
 
 /** Connection settings of a form, as Test connection resolves them (passwords from the form). */
 function draft(input: unknown) {
@@ -137,6 +138,30 @@ describe.skipIf(!hasSshd)('SSH tunnel: every connection of an environment throug
     const wrongJumpKey = await testConnections(draft({ name: 'x', redis: BROKERS.redis, ssh: ssh({ jump: { host: '127.0.0.1', port: jump.port, user: jump.user, hostKey: sshd.hostKeyFingerprint } }) }), redactor, 5000, noKnownHosts);
     expect(wrongJumpKey.ssh?.failure).toMatchObject({ kind: 'ssh-host-key-changed', message: expect.stringContaining('jump host') });
   });
+
+  it('CLI: env add --ssh … --ssh-key … --ssh-host-key …, then env test names each step', async () => {
+    const home = tempHome();
+    try {
+      const cli = cliIn(home.dir);
+      const added = await cli('env', 'add', '--name', 'Behind bastion', '--redis', REDIS_URL, '--amqp', AMQP_URL, '--ssh', `${sshd.user}@127.0.0.1:${sshd.port}`, '--ssh-key', sshd.key.file, '--ssh-host-key', sshd.hostKeyFingerprint, '--json');
+      expect(added.stderr).toBe('');
+      expect(JSON.parse(added.stdout)).toMatchObject({ ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, auth: 'key', keyFile: sshd.key.file, hostKey: sshd.hostKeyFingerprint } });
+      const tested = await cli('env', 'test', 'Behind bastion');
+      expect(tested.code).toBe(0);
+      expect(tested.stdout).toMatch(new RegExp(`^ssh: ok \\(\\d+ ms, SSH ${sshd.user}@127\\.0\\.0\\.1:${sshd.port}\\)`, 'm'));
+      expect(tested.stdout).toMatch(/^redis: ok/m);
+      expect(tested.stdout).toMatch(/^amqp: ok/m);
+      await cli('env', 'add', '--name', 'Wrong pin', '--redis', REDIS_URL, '--ssh', `${sshd.user}@127.0.0.1:${sshd.port}`, '--ssh-key', sshd.key.file, '--ssh-host-key', jump.hostKeyFingerprint);
+      const refused = await cli('env', 'test', 'Wrong pin');
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/^ssh: FAILED ssh-host-key-changed: WARNING: .*possible man-in-the-middle/m);
+      const usage = await cli('env', 'add', '--name', 'Bad', '--redis', REDIS_URL, '--ssh', 'no-user-here');
+      expect(usage.code).not.toBe(0);
+      expect(usage.stderr).toContain('--ssh wants user@host[:port]');
+    } finally {
+      home.cleanup();
+    }
+  }, 60_000);
 
   describe('a running console', () => {
     const ns = uniqueNamespace('tunnel');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { BrokerStatus, ConnectionFailure } from '../../../shared/model/connection';
 import type { SshSettings } from '../environments/resolved-environment';
 import type { Clock, Logger } from '../ports';
@@ -394,7 +394,7 @@ export class SshTunnel {
     } catch (error) {
       throw new SshFailureError({ kind: 'ssh-auth', message: `cannot read the SSH private key file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
-    const parsed = utils.parseKey(key, settings.passphrase);
+    const parsed = ssh2.utils.parseKey(key, settings.passphrase);
     if (parsed instanceof Error) {
       const encrypted = /encrypted|passphrase|bad decrypt/i.test(parsed.message);
       throw new SshFailureError({
@@ -416,7 +416,7 @@ export class SshTunnel {
         reject(error);
         return;
       }
-      const client = new Client();
+      const client = new ssh2.Client();
       let hostKeyFailure: ConnectionFailure | null = null;
       let offered: string[] | null = null;
       let tried = false;
