@@ -33,6 +33,8 @@ export const ConnectionFailure = z.object({
   message: z.string(),
   /** `ssh-host-key-*`: the key the server presented (SHA256:…, as OpenSSH prints it), to compare and trust. */
   fingerprint: z.string().optional(),
+  /** `ssh-host-key-*`: whose key it is — the bastion's or the jump host's. */
+  sshHop: z.enum(['bastion', 'jump']).optional(),
 });
 export type ConnectionFailure = z.infer<typeof ConnectionFailure>;
 

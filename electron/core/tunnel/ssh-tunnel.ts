@@ -444,6 +444,7 @@ export class SshTunnel {
               kind: 'ssh-host-key-changed',
               message: `WARNING: the host key of the ${hop.role} ${hopName(hop)} has changed — possible man-in-the-middle attack! It presented ${fingerprint}, the pinned key is ${hop.hostKey}. Refusing to connect; if the server's key really changed, pin the new key after checking it with its administrator.`,
               fingerprint,
+              sshHop: hop.role === 'jump host' ? 'jump' : 'bastion',
             };
             return false;
           }
@@ -455,11 +456,13 @@ export class SshTunnel {
                   kind: 'ssh-host-key-changed',
                   message: `WARNING: the host key of the ${hop.role} ${hopName(hop)} has changed — possible man-in-the-middle attack! It presented ${fingerprint}, which differs from ${knownHosts} line ${verdict.line}. Refusing to connect.`,
                   fingerprint,
+                  sshHop: hop.role === 'jump host' ? 'jump' : 'bastion',
                 }
               : {
                   kind: 'ssh-host-key-unknown',
                   message: `the ${hop.role} ${hopName(hop)} presented the host key ${fingerprint}, which is not trusted yet: check it with the server's administrator and pin it (--ssh-host-key ${fingerprint})`,
                   fingerprint,
+                  sshHop: hop.role === 'jump host' ? 'jump' : 'bastion',
                 };
           return false;
         },
