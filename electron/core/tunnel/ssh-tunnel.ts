@@ -218,6 +218,7 @@ export class SshTunnel {
   /** Carries one local connection to the target over the SSH connection; a failure closes it. */
   private carry(socket: net.Socket, host: string, port: number): void {
     socket.pause();
+    socket.setNoDelay(true);
     socket.on('error', () => undefined);
     this.streams.add(socket);
     socket.once('close', () => this.streams.delete(socket));
@@ -476,6 +477,8 @@ export class SshTunnel {
       client.on('ready', () => {
         if (settled) return;
         settled = true;
+        // Request/response traffic (every broker protocol): no Nagle delay on the SSH socket.
+        client.setNoDelay(true);
         resolve(client);
       });
       client.on('error', (error: Error & { level?: string; code?: string }) => {

@@ -93,13 +93,12 @@ export class TunnelManager {
     }
     const key = tunnelKey(env.ssh);
     let entry = this.tunnels.get(envId);
-    if (entry && entry.key !== key) {
-      await entry.tunnel.close();
-      entry = undefined;
-    }
-    if (!entry) {
+    if (!entry || entry.key !== key) {
+      // Replaced synchronously, so concurrent resolves share the new tunnel; the old one closes behind.
+      const old = entry?.tunnel;
       entry = { key, tunnel: new SshTunnel(env.ssh, this.options) };
       this.tunnels.set(envId, entry);
+      await old?.close();
     }
     return routeThroughTunnel(env, entry.tunnel);
   }
