@@ -217,6 +217,7 @@ export class AppCore {
     await this.reconciling;
     await Promise.all([...this.runtimes.values()].map((r) => r.close()));
     this.runtimes.clear();
+    await this.environments.close();
     this.emitter.removeAllListeners();
   }
 
@@ -251,6 +252,7 @@ export class AppCore {
         bullOptions: this.options.bullOptions,
         alertOptions: this.options.alertOptions,
         onPubSubMessages: (batches) => this.emit('pubsub.messages', { batches }),
+        tunnel: this.environments.tunnels.tunnel(id),
       });
       runtime.monitor.onOverview((overview) => this.overviewBatcher.push(overview.envId, overview));
       runtime.monitor.onOverview((overview) => this.health.observe(overview));
@@ -332,7 +334,7 @@ export class AppCore {
         return { id };
       },
       'environments.test': async ({ id, input }) => {
-        const resolved = input ? await this.environments.resolveDraft(input, id) : await this.environments.resolve(id!);
+        const resolved = input ? await this.environments.resolveDraft(input, id) : await this.environments.resolveDirect(id!);
         return testConnections(resolved, this.redactor);
       },
       'overview.get': async () => [...this.runtimes.values()].map((r) => r.monitor.snapshot()),

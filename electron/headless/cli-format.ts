@@ -147,13 +147,15 @@ export function formatQueues(report: QueuesReport): string {
 }
 
 export function formatTest(result: ConnectionTestResult): string {
-  return (['redis', 'amqp', 'management', 'postgres'] as const)
+  return (['ssh', 'redis', 'amqp', 'management', 'postgres'] as const)
     .map((key) => {
       const r = result[key];
-      if (!r.configured) return `${key}: not configured`;
+      if (key === 'ssh' && !r?.configured) return null;
+      if (!r?.configured) return `${key}: not configured`;
       if (r.ok) return `${key}: ok (${r.latencyMs} ms${r.serverVersion ? `, ${r.serverVersion}` : ''})${r.warning ? ` — WARNING: ${r.warning}` : ''}`;
       return `${key}: FAILED ${r.failure?.kind}: ${r.failure?.message}`;
     })
+    .filter((line) => line !== null)
     .join('\n');
 }
 

@@ -19,6 +19,7 @@ import { startWebHost } from './web-host';
 import type { WorkersServiceOptions } from '../core/workers/workers-service';
 import { expandProcessorNames, NotificationDestinationsInput, type WorkersView } from '../../shared/model/workers';
 import { parseRoutingRules } from '../core/workers/routing-rules';
+import { SSH_FLAG_OPTIONS, SSH_FLAG_USAGE, sshInputFromFlags } from './ssh-flags';
 
 const USAGE = `watchfloor — operations console for Redis Streams and RabbitMQ
 
@@ -29,6 +30,7 @@ Usage:
                      [--colour #RRGGBB] [--production] [--namespace PREFIX]
                      [--cluster HOST:PORT,HOST:PORT] [--json]
                      --cluster: Redis Cluster; the URL's host and these nodes are the seeds
+${SSH_FLAG_USAGE}
   watchfloor env test NAME [--json]
   watchfloor env remove NAME
   watchfloor streams --env NAME [--json]       streams (length, added/s; per group lag, pending,
@@ -190,6 +192,15 @@ async function waitConnected(core: AppCore, envId: string, ms = 8000): Promise<v
   }
 }
 
+/** The SSH hop of `env add`, a flag mistake as a usage error. */
+function sshFromFlags(values: Parameters<typeof sshInputFromFlags>[0]): EnvironmentInput['ssh'] {
+  try {
+    return sshInputFromFlags(values);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function envCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
@@ -206,6 +217,7 @@ async function envCommand(args: string[]): Promise<number> {
       production: { type: 'boolean' },
       namespace: { type: 'string' },
       cluster: { type: 'string' },
+      ...SSH_FLAG_OPTIONS,
     },
   });
   const asJson = values.json ?? false;
@@ -228,6 +240,7 @@ async function envCommand(args: string[]): Promise<number> {
           amqp: values.amqp ? { url: values.amqp } : null,
           managementUrl: values.management ?? null,
           postgres: values.postgres ? { url: values.postgres } : null,
+          ssh: sshFromFlags(values),
         };
         if (values.colour) input.colour = values.colour;
         if (values.namespace) input.namespace = values.namespace;
@@ -239,7 +252,7 @@ async function envCommand(args: string[]): Promise<number> {
         const env = core.environments.find(positionals[0] ?? values.name ?? '');
         const result = unwrap(await core.call('environments.test', { id: env.id }));
         print(result, asJson, () => formatTest(result));
-        const failed = (['redis', 'amqp', 'management', 'postgres'] as const).some((k) => result[k].configured && !result[k].ok);
+        const failed = (['redis', 'amqp', 'management', 'postgres'] as const).some((k) => result[k].configured && !result[k].ok) || (result.ssh?.configured === true && !result.ssh.ok);
         return failed ? 1 : 0;
       }
       case 'remove': {

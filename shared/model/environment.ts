@@ -89,6 +89,45 @@ export const PostgresInput = z.object({
   tlsFiles: TlsFiles.optional(),
 });
 
+/** An SSH host key fingerprint as OpenSSH prints it: `SHA256:` + unpadded base64 of the key blob's SHA-256. */
+export const HostKeyFingerprint = z
+  .string()
+  .trim()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a host key as OpenSSH prints it: SHA256: and 43 base64 characters');
+
+const SshHostName = z.string().trim().min(1, 'the SSH host is required').max(253).regex(/^[A-Za-z0-9_.:[\]-]+$/, 'an SSH host name or address');
+const SshUser = z.string().trim().min(1, 'the SSH user is required').max(256);
+const SshPort = z.number().int().min(1).max(65535).default(22);
+
+/** How the console authenticates to the bastion (and to the jump host before it). */
+export const SshAuth = z.enum(['key', 'agent', 'password']);
+export type SshAuth = z.infer<typeof SshAuth>;
+
+/**
+ * An optional SSH hop in front of every connection of an environment (issue 18): the console opens
+ * one SSH connection to `host` (through `jump` first when given, like OpenSSH's ProxyJump) and
+ * forwards each broker connection over it. The passphrase and the password go to the secret store.
+ * `hostKey` pins the server's key; without one, the first connection names the key to trust.
+ */
+export const SshInput = z
+  .object({
+    host: SshHostName,
+    port: SshPort,
+    user: SshUser,
+    auth: SshAuth.default('key'),
+    /** Private key file (OpenSSH or PEM) on the machine running the core; for `auth: key`. */
+    keyFile: FilePath.optional(),
+    /** The key file's passphrase. Absent keeps, null clears. */
+    passphrase: PasswordInput,
+    /** For `auth: password`. Absent keeps, null clears. */
+    password: PasswordInput,
+    hostKey: HostKeyFingerprint.optional(),
+    /** A jump host reached first (same authentication); the bastion is reached through it. */
+    jump: z.object({ host: SshHostName, port: SshPort, user: SshUser, hostKey: HostKeyFingerprint.optional() }).strict().optional(),
+  })
+  .strict();
+export type SshInput = z.input<typeof SshInput>;
+
 /**
  * What this console may do on an environment (seed 001 role-based permissions), checked in the
  * core: a viewer reads; an operator also acknowledges, escalates, replays, claims, pauses,
@@ -125,6 +164,8 @@ export const EnvironmentInput = z.object({
   managementUrl: brokerUrl(HTTP_SCHEMES).nullable().default(null),
   /** TLS files of an https:// management API (its CA above all). */
   managementTlsFiles: TlsFiles.optional(),
+  /** Every connection of the environment through this SSH hop; none by default. */
+  ssh: SshInput.nullable().default(null),
   /** AES-256-GCM key (64 hex characters or base64 of 32 bytes) to show seed 001 encrypted payloads; kept in the secret store. Absent keeps, null clears. */
   payloadKey: PasswordInput,
   /** The current payload key's id: workers write it into each envelope they encrypt (`kid`), so a later rotation can still open them. Empty or absent: none. */
@@ -165,6 +206,21 @@ export const EnvironmentView = z.object({
   postgres: z.object({ url: z.string(), hasPassword: z.boolean(), tlsFiles: TlsFiles.optional() }).nullable().optional(),
   managementUrl: z.string().nullable(),
   managementTlsFiles: TlsFiles.optional(),
+  /** The SSH hop, secrets only as "is set"; absent or null: direct connections. */
+  ssh: z
+    .object({
+      host: z.string(),
+      port: z.number(),
+      user: z.string(),
+      auth: SshAuth,
+      keyFile: z.string().optional(),
+      hostKey: z.string().optional(),
+      jump: z.object({ host: z.string(), port: z.number(), user: z.string(), hostKey: z.string().optional() }).optional(),
+      hasPassphrase: z.boolean(),
+      hasPassword: z.boolean(),
+    })
+    .nullable()
+    .optional(),
   /** A payload decryption key is stored (never sent). */
   hasPayloadKey: z.boolean(),
   /** The current payload key's id (not secret), or null. */

@@ -13,6 +13,7 @@ import { benchEventPipeline } from './event-pipeline.bench';
 import { benchUiResponsiveness } from './ui-responsiveness.bench';
 import { benchAmqpConsume } from './amqp-consume.bench';
 import { benchDbSink } from './db-sink.bench';
+import { benchTunnel } from './tunnel.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -31,3 +32,4 @@ if (wanted('event-pipeline')) process.stdout.write(JSON.stringify(await benchEve
 if (wanted('ui-responsiveness')) process.stdout.write(JSON.stringify(await benchUiResponsiveness()) + '\n');
 if (wanted('amqp-consume')) process.stdout.write(JSON.stringify(await benchAmqpConsume()) + '\n');
 if (wanted('db-sink')) process.stdout.write(JSON.stringify(await benchDbSink()) + '\n');
+if (wanted('tunnel')) process.stdout.write(JSON.stringify(await benchTunnel()) + '\n');

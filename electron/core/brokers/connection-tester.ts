@@ -10,6 +10,10 @@ import { isCluster } from './redis/redis-client';
 import { classifyPgFailure, connectPg } from '../database/pg-connection';
 import { detectStorage } from '../database/schema';
 import type { PostgresSettings } from '../environments/resolved-environment';
+import { SshFailureError, SshTunnel, type SshTunnelOptions } from '../tunnel/ssh-tunnel';
+import { routeThroughTunnel } from '../tunnel/tunnel-routing';
+import { parseBrokerUrl } from '../../../shared/model/broker-url';
+import type { ConnectionFailure } from '../../../shared/model/connection';
 
 const NOT_CONFIGURED: BrokerTestResult = { configured: false, ok: false };
 
@@ -135,12 +139,74 @@ async function testPostgres(settings: PostgresSettings, redactor: Redactor, dead
 }
 
 /** "Test connection": connects to each configured broker once, in parallel, each within `deadlineMs`. */
-export async function testConnections(env: ResolvedEnvironment, redactor: Redactor, deadlineMs = 5000): Promise<ConnectionTestResult> {
+export async function testConnections(env: ResolvedEnvironment, redactor: Redactor, deadlineMs = 5000, tunnelOptions: Omit<SshTunnelOptions, 'redactor'> = {}): Promise<ConnectionTestResult> {
+  if (env.ssh && !env.tunnelled) return testThroughTunnel(env, redactor, deadlineMs, tunnelOptions);
   const [redis, amqpResult, management, postgres] = await Promise.all([
     env.redis ? testRedis(env.redis, redactor, deadlineMs) : NOT_CONFIGURED,
     env.amqp ? testAmqp(env.amqp, redactor, deadlineMs) : NOT_CONFIGURED,
     env.management ? testManagement(env.management, redactor, deadlineMs) : NOT_CONFIGURED,
     env.postgres ? testPostgres(env.postgres, redactor, deadlineMs) : NOT_CONFIGURED,
   ]);
-  return { redis, amqp: amqpResult, management, postgres };
+  return { redis, amqp: amqpResult, management, postgres, ssh: NOT_CONFIGURED };
+}
+
+/** The real host and port each configured broker is reached at (what the bastion must forward to). */
+function brokerTargets(env: ResolvedEnvironment): Partial<Record<'redis' | 'amqp' | 'management' | 'postgres', { host: string; port: number }>> {
+  const targets: ReturnType<typeof brokerTargets> = {};
+  if (env.redis) targets.redis = { host: env.redis.host, port: env.redis.port };
+  if (env.amqp) targets.amqp = { host: env.amqp.host.replace(/^\[|\]$/g, ''), port: env.amqp.port };
+  if (env.management) {
+    const url = parseBrokerUrl(env.management.baseUrl, ['http', 'https']);
+    if (!('error' in url)) targets.management = { host: url.host.replace(/^\[|\]$/g, ''), port: url.port ?? (url.scheme === 'https' ? 443 : 80) };
+  }
+  if (env.postgres) targets.postgres = { host: env.postgres.host, port: env.postgres.port };
+  return targets;
+}
+
+/**
+ * Test connection through the SSH hop, on a tunnel of its own: first the SSH connection (bastion
+ * reachable, host key, authentication), then whether the bastion forwards to each broker, then each
+ * broker through the tunnel. A failure at an SSH step is named by that step for every broker behind it.
+ */
+async function testThroughTunnel(env: ResolvedEnvironment, redactor: Redactor, deadlineMs: number, tunnelOptions: Omit<SshTunnelOptions, 'redactor'>): Promise<ConnectionTestResult> {
+  const tunnel = new SshTunnel(env.ssh!, { ...tunnelOptions, redactor, readyTimeoutMs: deadlineMs });
+  const failed = (failure: ConnectionFailure): BrokerTestResult => ({ configured: true, ok: false, failure });
+  const targets = brokerTargets(env);
+  const started = Date.now();
+  try {
+    try {
+      await tunnel.ready();
+    } catch (error) {
+      const failure = error instanceof SshFailureError ? error.failure : classifyFailure(error, redactor, tunnel.name);
+      const behind = (key: keyof typeof targets) => (targets[key] ? failed(failure) : NOT_CONFIGURED);
+      return { redis: behind('redis'), amqp: behind('amqp'), management: behind('management'), postgres: behind('postgres'), ssh: failed(failure) };
+    }
+    const ssh: BrokerTestResult = { configured: true, ok: true, latencyMs: Date.now() - started, serverVersion: `SSH ${tunnel.name}` };
+    const probes = new Map<string, ConnectionFailure | null>();
+    await Promise.all(
+      Object.entries(targets).map(async ([key, target]) => {
+        try {
+          await tunnel.probe(target.host, target.port, deadlineMs);
+          probes.set(key, null);
+        } catch (error) {
+          probes.set(key, error instanceof SshFailureError ? error.failure : classifyFailure(error, redactor, `${target.host}:${target.port}`));
+        }
+      }),
+    );
+    const routed = await routeThroughTunnel(env, tunnel);
+    const run = <T>(key: keyof typeof targets, settings: T | null | undefined, test: (s: T) => Promise<BrokerTestResult>): Promise<BrokerTestResult> => {
+      if (!settings) return Promise.resolve(NOT_CONFIGURED);
+      const refused = probes.get(key);
+      return refused ? Promise.resolve(failed(refused)) : test(settings);
+    };
+    const [redis, amqpResult, management, postgres] = await Promise.all([
+      run('redis', routed.redis, (s) => testRedis(s, redactor, deadlineMs)),
+      run('amqp', routed.amqp, (s) => testAmqp(s, redactor, deadlineMs)),
+      run('management', routed.management, (s) => testManagement(s, redactor, deadlineMs)),
+      run('postgres', routed.postgres, (s) => testPostgres(s, redactor, deadlineMs)),
+    ]);
+    return { redis, amqp: amqpResult, management, postgres, ssh };
+  } finally {
+    await tunnel.close();
+  }
 }

@@ -5,7 +5,14 @@ export class StatusTracker {
   private current: BrokerStatus;
   private readonly listeners = new Set<(status: BrokerStatus) => void>();
 
-  constructor(initial: BrokerStatus) {
+  /**
+   * `explain`: names a failure better when something in front of the broker is at fault (the SSH
+   * tunnel: "tunnel down" instead of a refused connection to its loopback port); null keeps it.
+   */
+  constructor(
+    initial: BrokerStatus,
+    private readonly explain?: (failure: BrokerStatus['failure']) => BrokerStatus['failure'] | null,
+  ) {
     this.current = initial;
   }
 
@@ -26,6 +33,7 @@ export class StatusTracker {
 
   /** Marks the connection down, keeping the time it first went down. */
   setDisconnected(failure: BrokerStatus['failure'], now: number): void {
+    failure = this.explain?.(failure) ?? failure;
     this.set({ state: 'disconnected', since: this.current.state === 'disconnected' ? this.current.since : now, failure });
   }
 }

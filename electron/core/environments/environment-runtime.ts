@@ -12,6 +12,8 @@ import type { ResolvedEnvironment } from './resolved-environment';
 import { AlertService, type AlertServiceOptions } from '../alerts/alert-service';
 import { isReadOnly } from './profile';
 import { CodedError } from '../../../shared/contract/errors';
+import type { SshTunnel } from '../tunnel/ssh-tunnel';
+import { parseBrokerUrl } from '../../../shared/model/broker-url';
 
 export interface RuntimeDeps {
   clock: Clock;
@@ -22,6 +24,8 @@ export interface RuntimeDeps {
   /** Receives the batched messages of this environment's pub/sub tails. */
   onPubSubMessages?: (batches: PubSubTailBatch[]) => void;
   alertOptions?: AlertServiceOptions;
+  /** The environment's SSH tunnel when its settings were routed through one: names "tunnel down" instead of broker errors. */
+  tunnel?: SshTunnel | null;
 }
 
 /** The live parts of one environment: its broker connections, its monitor and its demo producer. */
@@ -36,14 +40,20 @@ export class EnvironmentRuntime {
   readonly pubsub: PubSubService | null;
   /** Alert triage state, the ingester and (on writable environments) the escalation engine. */
   readonly alerts: AlertService | null;
+  /** The SSH tunnel every connection goes through, or null (direct). */
+  readonly tunnel: SshTunnel | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
     deps: RuntimeDeps,
   ) {
     const { profile } = env;
-    this.redis = env.redis ? new RedisConnection(env.redis, deps.clock, deps.redactor) : null;
-    this.amqp = env.amqp ? new AmqpConnection(env.amqp, deps.clock, deps.redactor, deps.logger) : null;
+    const tunnel = env.tunnelled ? (deps.tunnel ?? null) : null;
+    this.tunnel = tunnel;
+    this.redis = env.redis ? new RedisConnection(env.redis, deps.clock, deps.redactor, { explainFailure: tunnel ? () => tunnel.failureForPort(env.redis!.port) : undefined }) : null;
+    const amqpUrl = env.amqp && tunnel ? parseBrokerUrl(env.amqp.url, ['amqp', 'amqps']) : null;
+    const amqpPort = amqpUrl && !('error' in amqpUrl) ? (amqpUrl.port ?? 0) : 0;
+    this.amqp = env.amqp ? new AmqpConnection(env.amqp, deps.clock, deps.redactor, deps.logger, { explainFailure: tunnel ? () => tunnel.failureForPort(amqpPort) : undefined }) : null;
     const management = env.management ? new ManagementClient(env.management) : null;
     this.monitor = new EnvironmentMonitor(profile.id, profile.namespace, this.redis, this.amqp, management, env.amqp?.vhost ?? '/', deps, deps.monitorOptions);
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);

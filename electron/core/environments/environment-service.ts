@@ -9,6 +9,7 @@ import type { ProfileStore } from './profile-store';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolved-environment';
 import { parseKey, parsePreviousKeys } from '../payload-crypto';
 import { combineRoles, type EffectiveRole, type RoleCap } from './credential-role';
+import { TunnelManager } from '../tunnel/tunnel-routing';
 
 type PasswordChange = { kind: 'keep' } | { kind: 'set'; value: string } | { kind: 'clear' };
 
@@ -17,7 +18,7 @@ interface NormalizedInput {
   passwords: Record<SecretSlot, PasswordChange>;
 }
 
-const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey', 'previousPayloadKeys', 'postgres'];
+const SLOTS: SecretSlot[] = ['redis', 'amqp', 'management', 'payloadKey', 'previousPayloadKeys', 'postgres', 'sshPassphrase', 'sshPassword'];
 
 function change(fromField: string | null | undefined, fromUrl: string): PasswordChange {
   if (fromField === null || fromField === '') return { kind: 'clear' };
@@ -41,6 +42,8 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
     payloadKey: { kind: 'keep' },
     previousPayloadKeys: { kind: 'keep' },
     postgres: { kind: 'keep' },
+    sshPassphrase: { kind: 'keep' },
+    sshPassword: { kind: 'keep' },
   };
   if (input.payloadKey === null || input.payloadKey === '') passwords.payloadKey = { kind: 'clear' };
   else if (typeof input.payloadKey === 'string') {
@@ -97,6 +100,23 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   } else {
     passwords.postgres = { kind: 'clear' };
   }
+  let ssh: EnvironmentProfile['ssh'] = null;
+  if (input.ssh) {
+    const { passphrase, password, keyFile, hostKey, jump, ...where } = input.ssh;
+    if (input.redis?.sentinel || input.redis?.cluster) throw new CodedError('VALIDATION', 'SSH: Redis Sentinel and Cluster through an SSH tunnel are not supported yet (the nodes discovery names would bypass the tunnel)');
+    if (where.auth === 'key' && !keyFile?.trim()) throw new CodedError('VALIDATION', 'SSH: key authentication needs a private key file');
+    ssh = {
+      ...where,
+      ...(keyFile?.trim() ? { keyFile: keyFile.trim() } : {}),
+      ...(hostKey ? { hostKey } : {}),
+      ...(jump ? { jump: { host: jump.host, port: jump.port, user: jump.user, ...(jump.hostKey ? { hostKey: jump.hostKey } : {}) } } : {}),
+    };
+    passwords.sshPassphrase = change(passphrase, '');
+    passwords.sshPassword = change(password, '');
+  } else {
+    passwords.sshPassphrase = { kind: 'clear' };
+    passwords.sshPassword = { kind: 'clear' };
+  }
   let managementUrl: string | null = null;
   if (input.managementUrl) {
     const url = parseBrokerUrl(input.managementUrl, ['http', 'https']);
@@ -120,6 +140,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       ...(managementUrl && cleanTls(input.managementTlsFiles) ? { managementTlsFiles: cleanTls(input.managementTlsFiles) } : {}),
       ...(payloadKeyId ? { payloadKeyId } : {}),
       ...(postgres ? { postgres } : {}),
+      ...(ssh ? { ssh } : {}),
     },
     passwords,
   };
@@ -158,12 +179,22 @@ export class EnvironmentService {
   /** What each environment's credentials allow (read from the brokers when its runtime connects). Never persisted. */
   private readonly credentialCaps = new Map<string, RoleCap[]>();
   now: () => number = Date.now;
+  /** One SSH tunnel per environment with an SSH hop; {@link resolve} routes its connections through it. */
+  readonly tunnels: TunnelManager;
 
   constructor(
     private readonly store: ProfileStore,
     private readonly secrets: SecretStore,
     private readonly redactor: Redactor,
-  ) {}
+    tunnelOptions: { knownHostsFile?: string | null } = {},
+  ) {
+    this.tunnels = new TunnelManager({ redactor, ...tunnelOptions });
+  }
+
+  /** Closes the SSH tunnels. */
+  async close(): Promise<void> {
+    await this.tunnels.closeAll();
+  }
 
   /** Loads the profiles; on first start creates **Local**. */
   async init(): Promise<void> {
@@ -235,6 +266,7 @@ export class EnvironmentService {
       payloadKeyId: profile.payloadKeyId ?? null,
       previousPayloadKeyIds: previousKeyIds(await this.secrets.get(secretKey(profile.id, 'previousPayloadKeys'))),
       ...(profile.postgres ? { postgres: { url: profile.postgres.url, hasPassword: await has('postgres'), ...(profile.postgres.tlsFiles ? { tlsFiles: profile.postgres.tlsFiles } : {}) } } : {}),
+      ...(profile.ssh ? { ssh: { ...structuredClone(profile.ssh), hasPassphrase: await has('sshPassphrase'), hasPassword: await has('sshPassword') } } : {}),
     };
   }
 
@@ -266,6 +298,7 @@ export class EnvironmentService {
     this.credentialCaps.delete(id);
     this.profiles = this.profiles.filter((p) => p.id !== id);
     await this.persist();
+    await this.tunnels.close(id);
     for (const slot of SLOTS) await this.secrets.delete(secretKey(id, slot));
   }
 
@@ -339,8 +372,16 @@ export class EnvironmentService {
     return combineRoles(profile.role ?? 'admin', this.credentialCaps.get(profile.id) ?? []);
   }
 
-  /** Connection settings of a stored environment. */
+  /**
+   * Connection settings of a stored environment; with an SSH hop, pointed at its tunnel's loopback
+   * forwarders (the tunnel opens at the first connection).
+   */
   async resolve(id: string): Promise<ResolvedEnvironment> {
+    return this.tunnels.route(id, await this.resolveDirect(id));
+  }
+
+  /** Connection settings of a stored environment as configured (not routed through its tunnel). */
+  async resolveDirect(id: string): Promise<ResolvedEnvironment> {
     const profile = this.get(id);
     const passwords: Partial<Record<SecretSlot, string>> = {};
     for (const slot of SLOTS) {

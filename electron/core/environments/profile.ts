@@ -1,4 +1,4 @@
-import type { ClusterInput, Role, SentinelInput, TlsFiles } from '../../../shared/model/environment';
+import type { ClusterInput, Role, SentinelInput, SshAuth, TlsFiles } from '../../../shared/model/environment';
 
 /** An environment as stored in `environments.json`: no passwords (they live in the secret store). */
 export interface EnvironmentProfile {
@@ -22,6 +22,20 @@ export interface EnvironmentProfile {
   payloadKeyId?: string;
   /** The pipeline's database, URL without password (user and database stay in it). Absent in older files: none. */
   postgres?: { url: string; tlsFiles?: TlsFiles } | null;
+  /** Every connection through this SSH hop (passphrase and password in the secret store). Absent: direct. */
+  ssh?: SshProfile | null;
+}
+
+/** One SSH hop of a profile: the bastion, optionally reached through a jump host with the same credentials. */
+export interface SshProfile {
+  host: string;
+  port: number;
+  user: string;
+  auth: SshAuth;
+  keyFile?: string;
+  /** Pinned host key, `SHA256:…`. */
+  hostKey?: string;
+  jump?: { host: string; port: number; user: string; hostKey?: string };
 }
 
 /** The profile a first start creates. */
@@ -39,7 +53,7 @@ export const LOCAL_PROFILE: EnvironmentProfile = {
 /** Password of the Local profile's AMQP user, stored in the secret store on first start. */
 export const LOCAL_AMQP_PASSWORD = 'guest';
 
-export type SecretSlot = 'redis' | 'amqp' | 'management' | 'payloadKey' | 'previousPayloadKeys' | 'postgres';
+export type SecretSlot = 'redis' | 'amqp' | 'management' | 'payloadKey' | 'previousPayloadKeys' | 'postgres' | 'sshPassphrase' | 'sshPassword';
 
 /** Whether the core must refuse writes on this environment. */
 export function isReadOnly(profile: EnvironmentProfile): boolean {

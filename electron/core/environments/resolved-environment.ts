@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { formatBrokerUrl, parseBrokerUrl, type ParsedBrokerUrl } from '../../../shared/model/broker-url';
 import type { TlsFiles } from '../../../shared/model/environment';
-import type { EnvironmentProfile } from './profile';
+import type { EnvironmentProfile, SshProfile } from './profile';
 import { parseKey, parsePreviousKeys, type PayloadKeyring } from '../payload-crypto';
 
 /**
@@ -51,6 +51,16 @@ export interface ResolvedEnvironment {
   payloadKeys: PayloadKeyring | null;
   /** The pipeline's PostgreSQL database, or null (absent in settings built before it existed). */
   postgres?: PostgresSettings | null;
+  /** The SSH hop every connection goes through, secrets included, or null (direct). */
+  ssh?: SshSettings | null;
+  /** Set once the connections were routed through the tunnel: they now point at its loopback forwarders. */
+  tunnelled?: boolean;
+}
+
+/** How to reach an environment's bastion: its profile plus the passphrase or password. */
+export interface SshSettings extends SshProfile {
+  passphrase?: string;
+  password?: string;
 }
 
 /** How to reach an environment's database; plain data (handed to worker threads). */
@@ -100,7 +110,7 @@ function hostPort(node: string): { host: string; port: number } {
 /** Combines a stored profile with its passwords into connection settings. */
 export function resolveEnvironment(
   profile: EnvironmentProfile,
-  passwords: { redis?: string; amqp?: string; management?: string; payloadKey?: string; previousPayloadKeys?: string; postgres?: string },
+  passwords: { redis?: string; amqp?: string; management?: string; payloadKey?: string; previousPayloadKeys?: string; postgres?: string; sshPassphrase?: string; sshPassword?: string },
 ): ResolvedEnvironment {
   let redis: ResolvedEnvironment['redis'] = null;
   if (profile.redis) {
@@ -160,7 +170,8 @@ export function resolveEnvironment(
   }
   const payloadKey = keyOrNull(passwords.payloadKey);
   const postgres = profile.postgres ? resolvePostgres(profile.postgres.url, passwords.postgres, profile.postgres.tlsFiles) : null;
-  return { profile, redis, amqp, management, payloadKey, payloadKeys: payloadKey ? { current: { id: profile.payloadKeyId ?? null, key: payloadKey }, previous: previousOrNone(passwords.previousPayloadKeys) } : null, postgres };
+  const ssh: SshSettings | null = profile.ssh ? { ...structuredClone(profile.ssh), ...(passwords.sshPassphrase ? { passphrase: passwords.sshPassphrase } : {}), ...(passwords.sshPassword ? { password: passwords.sshPassword } : {}) } : null;
+  return { profile, redis, amqp, management, payloadKey, payloadKeys: payloadKey ? { current: { id: profile.payloadKeyId ?? null, key: payloadKey }, previous: previousOrNone(passwords.previousPayloadKeys) } : null, postgres, ssh };
 }
 
 /** The stored payload key, or null when none (or an unreadable one: validated when it was saved). */

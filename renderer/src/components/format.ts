@@ -22,6 +22,13 @@ const FAILURE_LABELS: Record<FailureKind, string> = {
   protocol: 'Protocol error',
   'not-found': 'Database missing',
   unknown: 'Error',
+  'ssh-unreachable': 'Bastion unreachable',
+  'ssh-auth': 'SSH authentication refused',
+  'ssh-host-key-changed': 'SSH host key changed — possible man-in-the-middle',
+  'ssh-host-key-unknown': 'SSH host key not trusted yet',
+  'ssh-forwarding-refused': 'SSH forwarding refused',
+  'ssh-target-unreachable': 'Unreachable from the bastion',
+  'tunnel-down': 'Tunnel down',
 };
 
 /** The words an operator would use for a failure kind. */

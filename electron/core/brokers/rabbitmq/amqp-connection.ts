@@ -1,5 +1,5 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import type { BrokerStatus } from '../../../../shared/model/connection';
+import type { BrokerStatus, ConnectionFailure } from '../../../../shared/model/connection';
 import type { Clock, Logger } from '../../ports';
 import type { Redactor } from '../../redaction';
 import type { ResolvedEnvironment } from '../../environments/resolved-environment';
@@ -42,8 +42,9 @@ export class AmqpConnection {
     private readonly clock: Clock,
     private readonly redactor: Redactor,
     private readonly logger?: Logger,
+    options: { explainFailure?: (failure: ConnectionFailure | undefined) => ConnectionFailure | null } = {},
   ) {
-    this.tracker = new StatusTracker({ state: 'connecting', since: clock.now() });
+    this.tracker = new StatusTracker({ state: 'connecting', since: clock.now() }, options.explainFailure);
   }
 
   get status(): BrokerStatus {

@@ -85,8 +85,9 @@ export class RedisConnection {
     private readonly settings: RedisSettings,
     private readonly clock: Clock,
     private readonly redactor: Redactor,
+    options: { explainFailure?: (failure: ConnectionFailure | undefined) => ConnectionFailure | null } = {},
   ) {
-    this.tracker = new StatusTracker({ state: 'connecting', since: clock.now() });
+    this.tracker = new StatusTracker({ state: 'connecting', since: clock.now() }, options.explainFailure);
     this.client = createRedisClient(settings);
     const target = redisTarget(settings);
     this.client.on('ready', () => {

@@ -1,4 +1,4 @@
-import type { EnvironmentInput, EnvironmentView, Role, TlsFiles } from '../../../../shared/model/environment';
+import type { EnvironmentInput, EnvironmentView, Role, SshAuth, TlsFiles } from '../../../../shared/model/environment';
 
 /** Default colour of a new environment (the contract's default too). */
 export const DEFAULT_COLOUR = '#2f81f7';
@@ -44,6 +44,24 @@ export interface EnvironmentFormValues {
   /** Keys rotated out, `id:key, id:key`: typed replaces, empty keeps, clear removes. */
   previousPayloadKeys: string;
   clearPreviousPayloadKeys: boolean;
+  /** The SSH hop in front of every connection; an empty host means none. */
+  sshHost: string;
+  sshPort: string;
+  sshUser: string;
+  sshAuth: SshAuth;
+  /** Private key file on the machine running the console's host. */
+  sshKeyFile: string;
+  sshPassphrase: string;
+  clearSshPassphrase: boolean;
+  sshPassword: string;
+  clearSshPassword: boolean;
+  /** The pinned host key, SHA256:… as OpenSSH prints it; empty: the first connection names it. */
+  sshHostKey: string;
+  /** A jump host before the bastion (same credentials); an empty host means none. */
+  sshJumpHost: string;
+  sshJumpPort: string;
+  sshJumpUser: string;
+  sshJumpHostKey: string;
 }
 
 export interface TlsFileValues {
@@ -93,6 +111,44 @@ export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValu
     postgresUrl: env?.postgres?.url ?? '',
     postgresPassword: '',
     clearPostgresPassword: false,
+    sshHost: env?.ssh?.host ?? '',
+    sshPort: String(env?.ssh?.port ?? 22),
+    sshUser: env?.ssh?.user ?? '',
+    sshAuth: env?.ssh?.auth ?? 'key',
+    sshKeyFile: env?.ssh?.keyFile ?? '',
+    sshPassphrase: '',
+    clearSshPassphrase: false,
+    sshPassword: '',
+    clearSshPassword: false,
+    sshHostKey: env?.ssh?.hostKey ?? '',
+    sshJumpHost: env?.ssh?.jump?.host ?? '',
+    sshJumpPort: String(env?.ssh?.jump?.port ?? 22),
+    sshJumpUser: env?.ssh?.jump?.user ?? '',
+    sshJumpHostKey: env?.ssh?.jump?.hostKey ?? '',
+  };
+}
+
+/** A port field as typed → a number (22 when empty); anything else is left for the host to refuse. */
+function portOf(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === '' ? 22 : Number(trimmed);
+}
+
+/** The SSH hop as the contract takes it, or null when no SSH host is set. */
+export function sshInputFrom(values: EnvironmentFormValues): EnvironmentInput['ssh'] {
+  const host = values.sshHost.trim();
+  if (host === '') return null;
+  const jumpHost = values.sshJumpHost.trim();
+  return {
+    host,
+    port: portOf(values.sshPort),
+    user: values.sshUser.trim(),
+    auth: values.sshAuth,
+    ...(values.sshAuth === 'key' && values.sshKeyFile.trim() ? { keyFile: values.sshKeyFile.trim() } : {}),
+    passphrase: passwordChange(values.sshPassphrase, values.clearSshPassphrase),
+    password: passwordChange(values.sshPassword, values.clearSshPassword),
+    ...(values.sshHostKey.trim() ? { hostKey: values.sshHostKey.trim() } : {}),
+    ...(jumpHost ? { jump: { host: jumpHost, port: portOf(values.sshJumpPort), user: values.sshJumpUser.trim(), ...(values.sshJumpHostKey.trim() ? { hostKey: values.sshJumpHostKey.trim() } : {}) } } : {}),
   };
 }
 
@@ -144,6 +200,7 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
     payloadKeyId: values.payloadKeyId.trim() || null,
     previousPayloadKeys: passwordChange(values.previousPayloadKeys.trim(), values.clearPreviousPayloadKeys),
     ...(postgresUrl !== '' ? { postgres: { url: postgresUrl, password: passwordChange(values.postgresPassword, values.clearPostgresPassword) } } : {}),
+    ssh: sshInputFrom(values),
   };
 }
 

@@ -162,6 +162,80 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
       </fieldset>
 
       <fieldset className="fieldset">
+        <legend>Through a bastion (SSH)</legend>
+        <Field label="SSH host" hint="Optional: every connection of this environment (Redis, RabbitMQ, management API, database) then goes through one SSH connection to this host. Leave empty to connect directly.">
+          {(id) => <input id={id} className="input mono" data-testid="env-ssh-host" value={values.sshHost} onChange={(e) => set('sshHost', e.target.value)} placeholder="bastion.example.com" spellCheck={false} />}
+        </Field>
+        {values.sshHost.trim() ? (
+          <>
+            <Field label="SSH port">
+              {(id) => <input id={id} className="input mono" data-testid="env-ssh-port" value={values.sshPort} onChange={(e) => set('sshPort', e.target.value)} inputMode="numeric" placeholder="22" />}
+            </Field>
+            <Field label="SSH user">
+              {(id) => <input id={id} className="input" data-testid="env-ssh-user" value={values.sshUser} onChange={(e) => set('sshUser', e.target.value)} autoComplete="off" spellCheck={false} />}
+            </Field>
+            <Field label="Authentication">
+              {(id) => (
+                <select id={id} className="input" data-testid="env-ssh-auth" value={values.sshAuth} onChange={(e) => set('sshAuth', e.target.value as EnvironmentFormValues['sshAuth'])}>
+                  <option value="key">Private key file</option>
+                  <option value="agent">SSH agent (SSH_AUTH_SOCK)</option>
+                  <option value="password">Password</option>
+                </select>
+              )}
+            </Field>
+            {values.sshAuth === 'key' ? (
+              <>
+                <Field label="Private key file" hint="Read by the console host only; never shown or sent to this window.">
+                  {(id) => <input id={id} className="input mono" data-testid="env-ssh-key-file" value={values.sshKeyFile} onChange={(e) => set('sshKeyFile', e.target.value)} placeholder="~/.ssh/id_ed25519" spellCheck={false} />}
+                </Field>
+                <SecretField
+                  label="Key passphrase"
+                  testId="env-ssh-passphrase"
+                  value={values.sshPassphrase}
+                  onChange={(v) => set('sshPassphrase', v)}
+                  hasStored={env?.ssh?.hasPassphrase ?? false}
+                  isClearing={values.clearSshPassphrase}
+                  onClearingChange={(v) => set('clearSshPassphrase', v)}
+                  placeholder="only for an encrypted key"
+                  clearLabel="clear stored passphrase"
+                />
+              </>
+            ) : null}
+            {values.sshAuth === 'password' ? (
+              <SecretField
+                label="SSH password"
+                testId="env-ssh-password"
+                value={values.sshPassword}
+                onChange={(v) => set('sshPassword', v)}
+                hasStored={env?.ssh?.hasPassword ?? false}
+                isClearing={values.clearSshPassword}
+                onClearingChange={(v) => set('clearSshPassword', v)}
+              />
+            ) : null}
+            <Field label="Host key (SHA256:…)" hint="The bastion's key as OpenSSH prints it. Empty: your known_hosts is consulted, else Test connection shows the key the server presents, to check and paste here. A changed key is always refused.">
+              {(id) => <input id={id} className="input mono" data-testid="env-ssh-host-key" value={values.sshHostKey} onChange={(e) => set('sshHostKey', e.target.value)} placeholder="SHA256:…" spellCheck={false} />}
+            </Field>
+            <Field label="Jump host (optional)" hint="Reached first, with the same credentials; the bastion is reached through it (like ProxyJump).">
+              {(id) => <input id={id} className="input mono" data-testid="env-ssh-jump-host" value={values.sshJumpHost} onChange={(e) => set('sshJumpHost', e.target.value)} placeholder="jump.example.com" spellCheck={false} />}
+            </Field>
+            {values.sshJumpHost.trim() ? (
+              <>
+                <Field label="Jump host port">
+                  {(id) => <input id={id} className="input mono" data-testid="env-ssh-jump-port" value={values.sshJumpPort} onChange={(e) => set('sshJumpPort', e.target.value)} inputMode="numeric" placeholder="22" />}
+                </Field>
+                <Field label="Jump host user">
+                  {(id) => <input id={id} className="input" data-testid="env-ssh-jump-user" value={values.sshJumpUser} onChange={(e) => set('sshJumpUser', e.target.value)} autoComplete="off" spellCheck={false} />}
+                </Field>
+                <Field label="Jump host key (SHA256:…)">
+                  {(id) => <input id={id} className="input mono" data-testid="env-ssh-jump-host-key" value={values.sshJumpHostKey} onChange={(e) => set('sshJumpHostKey', e.target.value)} placeholder="SHA256:…" spellCheck={false} />}
+                </Field>
+              </>
+            ) : null}
+          </>
+        ) : null}
+      </fieldset>
+
+      <fieldset className="fieldset">
         <legend>Encrypted payloads</legend>
         <SecretField
           label="AES-256-GCM key (64 hex characters or base64)"
@@ -208,7 +282,7 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
         </button>
       </div>
 
-      {isTested ? <TestResultPanel state={connectionTest.state} /> : null}
+      {isTested ? <TestResultPanel state={connectionTest.state} onTrustHostKey={(hop, fingerprint) => set(hop === 'jump' ? 'sshJumpHostKey' : 'sshHostKey', fingerprint)} /> : null}
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { StatusChip } from '../../components/status-chip';
 import type { ConnectionTestState } from './use-connection-test';
 
 const BROKERS = [
+  { key: 'ssh', label: 'SSH bastion' },
   { key: 'redis', label: 'Redis' },
   { key: 'amqp', label: 'RabbitMQ' },
   { key: 'management', label: 'Management API' },
@@ -11,8 +12,9 @@ const BROKERS = [
 ] as const;
 
 /** Per broker: OK with latency and version, or the failure kind and message. */
-export function TestResultPanel({ state }: { state: ConnectionTestState }) {
+export function TestResultPanel({ state, onTrustHostKey }: { state: ConnectionTestState; onTrustHostKey?: (hop: 'bastion' | 'jump', fingerprint: string) => void }) {
   if (state.phase === 'idle') return null;
+  const unknownKey = state.phase === 'done' && state.result.ssh?.failure?.kind === 'ssh-host-key-unknown' ? state.result.ssh.failure : null;
   return (
     <div className="test-result" data-testid="test-result" aria-live="polite">
       <h4 className="test-result-title">Connection test</h4>
@@ -24,10 +26,21 @@ export function TestResultPanel({ state }: { state: ConnectionTestState }) {
       ) : null}
       {state.phase === 'done' ? (
         <dl className="test-result-list">
-          {BROKERS.map(({ key, label }) => (
-            <BrokerLine key={key} label={label} testId={`test-result-${key}`} result={state.result[key]} />
-          ))}
+          {BROKERS.map(({ key, label }) => {
+            const result = state.result[key];
+            // No SSH hop: no line for it.
+            if (!result || (key === 'ssh' && !result.configured)) return null;
+            return <BrokerLine key={key} label={label} testId={`test-result-${key}`} result={result} />;
+          })}
         </dl>
+      ) : null}
+      {unknownKey?.fingerprint && onTrustHostKey ? (
+        <p data-testid="test-ssh-trust">
+          <button type="button" className="button" data-testid="test-ssh-trust-button" onClick={() => onTrustHostKey(unknownKey.sshHop ?? 'bastion', unknownKey.fingerprint!)}>
+            Trust {unknownKey.sshHop === 'jump' ? 'the jump host' : 'the bastion'}&apos;s key {unknownKey.fingerprint}
+          </button>{' '}
+          <span className="field-hint">Only after checking it with the server&apos;s administrator; it is pinned when you save, and a changed key is refused from then on.</span>
+        </p>
       ) : null}
     </div>
   );
