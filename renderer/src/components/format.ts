@@ -13,6 +13,13 @@ export function formatClock(epochMs: number): string {
   return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
 }
 
+/** Epoch ms → local "YYYY-MM-DD HH:MM:SS": for records read days later (the audit), where a bare clock time is ambiguous. */
+export function formatDateTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part, i) => String(part).padStart(i === 0 ? 4 : 2, '0')).join('-');
+  return `${day} ${formatClock(epochMs)}`;
+}
+
 const FAILURE_LABELS: Record<FailureKind, string> = {
   refused: 'Connection refused',
   auth: 'Authentication failed',

@@ -5,6 +5,7 @@ import {
   describeQueueSource,
   describeTestResult,
   shortId,
+  formatDateTime,
   failureKindLabel,
   formatClock,
   formatCount,
@@ -86,5 +87,12 @@ describe('shortId', () => {
     expect(shortId('8354f70f-1024-45e1-83d3-e98ce9a6b4a8')).toBe('8354f70f-1…6b4a8');
     expect(shortId('8354f70f-1024-45e1-83d3-e98ce9a6b4a8').length).toBe(16);
     expect(shortId('8354f70f-1024-45e1-83d3-e98ce9a6b4a8').endsWith('b4a8')).toBe(true);
+  });
+});
+
+describe('formatDateTime', () => {
+  it('gives the local date with the time, two digits each', () => {
+    const at = new Date(2026, 0, 5, 3, 4, 5).getTime();
+    expect(formatDateTime(at)).toBe('2026-01-05 03:04:05');
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { toCsv, toJsonl } from '../../../../shared/model/audit';
-import { formatClock } from '../../components/format';
+import { formatDateTime } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 
@@ -164,7 +164,7 @@ function AuditTable({ rows, text, error, fileName }: { rows: Row[]; text: string
             <tbody>
               {shown.slice(0, 1000).map((r, i) => (
                 <tr key={`${r.at}-${i}`}>
-                  <td className="mono small">{formatClock(r.at)}</td>
+                  <td className="mono small nowrap">{formatDateTime(r.at)}</td>
                   <td className="small">{r.who}</td>
                   <td className="small">{r.env}</td>
                   <td className="small">{r.action}</td>

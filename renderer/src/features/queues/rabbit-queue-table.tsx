@@ -86,7 +86,12 @@ const QueueRow = memo(function QueueRow({
       <td className="num" data-testid="rabbit-unacked">
         {queue.unacked === null ? <abbr title={UNKNOWN}>—</abbr> : formatCount(queue.unacked)}
       </td>
-      <td className={queue.consumers === 0 && !queue.isDeadLetter ? 'num bad' : 'num'} data-testid="rabbit-consumers" title={queue.consumers === 0 ? 'No consumer' : undefined}>
+      {/* No consumer is a problem only when messages wait for one (issue 21.9): an empty queue without a consumer is muted, not red. */}
+      <td
+        className={queue.consumers === 0 && !queue.isDeadLetter ? (queue.ready + (queue.unacked ?? 0) > 0 ? 'num bad' : 'num muted') : 'num'}
+        data-testid="rabbit-consumers"
+        title={queue.consumers === 0 ? (queue.ready + (queue.unacked ?? 0) > 0 ? 'No consumer: messages are waiting' : 'No consumer (the queue is empty)') : undefined}
+      >
         {formatCount(queue.consumers)}
       </td>
       <td className="num" data-testid="rabbit-publish">

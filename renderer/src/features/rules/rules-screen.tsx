@@ -34,7 +34,7 @@ export function RulesScreen() {
     <section className="screen-section rules-screen" aria-labelledby="rules-title">
       <div className="screen-header">
         <h1 id="rules-title" className="screen-title">
-          Rules
+          Health rules
         </h1>
         {selectedId === null && environments.length > 1 ? (
           <label className="env-filter">
