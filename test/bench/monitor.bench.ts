@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { StreamSampler } from '../../electron/core/brokers/redis/stream-sampler';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { round, summarize } from './stats';
+import { monitorStreamNames, seedMonitorStreams } from './stream-fixture';
 
 const STREAMS = 200;
 const GROUPS = 3;
@@ -54,16 +55,10 @@ async function rawTick(client: Redis, names: string[], groups: string[]): Promis
 export async function benchMonitor(): Promise<Record<string, unknown>> {
   const ns = uniqueNamespace('bench-monitor');
   const client = new Redis(REDIS_URL);
-  const names = Array.from({ length: STREAMS }, (_, i) => `${ns}stream-${String(i).padStart(3, '0')}`);
+  const names = monitorStreamNames(ns, STREAMS);
   const groups = Array.from({ length: GROUPS }, (_, g) => `group-${g}`);
   try {
-    const setup = client.pipeline();
-    for (const name of names) {
-      for (const group of groups) setup.xgroup('CREATE', name, group, '$', 'MKSTREAM');
-      for (let i = 0; i < 20; i++) setup.xadd(name, '*', 'data', JSON.stringify({ i, payload: 'x'.repeat(200) }));
-      for (const group of groups) setup.xreadgroup('GROUP', group, 'consumer-1', 'COUNT', 5, 'STREAMS', name, '>');
-    }
-    await setup.exec();
+    await seedMonitorStreams(client, names, groups);
 
     const counted = countingClient(client);
     const sampler = new StreamSampler();

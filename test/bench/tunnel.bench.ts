@@ -7,6 +7,7 @@ import { SshTunnel } from '../../electron/core/tunnel/ssh-tunnel';
 import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { OwnSshd } from '../helpers/sshd';
 import { round, summarize } from './stats';
+import { monitorStreamNames, seedMonitorStreams } from './stream-fixture';
 
 const STREAMS = 200;
 const GROUPS = 3;
@@ -52,17 +53,11 @@ export async function benchTunnel(): Promise<Record<string, unknown>> {
   const tunnel = new SshTunnel({ host: '127.0.0.1', port: sshd.port, user: sshd.user, auth: 'key', keyFile: sshd.key.file, hostKey: sshd.hostKeyFingerprint }, { redactor: new Redactor(), knownHostsFile: null });
   const port = await tunnel.forward(url.hostname, Number(url.port || 6379));
   const viaTunnel = new Redis({ host: '127.0.0.1', port });
-  const names = Array.from({ length: STREAMS }, (_, i) => `${ns}stream-${String(i).padStart(3, '0')}`);
+  const names = monitorStreamNames(ns, STREAMS);
   const groups = Array.from({ length: GROUPS }, (_, g) => `group-${g}`);
   try {
     await viaTunnel.ping();
-    const setup = direct.pipeline();
-    for (const name of names) {
-      for (const group of groups) setup.xgroup('CREATE', name, group, '$', 'MKSTREAM');
-      for (let i = 0; i < 20; i++) setup.xadd(name, '*', 'data', JSON.stringify({ i, payload: 'x'.repeat(200) }));
-      for (const group of groups) setup.xreadgroup('GROUP', group, 'consumer-1', 'COUNT', 5, 'STREAMS', name, '>');
-    }
-    await setup.exec();
+    await seedMonitorStreams(direct, names, groups);
     const directSampler = new StreamSampler();
     const tunnelSampler = new StreamSampler();
     await directSampler.sample(direct, names);
