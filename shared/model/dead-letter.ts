@@ -71,6 +71,29 @@ export const DeadLetterPage = z.object({
 });
 export type DeadLetterPage = z.infer<typeof DeadLetterPage>;
 
+/** What the processor of a replay's target would make of one entry (issue 21.7). */
+export const EntryVerdict = z.discriminatedUnion('verdict', [
+  z.object({ verdict: z.literal('passes'), target: z.string(), routes: z.array(z.string()) }),
+  z.object({ verdict: z.literal('fails'), target: z.string(), reason: z.string() }),
+  z.object({ verdict: z.literal('unchecked'), target: z.string().nullable(), reason: z.string() }),
+]);
+export type EntryVerdict = z.infer<typeof EntryVerdict>;
+
+/** A dry run's event check (issue 21.7): what the target's processor would make of each entry. */
+export const ReplayCheck = z.object({
+  /** Valid for the target's processor. */
+  passes: z.number(),
+  /** Would be dead-lettered again. */
+  fails: z.number(),
+  /** The target is a stream no pipeline processor reads: not checked. */
+  unchecked: z.number(),
+  /** The first failing entries with the processor's reason (the count above is exact). */
+  failures: z.array(z.object({ id: z.string(), reason: z.string() })),
+  /** For events: routing rule → entries it would match. */
+  routes: z.record(z.string(), z.number()),
+});
+export type ReplayCheck = z.infer<typeof ReplayCheck>;
+
 export const ReplayOutcome = z.object({
   source: z.string(),
   dryRun: z.boolean(),
@@ -82,10 +105,27 @@ export const ReplayOutcome = z.object({
   failed: z.array(z.object({ id: z.string(), reason: z.string() })),
   /** Where each went: target stream → count. */
   targets: z.record(z.string(), z.number()),
+  /** Dry runs only: the event check of the entries that would be replayed. */
+  check: ReplayCheck.optional(),
 });
 export type ReplayOutcome = z.infer<typeof ReplayOutcome>;
 
 /** The DLQ stream a stream dead-letters to by the seeds' naming: `{stream}.dlq`. */
 export function deadLetterStreamOf(stream: string): string {
   return `${stream}.dlq`;
+}
+
+/**
+ * A dry run's event check in one line (the console and the CLI say the same): how many would be
+ * dead-lettered again and the first reason, or that every entry passes and which rules it meets.
+ */
+export function describeCheck(check: ReplayCheck, formatCount: (n: number) => string = String): string {
+  const parts: string[] = [];
+  if (check.fails > 0) parts.push(`${formatCount(check.fails)} would fail again (${check.failures[0]?.reason ?? 'see the list'}${check.fails > 1 ? ', …' : ''})`);
+  if (check.passes > 0) {
+    const routes = Object.entries(check.routes).map(([rule, n]) => `${rule} ${formatCount(n)}`).join(', ');
+    parts.push(`${formatCount(check.passes)} pass the event check${routes ? ` (routes: ${routes})` : ''}`);
+  }
+  if (check.unchecked > 0) parts.push(`${formatCount(check.unchecked)} not checked (no pipeline processor reads the target)`);
+  return parts.join('; ');
 }

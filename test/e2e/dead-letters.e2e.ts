@@ -33,10 +33,15 @@ test('an analyst finds dead letters, inspects one, dry-runs and replays two back
     const before = await redis.xlen(origin);
     await page.getByTestId('dlq-dry-run').click();
     await expect(page.getByTestId('dlq-result')).toContainText(`would replay 2 of 2 (2 → ${origin})`);
+    // The dry run runs the event processor's check: these entries have no event_type, so they would fail again (issue 21.7).
+    await expect(page.getByTestId('dlq-result')).toContainText('2 would fail again (not a seed 000 security event');
     expect(await redis.xlen(origin)).toBe(before);
     await page.screenshot({ path: shot('dead-letters.png') });
 
     await page.getByTestId('dlq-replay').click();
+    await expect(page.getByTestId('dlq-verdict')).toContainText('2 of these would be dead-lettered again');
+    await expect(page.getByTestId('action-confirm')).toHaveText('Replay anyway');
+    await page.screenshot({ path: shot('dead-letters-verdict.png') });
     await page.getByTestId('action-confirm').click();
     await expect(page.getByTestId('dlq-result')).toContainText(`replayed 2 of 2 (2 → ${origin})`);
     await expect(page.locator('[data-testid^="dlq-row-"]')).toHaveCount(1);
@@ -320,8 +325,11 @@ test('the pipeline loop: the event processor dead-letters a bad event, the analy
     await page.locator('[data-testid^="dlq-row-"]').first().click();
     await expect(page.getByTestId('dlq-detail')).toContainText('severity');
     await page.getByTestId('dlq-edit').click();
+    await expect(page.getByTestId('dlq-editor-check')).toContainText(`Would be dead-lettered again by ${origin}'s processor`);
     await page.getByTestId('dlq-editor').fill(JSON.stringify({ ...event, severity: 'critical' }, null, 2));
     await expect(page.getByTestId('dlq-editor-error')).toHaveCount(0);
+    await expect(page.getByTestId('dlq-editor-check')).toContainText(`Passes ${origin}'s event check (routes: critical_events`);
+    await expect(page.getByTestId('action-confirm')).toHaveText('Replay edited');
     await page.getByTestId('action-confirm').click();
     await expect(page.getByTestId('dlq-result')).toContainText(`replayed the edited entry to ${origin}`);
 

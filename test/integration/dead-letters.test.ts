@@ -4,6 +4,8 @@ import { DLQ_FIELDS } from '../../shared/model/dead-letter';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore, type TestCore, callConfirmed } from '../helpers/core';
 import { waitFor } from '../helpers/wait';
+import { randomUUID } from 'node:crypto';
+import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
 
 const BINARY = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x7f, 0xfe, 0x0a]);
 
@@ -94,6 +96,31 @@ describe('dead letters on Redis DLQ streams: browse, show, replay copy → remov
     expect(forced.ok && forced.value.targets).toEqual({ [target]: 1 });
     const [[, fields]] = (await redis.xrange(target, '-', '+')) as [[string, string[]]];
     expect(fields[fields.indexOf('replay_count') + 1]).toBe('4');
+  });
+
+  it('a dry run runs the event check: an entry still invalid is named as failing again, a fixed one passes (issue 21.7)', async () => {
+    const valid = { ...securityEvent(createRandom(3), Date.now()), severity: 'critical' };
+    const originBefore = await redis.xlen(origin);
+    const badId = (await deadLetter(JSON.stringify({ ...valid, id: randomUUID(), severity: 'urgent' }), 'schema: severity'))!;
+    const goodId = (await deadLetter(JSON.stringify(valid)))!;
+    const dry = await t.core.call('dlq.replay', { envId: t.envId, source: dlq, ids: [badId, goodId], dryRun: true });
+    if (!dry.ok) throw new Error(dry.error.message);
+    expect(dry.value).toMatchObject({ replayed: 2, check: { passes: 1, fails: 1, unchecked: 0, routes: { critical_events: 1 } } });
+    expect(dry.value.check!.failures).toEqual([{ id: badId, reason: expect.stringMatching(/severity/) }]);
+    // To a stream no processor reads: not checked, and said so.
+    const elsewhere = await t.core.call('dlq.replay', { envId: t.envId, source: dlq, ids: [badId], target: `${ns}quarantine`, dryRun: true });
+    expect(elsewhere.ok && elsewhere.value.check).toMatchObject({ passes: 0, fails: 0, unchecked: 1 });
+    // A dry run with its check moves nothing.
+    expect(await redis.xlen(origin)).toBe(originBefore);
+    expect(await redis.xlen(dlq)).toBeGreaterThanOrEqual(2);
+    // The editor's check: the payload as typed, against the entry's origin.
+    const stillBad = await t.core.call('dlq.checkPayload', { envId: t.envId, source: dlq, id: badId, payload: JSON.stringify({ ...valid, severity: 'urgent' }) });
+    expect(stillBad.ok && stillBad.value).toMatchObject({ verdict: 'fails', target: origin });
+    const fixed = await t.core.call('dlq.checkPayload', { envId: t.envId, source: dlq, id: badId, payload: JSON.stringify(valid) });
+    expect(fixed.ok && fixed.value).toMatchObject({ verdict: 'passes', target: origin, routes: expect.arrayContaining(['critical_events']) });
+    const gone = await t.core.call('dlq.checkPayload', { envId: t.envId, source: dlq, id: '1-1', payload: '{}' });
+    expect(!gone.ok && gone.error.code).toBe('NOT_FOUND');
+    await redis.xdel(dlq, badId, goodId);
   });
 
   it('a read-only environment may browse and dry-run, not replay or purge', async () => {

@@ -5,6 +5,7 @@ import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import { previewOf } from '../brokers/payload-preview';
 import { decryptPayload } from '../payload-crypto';
 import { idTime } from '../brokers/redis/stream-sampler';
+import { addVerdict, checkEntry, emptyCheck, mergeCheck } from './replay-check';
 
 export const DLQ_LIMITS = {
   /** Payload preview in lists. */
@@ -135,11 +136,30 @@ export interface ReplayOptions {
   dryRun: boolean;
   /** Called after each batch (progress). */
   onBatch?: (done: number) => void;
+  /** Dry runs: run the target processor's event check on each entry that would be replayed (issue 21.7). */
+  check?: { namespace: string; payloadKey: Buffer | null };
+}
+
+/** The payload bytes of the given DLQ entries (one pipelined XRANGE each); absent ids are left out. */
+async function payloadsOf(client: Redis, source: string, ids: readonly string[]): Promise<Map<string, Buffer | null>> {
+  const pipeline = client.pipeline();
+  for (const id of ids) pipeline.xrangeBuffer(source, id, id);
+  const replies = (await pipeline.exec()) ?? [];
+  const payloads = new Map<string, Buffer | null>();
+  replies.forEach(([error, raw], i) => {
+    const entry = !error ? (raw as RawEntry[])[0] : undefined;
+    if (!entry) return;
+    const values = entry[1];
+    let payload: Buffer | null = null;
+    for (let f = 0; f + 1 < values.length; f += 2) if (values[f]!.toString() === STREAM_PAYLOAD_FIELD) payload = values[f + 1]!;
+    payloads.set(ids[i]!, payload);
+  });
+  return payloads;
 }
 
 /** Replays the given ids in batches of one script each (copy → remove per id, atomically). */
 export async function replayIds(client: Redis, source: string, ids: readonly string[], options: ReplayOptions): Promise<ReplayOutcome> {
-  const outcome: ReplayOutcome = { source, dryRun: options.dryRun, matched: 0, replayed: 0, skipped: 0, failed: [], targets: {} };
+  const outcome: ReplayOutcome = { source, dryRun: options.dryRun, matched: 0, replayed: 0, skipped: 0, failed: [], targets: {}, ...(options.dryRun && options.check ? { check: emptyCheck() } : {}) };
   for (let i = 0; i < ids.length; i += DLQ_LIMITS.replayBatch) {
     const batch = ids.slice(i, i + DLQ_LIMITS.replayBatch);
     const results = (await client.eval(REPLAY_SCRIPT, 1, source, options.target ?? '', options.maxReplays, options.force ? '1' : '0', options.dryRun ? '1' : '0', ...batch)) as [number, string][];
@@ -154,6 +174,13 @@ export async function replayIds(client: Redis, source: string, ids: readonly str
         outcome.failed.push({ id: batch[j]!, reason: detail });
       }
     });
+    if (outcome.check && options.check) {
+      const payloads = await payloadsOf(client, source, batch.filter((_, j) => results[j]![0] === 1));
+      batch.forEach((id, j) => {
+        // status 1 in a dry run: the detail is the target stream the entry would go to.
+        if (payloads.has(id)) addVerdict(outcome.check!, id, checkEntry(results[j]![1], payloads.get(id)!, options.check!));
+      });
+    }
     options.onBatch?.(Math.min(ids.length, i + batch.length));
   }
   return outcome;
@@ -161,7 +188,7 @@ export async function replayIds(client: Redis, source: string, ids: readonly str
 
 /** Replays every entry of the DLQ, oldest first, walking it in pages (at most 100,000 per call). */
 export async function replayAll(client: Redis, source: string, options: ReplayOptions): Promise<ReplayOutcome> {
-  const total: ReplayOutcome = { source, dryRun: options.dryRun, matched: 0, replayed: 0, skipped: 0, failed: [], targets: {} };
+  const total: ReplayOutcome = { source, dryRun: options.dryRun, matched: 0, replayed: 0, skipped: 0, failed: [], targets: {}, ...(options.dryRun && options.check ? { check: emptyCheck() } : {}) };
   let after: string | undefined;
   while (total.matched < DLQ_LIMITS.maxReplayAll) {
     const page = (await client.xrange(source, after ? `(${after}` : '-', '+', 'COUNT', DLQ_LIMITS.replayBatch)) as [string, string[]][];
@@ -174,6 +201,7 @@ export async function replayAll(client: Redis, source: string, options: ReplayOp
     total.skipped += part.skipped;
     total.failed.push(...part.failed.slice(0, Math.max(0, 1000 - total.failed.length)));
     for (const [target, n] of Object.entries(part.targets)) total.targets[target] = (total.targets[target] ?? 0) + n;
+    if (total.check && part.check) mergeCheck(total.check, part.check);
     options.onBatch?.(total.matched);
   }
   return total;

@@ -1,3 +1,4 @@
+import { checkEntry } from '../dead-letters/replay-check';
 import { CodedError } from '../../../shared/contract/errors';
 import { isDeadLetterName, topologyFor } from '../../../shared/model/topology';
 import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from '../dead-letters/redis-dlq';
@@ -60,11 +61,20 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
       assertDlq(source);
       return showDeadLetter(ctx.redisOf(envId, REDIS_DLQ), source, id, ctx.clock.now(), ctx.runtime(envId).env.payloadKey);
     },
+    'dlq.checkPayload': async ({ envId, source, id, payload, target }) => {
+      assertDlq(source);
+      const entry = await showDeadLetter(ctx.redisOf(envId, REDIS_DLQ), source, id, ctx.clock.now(), null);
+      const to = target ?? entry.originStream;
+      if (!to) return { verdict: 'unchecked', target: null, reason: 'no origin stream recorded: give a target' };
+      // The edited text is the plaintext (an encrypted original is encrypted again on replay).
+      return checkEntry(to, Buffer.from(payload, 'utf8'), { namespace: ctx.runtime(envId).env.profile.namespace, payloadKey: null });
+    },
     'dlq.replay': async ({ envId, source, ids, all, match, target, dryRun, maxReplays, force }) => {
       assertDlq(source);
       const client = ctx.redisOf(envId, REDIS_DLQ);
       const chosen = !all && match ? await matchingIds(client, source, match, 100_000, ctx.runtime(envId).env.payloadKey) : (ids ?? []);
-      const options = { target: target ?? null, maxReplays, force, dryRun };
+      const runtime = ctx.runtime(envId);
+      const options = { target: target ?? null, maxReplays, force, dryRun, check: { namespace: runtime.env.profile.namespace, payloadKey: runtime.env.payloadKey } };
       const outcome = all ? await replayAll(client, source, options) : await replayIds(client, source, chosen, options);
       ctx.logger.info(`dlq replay ${source}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, skipped: outcome.skipped, failed: outcome.failed.length, targets: outcome.targets })}`);
       return outcome;

@@ -4,7 +4,7 @@ import { DlqGroups, DlqMatch, DlqSearchStep } from '../../model/dlq-search';
 import { z } from 'zod';
 import { BULK_REPLAY_CONFIRM_ABOVE, ConfirmToken } from './confirm';
 import { write } from '../access';
-import { DeadLetterEntry, DeadLetterPage, DeadLetterSource, ReplayOutcome } from '../../model/dead-letter';
+import { DeadLetterEntry, DeadLetterPage, DeadLetterSource, EntryVerdict, ReplayOutcome } from '../../model/dead-letter';
 import { EntryId, EnvId, StreamName } from './common';
 
 /** Dead letters on Redis DLQ streams: browse, show, replay (copy → remove), purge. */
@@ -24,6 +24,11 @@ export const dlqMethods = {
     result: DeadLetterPage,
   },
   'dlq.show': { params: z.object({ envId: EnvId, source: StreamName, id: EntryId }).strict(), result: DeadLetterEntry },
+  /** The event check of an edited payload before it is replayed: what the target's processor would make of it (issue 21.7). */
+  'dlq.checkPayload': {
+    params: z.object({ envId: EnvId, source: StreamName, id: EntryId, payload: z.string().max(16 * 1024 * 1024), target: StreamName.optional() }).strict(),
+    result: EntryVerdict,
+  },
   'dlq.replay': write({
     params: z
       .object({

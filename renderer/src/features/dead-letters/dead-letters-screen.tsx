@@ -1,34 +1,20 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import type { DeadLetterEntry, ReplayOutcome } from '../../../../shared/model/dead-letter';
+import type { DeadLetterEntry } from '../../../../shared/model/dead-letter';
 import type { EnvironmentView } from '../../../../shared/model/environment';
-import { ActionDialog } from '../../components/action-dialog';
 import { formatClock, formatCount } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 import { formatBytes } from '../pubsub/pubsub.logic';
-import { withConfirmation } from '../../api/confirm';
-import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
 import { EditReplayDialog, GroupsPanel, SearchBar, SearchProgress, download, useDlqSearch } from './dead-letters-tools';
-import type { DlqMatch } from '../../../../shared/model/dlq-search';
 import { RabbitEntries } from './rabbit-dead-letters';
 import { BullEntries } from './bull-dead-letters';
 import type { BullDeadSource } from '../../../../shared/model/bull-dlq';
 import { toggleSelection } from '../streams/streams.logic';
 import { DLQ_MAX_LOADED, DLQ_PAGE, appendPage, describeWindow, emptyLoaded, shouldLoadMore, type LoadedEntries, type RowRange } from './dead-letters-list.logic';
 import { DeadLetterList, StatusRow } from './dead-letters-list';
+import { ReplayDialog, describeReplay } from './replay-dialog';
 import { brokerDownText } from '../../stores/overview.logic';
-
-/** Describes a replay outcome in one line: what happened, where to, what failed. */
-export function describeReplay(outcome: ReplayOutcome): string {
-  const verb = outcome.dryRun ? 'would replay' : 'replayed';
-  const targets = Object.entries(outcome.targets)
-    .map(([target, n]) => `${formatCount(n)} → ${target}`)
-    .join(', ');
-  const failed = outcome.failed.length > 0 ? `; ${formatCount(outcome.failed.length)} refused (${outcome.failed[0]!.reason}${outcome.failed.length > 1 ? ', …' : ''})` : '';
-  const skipped = outcome.skipped > 0 ? `; ${formatCount(outcome.skipped)} already gone` : '';
-  return `${verb} ${formatCount(outcome.replayed)} of ${formatCount(outcome.matched)}${targets ? ` (${targets})` : ''}${skipped}${failed}`;
-}
 
 /** Dead letters of the Redis DLQ streams of one environment: browse, inspect, replay (dry run first), for the analyst. */
 export function DeadLettersScreen() {
@@ -224,7 +210,8 @@ function Entries({ env, source, total }: { env: EnvironmentView; source: string;
   const onToggle = useCallback((id: string) => setSelection((s) => toggleSelection(s, id)), []);
   const dryRun = async (ids: string[] | 'all') => {
     const result = await client.call('dlq.replay', { envId: env.id, source, dryRun: true, ...(ids === 'all' ? { all: true } : { ids }) });
-    setOutcome(result.ok ? { tone: 'ok', text: `${formatClock(Date.now())} — dry run: ${describeReplay(result.value)}` } : { tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
+    // Entries that would be dead-lettered again make the verdict a warning, not an all-clear (issue 21.7).
+    setOutcome(result.ok ? { tone: (result.value.check?.fails ?? 0) > 0 ? 'bad' : 'ok', text: `${formatClock(Date.now())} — dry run: ${describeReplay(result.value)}` } : { tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
   };
   const entries = search.state ? search.state.matches : loaded.entries;
   const dropped = search.state ? 0 : loaded.dropped;
@@ -417,51 +404,6 @@ function Entries({ env, source, total }: { env: EnvironmentView; source: string;
         />
       ) : null}
     </section>
-  );
-}
-
-function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: string; source: string; ids: string[] | 'all' | { match: DlqMatch; count: number }; onCancel: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
-  const [target, setTarget] = useState('');
-  const [isForced, setIsForced] = useState(false);
-  const [typed, setTyped] = useState('');
-  const isBulk = ids === 'all' || !Array.isArray(ids) || ids.length > BULK_REPLAY_CONFIRM_ABOVE;
-  const n = ids === 'all' ? 0 : Array.isArray(ids) ? ids.length : ids.count;
-  const count = ids === 'all' ? 'every entry' : Array.isArray(ids) ? `${formatCount(n)} entr${n === 1 ? 'y' : 'ies'}` : `every entry matching the search (${formatCount(n)} found)`;
-  return (
-    <ActionDialog
-      title={`Replay ${count} of ${source}?`}
-      confirmLabel="Replay"
-      isDangerous={false}
-      isReady={!isBulk || typed === source}
-      onCancel={onCancel}
-      onDone={onDone}
-      run={async () => {
-        const call = (confirmToken?: string) => client.call('dlq.replay', { envId, source, force: isForced, ...(ids === 'all' ? { all: true } : Array.isArray(ids) ? { ids } : { match: ids.match }), ...(target.trim() ? { target: target.trim() } : {}), ...(confirmToken ? { confirmToken } : {}) });
-        const r = isBulk ? await withConfirmation(client, { envId, action: 'dlq.replay', target: source, typed }, call) : await call();
-        return r.ok ? { ok: true, text: describeReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
-      }}
-    >
-      <p>
-        Each entry is copied back to the stream it came from (or the target below) with its payload bytes unchanged and a replay count, then removed from the DLQ — one entry
-        at a time, atomically: nothing is lost if it stops halfway. Entries already replayed 3 times are refused unless forced.
-      </p>
-      <label className="label-text" htmlFor="dlq-target">
-        Target stream (empty: each entry&apos;s origin)
-      </label>
-      <input id="dlq-target" className="input mono" data-testid="dlq-target" value={target} onChange={(e) => setTarget(e.target.value)} placeholder="origin" />
-      {isBulk ? (
-        <>
-          <label className="label-text" htmlFor="dlq-replay-confirm">
-            More than {BULK_REPLAY_CONFIRM_ABOVE} entries: type the DLQ name to confirm
-          </label>
-          <input id="dlq-replay-confirm" className="input mono" data-testid="dlq-replay-confirm" value={typed} autoComplete="off" spellCheck={false} placeholder={source} onChange={(e) => setTyped(e.target.value)} />
-        </>
-      ) : null}
-      <label className="streams-force">
-        <input type="checkbox" checked={isForced} data-testid="dlq-force" onChange={(e) => setIsForced(e.target.checked)} /> Replay entries past the loop guard too
-      </label>
-    </ActionDialog>
   );
 }
 

@@ -1,5 +1,5 @@
-import { useRef, useState } from 'react';
-import type { DeadLetterEntry } from '../../../../shared/model/dead-letter';
+import { useEffect, useRef, useState } from 'react';
+import type { DeadLetterEntry, EntryVerdict } from '../../../../shared/model/dead-letter';
 import type { DlqGroups, DlqMatch } from '../../../../shared/model/dlq-search';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatCount } from '../../components/format';
@@ -198,6 +198,27 @@ function editable(entry: DeadLetterEntry): string {
 }
 
 /** Edit before replay: a JSON-checked editor, then one atomic replay of the edited entry. */
+/** The target processor's verdict on the edited text, asked 300 ms after the last keystroke (null while typing or not askable). */
+function usePayloadCheck(envId: string, source: string, id: string, text: string | null): EntryVerdict | null {
+  const { client } = useServices();
+  const [verdict, setVerdict] = useState<EntryVerdict | null>(null);
+  useEffect(() => {
+    setVerdict(null);
+    if (text === null) return;
+    let isCurrent = true;
+    const timer = setTimeout(() => {
+      void client.call('dlq.checkPayload', { envId, source, id, payload: text }).then((r) => {
+        if (isCurrent) setVerdict(r.ok ? r.value : { verdict: 'unchecked', target: null, reason: `${r.error.code}: ${r.error.message}` });
+      });
+    }, 300);
+    return () => {
+      isCurrent = false;
+      clearTimeout(timer);
+    };
+  }, [client, envId, source, id, text]);
+  return verdict;
+}
+
 export function EditReplayDialog({ envId, source, entry, onCancel, onDone }: { envId: string; source: string; entry: DeadLetterEntry; onCancel: () => void; onDone: (text: string) => void }) {
   const { client } = useServices();
   const [text, setText] = useState(() => editable(entry));
@@ -219,11 +240,13 @@ export function EditReplayDialog({ envId, source, entry, onCancel, onDone }: { e
   }
   const isCut = entry.payload?.truncated ?? false;
   const isBinary = entry.payload?.encoding === 'hex';
+  const check = usePayloadCheck(envId, source, entry.id, jsonError || isCut || isBinary ? null : text);
+  const fails = check?.verdict === 'fails';
   return (
     <ActionDialog
       title={`Edit and replay ${entry.id}`}
-      confirmLabel="Replay edited"
-      isDangerous={false}
+      confirmLabel={fails ? 'Replay anyway' : 'Replay edited'}
+      isDangerous={fails}
       isReady={!jsonError && !isCut && !isBinary}
       onCancel={onCancel}
       onDone={onDone}
@@ -242,6 +265,14 @@ export function EditReplayDialog({ envId, source, entry, onCancel, onDone }: { e
       {jsonError ? (
         <p className="bad small" data-testid="dlq-editor-error">
           Not valid JSON: {jsonError}
+        </p>
+      ) : check ? (
+        <p className={check.verdict === 'fails' ? 'bad small' : 'muted small'} data-testid="dlq-editor-check" role="status">
+          {check.verdict === 'fails'
+            ? `Would be dead-lettered again by ${check.target}'s processor: ${check.reason}`
+            : check.verdict === 'passes'
+              ? `Passes ${check.target}'s event check${check.routes.length > 0 ? ` (routes: ${check.routes.join(', ')})` : ''}.`
+              : `Not checked: ${check.reason}.`}
         </p>
       ) : null}
     </ActionDialog>
