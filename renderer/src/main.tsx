@@ -15,6 +15,7 @@ import { ServicesContext, type AppServices } from './services';
 import { createAppStores, type AppStores } from './stores/app-stores';
 import { applyLinkEvent } from './stores/connection.logic';
 import { startSync } from './stores/sync';
+import { sameRedisOf } from './stores/overview.logic';
 import { startAlertNotifier } from './features/alerts/desktop-notifier';
 import './styles.css';
 
@@ -59,7 +60,7 @@ function start(): void {
   const client = createClient(transport);
   const services: AppServices = { client, stores, commands: createCommandRegistry(client, stores) };
   startSync(client, stores);
-  startAlertNotifier(stores.alerts);
+  startAlertNotifier(stores.alerts, () => sameRedisOf(stores.environments.getState().environments, stores.overview.getState()));
 
   root.render(
     <StrictMode>

@@ -76,6 +76,8 @@ export const EnvironmentOverview = z.object({
     /** Epoch ms since which the stream list has not been refreshed (slow or frozen broker). */
     staleSince: z.number().nullable(),
     truncated: z.boolean(),
+    /** The Redis server's run id (INFO server): the same id and namespace in two environments means the same data. Absent or null when unknown (cluster, no INFO permission). */
+    serverId: z.string().nullable().optional(),
   }),
   amqp: z.object({
     status: BrokerStatus,
@@ -154,3 +156,26 @@ export const QueueHistory = z.object({
   series: z.array(QueueHistorySeries),
 });
 export type QueueHistory = z.infer<typeof QueueHistory>;
+
+/**
+ * Environments that are the same data: the same Redis server (its run id) under the same
+ * namespace (issue 21.2). Two such profiles list every alert twice and record actions on one as
+ * the other, so the console warns and counts them once. Maps each later environment (in list
+ * order) to the first one it repeats; environments with an unknown server id are never matched.
+ */
+export function sameRedisAliases(
+  environments: readonly { id: string; namespace: string }[],
+  serverIdOf: (envId: string) => string | null | undefined,
+): Record<string, string> {
+  const first = new Map<string, string>();
+  const aliases: Record<string, string> = {};
+  for (const env of environments) {
+    const server = serverIdOf(env.id);
+    if (!server) continue;
+    const key = `${server}\u0000${env.namespace}`;
+    const earlier = first.get(key);
+    if (earlier) aliases[env.id] = earlier;
+    else first.set(key, env.id);
+  }
+  return aliases;
+}

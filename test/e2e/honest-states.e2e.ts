@@ -53,3 +53,62 @@ test('an environment whose brokers are down is never shown as live, empty or hea
     await stop();
   }
 });
+
+/**
+ * Issue 21.2: two profiles of the same Redis under the same namespace are one set of data. The
+ * Overview says so and what to do, the Environments list marks the repeat, and the badge and the
+ * all-environments alert list count each alert once.
+ */
+test('two environments on the same Redis and namespace are flagged and their alerts counted once', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { console: app, stop } = await startConsole(undefined, (profiles) => {
+    const local = profiles.environments[0]!;
+    profiles.environments.push({ ...local, id: 'twin', name: 'Twin', amqp: null });
+  });
+  try {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await page.goto(app.openUrl);
+    const warning = page.getByTestId('same-redis-warning');
+    await expect(warning).toContainText('Twin and Local are the same Redis server under the same namespace', { timeout: 20_000 });
+    await expect(warning).toContainText('Give one of them its own namespace');
+    await page.screenshot({ path: shot('same-redis.png'), fullPage: false });
+
+    // Alerts from the demo, seen through both profiles.
+    await page.getByTestId('demo-rate-local').fill('40');
+    await page.getByTestId('demo-start-local').click();
+    await page.getByTestId('nav-alerts').click();
+    await page.getByTestId('alerts-env').selectOption('local');
+    await expect(page.locator('[data-testid^="alert-row-"]').first()).toBeVisible({ timeout: 30_000 });
+    await page.getByTestId('nav-overview').click();
+    await page.getByTestId('demo-stop-local').click();
+
+    // The badge equals the open critical and high alerts of one profile, not twice that.
+    await page.getByTestId('nav-alerts').click();
+    await page.getByTestId('alerts-status').selectOption('open');
+    await page.getByTestId('alerts-sev-critical').click();
+    await page.getByTestId('alerts-sev-high').click();
+    const count = page.getByTestId('alerts-count');
+    await expect(count).toContainText('shown of');
+    const shown = async () => Number((await count.textContent())!.split(' ')[0]!.replace(/,/g, ''));
+    // Read together until they settle (an in-flight event may still raise one more alert).
+    await expect.poll(async () => {
+      const n = await shown();
+      return n > 0 && (await page.getByTestId('alerts-badge').textContent()) === String(n);
+    }).toBe(true);
+    const local = await shown();
+    await page.getByTestId('alerts-env').selectOption('twin');
+    await expect(count).toContainText(`${local} shown of`);
+    await page.getByTestId('alerts-env').selectOption('all');
+    await expect(count).toContainText(`${local} shown of`);
+    await expect(page.getByTestId('alerts-same-redis')).toContainText('Twin (same Redis and namespace as Local): its alerts are listed once');
+
+    await page.getByTestId('nav-environments').click();
+    await expect(page.getByTestId('env-same-redis-twin')).toHaveText('same Redis as Local');
+    await expect(page.getByTestId('env-same-redis-local')).toHaveCount(0);
+    expect(errors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});

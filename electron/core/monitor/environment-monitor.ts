@@ -116,6 +116,7 @@ export class EnvironmentMonitor {
         streams: this.redisPart.items,
         staleSince: staleSince(this.redisPart, redisStatus.state === 'connected'),
         truncated: this.discovery?.truncated ?? false,
+        serverId: this.redis?.serverId ?? null,
       },
       amqp: {
         status: amqpStatus,

@@ -129,10 +129,16 @@ export function notificationText(alerts: readonly AlertSummary[]): { title: stri
   return { title: `${alerts.length} new alerts`, body: `${critical} critical, ${alerts.length - critical} high — ${alerts[0]!.title}` };
 }
 
-/** The badge count: open critical and high alerts across environments. */
-export function badgeCount(state: AlertsState): number {
+/**
+ * The badge count: open critical and high alerts across environments. An environment that repeats
+ * another's Redis and namespace (`repeats`, from sameRedisAliases) holds the same alerts: skipped.
+ */
+export function badgeCount(state: AlertsState, repeats: Readonly<Record<string, string>> = {}): number {
   let n = 0;
-  for (const env of Object.values(state.byEnv)) for (const a of Object.values(env.byId)) if (a.status === 'open' && (a.severity === 'critical' || a.severity === 'high')) n++;
+  for (const [envId, env] of Object.entries(state.byEnv)) {
+    if (repeats[envId]) continue;
+    for (const a of Object.values(env.byId)) if (a.status === 'open' && (a.severity === 'critical' || a.severity === 'high')) n++;
+  }
   return n;
 }
 

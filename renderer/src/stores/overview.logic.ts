@@ -1,5 +1,5 @@
 import type { BrokerStatus } from '../../../shared/model/connection';
-import type { EnvironmentOverview, QueueInfo, StreamGroupInfo, StreamInfo } from '../../../shared/model/overview';
+import { sameRedisAliases, type EnvironmentOverview, type QueueInfo, type StreamGroupInfo, type StreamInfo } from '../../../shared/model/overview';
 
 /** Samples of stream length kept for each sparkline: one minute at the host's 1 s tick. */
 export const HISTORY_SAMPLES = 60;
@@ -207,4 +207,9 @@ export function reachability(overview: EnvironmentOverview | undefined): Reachab
   ].filter((b) => b.status.state !== 'not-configured');
   const down = brokers.filter((b) => b.status.state !== 'connected').map((b) => downName(b.name, b.status));
   return { down, allDown: brokers.length > 0 && down.length === brokers.length, unknown: false };
+}
+
+/** Environments repeating another's Redis and namespace (envId → the one repeated), from the latest overviews. */
+export function sameRedisOf(environments: readonly { id: string; namespace: string }[], state: OverviewState): Record<string, string> {
+  return sameRedisAliases(environments, (id) => state.byEnv[id]?.redis.serverId);
 }

@@ -13,6 +13,7 @@ import {
   notificationText,
   slaCountdown,
 } from '../../../renderer/src/stores/alerts.logic';
+import { sameRedisAliases } from '../../../shared/model/overview';
 
 const NOW = 1_700_000_000_000;
 const alert = (id: string, patch: Partial<AlertSummary> = {}): AlertSummary => ({
@@ -86,5 +87,27 @@ describe('alerts store logic', () => {
     expect(moveCursor(['a', 'b', 'c'], 'c', 1)).toBe('c');
     expect(moveCursor(['a', 'b', 'c'], 'gone', -1)).toBe('c');
     expect(moveCursor([], 'a', 1)).toBeNull();
+  });
+
+  it('counts an environment that repeats another Redis and namespace once (issue 21.2)', () => {
+    const envs = [
+      { id: 'e1', namespace: '' },
+      { id: 'e2', namespace: '' },
+      { id: 'e3', namespace: 'staging.' },
+      { id: 'e4', namespace: '' },
+      { id: 'e5', namespace: '' },
+    ];
+    // e1, e2 and e3 are one server; e3 has its own namespace; e4 is another server; e5 is unknown (cluster).
+    const server: Record<string, string | null> = { e1: 'abc', e2: 'abc', e3: 'abc', e4: 'def', e5: null };
+    const repeats = sameRedisAliases(envs, (id) => server[id]);
+    expect(repeats).toEqual({ e2: 'e1' });
+    expect(sameRedisAliases(envs, () => null)).toEqual({});
+
+    const same = [alert('a', { severity: 'critical' }), alert('b')];
+    let state = applyAlertList(initialAlertsState, { envId: 'e1', alerts: same, total: 2, readOnly: false });
+    state = applyAlertList(state, { envId: 'e2', alerts: same.map((a) => ({ ...a, envId: 'e2' })), total: 2, readOnly: false });
+    state = applyAlertList(state, { envId: 'e4', alerts: [alert('c', { envId: 'e4' })], total: 1, readOnly: false });
+    expect(badgeCount(state)).toBe(5);
+    expect(badgeCount(state, repeats)).toBe(3);
   });
 });

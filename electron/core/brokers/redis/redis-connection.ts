@@ -80,6 +80,7 @@ export class RedisConnection {
   private readonly tracker: StatusTracker;
   private lastFailure: ConnectionFailure | undefined;
   private closed = false;
+  private server: string | null = null;
 
   constructor(
     private readonly settings: RedisSettings,
@@ -93,6 +94,7 @@ export class RedisConnection {
     this.client.on('ready', () => {
       this.lastFailure = undefined;
       this.tracker.set({ state: 'connected', since: this.clock.now() });
+      void this.readServerId();
     });
     this.client.on('error', (error: unknown) => {
       this.lastFailure = classifyFailure(redisFailureCause(error), this.redactor, target);
@@ -143,6 +145,26 @@ export class RedisConnection {
 
   get isReady(): boolean {
     return this.client.status === 'ready';
+  }
+
+  /**
+   * The server's `run_id` (INFO server), read on each connect: two environments whose Redis has
+   * the same run id and namespace are the same data (issue 21.2). Null on a cluster (no single
+   * server) and until read.
+   */
+  get serverId(): string | null {
+    return this.server;
+  }
+
+  private async readServerId(): Promise<void> {
+    if (this.client instanceof Cluster) return;
+    try {
+      const info = await this.client.info('server');
+      this.server = /run_id:([0-9a-f]+)/.exec(info)?.[1] ?? null;
+    } catch {
+      // An ACL user without INFO: unknown, and shared brokers are then not detected.
+      this.server = null;
+    }
   }
 
   onStatus(listener: (status: BrokerStatus) => void): () => void {

@@ -13,6 +13,7 @@ import { BulkDialog, EscalateDialog, ResolveDialog, type PendingAction } from '.
 import { NotifyPrefsControl } from './desktop-notifier';
 import { ShortcutHelp } from './shortcut-help';
 import { useNow } from '../../components/use-now';
+import { useSameRedis } from '../../components/use-same-redis';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
@@ -40,10 +41,12 @@ export function AlertsScreen() {
   const alertsState = useStore(stores.alerts, (s) => s);
   const withRedis = useMemo(() => environments.filter((e) => e.redis !== null), [environments]);
   const [scope, setScope] = useState<string | null>(null);
-  const envIds = useMemo(() => {
-    const chosen = scope ?? selectedEnvId ?? 'all';
-    return chosen === 'all' ? withRedis.map((e) => e.id) : withRedis.some((e) => e.id === chosen) ? [chosen] : withRedis.map((e) => e.id);
-  }, [scope, selectedEnvId, withRedis]);
+  const repeats = useSameRedis();
+  const chosen = scope ?? selectedEnvId ?? 'all';
+  const isAllScope = chosen === 'all' || !withRedis.some((e) => e.id === chosen);
+  // All environments lists an environment that repeats another's Redis and namespace once (under the first profile).
+  const envIds = useMemo(() => (isAllScope ? withRedis.filter((e) => !repeats[e.id]).map((e) => e.id) : [chosen]), [isAllScope, chosen, withRedis, repeats]);
+  const skipped = isAllScope ? withRedis.filter((e) => repeats[e.id]) : [];
   const [filter, setFilter] = useState<AlertFilter>(DEFAULT_ALERT_FILTER);
   const now = useNow(1000);
   // Filtering and sorting follow the data and the filter, not the clock: the countdowns tick
@@ -240,6 +243,12 @@ export function AlertsScreen() {
           {formatCount(visible.length)} shown of {formatCount(total)}
         </span>
       </div>
+      {skipped.length ? (
+        <p className="muted small" data-testid="alerts-same-redis">
+          {skipped.map((e) => `${e.name} (same Redis and namespace as ${envOf(repeats[e.id]!)?.name ?? repeats[e.id]})`).join(', ')}: its alerts are listed once, under the
+          first profile.
+        </p>
+      ) : null}
       {selection.size > 0 ? (
         <div className="alerts-selection" data-testid="alerts-selection">
           <strong data-testid="alerts-selected-count">{selectedShown} selected</strong>

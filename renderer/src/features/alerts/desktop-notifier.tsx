@@ -24,7 +24,7 @@ function saveNotifyPrefs(prefs: NotifyPrefs): void {
  * a browser shows it on the tab. Notifications use the Web Notifications API (a system
  * notification in Electron), at most one per cooldown: a storm becomes "N new alerts".
  */
-export function startAlertNotifier(store: StoreApi<AlertsState>): () => void {
+export function startAlertNotifier(store: StoreApi<AlertsState>, repeats: () => Readonly<Record<string, string>> = () => ({})): () => void {
   let previous = store.getState();
   let lastShownAt = 0;
   let held: AlertSummary[] = [];
@@ -39,14 +39,17 @@ export function startAlertNotifier(store: StoreApi<AlertsState>): () => void {
   };
   const onChange = (state: AlertsState) => {
     const prefs = loadNotifyPrefs();
+    const repeated = repeats();
     for (const [envId, env] of Object.entries(state.byEnv)) {
       const before = previous.byEnv[envId];
+      // The same alert seen through a second profile of the same Redis notifies once.
+      if (repeated[envId]) continue;
       if (!before || before === env) continue;
       const changed = Object.values(env.byId).filter((a) => before.byId[a.id] !== a);
       held.push(...notifiable(before, changed, prefs));
     }
     previous = state;
-    const count = badgeCount(state);
+    const count = badgeCount(state, repeated);
     document.title = count > 0 ? `(${count}) ${BASE_TITLE}` : BASE_TITLE;
     if (held.length && !timer) timer = setTimeout(show, Math.max(0, lastShownAt + prefs.cooldownMs - Date.now()));
   };

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { removeEnvironment } from '../../actions/environment-actions';
 import { ColourSwatch } from '../../components/colour-swatch';
+import { useSameRedis } from '../../components/use-same-redis';
 import { useServices } from '../../services';
 import { openEditForm } from '../../stores/navigation.logic';
 import { TestResultPanel } from './test-result-panel';
@@ -15,6 +16,8 @@ export function EnvironmentRow({ env, connectionTest }: { env: EnvironmentView; 
   const [error, setError] = useState<string | null>(null);
   const target = { envId: env.id };
   const isTested = isTestFor(connectionTest.state, target);
+  const repeated = useSameRedis()[env.id];
+  const sameAs = repeated ? (services.stores.environments.getState().environments.find((e) => e.id === repeated)?.name ?? repeated) : null;
 
   const confirmRemove = async () => {
     setIsRemoving(true);
@@ -42,6 +45,11 @@ export function EnvironmentRow({ env, connectionTest }: { env: EnvironmentView; 
               {env.effectiveRole && env.effectiveRole !== env.role ? ` (profile: ${env.role})` : null}
             </span>
             {env.opensReadOnly ? <span className="tag">{env.readOnly ? 'read-only' : 'write mode'}</span> : null}
+            {sameAs ? (
+              <span className="tag tag-warn" data-testid={`env-same-redis-${env.id}`} title="Same Redis server (run id) and namespace: the same streams and alerts as that profile">
+                same Redis as {sameAs}
+              </span>
+            ) : null}
           </div>
           {env.roleReasons && env.roleReasons.length > 1 ? (
             <ul className="env-row-role-reasons small muted" data-testid={`env-role-reasons-${env.id}`} aria-label={`Why the role on ${env.name} is ${env.effectiveRole ?? env.role}`}>

@@ -3,6 +3,7 @@ import { CommandButton } from '../../components/command-button';
 import { useServices } from '../../services';
 import { EnvCard } from './env-card';
 import { FleetTable } from './fleet-table';
+import { SameRedisWarning } from './same-redis-warning';
 
 /** One card per environment (or only the one chosen in the top bar). */
 export function OverviewScreen() {
@@ -25,6 +26,7 @@ export function OverviewScreen() {
         </div>
       ) : (
         <>
+          <SameRedisWarning />
           <FleetTable />
           <div className="cards">
             {shown.map((env) => (

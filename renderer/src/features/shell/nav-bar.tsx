@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { SCREENS } from '../../actions/commands';
 import { useServices } from '../../services';
 import { badgeCount } from '../../stores/alerts.logic';
+import { useSameRedis } from '../../components/use-same-redis';
 
 const ITEMS = SCREENS.map(({ screen }) => ({ screen, command: `go.${screen}` as const }));
 
@@ -9,7 +10,8 @@ const ITEMS = SCREENS.map(({ screen }) => ({ screen, command: `go.${screen}` as 
 export function NavBar() {
   const { commands, stores } = useServices();
   const current = useStore(stores.navigation, (state) => state.screen);
-  const urgent = useStore(stores.alerts, badgeCount);
+  const repeats = useSameRedis();
+  const urgent = useStore(stores.alerts, (state) => badgeCount(state, repeats));
   return (
     <nav className="nav" aria-label="Screens">
       {ITEMS.map(({ screen, command: id }) => {
