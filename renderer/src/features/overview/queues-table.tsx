@@ -20,7 +20,7 @@ export function QueuesSection({ amqp, demoOffer }: { amqp: EnvironmentOverview['
         </p>
       ) : null}
       {queues === null ? (
-        <p className="empty">{status.state === 'connecting' ? 'Connecting to RabbitMQ…' : 'No queue data: RabbitMQ cannot be read right now.'}</p>
+        <p className="empty">{status.state === 'connecting' ? 'Connecting to RabbitMQ…' : status.state === 'connected' ? 'Reading queues…' : 'No queue data: RabbitMQ cannot be read right now.'}</p>
       ) : queues.length === 0 ? (
         <div className="empty">
           <p>No queues yet.</p>

@@ -32,7 +32,7 @@ export function StreamsSection({
   const hasBullInternals = all?.some((s) => s.bullQueue !== null) ?? false;
   if (status.state === 'not-configured') return <p className="empty">Redis is not configured for this environment.</p>;
   if (streams === null) {
-    return <p className="empty">{status.state === 'connecting' ? 'Connecting to Redis…' : 'No stream data: Redis cannot be read right now.'}</p>;
+    return <p className="empty">{status.state === 'connecting' ? 'Connecting to Redis…' : status.state === 'connected' ? 'Reading streams…' : 'No stream data: Redis cannot be read right now.'}</p>;
   }
   const toggle = hasBullInternals ? <BullInternalsToggle isShown={showBull} hidden={listed?.hidden ?? 0} onChange={setShowBull} testId="overview-show-bull" /> : null;
   if (streams.length === 0 && toggle) {

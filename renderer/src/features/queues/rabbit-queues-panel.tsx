@@ -75,7 +75,7 @@ const RabbitEnvironment = memo(function RabbitEnvironment({ env }: { env: Enviro
           ) : null}
           {amqp.note && !isPassive ? <p className="note">{amqp.note}</p> : null}
           {amqp.queues === null ? (
-            <p className="empty">{amqp.status.state === 'connecting' ? 'Connecting to RabbitMQ…' : 'No queue data: RabbitMQ cannot be read right now.'}</p>
+            <p className="empty">{amqp.status.state === 'connecting' ? 'Connecting to RabbitMQ…' : amqp.status.state === 'connected' ? 'Reading queues…' : 'No queue data: RabbitMQ cannot be read right now.'}</p>
           ) : amqp.queues.length === 0 ? (
             <p className="empty">No queues{env.namespace ? ` under ${env.namespace}` : ''} yet. Demo traffic (Overview) creates the seed queues.</p>
           ) : (

@@ -109,7 +109,7 @@ const StreamsEnvironment = memo(function StreamsEnvironment({ env, filter, showB
         <p className="empty">Redis is not configured for this environment.</p>
       ) : streams === null ? (
         <p className="empty" data-testid="streams-unavailable">
-          {redis.status.state === 'connecting' ? 'Connecting to Redis…' : 'No stream data: Redis cannot be read right now.'}
+          {redis.status.state === 'connecting' ? 'Connecting to Redis…' : redis.status.state === 'connected' ? 'Reading streams…' : 'No stream data: Redis cannot be read right now.'}
         </p>
       ) : streams.length === 0 && listed && listed.hidden > 0 ? (
         <p className="empty">No pipeline streams{env.namespace ? ` under ${env.namespace}` : ''} yet: only BullMQ&apos;s internal ones (Show BullMQ internals lists them).</p>
