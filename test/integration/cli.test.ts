@@ -137,6 +137,10 @@ describe('watchfloor CLI', { timeout: 180_000 }, () => {
     expect(refused.stderr).toContain('add --yes');
     const dry = await cli('dlq', 'replay', '--env', 'CLI Test', '--source', dlq, '--all', '--dry-run', '--json');
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, replayed: 1 });
+    // The text form carries the dry run's verdict, in the replay dialog's words: this payload lacks the seed's fields.
+    const dryText = await cli('dlq', 'replay', '--env', 'CLI Test', '--source', dlq, '--all', '--dry-run');
+    expect(dryText.stdout).toContain('would replay 1 of 1');
+    expect(dryText.stdout).toMatch(/^check: 1 would fail again \(.+\)$/m);
     const before = await redis.xlen(origin);
     const done = await cli('dlq', 'replay', '--env', 'CLI Test', '--source', dlq, '--all', '--yes');
     expect(done.code).toBe(0);

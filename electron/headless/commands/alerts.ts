@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { sortAlerts } from '../../../shared/model/alerts';
+import { alertDetailText, alertTable } from '../cli-format';
+import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
+
+const ACTIONS: Record<string, 'ack' | 'escalate' | 'resolve' | 'reopen' | 'note'> = { ack: 'ack', escalate: 'escalate', resolve: 'resolve', reopen: 'reopen', note: 'note' };
+
+/** `alerts list|show|ack|escalate|resolve|reopen|note|policy`: triage from scripts and runbooks. */
+export const alertsCommand: CliCommand = {
+  name: 'alerts',
+  usage: `  watchfloor alerts list --env NAME [--status open|acknowledged|resolved] [--severity S]
+                     [--limit N] [--json]
+  watchfloor alerts show ID --env NAME [--json]
+  watchfloor alerts ack|escalate|reopen ID --env NAME [--reason TEXT] [--json]
+  watchfloor alerts resolve ID --env NAME [--false-positive|--duplicate] [--reason TEXT] [--json]
+  watchfloor alerts note ID --env NAME --text TEXT [--json]
+  watchfloor alerts policy --env NAME [--set POLICY.json] [--json]   escalation policy, per severity`,
+  async run(args) {
+    const [action, ...rest] = args;
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        env: { type: 'string' },
+        json: { type: 'boolean' },
+        status: { type: 'string' },
+        severity: { type: 'string' },
+        limit: { type: 'string' },
+        reason: { type: 'string' },
+        text: { type: 'string' },
+        'false-positive': { type: 'boolean' },
+        duplicate: { type: 'boolean' },
+        set: { type: 'string' },
+      },
+    });
+    if (!values.env) throw new UsageError('alerts needs --env NAME');
+    const asJson = values.json ?? false;
+    return withEnvironment(values.env, 'connected', async (core, env) => {
+      if (action === 'list') {
+        const listed = unwrap(await core.call('alerts.list', { envId: env.id, limit: values.limit ? Number(values.limit) : 20_000 }));
+        const alerts = sortAlerts(listed.alerts.filter((a) => (!values.status || a.status === values.status) && (!values.severity || a.severity === values.severity)));
+        print({ envId: env.id, total: listed.total, alerts }, asJson, () => alertTable(alerts, Date.now()));
+        return 0;
+      }
+      if (action === 'policy') {
+        const policy = values.set
+          ? unwrap(await core.call('alerts.setPolicy', { envId: env.id, policy: JSON.parse(readFileSync(values.set, 'utf8')) as never }))
+          : unwrap(await core.call('alerts.policy', { envId: env.id }));
+        print(policy, asJson, () => JSON.stringify(policy, null, 2));
+        return 0;
+      }
+      const id = positionals[0];
+      if (!id) throw new UsageError(`alerts ${action ?? ''} needs an alert ID`);
+      if (action === 'show') {
+        const detail = unwrap(await core.call('alerts.get', { envId: env.id, id }));
+        print(detail, asJson, () => alertDetailText(detail.alert, detail.next));
+        return 0;
+      }
+      const chosen = action && Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+      if (!chosen) throw new UsageError('alerts needs list, show, ack, escalate, resolve, reopen or note');
+      if (chosen === 'note' && !values.text) throw new UsageError('alerts note needs --text TEXT');
+      // Acts on the version read just now: if another console changes it in between, the
+      // compare-and-set refuses with "changed by …" and nothing is applied.
+      const current = unwrap(await core.call('alerts.get', { envId: env.id, id }));
+      const resolution = values['false-positive'] ? 'false_positive' : values.duplicate ? 'duplicate' : undefined;
+      const reason = chosen === 'note' ? values.text : values.reason;
+      const after = unwrap(
+        await core.call('alerts.act', { envId: env.id, id, expectedVersion: current.alert.version, action: chosen, ...(reason ? { reason } : {}), ...(chosen === 'resolve' && resolution ? { resolution } : {}) }),
+      );
+      print(after, asJson, () => `${after.id}: ${after.status}, level ${after.level} (version ${after.version}, by ${after.updatedBy})`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import type { EnvironmentInput } from '../../../shared/model/environment';
+import { formatEnvironments, formatTest } from '../cli-format';
+import { SSH_FLAG_OPTIONS, SSH_FLAG_USAGE, sshInputFromFlags } from '../ssh-flags';
+import { print, unwrap, UsageError, withCore, type CliCommand } from '../cli-kit';
+
+/** The SSH hop of `env add`, a flag mistake as a usage error. */
+function sshFromFlags(values: Parameters<typeof sshInputFromFlags>[0]): EnvironmentInput['ssh'] {
+  try {
+    return sshInputFromFlags(values);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** `env list|add|test|remove`: the connection profiles. */
+export const envCommand: CliCommand = {
+  name: 'env',
+  usage: `  watchfloor env list [--json]
+  watchfloor env add --name NAME [--redis URL] [--amqp URL] [--management URL] [--postgres URL]
+                     [--colour #RRGGBB] [--production] [--namespace PREFIX]
+                     [--cluster HOST:PORT,HOST:PORT] [--json]
+                     --cluster: Redis Cluster; the URL's host and these nodes are the seeds
+${SSH_FLAG_USAGE}
+  watchfloor env test NAME [--json]
+  watchfloor env remove NAME`,
+  async run(args) {
+    const [sub, ...rest] = args;
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        name: { type: 'string' },
+        redis: { type: 'string' },
+        amqp: { type: 'string' },
+        management: { type: 'string' },
+        postgres: { type: 'string' },
+        colour: { type: 'string' },
+        production: { type: 'boolean' },
+        namespace: { type: 'string' },
+        cluster: { type: 'string' },
+        ...SSH_FLAG_OPTIONS,
+      },
+    });
+    const asJson = values.json ?? false;
+    return withCore(async (core) => {
+      switch (sub) {
+        case 'list': {
+          const list = unwrap(await core.call('environments.list', {}));
+          print(list, asJson, () => formatEnvironments(list));
+          return 0;
+        }
+        case 'add': {
+          if (!values.name) throw new UsageError('env add needs --name');
+          if (values.cluster && !values.redis) throw new UsageError('--cluster needs --redis (its URL gives the user, password and TLS)');
+          const clusterNodes = (values.cluster ?? '').split(',').map((node) => node.trim()).filter(Boolean);
+          const input: EnvironmentInput = {
+            name: values.name,
+            production: values.production ?? false,
+            redis: values.redis ? { url: values.redis, ...(clusterNodes.length > 0 ? { cluster: { nodes: clusterNodes } } : {}) } : null,
+            amqp: values.amqp ? { url: values.amqp } : null,
+            managementUrl: values.management ?? null,
+            postgres: values.postgres ? { url: values.postgres } : null,
+            ssh: sshFromFlags(values),
+          };
+          if (values.colour) input.colour = values.colour;
+          if (values.namespace) input.namespace = values.namespace;
+          const view = unwrap(await core.call('environments.add', input));
+          print(view, asJson, () => `added ${view.name} (id ${view.id})`);
+          return 0;
+        }
+        case 'test': {
+          const env = core.environments.find(positionals[0] ?? values.name ?? '');
+          const result = unwrap(await core.call('environments.test', { id: env.id }));
+          print(result, asJson, () => formatTest(result));
+          const failed = (['redis', 'amqp', 'management', 'postgres'] as const).some((k) => result[k].configured && !result[k].ok) || (result.ssh?.configured === true && !result.ssh.ok);
+          return failed ? 1 : 0;
+        }
+        case 'remove': {
+          const env = core.environments.find(positionals[0] ?? values.name ?? '');
+          unwrap(await core.call('environments.remove', { id: env.id }));
+          print({ id: env.id }, asJson, () => `removed ${env.name}`);
+          return 0;
+        }
+        default:
+          throw new UsageError(`unknown env command "${sub ?? ''}"`);
+      }
+    });
+  },
+};

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+import { formatOverview, formatQueues, queuesReport, statusText } from '../cli-format';
+import { firstBullSample, firstSample, print, required, withEnvironment, type CliCommand } from '../cli-kit';
+
+const envFlags = { env: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+/** `streams`: the Overview's stream and queue depth, once. */
+export const streamsCommand: CliCommand = {
+  name: 'streams',
+  usage: `  watchfloor streams --env NAME [--json]       streams (length, added/s; per group lag, pending,
+                                               oldest pending, read/s, consumers) and queues`,
+  async run(args) {
+    const { values } = parseArgs({ args, options: envFlags });
+    return withEnvironment(required(values.env, 'streams needs --env NAME'), 'started', async (core, env) => {
+      await firstSample(core, env.id);
+      // A second sample a second later gives the rates (added/s, read/s).
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await core.runtime(env.id).monitor.tick();
+      const overview = core.runtime(env.id).monitor.snapshot();
+      print({ environment: env.name, ...overview }, values.json ?? false, () => formatOverview(env.name, overview));
+      const down = (['redis', 'amqp'] as const).filter((k) => overview[k].status.state === 'disconnected');
+      for (const k of down) process.stderr.write(`watchfloor: ${k === 'redis' ? 'Redis' : 'RabbitMQ'} of ${env.name} is down: ${statusText(overview[k].status)}\n`);
+      return down.length > 0 ? 1 : 0;
+    });
+  },
+};
+
+/** `queues`: RabbitMQ's queues (and BullMQ's), once. */
+export const queuesCommand: CliCommand = {
+  name: 'queues',
+  usage: `  watchfloor queues --env NAME [--json]        RabbitMQ queues: ready, unacked, consumers,
+                                               publish/deliver/ack per second`,
+  async run(args) {
+    const { values } = parseArgs({ args, options: envFlags });
+    return withEnvironment(required(values.env, 'queues needs --env NAME'), 'started', async (core, env) => {
+      // The management API's rates are RabbitMQ's own, so one sample is enough.
+      await firstSample(core, env.id);
+      const report = queuesReport(env.name, core.runtime(env.id).monitor.snapshot(), await firstBullSample(core, env.id));
+      print(report, values.json ?? false, () => formatQueues(report));
+      if (report.rabbitmq?.status.state === 'disconnected') {
+        process.stderr.write(`watchfloor: RabbitMQ of ${env.name} is down: ${statusText(report.rabbitmq.status)}\n`);
+        return 1;
+      }
+      return 0;
+    });
+  },
+};
