@@ -203,6 +203,12 @@ describe('watchfloor CLI', { timeout: 180_000 }, () => {
     expect(JSON.parse(listed.stdout).alerts).toContainEqual(expect.objectContaining({ id, status: 'open', severity: 'critical', version: 1 }));
     const text = await cli('alerts', 'list', '--env', 'CLI Test');
     expect(text.stdout).toMatch(new RegExp(`${id}\\s+critical\\s+open\\s+1\\s+1[45] min left`));
+    // Grouped into incidents: the alert is one of one, keyed by its rule, asset and type.
+    const grouped = JSON.parse((await cli('alerts', 'list', '--env', 'CLI Test', '--group', 'rule,asset,title', '--json')).stdout) as { groups: { key: unknown; count: number; open: number; ids: string[] }[] };
+    expect(grouped.groups.find((g) => g.ids.includes(id))).toMatchObject({ key: { rule: 'r-1', asset: 'asset', title: 'aws: root login breach' }, count: 1, open: 1 });
+    const badGroup = await cli('alerts', 'list', '--env', 'CLI Test', '--group', 'colour');
+    expect(badGroup.code).toBe(2);
+    expect(badGroup.stderr).toContain('--group takes rule, asset, title, source, organization (not colour)');
     const acked = await cli('alerts', 'ack', id, '--env', 'CLI Test', '--json');
     expect(acked.code).toBe(0);
     expect(JSON.parse(acked.stdout)).toMatchObject({ status: 'acknowledged', version: 2, updatedBy: expect.stringMatching(/^Night Shift \(/) });

@@ -1,16 +1,26 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { sortAlerts } from '../../../shared/model/alerts';
-import { alertDetailText, alertTable } from '../cli-format';
+import { describeGroupKey, GROUP_FIELDS, groupAlerts, type GroupField } from '../../../shared/model/alert-groups';
+import { alertDetailText, alertTable, table } from '../cli-format';
 import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
 
 const ACTIONS: Record<string, 'ack' | 'escalate' | 'resolve' | 'reopen' | 'note'> = { ack: 'ack', escalate: 'escalate', resolve: 'resolve', reopen: 'reopen', note: 'note' };
+
+/** `--group rule,asset,title`: the fields an incident is keyed by (empty: the default three). */
+function groupFields(flag: string): GroupField[] {
+  const fields = flag.split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = fields.filter((f) => !(GROUP_FIELDS as readonly string[]).includes(f));
+  if (unknown.length) throw new UsageError(`--group takes ${GROUP_FIELDS.join(', ')} (not ${unknown.join(', ')})`);
+  return fields.length ? (fields as GroupField[]) : ['rule', 'asset', 'title'];
+}
 
 /** `alerts list|show|ack|escalate|resolve|reopen|note|policy`: triage from scripts and runbooks. */
 export const alertsCommand: CliCommand = {
   name: 'alerts',
   usage: `  watchfloor alerts list --env NAME [--status open|acknowledged|resolved] [--severity S]
-                     [--limit N] [--json]
+                     [--limit N] [--group rule,asset,title|source|organization] [--json]
+                     --group: one line an incident (count, open/acknowledged, first/last seen)
   watchfloor alerts show ID --env NAME [--json]
   watchfloor alerts ack|escalate|reopen ID --env NAME [--reason TEXT] [--json]
   watchfloor alerts resolve ID --env NAME [--false-positive|--duplicate] [--reason TEXT] [--json]
@@ -32,6 +42,7 @@ export const alertsCommand: CliCommand = {
         'false-positive': { type: 'boolean' },
         duplicate: { type: 'boolean' },
         set: { type: 'string' },
+        group: { type: 'string' },
       },
     });
     if (!values.env) throw new UsageError('alerts needs --env NAME');
@@ -40,6 +51,14 @@ export const alertsCommand: CliCommand = {
       if (action === 'list') {
         const listed = unwrap(await core.call('alerts.list', { envId: env.id, limit: values.limit ? Number(values.limit) : 20_000 }));
         const alerts = sortAlerts(listed.alerts.filter((a) => (!values.status || a.status === values.status) && (!values.severity || a.severity === values.severity)));
+        if (values.group !== undefined) {
+          const fields = groupFields(values.group);
+          const groups = groupAlerts(alerts, fields).map((g) => ({ key: g.values, title: g.alerts[0]!.title, severity: g.severity, count: g.alerts.length, open: g.open, acknowledged: g.acknowledged, resolved: g.resolved, firstSeen: new Date(g.firstSeen).toISOString(), lastSeen: new Date(g.lastSeen).toISOString(), ids: g.alerts.map((a) => a.id) }));
+          print({ envId: env.id, total: listed.total, groupBy: fields, groups }, asJson, () =>
+            table(['COUNT', 'OPEN', 'ACKED', 'SEVERITY', 'FIRST SEEN', 'LAST SEEN', 'INCIDENT'], groups.map((g) => [String(g.count), String(g.open), String(g.acknowledged), g.severity, g.firstSeen, g.lastSeen, `${g.title} (${describeGroupKey(g.key, fields)})`])),
+          );
+          return 0;
+        }
         print({ envId: env.id, total: listed.total, alerts }, asJson, () => alertTable(alerts, Date.now()));
         return 0;
       }

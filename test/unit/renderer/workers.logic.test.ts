@@ -11,11 +11,12 @@ import {
   retainWorkers,
   settingsChange,
   sortProcessors,
+  startBacklog,
   summarizeWorkers,
   workersBlockedReason,
   workersSummaryText,
 } from '../../../renderer/src/stores/workers.logic';
-import { environmentView } from './fixtures';
+import { environmentView, group, overview, queue, stream } from './fixtures';
 
 const processor = (name: ProcessorStatus['name'], overrides: Partial<ProcessorStatus> = {}): ProcessorStatus => ({
   name,
@@ -132,5 +133,48 @@ describe('workers store logic', () => {
     expect(settingsChange(current, { concurrency: '2.5', batch: '50' })).toMatchObject({ ok: false });
     expect(settingsChange(current, { concurrency: '5', batch: '' })).toMatchObject({ ok: false, message: expect.stringMatching(/Batch .* 1 to 5,000/) });
     expect(settingsChange(current, { concurrency: '5', batch: '5001' })).toMatchObject({ ok: false });
+  });
+});
+
+describe('startBacklog: what "Start all" begins with', () => {
+  const processors = [
+    processor('event', { source: 'security.events', group: 'event-processors' }),
+    processor('alert', { source: 'security.alerts', group: 'alert-processors' }),
+    processor('slack', { source: 'security.notifications', group: 'notifiers', state: 'running' }),
+    processor('rabbit-alerts', { source: 'alert_queue', group: '' }),
+    processor('scan', { source: 'security.scans', group: 'scanners', unavailable: 'no database' }),
+    processor('escalation', { source: 'watchfloor:alerts:due', group: '' }),
+  ];
+  const sampled = {
+    ...overview('e', 1, [
+      stream('security.events', 12_000, { groups: [group('event-processors', { lag: 9_000, pending: 200 })] }),
+      stream('security.alerts', 700),
+      stream('security.notifications', 50, { groups: [group('notifiers', { lag: 50 })] }),
+      stream('security.scans', 10, { groups: [group('scanners', { lag: 10 })] }),
+    ]),
+    amqp: { status: { state: 'connected' as const, since: 1 }, source: 'management' as const, queues: [queue('alert_queue', 40)], staleSince: null, note: null },
+  };
+
+  it("counts an existing group's lag and pending, a queue's ready messages; skips running and unavailable processors", () => {
+    const backlog = startBacklog(processors, sampled, false);
+    expect(backlog.parts.map((p) => [p.processor, p.waiting, p.basis])).toEqual([
+      ['event', 9_200, 'group'],
+      ['rabbit-alerts', 40, 'queue'],
+    ]);
+    // A new group starts at the stream's end: security.alerts' 700 entries are not counted.
+    expect(backlog.total).toBe(9_240);
+    expect(backlog.unknown).toEqual([]);
+  });
+
+  it('with "from the first entry" a group this start creates counts the whole stream', () => {
+    const backlog = startBacklog(processors, sampled, true);
+    expect(backlog.parts.find((p) => p.processor === 'alert')).toMatchObject({ waiting: 700, basis: 'history' });
+    expect(backlog.total).toBe(9_940);
+  });
+
+  it('says what it cannot tell (no sample yet, lag unknown) instead of counting it as zero', () => {
+    expect(startBacklog(processors, undefined, false)).toEqual({ total: 0, parts: [], unknown: ['event processor', 'alert processor', 'rabbit-alerts processor'] });
+    const lagUnknown = { ...sampled, redis: { ...sampled.redis, streams: [stream('security.events', 5, { groups: [group('event-processors', { lag: null })] })] } };
+    expect(startBacklog(processors.slice(0, 1), lagUnknown, false).unknown).toEqual(['event processor']);
   });
 });

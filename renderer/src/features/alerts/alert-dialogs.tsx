@@ -7,6 +7,9 @@ export type PendingAction = { kind: 'resolve'; alert: AlertSummary } | { kind: '
 
 type Resolution = 'fixed' | 'false_positive' | 'duplicate' | 'other';
 
+/** The most alerts one `alerts.bulk` call takes (its contract's limit). */
+const BULK_CHUNK = 1000;
+
 function ResolutionFields({ resolution, setResolution, reason, setReason }: { resolution: Resolution; setResolution: (r: Resolution) => void; reason: string; setReason: (r: string) => void }) {
   return (
     <>
@@ -94,10 +97,14 @@ export function BulkDialog({ action, alerts, onClose, onDone }: { action: 'ack' 
         let done = 0;
         const failed: string[] = [];
         for (const [envId, list] of byEnv) {
-          const answer = await client.call('alerts.bulk', { envId, action, reason: reason.trim(), ...(action === 'resolve' ? { resolution } : {}), items: list.map((a) => ({ id: a.id, expectedVersion: a.version })) });
-          if (!answer.ok) return { ok: false, text: answer.error.message };
-          done += answer.value.done.length;
-          failed.push(...answer.value.failed.map((f) => f.message));
+          // alerts.bulk takes up to BULK_CHUNK items a call: an incident of 8,000 goes in several.
+          for (let at = 0; at < list.length; at += BULK_CHUNK) {
+            const items = list.slice(at, at + BULK_CHUNK).map((a) => ({ id: a.id, expectedVersion: a.version }));
+            const answer = await client.call('alerts.bulk', { envId, action, reason: reason.trim(), ...(action === 'resolve' ? { resolution } : {}), items });
+            if (!answer.ok) return { ok: false, text: done ? `${answer.error.message} (after ${done} changed)` : answer.error.message };
+            done += answer.value.done.length;
+            failed.push(...answer.value.failed.map((f) => f.message));
+          }
         }
         const text = `${verb === 'Acknowledge' ? 'Acknowledged' : 'Resolved'} ${done}${failed.length ? `; ${failed.length} not changed (${failed[0]}${failed.length > 1 ? ', …' : ''})` : ''}`;
         return failed.length && !done ? { ok: false, text } : { ok: true, text };

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AlertSummary } from '../../../../shared/model/alerts';
+import { describeGroupKey, GROUP_FIELDS, groupAlerts, type AlertGroup, type GroupField } from '../../../../shared/model/alert-groups';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
@@ -9,6 +10,7 @@ import { loadAlerts } from '../../stores/sync';
 import { toggleSelection } from '../streams/streams.logic';
 import { AlertDetail } from './alert-detail';
 import { AlertsTable } from './alerts-table';
+import { AlertGroupsTable } from './alert-groups-table';
 import { BulkDialog, EscalateDialog, ResolveDialog, type PendingAction } from './alert-dialogs';
 import { NotifyPrefsControl } from './desktop-notifier';
 import { ShortcutHelp } from './shortcut-help';
@@ -20,11 +22,11 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 /** The keys of the Alerts screen; they win over the global ones while it is shown. */
 export const ALERT_KEYS: readonly { key: string; what: string }[] = [
   { key: 'j / k', what: 'next / previous alert' },
-  { key: 'Enter', what: 'open the alert' },
+  { key: 'Enter', what: 'open the alert (grouped: the incident, Esc back to all incidents)' },
   { key: 'a', what: 'acknowledge' },
   { key: 'e', what: 'escalate to the next level' },
   { key: 'r', what: 'resolve (asks how; a false positive needs a reason)' },
-  { key: 'x', what: 'select / unselect (a, r then act on the selection)' },
+  { key: 'x', what: 'select / unselect (a, r then act on the selection; grouped: all its alerts)' },
   { key: '/', what: 'search' },
   { key: 'Esc', what: 'close the alert, the help or the selection' },
   { key: '?', what: 'this list' },
@@ -58,6 +60,16 @@ export function AlertsScreen() {
     performance.measure('wf-alerts-filter', 'wf-alerts-filter-start');
     return out;
   }, [alertsState, envIds, filter, filterNow]);
+  // Grouped into incidents (rule + asset + type by default): one row a group, drilled into with Enter.
+  const [groupBy, setGroupBy] = useState<readonly GroupField[] | null>(readGroupBy);
+  const [openGroup, setOpenGroup] = useState<string | null>(null);
+  const [groupCursor, setGroupCursor] = useState<string | null>(null);
+  const groups = useMemo(() => (groupBy ? groupAlerts(visible, groupBy) : []), [visible, groupBy]);
+  const groupByKey = useMemo(() => new Map(groups.map((g) => [g.key, g])), [groups]);
+  const inGroup = groupBy && openGroup ? (groupByKey.get(openGroup) ?? null) : null;
+  const isGroupList = groupBy !== null && inGroup === null;
+  /** The alert table's rows: the open incident's alerts, or every alert that passes the filters. */
+  const listed = inGroup ? inGroup.alerts : visible;
   const [cursor, setCursor] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
@@ -83,14 +95,32 @@ export function AlertsScreen() {
     return () => clearTimeout(timer);
   }, [alertsState, envIds, client, stores]);
 
-  // Keep the cursor on a visible alert.
+  // Keep the cursor on a listed alert, and the incident cursor on a listed incident.
   useEffect(() => {
-    if (visible.length && (!cursor || !byKey.has(cursor))) setCursor(keyOf(visible[0]!));
-  }, [visible, cursor, byKey]);
+    if (listed.length && (!cursor || !byKey.has(cursor) || (inGroup && !inGroup.alerts.some((a) => keyOf(a) === cursor)))) setCursor(keyOf(listed[0]!));
+  }, [listed, cursor, byKey, inGroup]);
+  useEffect(() => {
+    if (groups.length && (!groupCursor || !groupByKey.has(groupCursor))) setGroupCursor(groups[0]!.key);
+  }, [groups, groupCursor, groupByKey]);
+
+  const toggleGroup = (g: AlertGroup) =>
+    setSelection((s) => {
+      const keys = g.alerts.map(keyOf);
+      const next = new Set(s);
+      if (keys.every((k) => s.has(k))) for (const k of keys) next.delete(k);
+      else for (const k of keys) next.add(k);
+      return next;
+    });
+  const chooseGroupBy = (fields: readonly GroupField[] | null) => {
+    setGroupBy(fields);
+    setOpenGroup(null);
+    writeGroupBy(fields);
+  };
 
   /** The alerts an action applies to: the selection, or the one under the cursor. */
   const targets = (): AlertSummary[] => {
     if (selection.size) return [...selection].flatMap((k) => (byKey.get(k) ? [byKey.get(k)!] : []));
+    if (isGroupList) return (groupCursor ? groupByKey.get(groupCursor)?.alerts : undefined) ?? [];
     const one = opened ?? current;
     return one ? [one] : [];
   };
@@ -126,25 +156,26 @@ export function AlertsScreen() {
   // mean alert actions; a `g …` sequence still reaches the global navigation.
   const handler = useRef<(e: KeyboardEvent) => void>(() => undefined);
   handler.current = (e: KeyboardEvent) => {
-    const ids = visible.map(keyOf);
     const move = (delta: number) => {
-      const next = moveCursor(ids, cursor, delta);
+      if (isGroupList) return setGroupCursor(moveCursor(groups.map((g) => g.key), groupCursor, delta));
+      const next = moveCursor(listed.map(keyOf), cursor, delta);
       setCursor(next);
       if (openId && next) setOpenId(next);
     };
+    const groupAtCursor = groupCursor ? groupByKey.get(groupCursor) : undefined;
     const keys: Record<string, () => void> = {
       j: () => move(1),
       ArrowDown: () => move(1),
       k: () => move(-1),
       ArrowUp: () => move(-1),
-      Enter: () => cursor && setOpenId(cursor),
+      Enter: () => (isGroupList ? groupCursor && setOpenGroup(groupCursor) : cursor && setOpenId(cursor)),
       a: () => startAction('ack'),
       e: () => startAction('escalate'),
       r: () => startAction('resolve'),
-      x: () => cursor && setSelection((s) => toggleSelection(s, cursor)),
+      x: () => (isGroupList ? groupAtCursor && toggleGroup(groupAtCursor) : cursor && setSelection((s) => toggleSelection(s, cursor))),
       '/': () => search.current?.focus(),
       '?': () => setIsHelpOpen((v) => !v),
-      Escape: () => (isHelpOpen ? setIsHelpOpen(false) : openId ? setOpenId(null) : setSelection(new Set())),
+      Escape: () => (isHelpOpen ? setIsHelpOpen(false) : openId ? setOpenId(null) : inGroup ? setOpenGroup(null) : setSelection(new Set())),
     };
     const run = keys[e.key];
     if (run) {
@@ -194,6 +225,17 @@ export function AlertsScreen() {
             ))}
           </select>
         </label>
+        <label className="small" title="Group alerts into incidents: one row per rule, asset and type, with a count, first and last seen; a and r act on the whole incident">
+          Group{' '}
+          <select className="input" data-testid="alerts-group" value={groupBy ? groupBy.join('+') : ''} onChange={(e) => chooseGroupBy(e.target.value ? (e.target.value.split('+') as GroupField[]) : null)}>
+            <option value="">Off: every alert</option>
+            <option value="rule+asset+title">Rule + asset + type</option>
+            <option value="rule">Rule</option>
+            <option value="asset">Asset</option>
+            <option value="title">Type</option>
+            <option value="source">Source</option>
+          </select>
+        </label>
         <input ref={search} className="input alerts-search" type="search" placeholder="Search title, id, assignee…  ( / )" aria-label="Search alerts" data-testid="alerts-search" value={filter.text} onChange={(e) => set({ text: e.target.value })} />
         <span className="spacer" />
         <NotifyPrefsControl />
@@ -241,6 +283,7 @@ export function AlertsScreen() {
         </label>
         <span className="muted small" data-testid="alerts-count">
           {formatCount(visible.length)} shown of {formatCount(total)}
+          {groupBy ? ` in ${formatCount(groups.length)} incident${groups.length === 1 ? '' : 's'}` : ''}
         </span>
       </div>
       {skipped.length ? (
@@ -268,6 +311,16 @@ export function AlertsScreen() {
           </button>
         </div>
       ) : null}
+      {inGroup && groupBy ? (
+        <div className="alerts-selection" data-testid="alerts-group-open">
+          <span>
+            Incident <strong>{inGroup.alerts[0]!.title}</strong> <span className="muted small">{describeGroupKey(inGroup.values, groupBy)}</span> · {formatCount(inGroup.alerts.length)} alerts
+          </span>
+          <button type="button" className="button button-quiet" onClick={() => setOpenGroup(null)}>
+            All incidents (Esc)
+          </button>
+        </div>
+      ) : null}
       {notice ? (
         <p className={notice.tone === 'ok' ? 'ok small' : 'bad small'} role={notice.tone === 'bad' ? 'alert' : 'status'} data-testid="alerts-notice">
           {notice.text}
@@ -285,8 +338,10 @@ export function AlertsScreen() {
           <p className="empty" data-testid="alerts-empty">
             {total === 0 ? 'No alerts. New alerts on security.alerts appear here within a second (start the demo to see some).' : 'No alert matches these filters.'}
           </p>
+        ) : isGroupList && groupBy ? (
+          <AlertGroupsTable groups={groups} fields={groupBy} now={now} cursor={groupCursor} selection={selection} showEnv={isAll} envOf={envOf} onCursor={setGroupCursor} onOpen={setOpenGroup} onToggle={toggleGroup} />
         ) : (
-          <AlertsTable alerts={visible} now={now} cursor={cursor} selection={selection} showEnv={isAll} isCompact={opened !== null} envOf={envOf} onCursor={setCursor} onOpen={setOpenId} onToggle={(k) => setSelection((s) => toggleSelection(s, k))} />
+          <AlertsTable alerts={listed} now={now} cursor={cursor} selection={selection} showEnv={isAll} isCompact={opened !== null} envOf={envOf} onCursor={setCursor} onOpen={setOpenId} onToggle={(k) => setSelection((s) => toggleSelection(s, k))} />
         )}
         {opened ? <AlertDetail key={keyOf(opened)} summary={opened} env={envOf(opened.envId)} now={now} onClose={() => setOpenId(null)} onAction={(kind) => startAction(kind)} onNotice={setNotice} /> : null}
       </div>
@@ -307,4 +362,25 @@ export function AlertsScreen() {
       ) : null}
     </section>
   );
+}
+
+const GROUP_BY_KEY = 'watchfloor.alerts.groupBy';
+
+/** The grouping chosen last on this machine (an analyst who turned it on in a flood keeps it). */
+function readGroupBy(): readonly GroupField[] | null {
+  try {
+    const saved = JSON.parse(localStorage.getItem(GROUP_BY_KEY) ?? 'null') as unknown;
+    return Array.isArray(saved) && saved.length > 0 && saved.every((f) => (GROUP_FIELDS as readonly unknown[]).includes(f)) ? (saved as GroupField[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeGroupBy(fields: readonly GroupField[] | null): void {
+  try {
+    if (fields) localStorage.setItem(GROUP_BY_KEY, JSON.stringify(fields));
+    else localStorage.removeItem(GROUP_BY_KEY);
+  } catch {
+    // storage unavailable: the choice lasts for this page
+  }
 }

@@ -7,9 +7,10 @@ import { freshness } from '../../components/freshness';
 import { useNow } from '../../components/use-now';
 import { reachability } from '../../stores/overview.logic';
 import { useServices } from '../../services';
-import { applyWorkersViews, sortProcessors, summarizeWorkers, workersBlockedReason, workersSummaryText } from '../../stores/workers.logic';
+import { applyWorkersViews, BACKLOG_CONFIRM_ABOVE, sortProcessors, startBacklog, summarizeWorkers, workersBlockedReason, workersSummaryText } from '../../stores/workers.logic';
 import { loadWorkers } from '../../stores/sync';
 import { DestinationsPanel } from './destinations-panel';
+import { BacklogNote, StartBacklogDialog } from './start-backlog';
 import { WorkersTable } from './workers-table';
 
 /**
@@ -55,20 +56,27 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
   const [error, setError] = useState<string | null>(null);
   const [fromStart, setFromStart] = useState(false);
   const blocked = workersBlockedReason(env);
-  const reach = reachability(useStore(stores.overview, (state) => state.byEnv[env.id]));
+  const overview = useStore(stores.overview, (state) => state.byEnv[env.id]);
+  const reach = reachability(overview);
+  const [isAsking, setIsAsking] = useState(false);
   const processors = useMemo(() => (view ? sortProcessors(view.processors) : []), [view]);
   const summary = useMemo(() => summarizeWorkers(view ? [view] : []), [view]);
   const canStart = view ? view.processors.some((p) => p.state === 'stopped' && !p.unavailable) : false;
   const canStop = view ? view.isRunning || view.processors.some((p) => p.state !== 'stopped') : false;
+  const backlog = useMemo(() => startBacklog(view?.processors ?? [], overview, fromStart), [view, overview, fromStart]);
 
   const receive = (next: WorkersView) => stores.workers.setState((state) => applyWorkersViews(state, [next]), true);
+  const callAll = async (action: 'start' | 'stop') => {
+    const answer = action === 'start' ? await client.call('workers.start', { envId: env.id, ...(fromStart ? { fromStart } : {}) }) : await client.call('workers.stop', { envId: env.id });
+    if (answer.ok) receive(answer.value);
+    return answer;
+  };
   const runAll = async (action: 'start' | 'stop') => {
     setBusy(action);
     setError(null);
-    const answer = action === 'start' ? await client.call('workers.start', { envId: env.id, ...(fromStart ? { fromStart } : {}) }) : await client.call('workers.stop', { envId: env.id });
+    const answer = await callAll(action);
     setBusy(null);
-    if (answer.ok) receive(answer.value);
-    else setError(`${action === 'start' ? 'Start all' : 'Stop all'} failed — ${answer.error.code}: ${answer.error.message}`);
+    if (!answer.ok) setError(`${action === 'start' ? 'Start all' : 'Stop all'} failed — ${answer.error.code}: ${answer.error.message}`);
   };
 
   return (
@@ -102,7 +110,7 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
             data-testid={`workers-start-all-${env.id}`}
             disabled={blocked !== null || busy !== null || !canStart}
             title={blocked ?? (canStart ? (reach.allDown ? `Start every processor that can run here — ${reach.down.join(', ')} not reachable: they will wait for it` : 'Start every processor that can run here') : 'Every processor that can run here is already started')}
-            onClick={() => void runAll('start')}
+            onClick={() => (backlog.total > BACKLOG_CONFIRM_ABOVE ? setIsAsking(true) : void runAll('start'))}
           >
             {busy === 'start' ? 'Starting…' : 'Start all'}
           </button>
@@ -122,6 +130,19 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
         <p className={reach.allDown ? 'form-error' : 'note'} data-testid={`workers-brokers-down-${env.id}`}>
           {reach.down.join(', ')} {reach.down.length === 1 ? 'is' : 'are'} not reachable: processors on {reach.down.length === 1 ? 'it' : 'them'} cannot read or write, and started now they only wait until the broker is back.
         </p>
+      ) : null}
+      {canStart && !blocked ? <BacklogNote backlog={backlog} envId={env.id} /> : null}
+      {isAsking ? (
+        <StartBacklogDialog
+          envName={env.name}
+          backlog={backlog}
+          onCancel={() => setIsAsking(false)}
+          onDone={() => setIsAsking(false)}
+          run={async () => {
+            const answer = await callAll('start');
+            return answer.ok ? { ok: true, text: 'started' } : { ok: false, text: `${answer.error.code}: ${answer.error.message}` };
+          }}
+        />
       ) : null}
       {blocked ? (
         <p className="note" data-testid={`workers-blocked-${env.id}`}>
