@@ -139,13 +139,26 @@ export type Role = z.infer<typeof Role>;
 /** Longest a read-only environment can be switched to write mode at once. */
 export const MAX_WRITE_MODE_MINUTES = 60;
 
+/**
+ * Colours a new environment gets, in order: distinct at a glance on the dark theme (blue, orange,
+ * green, purple, teal, pink, yellow, red last — red reads as "production" or "failing").
+ */
+export const ENVIRONMENT_PALETTE = ['#2f81f7', '#f0883e', '#3fb950', '#a371f7', '#39c5cf', '#db61a2', '#d29922', '#f85149'] as const;
+
+/** The first palette colour no environment uses yet, so two environments never look alike by default; past the palette, it cycles. */
+export function nextColour(used: readonly string[]): string {
+  const taken = new Set(used.map((c) => c.toLowerCase()));
+  return ENVIRONMENT_PALETTE.find((c) => !taken.has(c)) ?? ENVIRONMENT_PALETTE[used.length % ENVIRONMENT_PALETTE.length]!;
+}
+
 /** What a person types into the environment form (or the CLI's `env add`). */
 export const EnvironmentInput = z.object({
   name: z.string().trim().min(1, 'name is required').max(64, 'name is at most 64 characters'),
+  /** Absent on a new environment: the first palette colour no other environment has (see nextColour); on an edit: kept. */
   colour: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'colour must look like #1f6feb')
-    .default('#2f81f7'),
+    .optional(),
   production: z.boolean().default(false),
   /** Refuses every write (acknowledge, claim, move, delete…) in the core. Defaults to `production`. */
   readOnly: z.boolean().optional(),

@@ -68,6 +68,9 @@ test.describe('queue-health rules', () => {
     await expect(mirrored.getByTestId('firing-alert')).toHaveText('not written: read-only environment');
     await page.screenshot({ path: test.info().outputPath('rules-read-only.png'), fullPage: true });
 
+    // The screen's picker selected the mirror in the top bar too; back to all environments.
+    await expect(page.getByTestId('env-filter').locator('option:checked')).toHaveText('Prod mirror (production)');
+    await page.getByTestId('env-filter').selectOption('');
     // Clicking a fleet row narrows the console to that environment in the top bar.
     await page.getByTestId('nav-overview').click();
     const prodId = (await prodRow.getAttribute('data-testid'))!.replace('fleet-row-', '');

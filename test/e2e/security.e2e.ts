@@ -56,4 +56,21 @@ test('production opens read-only; write mode is switched on from its banner, cou
   await page.screenshot({ path: process.env.UPDATE_SCREENSHOTS ? 'test/e2e/screenshots/write-mode.png' : test.info().outputPath('write-mode.png') });
   await banner.getByRole('button', { name: 'End write mode' }).click();
   await expect(banner).toContainText('· read-only');
+
+  // Viewing another environment, the production banner is not up (issue 21.9); all environments: it is.
+  const topBar = page.getByTestId('env-filter');
+  await topBar.selectOption('local');
+  await expect(banner).toHaveCount(0);
+  await topBar.selectOption('');
+  await expect(banner).toContainText('PRODUCTION — Prod EU');
+  // A screen's own picker is the top bar's selection: picking there selects here, and the banner follows.
+  await page.getByTestId('nav-deadletters').click();
+  await page.getByTestId('dlq-env').selectOption({ label: 'Local' });
+  await expect(topBar.locator('option:checked')).toHaveText('Local');
+  await expect(banner).toHaveCount(0);
+  await page.getByTestId('nav-alerts').click();
+  await expect(page.getByTestId('alerts-env').locator('option:checked')).toHaveText('Local');
+  await page.getByTestId('alerts-env').selectOption({ label: 'Prod EU' });
+  await expect(topBar.locator('option:checked')).toHaveText('Prod EU (production)');
+  await expect(banner).toContainText('PRODUCTION — Prod EU');
 });

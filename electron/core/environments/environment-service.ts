@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CodedError } from '../../../shared/contract/errors';
 import { formatBrokerUrl, parseBrokerUrl } from '../../../shared/model/broker-url';
-import type { EnvironmentInputParsed, EnvironmentView, TlsFiles } from '../../../shared/model/environment';
+import { ENVIRONMENT_PALETTE, nextColour, type EnvironmentInputParsed, type EnvironmentView, type TlsFiles } from '../../../shared/model/environment';
 import type { SecretStore } from '../ports';
 import type { Redactor } from '../redaction';
 import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, isReadOnly, secretKey, type EnvironmentProfile, type SecretSlot } from './profile';
@@ -129,7 +129,8 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   return {
     profile: {
       name: input.name.trim(),
-      colour: input.colour,
+      // add() and update() fill it in (the next free palette colour, or the one kept); a connection test's does not matter.
+      colour: input.colour ?? ENVIRONMENT_PALETTE[0],
       production: input.production,
       readOnly: input.readOnly ?? input.production,
       ...(input.role ? { role: input.role } : {}),
@@ -271,7 +272,7 @@ export class EnvironmentService {
   }
 
   async add(input: EnvironmentInputParsed): Promise<EnvironmentView> {
-    const normalized = normalizeInput(input);
+    const normalized = normalizeInput({ ...input, colour: input.colour ?? nextColour(this.profiles.map((p) => p.colour)) });
     this.assertUniqueName(normalized.profile.name);
     let id = slug(normalized.profile.name);
     if (this.profiles.some((p) => p.id === id)) id = `${id}-${randomBytes(3).toString('hex')}`;
@@ -283,8 +284,8 @@ export class EnvironmentService {
   }
 
   async update(id: string, input: EnvironmentInputParsed): Promise<EnvironmentView> {
-    this.get(id);
-    const normalized = normalizeInput(input);
+    const before = this.get(id);
+    const normalized = normalizeInput({ ...input, colour: input.colour ?? before.colour });
     this.assertUniqueName(normalized.profile.name, id);
     const profile: EnvironmentProfile = { id, ...normalized.profile };
     await this.applyPasswords(id, normalized.passwords);

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentInput } from '../../../shared/model/environment';
-import { DEFAULT_COLOUR, formValuesFrom, inputFromFormValues } from '../../../renderer/src/features/environments/environment-form.logic';
+import { formValuesFrom, inputFromFormValues } from '../../../renderer/src/features/environments/environment-form.logic';
+import { ENVIRONMENT_PALETTE, nextColour } from '../../../shared/model/environment';
 import { environmentView } from './fixtures';
 
 describe('environment form', () => {
   it('starts empty for a new environment, with the default colour', () => {
     const values = formValuesFrom(null);
-    expect(values).toMatchObject({ name: '', colour: DEFAULT_COLOUR, production: false, redisUrl: '', amqpUrl: '', managementUrl: '' });
+    expect(values).toMatchObject({ name: '', colour: ENVIRONMENT_PALETTE[0], production: false, redisUrl: '', amqpUrl: '', managementUrl: '' });
+    // A second environment does not look like the first (issue 21.9): the next free palette colour.
+    expect(formValuesFrom(null, [{ colour: '#2F81F7' }]).colour).toBe(ENVIRONMENT_PALETTE[1]);
+    expect(nextColour([ENVIRONMENT_PALETTE[0], ENVIRONMENT_PALETTE[2]])).toBe(ENVIRONMENT_PALETTE[1]);
+    expect(nextColour([...ENVIRONMENT_PALETTE, '#000000'])).toBe(ENVIRONMENT_PALETTE[1]);
   });
 
   it('prefills an edited environment but never its passwords', () => {

@@ -5,6 +5,7 @@ import { describeGroupKey, GROUP_FIELDS, groupAlerts, type AlertGroup, type Grou
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
+import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { DEFAULT_ALERT_FILTER, alertsOf, filterAlerts, moveCursor, type AlertFilter, type StatusFilter } from '../../stores/alerts.logic';
 import { loadAlerts } from '../../stores/sync';
 import { toggleSelection } from '../streams/streams.logic';
@@ -42,9 +43,9 @@ export function AlertsScreen() {
   const selectedEnvId = useStore(stores.environments, (s) => s.selectedId);
   const alertsState = useStore(stores.alerts, (s) => s);
   const withRedis = useMemo(() => environments.filter((e) => e.redis !== null), [environments]);
-  const [scope, setScope] = useState<string | null>(null);
+  const { pick } = usePageEnvironment(withRedis);
   const repeats = useSameRedis();
-  const chosen = scope ?? selectedEnvId ?? 'all';
+  const chosen = selectedEnvId ?? 'all';
   const isAllScope = chosen === 'all' || !withRedis.some((e) => e.id === chosen);
   // All environments lists an environment that repeats another's Redis and namespace once (under the first profile).
   const envIds = useMemo(() => (isAllScope ? withRedis.filter((e) => !repeats[e.id]).map((e) => e.id) : [chosen]), [isAllScope, chosen, withRedis, repeats]);
@@ -214,17 +215,7 @@ export function AlertsScreen() {
         <h1 id="alerts-title" className="screen-title">
           Alerts
         </h1>
-        <label className="small">
-          Environment{' '}
-          <select className="input" data-testid="alerts-env" value={scope ?? selectedEnvId ?? 'all'} onChange={(e) => setScope(e.target.value)}>
-            <option value="all">All environments</option>
-            {withRedis.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EnvPicker candidates={withRedis} value={isAllScope ? null : chosen} onPick={pick} testId="alerts-env" allowAll />
         <label className="small" title="Group alerts into incidents: one row per rule, asset and type, with a count, first and last seen; a and r act on the whole incident">
           Group{' '}
           <select className="input" data-testid="alerts-group" value={groupBy ? groupBy.join('+') : ''} onChange={(e) => chooseGroupBy(e.target.value ? (e.target.value.split('+') as GroupField[]) : null)}>

@@ -4,6 +4,7 @@ import { toCsv, toJsonl } from '../../../../shared/model/audit';
 import { formatDateTime } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
+import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 
 type Row = { at: number; who: string; action: string; target: string; reason?: string; before?: unknown; after?: unknown; env?: string; seq?: number };
 
@@ -23,11 +24,9 @@ function download(name: string, text: string, type: string): void {
 export function AuditScreen() {
   const { stores } = useServices();
   const environments = useStore(stores.environments, (s) => s.environments);
-  const selectedId = useStore(stores.environments, (s) => s.selectedId);
   const withRedis = environments.filter((e) => e.redis !== null);
   const [tab, setTab] = useState<'team' | 'local'>('team');
-  const [chosen, setChosen] = useState<string | null>(null);
-  const env = withRedis.find((e) => e.id === (chosen ?? selectedId ?? withRedis[0]?.id)) ?? null;
+  const { env, pick } = usePageEnvironment(withRedis);
   const [text, setText] = useState('');
   return (
     <section className="screen-section" aria-labelledby="audit-title" data-testid="audit-screen">
@@ -43,18 +42,7 @@ export function AuditScreen() {
             This console
           </button>
         </div>
-        {tab === 'team' ? (
-          <label className="small">
-            Environment{' '}
-            <select className="input" value={env?.id ?? ''} onChange={(e) => setChosen(e.target.value)}>
-              {withRedis.map((e) => (
-                <option key={e.id} value={e.id}>
-                  {e.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        {tab === 'team' ? <EnvPicker candidates={withRedis} value={env?.id ?? null} onPick={pick} testId="audit-env" /> : null}
         <AnalystName />
         <input className="input" type="search" placeholder="Filter: who, action, alert, reason" aria-label="Filter the audit log" value={text} onChange={(e) => setText(e.target.value)} data-testid="audit-filter" />
       </div>

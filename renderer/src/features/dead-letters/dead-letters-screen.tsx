@@ -15,31 +15,21 @@ import { DLQ_MAX_LOADED, DLQ_PAGE, appendPage, describeWindow, emptyLoaded, shou
 import { DeadLetterList, StatusRow } from './dead-letters-list';
 import { ReplayDialog, describeReplay } from './replay-dialog';
 import { brokerDownText } from '../../stores/overview.logic';
+import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 
 /** Dead letters of the Redis DLQ streams of one environment: browse, inspect, replay (dry run first), for the analyst. */
 export function DeadLettersScreen() {
   const { stores } = useServices();
   const environments = useStore(stores.environments, (state) => state.environments);
-  const selectedId = useStore(stores.environments, (state) => state.selectedId);
   const withRedis = environments.filter((env) => env.redis !== null);
-  const [chosenId, setChosenId] = useState<string | null>(null);
-  const env = withRedis.find((e) => e.id === (chosenId ?? selectedId ?? withRedis[0]?.id)) ?? null;
+  const { env, pick } = usePageEnvironment(withRedis);
   return (
     <section className="screen-section" aria-labelledby="dlq-title" data-testid="dlq-screen">
       <div className="streams-toolbar">
         <h1 id="dlq-title" className="screen-title">
           Dead letters
         </h1>
-        <label className="small">
-          Environment{' '}
-          <select className="input" data-testid="dlq-env" value={env?.id ?? ''} onChange={(e) => setChosenId(e.target.value)}>
-            {withRedis.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EnvPicker candidates={withRedis} value={env?.id ?? null} onPick={pick} testId="dlq-env" />
         {env?.readOnly ? (
           <span className="tag tag-production" title="Replay and purge are refused on this environment">
             READ-ONLY

@@ -1,7 +1,5 @@
-import type { EnvironmentInput, EnvironmentView, Role, SshAuth, TlsFiles } from '../../../../shared/model/environment';
+import { nextColour, type EnvironmentInput, type EnvironmentView, type Role, type SshAuth, type TlsFiles } from '../../../../shared/model/environment';
 
-/** Default colour of a new environment (the contract's default too). */
-export const DEFAULT_COLOUR = '#2f81f7';
 
 /** What the form's fields hold: strings and booleans exactly as typed. */
 export interface EnvironmentFormValues {
@@ -79,11 +77,14 @@ export function tlsFilesFrom(values: TlsFileValues): TlsFiles | undefined {
   return Object.keys(kept).length ? kept : undefined;
 }
 
-/** The form for a new environment, or prefilled from one being edited (passwords always empty). */
-export function formValuesFrom(env: EnvironmentView | null): EnvironmentFormValues {
+/**
+ * The form for a new environment, or prefilled from one being edited (passwords always empty). A
+ * new one starts with the first palette colour the `existing` environments do not use.
+ */
+export function formValuesFrom(env: EnvironmentView | null, existing: readonly Pick<EnvironmentView, 'colour'>[] = []): EnvironmentFormValues {
   return {
     name: env?.name ?? '',
-    colour: env?.colour ?? DEFAULT_COLOUR,
+    colour: env?.colour ?? nextColour(existing.map((e) => e.colour)),
     production: env?.production ?? false,
     readOnly: env?.opensReadOnly ?? false,
     role: env?.role ?? 'admin',

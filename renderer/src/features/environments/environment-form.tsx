@@ -12,7 +12,7 @@ import { isTestFor, type useConnectionTest } from './use-connection-test';
 /** Add or edit an environment: identity, Redis, RabbitMQ, management API; test before saving. */
 export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView | null; connectionTest: ReturnType<typeof useConnectionTest> }) {
   const services = useServices();
-  const [values, setValues] = useState<EnvironmentFormValues>(() => formValuesFrom(env));
+  const [values, setValues] = useState<EnvironmentFormValues>(() => formValuesFrom(env, services.stores.environments.getState().environments));
   const [isSaving, setIsSaving] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
   const isTested = isTestFor(connectionTest.state, 'form');

@@ -5,6 +5,7 @@ import { seedChannels } from '../../../../shared/model/pubsub';
 import { formatClock, formatCount } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
+import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { clearTail, emptyTail, formatBytes, receiveBatch, setPaused, type TailView } from './pubsub.logic';
 
 const KEEP_ALIVE_MS = 30_000;
@@ -13,27 +14,15 @@ const KEEP_ALIVE_MS = 30_000;
 export function PubSubScreen() {
   const { stores } = useServices();
   const environments = useStore(stores.environments, (state) => state.environments);
-  const selectedId = useStore(stores.environments, (state) => state.selectedId);
   const withRedis = environments.filter((env) => env.redis !== null);
-  const [chosenId, setChosenId] = useState<string | null>(null);
-  const envId = chosenId ?? selectedId ?? withRedis[0]?.id ?? null;
-  const env = withRedis.find((e) => e.id === envId) ?? null;
+  const { env, pick } = usePageEnvironment(withRedis);
   return (
     <section className="screen-section" aria-labelledby="pubsub-title" data-testid="pubsub-screen">
       <div className="streams-toolbar">
         <h1 id="pubsub-title" className="screen-title">
           Pub/sub
         </h1>
-        <label className="small">
-          Environment{' '}
-          <select className="input" data-testid="pubsub-env" value={env?.id ?? ''} onChange={(e) => setChosenId(e.target.value)}>
-            {withRedis.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EnvPicker candidates={withRedis} value={env?.id ?? null} onPick={pick} testId="pubsub-env" />
         {env?.readOnly ? (
           <span className="tag tag-production" title="Publishing is refused on this environment">
             READ-ONLY

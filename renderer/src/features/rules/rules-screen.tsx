@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useServices } from '../../services';
+import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { applyRulesState } from '../../stores/rules.logic';
 import { FiringList } from './firing-list';
 import { RulesTable } from './rules-table';
@@ -9,10 +10,9 @@ import { RulesTable } from './rules-table';
 export function RulesScreen() {
   const { stores, client } = useServices();
   const environments = useStore(stores.environments, (state) => state.environments);
-  const selectedId = useStore(stores.environments, (state) => state.selectedId);
-  const [pickedId, setPickedId] = useState<string | null>(null);
-  const envId = selectedId ?? (pickedId !== null && environments.some((env) => env.id === pickedId) ? pickedId : (environments[0]?.id ?? null));
-  const env = environments.find((candidate) => candidate.id === envId);
+  const { env: picked, pick } = usePageEnvironment(environments);
+  const env = picked ?? undefined;
+  const envId = picked?.id ?? null;
   const envRules = useStore(stores.rules, (state) => (envId ? state.byEnv[envId] : undefined));
   const firing = useStore(stores.rules, (state) => (envId ? state.firing[envId] : undefined));
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -36,18 +36,7 @@ export function RulesScreen() {
         <h1 id="rules-title" className="screen-title">
           Health rules
         </h1>
-        {selectedId === null && environments.length > 1 ? (
-          <label className="env-filter">
-            <span className="label-text">Environment</span>
-            <select data-testid="rules-env" value={envId ?? ''} onChange={(event) => setPickedId(event.target.value)}>
-              {environments.map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {candidate.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        {environments.length > 1 ? <EnvPicker candidates={environments} value={envId} onPick={pick} testId="rules-env" /> : null}
       </div>
       {!env ? (
         <p className="empty">No environment to show.</p>

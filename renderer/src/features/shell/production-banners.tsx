@@ -13,13 +13,23 @@ export function timeLeft(until: number, now: number): string {
 }
 
 /**
- * A banner in the environment's own colour for every production environment: hard to miss at
+ * The production environments whose banner is up: all of them while "All environments" is
+ * selected (a screen may act on any), else only the selected one's — a production banner never
+ * stays up over a staging environment.
+ */
+export function bannersInView(environments: readonly EnvironmentView[], selectedId: string | null): EnvironmentView[] {
+  return environments.filter((env) => env.production && (selectedId === null || env.id === selectedId));
+}
+
+/**
+ * A banner in the environment's own colour for every production environment in view: hard to miss at
  * 3 a.m. It says whether writes are refused, the role, and switches timed write mode on and off.
  */
 export function ProductionBanners() {
   const { stores } = useServices();
   const environments = useStore(stores.environments, (state) => state.environments);
-  const production = environments.filter((env) => env.production);
+  const selectedId = useStore(stores.environments, (state) => state.selectedId);
+  const production = bannersInView(environments, selectedId);
   if (production.length === 0) return null;
   return (
     <div className="production-banners">
