@@ -2,13 +2,14 @@ import type { Redis } from 'ioredis';
 import type { ProcessorName, ProcessorSettings, ProcessorStatus } from '../../../shared/model/workers';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { Clock, Logger } from '../ports';
-import { encryptPayload, openPayload, type PayloadKeyring } from '../payload-crypto';
-import { isExhausted, retryDelayMs } from './backoff';
+import type { PayloadKeyring } from '../payload-crypto';
+import { handleBatch, type BatchParts } from './consumer-commit';
+import { Retries } from './consumer-dead-letter';
 import { keepPending } from './keep-pending';
 import type { Processor } from './processor';
 import { ProcessorStats } from './processor-stats';
-import type { Outcome, StreamHandler, StreamMessage, StreamOutput } from './stream-handler';
-import { claimBatch, commitBatch, deadLetter, releaseClaims, withScripts, type CommitItem, type ScriptScope } from './stream-scripts';
+import type { StreamHandler, StreamMessage } from './stream-handler';
+import { withScripts, type ScriptClient, type ScriptScope } from './stream-scripts';
 
 export interface StreamConsumerOptions {
   name: ProcessorName;
@@ -53,8 +54,6 @@ export interface StreamConsumerOptions {
 type RawEntry = [Buffer, Buffer[] | null];
 
 const DEFAULTS = { blockMs: 1000, reclaimIdleMs: 30_000, reclaimEveryMs: 5000, dedupWindowMs: 300_000 } as const;
-/** The shortest wait for a `wait` outcome, ms: a circuit reported open until "now" is not re-asked in a tight loop. */
-const WAIT_FLOOR_MS = 50;
 /** How long `prepare` waits for Redis before leaving the group to the loops (they retry until it exists). */
 const PREPARE_TIMEOUT_MS = 3000;
 
@@ -77,6 +76,8 @@ export async function createGroup(redis: Redis, stream: string, group: string, f
  * Failures retry after the policy's backoff (the entry stays pending meanwhile); past
  * `maxRetries` — or at once when invalid — the entry is dead-lettered with its bytes unchanged.
  * Entries idle longer than `reclaimIdleMs` (a consumer that died) are taken over with XAUTOCLAIM.
+ * This file is the loop; the commit step is `consumer-commit.ts`, retries and dead letters are
+ * `consumer-dead-letter.ts`.
  */
 export class StreamConsumer implements Processor {
   readonly name: ProcessorName;
@@ -199,9 +200,11 @@ class ConsumerLoop {
   isReady = false;
   private isRunning = false;
   private done: Promise<void> = Promise.resolve();
-  private readonly redis: ReturnType<typeof withScripts>;
-  /** Messages waiting for their retry time; due ones are handled before new reads. */
-  private readonly retrying = new Map<string, { message: StreamMessage; dueAt: number }>();
+  private readonly redis: ScriptClient;
+  /** Failed attempts waiting for their backoff, and the DLQ past the retry cap. */
+  private readonly retries: Retries;
+  /** What the commit step of a batch uses. */
+  private readonly batchParts: BatchParts;
   private lastReclaim = 0;
   private wake: (() => void) | null = null;
   /** Resolves when stop() is called: a loop waiting out a pause must see it (fewer loops while paused). */
@@ -225,6 +228,9 @@ class ConsumerLoop {
     this.redis.on('close', () => {
       this.isReady = false;
     });
+    const { options, stats, scope } = owner.internals;
+    this.retries = new Retries(this.redis, owner.internals);
+    this.batchParts = { redis: this.redis, retries: this.retries, options, stats, scope, claimTtlMs: options.reclaimIdleMs ?? DEFAULTS.reclaimIdleMs };
   }
 
   start(): void {
@@ -238,9 +244,7 @@ class ConsumerLoop {
     this.requestStop();
     this.wake?.();
     await this.done;
-    const { stats } = this.owner.internals;
-    stats.inFlight -= this.retrying.size;
-    this.retrying.clear();
+    this.retries.drop();
     this.redis.disconnect(false);
   }
 
@@ -255,7 +259,7 @@ class ConsumerLoop {
       try {
         if (!prefetched) await Promise.race([this.owner.waitWhilePaused(), this.stopRequested]);
         if (!this.isRunning) break;
-        const due = this.takeDueRetries();
+        const due = this.retries.takeDue(settings().batch);
         let batch: StreamMessage[];
         if (due.length) {
           await commit;
@@ -280,7 +284,7 @@ class ConsumerLoop {
           // Dropped unawaited when a later step fails: its rejection must not go unhandled.
           prefetched.catch(() => undefined);
         }
-        commit = this.handle(batch).catch((error: unknown) => this.onError(error));
+        commit = handleBatch(this.batchParts, batch).catch((error: unknown) => this.onError(error));
       } catch (error) {
         this.onError(error);
         commit = Promise.resolve();
@@ -294,7 +298,7 @@ class ConsumerLoop {
     // Stopping: the batch read ahead is in hand too — finish it rather than leave it to a reclaim.
     const last = await prefetched?.catch(() => []);
     await commit.catch(() => undefined);
-    if (last?.length) await this.handle(last).catch((error: unknown) => this.onError(error));
+    if (last?.length) await handleBatch(this.batchParts, last).catch((error: unknown) => this.onError(error));
   }
 
   private onError(error: unknown): void {
@@ -340,19 +344,16 @@ class ConsumerLoop {
 
   private blockMs(options: StreamConsumerOptions): number {
     // Wake in time for the next due retry.
-    let block: number = options.blockMs ?? DEFAULTS.blockMs;
-    const now = options.clock.now();
-    for (const { dueAt } of this.retrying.values()) block = Math.min(block, Math.max(1, dueAt - now));
-    return block;
+    return this.retries.blockMs(options.blockMs ?? DEFAULTS.blockMs);
   }
 
   /** Takes over entries idle past `reclaimIdleMs` (their consumer died or hung), with their retry counts. */
   private async reclaim(): Promise<StreamMessage[]> {
     const { scope, settings, options, stats } = this.owner.internals;
     // Entries waiting here (backoff, open circuit) are not abandoned: keep other consumers off them.
-    await keepPending(this.redis, scope.stream, scope.group, this.consumer, [...this.retrying.keys()]);
+    await keepPending(this.redis, scope.stream, scope.group, this.consumer, this.retries.ids());
     const reply = (await this.redis.callBuffer('XAUTOCLAIM', scope.stream, scope.group, this.consumer, options.reclaimIdleMs ?? DEFAULTS.reclaimIdleMs, '0-0', 'COUNT', settings().batch)) as [Buffer, RawEntry[], Buffer[]?];
-    const entries = reply[1].filter((e) => !this.retrying.has(e[0].toString()));
+    const entries = reply[1].filter((e) => !this.retries.has(e[0].toString()));
     // Entries deleted from the stream while pending come back with null fields: acknowledge them.
     const gone = entries.filter((e) => !e[1]).map((e) => e[0].toString());
     if (gone.length) await this.redis.xack(scope.stream, scope.group, ...gone);
@@ -361,118 +362,6 @@ class ConsumerLoop {
     const counts = await this.redis.hmget(scope.attemptsKey, ...live.map((e) => e[0].toString()));
     stats.count('reclaimed', live.length);
     return live.flatMap((entry, i) => toMessage(entry, Number(counts[i] ?? 0)));
-  }
-
-  private takeDueRetries(): StreamMessage[] {
-    const { options, settings } = this.owner.internals;
-    const now = options.clock.now();
-    const due: StreamMessage[] = [];
-    for (const [id, item] of this.retrying) {
-      if (item.dueAt > now || due.length >= settings().batch) continue;
-      this.retrying.delete(id);
-      due.push(item.message);
-    }
-    if (due.length) this.owner.internals.stats.inFlight -= due.length;
-    return due;
-  }
-
-  /** Handles one batch and commits it. The returned promise settles when the commit did. */
-  private async handle(batch: StreamMessage[]): Promise<void> {
-    const { options, stats, scope } = this.owner.internals;
-    const { handler } = options;
-    stats.inFlight += batch.length;
-    const inFlight = batch.length;
-    try {
-      const undecryptable: { message: StreamMessage; error: string }[] = [];
-      if (options.payloadKeys) batch = openBatch(batch, options.payloadKeys, undecryptable);
-      let toHandle = batch;
-      const committed: CommitItem[] = [];
-      let claimed: { id: string; dedupId: string }[] = [];
-      /** Duplicates found by the claim, and skips: acknowledged, not counted as processed. */
-      const notProcessed = new Set<string>();
-      if (handler.mode === 'effectful') {
-        const withIds = batch.map((m) => ({ message: m, dedupId: handler.dedupId(m) }));
-        claimed = withIds.filter((x) => x.dedupId !== null).map((x) => ({ id: x.message.id, dedupId: x.dedupId! }));
-        const verdicts = await claimBatch(this.redis, scope, options.reclaimIdleMs ?? DEFAULTS.reclaimIdleMs, claimed);
-        const verdictOf = new Map(claimed.map((c, i) => [c.id, verdicts[i]]));
-        toHandle = [];
-        for (const { message } of withIds) {
-          const verdict = verdictOf.get(message.id) ?? 1;
-          if (verdict === 1) toHandle.push(message);
-          else if (verdict === 0) {
-            stats.count('duplicates');
-            notProcessed.add(message.id);
-            committed.push({ id: message.id, dedupId: null, outputs: [], hasAttempts: message.attempts > 0 });
-          } else this.scheduleRetry(message, 1000);
-        }
-      }
-      let outcomes: Outcome[];
-      try {
-        outcomes = await handler.handle(toHandle);
-        if (outcomes.length !== toHandle.length) throw new Error(`handler returned ${outcomes.length} outcomes for ${toHandle.length} messages`);
-      } catch (error) {
-        outcomes = toHandle.map(() => ({ kind: 'retry', error: error instanceof Error ? error.message : String(error) }));
-      }
-      await options.beforeCommit?.(toHandle);
-      const failed: { message: StreamMessage; error: string; isInvalid: boolean }[] = [];
-      const waiting: { message: StreamMessage; untilMs: number; reason: string }[] = [];
-      const released: { id: string; dedupId: string }[] = [];
-      const claimedIds = new Map(claimed.map((c) => [c.id, c.dedupId]));
-      const dedupOf = (m: StreamMessage) => (handler.mode === 'pure' ? handler.dedupId(m) : claimedIds.get(m.id) ?? null);
-      toHandle.forEach((message, i) => {
-        const outcome = outcomes[i]!;
-        if (outcome.kind === 'done') committed.push({ id: message.id, dedupId: dedupOf(message), outputs: sealOutputs(outcome.outputs ?? [], options.payloadKeys), hasAttempts: message.attempts > 0 });
-        else if (outcome.kind === 'skip') {
-          notProcessed.add(message.id);
-          committed.push({ id: message.id, dedupId: null, outputs: [], hasAttempts: message.attempts > 0 });
-        }
-        else {
-          if (outcome.kind === 'wait') waiting.push({ message, untilMs: outcome.untilMs, reason: outcome.reason });
-          else failed.push({ message, error: outcome.kind === 'invalid' ? outcome.reason : outcome.error, isInvalid: outcome.kind === 'invalid' });
-          const dedupId = handler.mode === 'effectful' ? dedupOf(message) : null;
-          if (dedupId) released.push({ id: message.id, dedupId });
-        }
-      });
-      if (committed.length) {
-        const dups = new Set(await commitBatch(this.redis, scope, committed));
-        stats.count('duplicates', dups.size);
-        stats.count('processed', committed.filter((item, i) => !dups.has(i) && !notProcessed.has(item.id)).length);
-      }
-      await releaseClaims(this.redis, scope, released);
-      for (const failure of failed) await this.fail(failure.message, failure.error, failure.isInvalid);
-      for (const { message, error } of undecryptable) await this.fail(message, error, true);
-      // Not attempted (open circuit): pending until then, its attempts unchanged — no spin, no retry spent.
-      for (const wait of waiting) {
-        stats.fail(wait.reason);
-        this.scheduleRetry(wait.message, Math.max(WAIT_FLOOR_MS, wait.untilMs - options.clock.now()));
-      }
-    } finally {
-      stats.inFlight -= inFlight;
-    }
-  }
-
-  /** A failed attempt: retry after the backoff, or dead-letter when invalid or out of retries. */
-  private async fail(message: StreamMessage, error: string, isInvalid: boolean): Promise<void> {
-    const { options, stats, scope } = this.owner.internals;
-    const { handler } = options;
-    stats.count('failures');
-    stats.fail(error);
-    const attempts = message.attempts + 1;
-    const policy = handler.retryPolicy(message);
-    if (isInvalid || isExhausted(policy, attempts)) {
-      const moved = await deadLetter(this.redis, scope, handler.deadLetterStream(message), message, error, attempts, options.clock.now());
-      if (moved) stats.count('deadLettered');
-      return;
-    }
-    await this.redis.hincrby(scope.attemptsKey, message.id, 1);
-    stats.count('retries');
-    this.scheduleRetry({ ...message, attempts }, retryDelayMs(policy, attempts));
-  }
-
-  private scheduleRetry(message: StreamMessage, delayMs: number): void {
-    const { options, stats } = this.owner.internals;
-    stats.inFlight += 1;
-    this.retrying.set(message.id, { message, dueAt: options.clock.now() + delayMs });
   }
 
   private sleep(ms: number): Promise<void> {
@@ -501,27 +390,4 @@ function toMessage([id, fields]: RawEntry, attempts: number): StreamMessage[] {
     }
   }
   return [{ id: id.toString(), fields, payload, attempts }];
-}
-
-/**
- * The batch with encrypted payloads replaced by their plaintext (fields, and so a dead letter's
- * bytes, stay as read); the messages no key opens go to `undecryptable` instead.
- */
-function openBatch(batch: StreamMessage[], keys: PayloadKeyring, undecryptable: { message: StreamMessage; error: string }[]): StreamMessage[] {
-  return batch.flatMap((message) => {
-    const opened = message.payload ? openPayload(message.payload, keys) : null;
-    if (!opened) return [message];
-    if ('plain' in opened) return [{ ...message, payload: opened.plain }];
-    undecryptable.push({ message, error: opened.error });
-    return [];
-  });
-}
-
-/** Outputs with their `data` field encrypted under the current key (unchanged without keys). */
-function sealOutputs(outputs: StreamOutput[], keys: PayloadKeyring | null | undefined): StreamOutput[] {
-  if (!keys || !outputs.length) return outputs;
-  return outputs.map((output) => ({
-    ...output,
-    fields: output.fields.map((value, i) => (i % 2 === 1 && String(output.fields[i - 1]) === STREAM_PAYLOAD_FIELD ? encryptPayload(Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8'), keys.current.key, keys.current.id) : value)),
-  }));
 }

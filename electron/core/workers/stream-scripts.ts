@@ -130,7 +130,7 @@ export interface ScriptScope {
   attemptsKey: string;
 }
 
-type ScriptClient = Redis & {
+export type ScriptClient = Redis & {
   wfCommit(stream: string, ...args: (string | Buffer | number)[]): Promise<number[]>;
   wfClaim(...args: (string | number)[]): Promise<number[]>;
   wfRelease(...args: string[]): Promise<number>;

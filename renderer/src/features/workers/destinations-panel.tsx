@@ -141,7 +141,7 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
               hasStored={view.email?.hasPassword ?? false}
               isClearing={values.clearEmailPassword}
               onClearingChange={(v) => set('clearEmailPassword', v)}
-            clearLabel="clear"
+              clearLabel="clear"
             />
             <Field label="Escalations to roles (security_team, devops_lead, cto) go to">{(id) => <input id={id} className="input" data-testid="dest-email-role-address" value={values.emailRoleAddress} onChange={(e) => set('emailRoleAddress', e.target.value)} placeholder="soc-oncall@example.com" spellCheck={false} />}</Field>
             <Field label="CA certificate file (optional)">{(id) => <input id={id} className="input mono" data-testid="dest-email-ca" value={values.emailCaFile} onChange={(e) => set('emailCaFile', e.target.value)} spellCheck={false} />}</Field>
@@ -162,7 +162,7 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
               hasStored={view.webhook?.hasSecret ?? false}
               isClearing={values.clearWebhookSecret}
               onClearingChange={(v) => set('clearWebhookSecret', v)}
-            clearLabel="clear"
+              clearLabel="clear"
             />
             <Field label="Allow-list: recipient URLs a message may name, one per line (any other goes to the URL above)">
               {(id) => <textarea id={id} className="input mono" rows={3} data-testid="dest-webhook-allow" value={values.webhookAllowList} onChange={(e) => set('webhookAllowList', e.target.value)} spellCheck={false} />}
