@@ -16,6 +16,8 @@ test('an analyst tails the seed channels while the demo publishes, publishes a t
   await expect(page.getByTestId('pubsub-tail-channel')).toHaveValue(`${app.namespace}cognisync:*`);
   await page.getByTestId('pubsub-tail-start').click();
   await expect(page.getByTestId('pubsub-tail-status')).toContainText('Tailing');
+  // NUMSUB does not count the pattern tail: the channel says this console's tail receives it (issue 21.9).
+  await expect(page.getByTestId(`pubsub-channel-${notifications}`).getByTestId('pubsub-tailed')).toContainText('+ this tail (pattern)');
   // The demo publishes seed 004 events twice a second.
   await expect(page.getByTestId('pubsub-message').first()).toContainText(/QUERY_RESULT|CACHE_INVALIDATION/, { timeout: 15_000 });
 
@@ -35,6 +37,7 @@ test('an analyst tails the seed channels while the demo publishes, publishes a t
   await expect.poll(() => page.getByTestId('pubsub-message').count()).toBeGreaterThan(shown);
   await page.getByTestId('pubsub-tail-stop').click();
   await expect(page.getByTestId('pubsub-tail-status')).toContainText('Not tailing');
+  await expect(page.getByTestId('pubsub-tailed')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PubSubMessage } from '../../../shared/model/pubsub';
-import { TAIL_ROWS, clearTail, emptyTail, formatBytes, receiveBatch, setPaused } from '../../../renderer/src/features/pubsub/pubsub.logic';
+import { TAIL_ROWS, clearTail, emptyTail, formatBytes, receiveBatch, setPaused, globMatches } from '../../../renderer/src/features/pubsub/pubsub.logic';
 
 const message = (n: number): PubSubMessage => ({ channel: 'c', pattern: null, at: n, size: 1, preview: String(n), encoding: 'text', truncated: false });
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => message(from + i));
@@ -39,5 +39,19 @@ describe('pub/sub tail view', () => {
     expect(formatBytes(312)).toBe('312 B');
     expect(formatBytes(4096)).toBe('4.0 KiB');
     expect(formatBytes(1.5 * 1024 * 1024)).toBe('1.5 MiB');
+  });
+});
+
+describe('globMatches: which channels a pattern tail receives (PSUBSCRIBE globs)', () => {
+  it('matches *, ?, classes and escapes as Redis does, and nothing else', () => {
+    expect(globMatches('ns:cognisync:*', 'ns:cognisync:alerts')).toBe(true);
+    expect(globMatches('ns:cognisync:*', 'other:cognisync:alerts')).toBe(false);
+    expect(globMatches('h?llo', 'hello')).toBe(true);
+    expect(globMatches('h?llo', 'hllo')).toBe(false);
+    expect(globMatches('h[ae]llo', 'hallo')).toBe(true);
+    expect(globMatches('h[^e]llo', 'hello')).toBe(false);
+    expect(globMatches('a.b', 'axb')).toBe(false);
+    expect(globMatches('a\\*', 'a*')).toBe(true);
+    expect(globMatches('a\\*', 'ab')).toBe(false);
   });
 });

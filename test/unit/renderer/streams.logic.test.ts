@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { StreamHistory } from '../../../shared/model/overview';
 import {
   actionBlockedReason,
+  CONSUMER_INACTIVE_AFTER_MS,
   filterStreams,
   formatAge,
+  liveConsumers,
   nextStreamSort,
   sortStreams,
   streamChartRows,
@@ -113,5 +115,15 @@ describe('Streams view logic', () => {
     const end = visibleBlocks(heights, total - 800, 800, 100);
     expect(end.last).toBe(1000);
     expect(end.after).toBe(0);
+  });
+});
+
+describe('liveConsumers: a consumer idle for 43 minutes does not look live (issue 21.9)', () => {
+  it('counts consumers that stopped reading apart', () => {
+    const consumer = (name: string, idleMs: number) => ({ name, pending: 3, idleMs });
+    expect(liveConsumers({ consumers: 2, consumerList: [consumer('a', 1_000), consumer('b', 43 * 60_000)] })).toEqual({ live: 1, inactive: 1 });
+    expect(liveConsumers({ consumers: 1, consumerList: [consumer('b', CONSUMER_INACTIVE_AFTER_MS)] })).toEqual({ live: 0, inactive: 1 });
+    // No list in the sample: every counted consumer is taken as live.
+    expect(liveConsumers({ consumers: 4, consumerList: [] })).toEqual({ live: 4, inactive: 0 });
   });
 });

@@ -6,7 +6,7 @@ import { formatClock, formatCount } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
-import { clearTail, emptyTail, formatBytes, receiveBatch, setPaused, type TailView } from './pubsub.logic';
+import { clearTail, emptyTail, formatBytes, globMatches, receiveBatch, setPaused, type TailView } from './pubsub.logic';
 
 const KEEP_ALIVE_MS = 30_000;
 
@@ -37,6 +37,8 @@ export function PubSubScreen() {
 function PubSubEnvironment({ env }: { env: EnvironmentView }) {
   const [tailTarget, setTailTarget] = useState(`${env.namespace}cognisync:*`);
   const channels = usePolledCall('pubsub.channels', { envId: env.id }, env.id, 3000);
+  // The running tail, so the list can say which channels it receives (a pattern is not in NUMSUB).
+  const [activeTail, setActiveTail] = useState<{ channel: string; isPattern: boolean } | null>(null);
   const list = channels.state === 'ready' ? channels.value : channels.state === 'error' ? channels.last : null;
   return (
     <div className="pubsub-layout">
@@ -65,6 +67,11 @@ function PubSubEnvironment({ env }: { env: EnvironmentView }) {
                     </th>
                     <td className={c.subscribers === 0 ? 'num muted' : 'num'} data-testid="pubsub-subscribers">
                       {formatCount(c.subscribers)}
+                      {activeTail?.isPattern && globMatches(activeTail.channel, c.name) ? (
+                        <span className="tag" data-testid="pubsub-tailed" title={`This console's tail receives it through the pattern ${activeTail.channel}. Redis counts pattern subscribers only in total (below), not per channel, so they are not in this number.`}>
+                          + this tail (pattern)
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       <button type="button" className="button button-quiet" onClick={() => setTailTarget(c.name)}>
@@ -83,13 +90,13 @@ function PubSubEnvironment({ env }: { env: EnvironmentView }) {
           </>
         )}
       </section>
-      <Tail env={env} target={tailTarget} onTarget={setTailTarget} />
+      <Tail env={env} target={tailTarget} onTarget={setTailTarget} onActive={setActiveTail} />
       <Publish env={env} />
     </div>
   );
 }
 
-function Tail({ env, target, onTarget }: { env: EnvironmentView; target: string; onTarget: (value: string) => void }) {
+function Tail({ env, target, onTarget, onActive }: { env: EnvironmentView; target: string; onTarget: (value: string) => void; onActive: (tail: { channel: string; isPattern: boolean } | null) => void }) {
   const { client } = useServices();
   const [tail, setTail] = useState<{ tailId: string; channel: string; isPattern: boolean } | null>(null);
   const [view, setView] = useState<TailView>(emptyTail);
@@ -97,6 +104,7 @@ function Tail({ env, target, onTarget }: { env: EnvironmentView; target: string;
   const tailRef = useRef(tail);
   tailRef.current = tail;
   const isPattern = /[*?[]/.test(target);
+  useEffect(() => onActive(tail ? { channel: tail.channel, isPattern: tail.isPattern } : null), [tail, onActive]);
 
   useEffect(() => {
     if (!tail) return;

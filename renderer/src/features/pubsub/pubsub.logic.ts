@@ -51,3 +51,28 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/**
+ * Whether a Redis glob pattern (`*`, `?`, `[abc]`, `[^a]`, `\\x`) matches a channel name, as
+ * PSUBSCRIBE does. Used to say which channels this console's pattern tail receives: PUBSUB
+ * NUMSUB counts only exact subscribers, so a channel tailed by a pattern shows 0.
+ */
+export function globMatches(pattern: string, name: string): boolean {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else if (ch === '\\' && i + 1 < pattern.length) source += `\\${pattern[++i]!}`;
+    else if (ch === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) source += '\\[';
+      else {
+        const body = pattern.slice(i + 1, end).replace(/\\/g, '\\\\');
+        source += `[${body.startsWith('^') ? `^${body.slice(1)}` : body}]`;
+        i = end;
+      }
+    } else source += ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 's').test(name);
+}

@@ -21,12 +21,15 @@ export function RabbitQueueDetail({
   queue,
   live,
   isConnected,
+  hasManagement,
   onClose,
 }: {
   env: EnvironmentView;
   queue: string;
   live: QueueInfo | null;
   isConnected: boolean;
+  /** The queue list comes from the management API (which reports rates), not a passive declare. */
+  hasManagement: boolean;
   onClose: () => void;
 }) {
   const [windowSeconds, setWindowSeconds] = useState<number>(900);
@@ -117,7 +120,7 @@ export function RabbitQueueDetail({
           </figure>
           <figure className="rabbit-chart" data-testid="rabbit-chart-rates">
             <figcaption className="rabbit-chart-title">
-              Rates (messages/s) <span className="muted small">— {rows.hasRates ? STATS_LAG_NOTE : 'no rates: they need the management API'}</span>
+              Rates (messages/s) <span className="muted small">— {rows.hasRates ? STATS_LAG_NOTE : noRatesText(hasManagement)}</span>
             </figcaption>
             <ResponsiveContainer width="100%" height={190}>
               <LineChart data={rows.rates} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
@@ -149,4 +152,12 @@ export function RabbitQueueDetail({
       ) : null}
     </section>
   );
+}
+
+/**
+ * Why the rate chart is empty: without the management API there are none; with it, RabbitMQ
+ * reports a queue's rates only once messages have moved through it (about every 5 s).
+ */
+export function noRatesText(hasManagement: boolean): string {
+  return hasManagement ? 'no rates yet: the management API reports them once messages move through this queue' : 'no rates: they need the management API';
 }

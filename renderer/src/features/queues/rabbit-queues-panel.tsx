@@ -94,6 +94,7 @@ const RabbitEnvironment = memo(function RabbitEnvironment({ env }: { env: Enviro
               queue={selected}
               live={amqp.queues?.find((q) => q.name === selected) ?? null}
               isConnected={amqp.status.state === 'connected'}
+              hasManagement={amqp.source === 'management'}
               onClose={() => setSelected(null)}
             />
           ) : null}

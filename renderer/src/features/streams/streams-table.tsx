@@ -5,7 +5,7 @@ import { Sparkline } from '../../components/sparkline';
 import type { StreamHistory as Sparklines } from '../../stores/overview.logic';
 import { formatRate } from '../queues/rabbit-queues.logic';
 import { BullInternalTag } from './bull-internals';
-import { DEFAULT_STREAM_SORT, ROW_HEIGHT, VIRTUALIZE_ABOVE, formatAge, nextStreamSort, sortStreams, streamTotals, visibleBlocks, type StreamSort, type StreamSortKey } from './streams.logic';
+import { CONSUMER_INACTIVE_AFTER_MS, DEFAULT_STREAM_SORT, liveConsumers, ROW_HEIGHT, VIRTUALIZE_ABOVE, formatAge, nextStreamSort, sortStreams, streamTotals, visibleBlocks, type StreamSort, type StreamSortKey } from './streams.logic';
 
 const COLUMNS: { key: StreamSortKey; label: string; title?: string }[] = [
   { key: 'length', label: 'Length', title: 'Entries in the stream now' },
@@ -152,7 +152,9 @@ const StreamRows = memo(function StreamRows({
 });
 
 const GroupRow = memo(function GroupRow({ stream, group }: { stream: string; group: StreamGroupInfo }) {
-  const isIdle = group.consumers === 0 && (group.lag ?? 0) > 0;
+  const { live, inactive } = liveConsumers(group);
+  // Entries wait and nobody reads them: no consumer, or only ones that stopped reading.
+  const isIdle = live === 0 && ((group.lag ?? 0) > 0 || (group.pending > 0 && inactive > 0));
   return (
     <tr className="streams-group-row" data-testid={`streams-group-${stream}-${group.name}`}>
       <th scope="row" className="streams-group-name">
@@ -170,16 +172,23 @@ const GroupRow = memo(function GroupRow({ stream, group }: { stream: string; gro
         {formatCount(group.pending)}
       </td>
       <td className="num">{formatAge(group.oldestPendingMs)}</td>
-      <td className={isIdle ? 'num bad' : 'num'} title={isIdle ? 'Entries are waiting and no consumer is attached' : undefined}>
+      <td className={isIdle ? 'num bad' : 'num'} title={isIdle ? (inactive > 0 ? 'Entries are waiting and no consumer has read for 5 min or more' : 'Entries are waiting and no consumer is attached') : undefined} data-testid="group-consumers">
         {formatCount(group.consumers)}
+        {inactive > 0 ? <span className="muted small"> ({formatCount(inactive)} inactive)</span> : null}
       </td>
       <td className="streams-consumers small">
         {group.consumerList.length === 0
           ? null
           : group.consumerList.map((c) => (
-              <span key={c.name} className="streams-consumer" title={`${c.name}: ${c.pending} pending, idle ${formatAge(c.idleMs)}`}>
-                <span className="mono">{c.name}</span> {formatCount(c.pending)}p · idle {formatAge(c.idleMs)}
-              </span>
+              c.idleMs >= CONSUMER_INACTIVE_AFTER_MS ? (
+                <span key={c.name} className="streams-consumer is-inactive" data-testid="consumer-inactive" title={`${c.name}: no read for ${formatAge(c.idleMs)}, most likely gone; its ${c.pending} pending entries wait until claimed (Pending → Claim idle…) or the consumer is deleted`}>
+                  <span className="mono">{c.name}</span> {formatCount(c.pending)}p · inactive {formatAge(c.idleMs)}
+                </span>
+              ) : (
+                <span key={c.name} className="streams-consumer" title={`${c.name}: ${c.pending} pending, idle ${formatAge(c.idleMs)}`}>
+                  <span className="mono">{c.name}</span> {formatCount(c.pending)}p · idle {formatAge(c.idleMs)}
+                </span>
+              )
             ))}
       </td>
     </tr>

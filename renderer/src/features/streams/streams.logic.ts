@@ -1,4 +1,4 @@
-import type { StreamHistory, StreamInfo } from '../../../../shared/model/overview';
+import type { StreamGroupInfo, StreamHistory, StreamInfo } from '../../../../shared/model/overview';
 
 /** Columns of the Streams table that can be sorted. */
 export type StreamSortKey = 'name' | 'length' | 'addRate' | 'lag' | 'pending' | 'oldestPending' | 'consumers';
@@ -215,4 +215,17 @@ export function visibleBlocks(heights: readonly number[], scrollTop: number, vie
   let total = end;
   for (let i = last; i < heights.length; i++) total += heights[i]!;
   return { first, last, before, after: total - end };
+}
+
+/** A consumer that has not read for this long is most likely gone (a crashed or stopped worker). */
+export const CONSUMER_INACTIVE_AFTER_MS = 5 * 60_000;
+
+/**
+ * The group's consumers that still read: Redis counts a consumer until someone deletes it, so one
+ * idle for 43 minutes still shows in `consumers` — it must not look live. Without the list (an old
+ * sample), every counted consumer is taken as live.
+ */
+export function liveConsumers(group: Pick<StreamGroupInfo, 'consumers' | 'consumerList'>): { live: number; inactive: number } {
+  const inactive = group.consumerList.filter((c) => c.idleMs >= CONSUMER_INACTIVE_AFTER_MS).length;
+  return { live: Math.max(0, group.consumers - inactive), inactive };
 }
