@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReplayCheck } from './dead-letter';
 
 /** One entry of a RabbitMQ `x-death` header: where and why the message died, how often. */
 export const XDeath = z.object({
@@ -47,5 +48,7 @@ export const RabbitReplayOutcome = z.object({
   /** Published, but the confirm never came (connection lost): a copy may or may not exist; the dead letter stayed. */
   unknown: z.number().int(),
   targets: z.record(z.string(), z.number()),
+  /** Dry runs only: what the target queues' consumers would make of each message (seed 002 schemas). */
+  check: ReplayCheck.optional(),
 });
 export type RabbitReplayOutcome = z.infer<typeof RabbitReplayOutcome>;

@@ -63,6 +63,13 @@ describe('RabbitMQ dead-letter queues', () => {
   it('replays with confirms to the queue each died in; the dead letter is acked only after the confirm', async () => {
     const dry = await replayRabbitDlq(connection, dlq, { count: 100, target: null, dryRun: true, maxReplays: 3, force: false });
     expect(dry).toMatchObject({ dryRun: true, matched: 5, replayed: 5, targets: { [work]: 5 } });
+    // No pipeline consumer reads the work queue: its messages are not checked, and the dry run says so.
+    expect(dry.check).toMatchObject({ passes: 0, fails: 0, unchecked: 5 });
+    await waitFor(async () => ((await depth(dlq)) === 5 ? true : undefined), 'dry run took nothing');
+    // Aimed at the seed's alert_queue, the check runs its consumer's schema (issue 21.7): none of these would pass.
+    const checked = await replayRabbitDlq(connection, dlq, { count: 100, target: `${ns}.alert_queue`, dryRun: true, maxReplays: 3, force: false, namespace: `${ns}.` });
+    expect(checked.check).toMatchObject({ passes: 0, fails: 5, unchecked: 0 });
+    expect(checked.check!.failures.map((f) => f.reason)).toEqual([...Array.from({ length: 4 }, () => expect.stringMatching(/^schema: /)), 'not JSON']);
     await waitFor(async () => ((await depth(dlq)) === 5 ? true : undefined), 'dry run took nothing');
     const two = await replayRabbitDlq(connection, dlq, { count: 2, target: null, dryRun: false, maxReplays: 3, force: false });
     expect(two).toMatchObject({ replayed: 2, failed: [], unknown: 0, targets: { [work]: 2 } });

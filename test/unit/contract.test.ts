@@ -29,7 +29,9 @@ describe('environment input', () => {
 
   it('accepts a well-formed profile and fills defaults', () => {
     const parsed = EnvironmentInput.parse(base);
-    expect(parsed).toMatchObject({ colour: '#2f81f7', production: false, namespace: '', amqp: null, managementUrl: null });
+    expect(parsed).toMatchObject({ production: false, namespace: '', amqp: null, managementUrl: null });
+    // No colour given: the service picks the first palette colour no other environment has.
+    expect(parsed.colour).toBeUndefined();
   });
 
   it.each([

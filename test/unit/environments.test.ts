@@ -1,7 +1,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EnvironmentInput } from '../../shared/model/environment';
+import { ENVIRONMENT_PALETTE, EnvironmentInput } from '../../shared/model/environment';
 import { EnvironmentService } from '../../electron/core/environments/environment-service';
 import { FileSecretStore } from '../../electron/core/environments/file-secret-store';
 import { ProfileStore } from '../../electron/core/environments/profile-store';
@@ -38,6 +38,17 @@ describe('EnvironmentService', () => {
     expect(mode(path.join(dir, 'environments.json'))).toBe(0o600);
     expect(mode(path.join(dir, 'secret.key'))).toBe(0o600);
     expect(mode(path.join(dir, 'secrets.json'))).toBe(0o600);
+  });
+
+  it('gives each new environment the first palette colour no other has, and keeps a colour on an edit (issue 21.9)', async () => {
+    const { envs } = await service();
+    const staging = await envs.add(EnvironmentInput.parse({ name: 'Staging', redis: { url: 'redis://127.0.0.1:6379' } }));
+    const prod = await envs.add(EnvironmentInput.parse({ name: 'Prod', redis: { url: 'redis://127.0.0.1:6379' } }));
+    const chosen = await envs.add(EnvironmentInput.parse({ name: 'Lab', colour: '#123456', redis: { url: 'redis://127.0.0.1:6379' } }));
+    expect([staging.colour, prod.colour]).toEqual([ENVIRONMENT_PALETTE[1], ENVIRONMENT_PALETTE[2]]); // Local has the first
+    expect(chosen.colour).toBe('#123456');
+    const edited = await envs.update(prod.id, EnvironmentInput.parse({ name: 'Prod EU', redis: { url: 'redis://127.0.0.1:6379' } }));
+    expect(edited.colour).toBe(ENVIRONMENT_PALETTE[2]);
   });
 
   it('moves passwords out of URLs into the secret store, never into the profile file or the view', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addVerdict, checkEntry, emptyCheck, mergeCheck, MAX_LISTED_FAILURES } from '../../electron/core/dead-letters/replay-check';
+import { addVerdict, checkEntry, checkRabbitEntry, emptyCheck, mergeCheck, MAX_LISTED_FAILURES } from '../../electron/core/dead-letters/replay-check';
 import { createRandom, securityEvent, securityScan } from '../../electron/core/demo/message-factory';
 import { encryptPayload } from '../../electron/core/payload-crypto';
 import { describeCheck } from '../../shared/model/dead-letter';
@@ -54,5 +54,16 @@ describe('the event check of a replay (issue 21.7)', () => {
     expect(total).toMatchObject({ fails: 160, passes: 2, unchecked: 0, routes: { critical_events: 2 } });
     expect(total.failures).toHaveLength(MAX_LISTED_FAILURES);
     expect(describeCheck(total)).toBe('160 would fail again (severity: bad, …); 2 pass the event check (routes: critical_events 2)');
+  });
+});
+
+describe('checkRabbitEntry: the RabbitMQ dry run runs the seed 002 consumer schema (issue 21.7)', () => {
+  const alert = { system_id: 7, alert_type: 'cpu_high', severity: 'critical', value: 97.5, threshold: 95, timestamp: '2026-12-06T04:00:00Z' };
+  it('passes a valid alert_queue message, names what is wrong with an invalid one, leaves other queues unchecked', () => {
+    expect(checkRabbitEntry('p:alert_queue', Buffer.from(JSON.stringify(alert)), { namespace: 'p:' })).toEqual({ verdict: 'passes', target: 'p:alert_queue', routes: [] });
+    expect(checkRabbitEntry('p:alert_queue', Buffer.from(JSON.stringify({ ...alert, severity: 'high' })), { namespace: 'p:' })).toMatchObject({ verdict: 'fails', reason: expect.stringMatching(/^schema: severity /) });
+    expect(checkRabbitEntry('p:metrics_queue', Buffer.from('{oops'), { namespace: 'p:' })).toMatchObject({ verdict: 'fails', reason: 'not JSON' });
+    expect(checkRabbitEntry('q:alert_queue', Buffer.from(JSON.stringify(alert)), { namespace: 'p:' }).verdict).toBe('unchecked');
+    expect(checkRabbitEntry('p:work', Buffer.from('{}'), { namespace: 'p:' }).verdict).toBe('unchecked');
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { addVerdict, checkRabbitEntry, emptyCheck } from './replay-check';
 import type { ChannelModel, ConfirmChannel, GetMessage, Message } from 'amqplib';
 import { CodedError } from '../../../shared/contract/errors';
 import type { RabbitDeadLetter, RabbitReplayOutcome, XDeath } from '../../../shared/model/rabbit-dlq';
@@ -96,7 +97,7 @@ export async function browseRabbitDlq(connection: ChannelModel, queue: string, c
 export async function replayRabbitDlq(
   connection: ChannelModel,
   queue: string,
-  options: { count: number; target: string | null; dryRun: boolean; maxReplays: number; force: boolean },
+  options: { count: number; target: string | null; dryRun: boolean; maxReplays: number; force: boolean; namespace?: string },
 ): Promise<RabbitReplayOutcome> {
   const channel: ConfirmChannel = await connection.createConfirmChannel();
   const returned = new Set<string>();
@@ -125,10 +126,17 @@ export async function replayRabbitDlq(
     }
     outcome.matched = taken.length;
     if (options.dryRun) {
+      // The event check (issue 21.7): what the target's consumer would do with each message.
+      const check = emptyCheck();
       for (const t of taken) {
-        if (t.refused) outcome.failed.push({ id: t.message.properties.messageId ?? `#${taken.indexOf(t) + 1}`, reason: t.refused });
-        else outcome.targets[t.target!] = (outcome.targets[t.target!] ?? 0) + 1;
+        const id = t.message.properties.messageId ?? `#${taken.indexOf(t) + 1}`;
+        if (t.refused) outcome.failed.push({ id, reason: t.refused });
+        else {
+          outcome.targets[t.target!] = (outcome.targets[t.target!] ?? 0) + 1;
+          addVerdict(check, id, checkRabbitEntry(t.target!, t.message.content, { namespace: options.namespace ?? '' }));
+        }
       }
+      outcome.check = check;
       outcome.replayed = taken.length - outcome.failed.length;
       if (taken.length) channel.nack(taken[taken.length - 1]!.message, true, true);
       return outcome;

@@ -5,6 +5,8 @@ import { invalidReason } from '../workers/processors/event-handler';
 import { parsePayload } from '../workers/processors/parse-payload';
 import { matchingRules, SEED_ROUTING_RULES, type RoutingRule } from '../workers/routing-rules';
 import { decryptPayload } from '../payload-crypto';
+import { CollectedMetrics, DiscoveryMessage, SystemAlert } from '../../../shared/schemas/rabbitmq-messages';
+import { parseSeedMessage } from '../workers/rabbit/parse-json';
 
 /**
  * The event check of a replay (issue 21.7): before an entry goes back to a stream, run on it what
@@ -47,6 +49,26 @@ export function checkEntry(target: string, payload: Buffer | null, options: { na
     return { verdict: 'passes', target, routes };
   }
   const parsed = parsePayload({ id: '', payload: bytes, fields: [], attempts: 0 }, schema!);
+  return parsed.ok ? { verdict: 'passes', target, routes: [] } : { verdict: 'fails', target, reason: parsed.reason };
+}
+
+/** The seed 002 queues the pipeline's RabbitMQ consumers read, with the message each expects. */
+const QUEUE_SCHEMAS: Readonly<Record<string, ZodType<unknown>>> = {
+  discovery_queue: DiscoveryMessage,
+  metrics_queue: CollectedMetrics,
+  alert_queue: SystemAlert,
+};
+
+/**
+ * What the RabbitMQ consumer of queue `target` would make of a dead letter's bytes: the seed 002
+ * schema its consumer parses with (the same function), or unchecked for a queue no pipeline
+ * consumer reads.
+ */
+export function checkRabbitEntry(target: string, content: Buffer, options: { namespace: string }): EntryVerdict {
+  const name = seedName(target, options.namespace);
+  const schema = name ? QUEUE_SCHEMAS[name] : undefined;
+  if (!schema) return { verdict: 'unchecked', target, reason: `no pipeline consumer reads ${target}` };
+  const parsed = parseSeedMessage(content, schema);
   return parsed.ok ? { verdict: 'passes', target, routes: [] } : { verdict: 'fails', target, reason: parsed.reason };
 }
 

@@ -113,7 +113,7 @@ export function dlqHandlers(ctx: CoreContext): HandlerGroup<'dlq.'> {
     },
     'dlq.rabbitBrowse': async ({ envId, queue, count }) => browseRabbitDlq(amqpOf(envId), queue, count, ctx.runtime(envId).env.payloadKey),
     'dlq.rabbitReplay': async ({ envId, queue, count, target, dryRun, maxReplays, force }) => {
-      const outcome = await replayRabbitDlq(amqpOf(envId), queue, { count, target: target ?? null, dryRun, maxReplays, force });
+      const outcome = await replayRabbitDlq(amqpOf(envId), queue, { count, target: target ?? null, dryRun, maxReplays, force, namespace: ctx.runtime(envId).env.profile.namespace });
       ctx.logger.info(`dlq rabbit replay ${queue}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, failed: outcome.failed.length, unknown: outcome.unknown })}`);
       void ctx.runtime(envId).monitor.tick();
       return outcome;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ResultOf } from '../../../../shared/contract/methods';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { RabbitReplayOutcome } from '../../../../shared/model/rabbit-dlq';
+import { describeCheck } from '../../../../shared/model/dead-letter';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
 import { withConfirmation } from '../../api/confirm';
 import { ActionDialog } from '../../components/action-dialog';
@@ -12,7 +13,7 @@ export function describeRabbitReplay(o: RabbitReplayOutcome): string {
   const targets = Object.entries(o.targets)
     .map(([t, n]) => `${formatCount(n)} → ${t}`)
     .join(', ');
-  return `${o.dryRun ? 'would replay' : 'replayed'} ${formatCount(o.replayed)} of ${formatCount(o.matched)}${targets ? ` (${targets})` : ''}${o.failed.length ? `; ${o.failed.length} not replayed (${o.failed[0]!.reason})` : ''}${o.unknown ? `; OUTCOME UNKNOWN for ${o.unknown}: check the target before replaying again` : ''}`;
+  return `${o.dryRun ? 'would replay' : 'replayed'} ${formatCount(o.replayed)} of ${formatCount(o.matched)}${targets ? ` (${targets})` : ''}${o.failed.length ? `; ${o.failed.length} not replayed (${o.failed[0]!.reason})` : ''}${o.unknown ? `; OUTCOME UNKNOWN for ${o.unknown}: check the target before replaying again` : ''}${o.check ? `. Check: ${describeCheck(o.check, formatCount)}` : ''}`;
 }
 
 /** The head of a RabbitMQ dead-letter queue, browsed without consuming, and replay with confirms. */
