@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { CodedError } from '../../../shared/contract/errors';
+import { actOnBullJob, listBullJobs } from '../brokers/bullmq/bull-jobs';
 import type { BullMonitor } from '../brokers/bullmq/bull-monitor';
 import type { CoreContext, HandlerGroup } from './context';
 
@@ -31,6 +32,16 @@ export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
       const bull = monitorOf(envId);
       if (!bull.history.knows(queue)) throw new CodedError('NOT_FOUND', `no BullMQ queue "${queue}" has been seen in this environment`);
       return bull.historyOf(queue, ctx.clock.now(), windowSeconds, maxPoints);
+    },
+    'bullmq.jobs': async ({ envId, queue: name, state, start, count, order }) => {
+      const { queue } = target(envId, name);
+      return listBullJobs(queue, ctx.redisOf(envId), state, start, count, order);
+    },
+    'bullmq.jobAction': async ({ envId, queue: name, id, action }) => {
+      const { bull, queue } = target(envId, name);
+      const { before, after: state } = await actOnBullJob(queue, id, action);
+      after(bull);
+      return { queue: name, id, action, before, after: state };
     },
     'bullmq.pause': async ({ envId, queue: name }, call) => {
       const { bull, queue } = target(envId, name);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { BullOverview, BullQueueHistory } from '../../model/bullmq';
+import { BullJobAction, BullJobPage, BullJobState } from '../../model/bull-jobs';
 import { EnvId } from './common';
 
 /** A BullMQ queue name (BullMQ refuses ':' in names). */
@@ -23,6 +24,28 @@ export const bullmqMethods = {
       .strict(),
     result: BullQueueHistory,
   },
+  /** A page of one state's jobs (bull-board's list): data, timestamps, attempts, failure reason, stack traces. */
+  'bullmq.jobs': {
+    params: z
+      .object({
+        envId: EnvId,
+        queue: BullQueueName,
+        state: BullJobState,
+        start: z.number().int().min(0).default(0),
+        count: z.number().int().min(1).max(200).default(50),
+        /** newest: the most recently added/finished first; oldest: the next to run (waiting) or next due (delayed) first. */
+        order: z.enum(['newest', 'oldest']).default('newest'),
+      })
+      .strict(),
+    result: BullJobPage,
+  },
+  /** One job: retry (failed/completed), promote (delayed) or remove (any but active). */
+  'bullmq.jobAction': write({
+    params: z.object({ envId: EnvId, queue: BullQueueName, id: z.string().min(1).max(256), action: BullJobAction }).strict(),
+    result: z.object({ queue: z.string(), id: z.string(), action: BullJobAction, before: z.string(), after: z.string() }),
+    access: 'operator',
+    audit: { action: (p) => `bullmq.job.${p.action}`, target: (p) => `${p.queue}/${p.id}`, detail: (r) => ({ before: r.before, after: r.after }) },
+  }),
   'bullmq.pause': write({ params: Target, result: Outcome, access: 'operator', audit: { target: (p) => p.queue, detail: (r) => ({ isPaused: r.isPaused }) } }),
   'bullmq.resume': write({ params: Target, result: Outcome, access: 'operator', audit: { target: (p) => p.queue, detail: (r) => ({ isPaused: r.isPaused }) } }),
   'bullmq.drain': write({

@@ -11,6 +11,7 @@ import { useServices } from '../../services';
 import { backlogOf, bullBlockedReason, bullChartRows, sortBullQueues, type BullSortKey } from '../../stores/bullmq.logic';
 import { withConfirmation } from '../../api/confirm';
 import { BrokerHeader } from '../overview/broker-header';
+import { BullJobs } from './bull-jobs';
 
 const COLUMNS: { key: Exclude<BullSortKey, 'name'>; label: string; title: string }[] = [
   { key: 'waiting', label: 'Waiting', title: 'Jobs waiting for a worker' },
@@ -259,6 +260,7 @@ function BullQueueDetail({
           </ResponsiveContainer>
         </figure>
       ) : null}
+      {isGone ? null : <BullJobs env={env} queue={queue} live={live} blocked={blocked} onDone={(text) => setOutcome(`${formatClock(Date.now())} — ${text}`)} />}
       {action === 'pause' || action === 'resume' ? (
         <ActionDialog
           title={`${action === 'pause' ? 'Pause' : 'Resume'} ${queue}?`}
