@@ -13,6 +13,31 @@ export const XDeath = z.object({
 });
 export type XDeath = z.infer<typeof XDeath>;
 
+/**
+ * Headers a consumer that publishes its dead letters itself sets beside x-death (a nack cannot
+ * carry any): why it gave the message up and after how many attempts. Watchfloor's workers set
+ * the first two; the others are read as other tools write them (Spring AMQP, common practice).
+ */
+export const DEAD_LETTER_HEADERS = { error: 'x-watchfloor-error', attempts: 'x-watchfloor-attempts' } as const;
+export const CONSUMER_ERROR_HEADERS = [DEAD_LETTER_HEADERS.error, 'x-exception-message', 'x-error', 'x-last-error', 'x-error-message'] as const;
+
+/** What each RabbitMQ dead-letter reason means, for an analyst who does not know AMQP. */
+export function describeDeathReason(reason: string, queue: string): string {
+  const where = queue ? ` ${queue}` : '';
+  switch (reason) {
+    case 'rejected':
+      return `rejected by a consumer of${where} (nack/reject without requeue)`;
+    case 'expired':
+      return `expired in${where}: its TTL (message or queue) ran out before a consumer took it`;
+    case 'maxlen':
+      return `dropped from${where}: the queue was full (x-max-length / x-max-length-bytes)`;
+    case 'delivery_limit':
+      return `delivered too often from${where}: the quorum queue's delivery limit was reached (it kept failing)`;
+    default:
+      return `${reason || 'unknown reason'}${queue ? ` in ${queue}` : ''}`;
+  }
+}
+
 /** A message of a RabbitMQ dead-letter queue as the console shows it. */
 export const RabbitDeadLetter = z.object({
   /** 1 = the head of the queue, at the time of the browse. */
@@ -21,6 +46,14 @@ export const RabbitDeadLetter = z.object({
   /** The queue it died in (newest `x-death`), where a replay sends it. */
   originQueue: z.string().nullable(),
   reason: z.string().nullable(),
+  /** The newest death in words: what the reason means, where, how often ("rejected by a consumer of q (…) ×3"). */
+  reasonText: z.string().nullable(),
+  /** What the consumer said when it gave up (a header beside x-death), null when it could not say (a nack). */
+  consumerError: z.string().nullable(),
+  /** Attempts the consumer made, when it said. */
+  attempts: z.number().int().nullable(),
+  /** Epoch ms of the newest death, when the broker gave one. */
+  diedAt: z.number().nullable(),
   /** Deaths over the whole chain. */
   deaths: z.number(),
   xDeath: z.array(XDeath),

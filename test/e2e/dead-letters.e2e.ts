@@ -231,19 +231,26 @@ test('an analyst browses a RabbitMQ dead-letter queue without consuming it, read
       while (!message) message = await channel.get(work, { noAck: false });
       channel.nack(message, false, false);
     }
+    // A fourth dies of old age: its TTL runs out in the work queue.
+    channel.sendToQueue(work, Buffer.from('{"discovery":"late"}'), { messageId: 'd-ttl', expiration: '1' });
+    while ((await channel.checkQueue(dlq)).messageCount < 4) await new Promise((resolve) => setTimeout(resolve, 50));
     await page.goto(app.openUrl);
     await page.getByTestId('nav-deadletters').click();
     await page.getByTestId(`rabbit-dlq-source-${dlq}`).click({ timeout: 30_000 });
-    await expect(page.locator('[data-testid^="rabbit-dlq-row-"]')).toHaveCount(3);
+    await expect(page.locator('[data-testid^="rabbit-dlq-row-"]')).toHaveCount(4);
     await expect(page.getByTestId('rabbit-dlq-note')).toContainText('Nothing was removed');
-    expect((await channel.checkQueue(dlq)).messageCount).toBe(3);
+    expect((await channel.checkQueue(dlq)).messageCount).toBe(4);
+    await page.getByTestId('rabbit-dlq-row-4').click();
+    await expect(page.getByTestId('rabbit-dlq-why')).toContainText(`expired in ${work}: its TTL (message or queue) ran out before a consumer took it`);
     await page.getByTestId('rabbit-dlq-row-1').click();
     await expect(page.getByTestId('rabbit-dlq-detail')).toContainText(`rejected in ${work} ×1`);
+    await expect(page.getByTestId('rabbit-dlq-why')).toContainText(`rejected by a consumer of ${work} (nack/reject without requeue)`);
+    await expect(page.getByTestId('rabbit-dlq-consumer-error')).toContainText('The consumer gave no reason');
     await page.getByTestId('rabbit-dlq-replay').click();
     await page.getByTestId('rabbit-replay-count').fill('2');
     await page.getByTestId('action-confirm').click();
     await expect(page.getByTestId('rabbit-dlq-result')).toContainText(`replayed 2 of 2 (2 → ${work})`);
-    await expect(page.locator('[data-testid^="rabbit-dlq-row-"]')).toHaveCount(1);
+    await expect(page.locator('[data-testid^="rabbit-dlq-row-"]')).toHaveCount(2);
     expect((await channel.checkQueue(work)).messageCount).toBe(2);
     expect(errors).toEqual([]);
   } finally {

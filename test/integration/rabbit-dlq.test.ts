@@ -2,6 +2,7 @@ import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RABBIT_REPLAY_HEADERS, browseRabbitDlq, replayRabbitDlq } from '../../electron/core/dead-letters/rabbit-dlq';
 import { AMQP_URL, CuttableProxy, uniqueNamespace } from '../helpers/brokers';
+import { DEAD_LETTER_HEADERS } from '../../shared/model/rabbit-dlq';
 import { waitFor } from '../helpers/wait';
 
 const BINARY = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x7f, 0xfe, 0x0a, 0x00, 0xc3]);
@@ -121,5 +122,47 @@ describe('RabbitMQ dead-letter queues', () => {
     expect(outcome.unknown).toBe(1);
     expect(outcome.failed[0]!.reason).toContain('outcome unknown');
     await waitFor(async () => ((await depth(dlq)) === 1 ? true : undefined), 'the unacknowledged dead letter returned to its queue');
+  });
+});
+
+describe('RabbitMQ dead letters say why they died, in words', () => {
+  const ns = uniqueNamespace('rwhy').replace(/:$/, '');
+  const work = `${ns}.work`;
+  const dlq = `${ns}.work.dlq`;
+  const dlx = `${ns}.dlx`;
+  let connection: ChannelModel;
+  let channel: Channel;
+
+  beforeAll(async () => {
+    connection = await amqp.connect(AMQP_URL);
+    channel = await connection.createChannel();
+    await channel.assertExchange(dlx, 'direct', { durable: false });
+    await channel.assertQueue(dlq, { durable: false });
+    await channel.bindQueue(dlq, dlx, work);
+    await channel.assertQueue(work, { durable: false, arguments: { 'x-dead-letter-exchange': dlx, 'x-dead-letter-routing-key': work, 'x-max-length': 2, 'x-overflow': 'drop-head' } });
+  });
+  afterAll(async () => {
+    for (const q of [work, dlq]) await channel.deleteQueue(q).catch(() => undefined);
+    await channel.deleteExchange(dlx).catch(() => undefined);
+    await connection.close().catch(() => undefined);
+  });
+
+  it('names expiry, overflow and a rejection with what the consumer said', async () => {
+    // Expired: a per-message TTL ran out in the work queue.
+    channel.sendToQueue(work, Buffer.from('{"a":1}'), { messageId: 'ttl', expiration: '1' });
+    await waitFor(async () => ((await channel.checkQueue(dlq)).messageCount === 1 ? true : undefined), 'expired into the DLQ');
+    // Overflow: a third message pushes the head out of a queue of two.
+    for (const id of ['full-1', 'full-2', 'full-3']) channel.sendToQueue(work, Buffer.from('{}'), { messageId: id });
+    await waitFor(async () => ((await channel.checkQueue(dlq)).messageCount === 2 ? true : undefined), 'overflowed into the DLQ');
+    // A consumer that publishes its dead letter itself says why (as Watchfloor's workers do without a DLX).
+    channel.sendToQueue(dlq, Buffer.from('{}'), { messageId: 'said', headers: { 'x-death': [{ queue: work, reason: 'rejected', count: 3, exchange: '', 'routing-keys': [work] }], [DEAD_LETTER_HEADERS.error]: 'schema: severity is not one of low, medium, high, critical', [DEAD_LETTER_HEADERS.attempts]: 3 } });
+    await waitFor(async () => ((await channel.checkQueue(dlq)).messageCount === 3 ? true : undefined), 'three dead letters');
+
+    const browse = await browseRabbitDlq(connection, dlq, 10, null);
+    const byId = Object.fromEntries(browse.messages.map((m) => [m.messageId, m]));
+    expect(byId.ttl).toMatchObject({ reason: 'expired', reasonText: `expired in ${work}: its TTL (message or queue) ran out before a consumer took it`, consumerError: null, attempts: null });
+    expect(byId.ttl!.diedAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(byId['full-1']).toMatchObject({ reason: 'maxlen', reasonText: expect.stringContaining('the queue was full') });
+    expect(byId.said).toMatchObject({ reason: 'rejected', reasonText: `rejected by a consumer of ${work} (nack/reject without requeue) ×3`, consumerError: 'schema: severity is not one of low, medium, high, critical', attempts: 3 });
   });
 });

@@ -200,6 +200,9 @@ describe('RabbitMQ pipeline workers', () => {
     expect(dead.properties.messageId).toBe('bad-existing');
     expect(dead.content.toString()).toBe('not json');
     expect(dead.properties.headers?.['x-death']).toEqual([expect.objectContaining({ queue: `${ns}discovery_queue`, reason: 'rejected', count: 1, exchange: topology.exchange, 'routing-keys': ['discovery.new'] })]);
+    // Why, beside x-death (a nack could not say): the parse failure, no attempt made.
+    expect(dead.properties.headers?.['x-watchfloor-error']).toMatch(/^invalid message: /);
+    expect(dead.properties.headers?.['x-watchfloor-attempts']).toBe(0);
     // The original was acked after the confirm: nothing left behind, the queue itself untouched.
     await waitFor(async () => (await channel.checkQueue(`${ns}discovery_queue`)).messageCount === 0, 'the queue drained');
     expect((await channel.checkQueue(`${ns}discovery_queue.dlq`)).messageCount).toBe(0);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { addVerdict, checkRabbitEntry, emptyCheck } from './replay-check';
 import type { ChannelModel, ConfirmChannel, GetMessage, Message } from 'amqplib';
 import { CodedError } from '../../../shared/contract/errors';
-import type { RabbitDeadLetter, RabbitReplayOutcome, XDeath } from '../../../shared/model/rabbit-dlq';
+import { CONSUMER_ERROR_HEADERS, DEAD_LETTER_HEADERS, describeDeathReason, type RabbitDeadLetter, type RabbitReplayOutcome, type XDeath } from '../../../shared/model/rabbit-dlq';
 import { previewOf } from '../brokers/payload-preview';
 import { decryptPayload } from '../payload-crypto';
 
@@ -39,11 +39,18 @@ function toDeadLetter(message: Message, position: number, previewBytes: number, 
   const payload = opened && 'plain' in opened ? { ...previewOf(opened.plain, previewBytes), decrypted: true } : { ...previewOf(message.content, previewBytes), ...(opened ? { decryptError: opened.error } : {}) };
   const other: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (k !== 'x-death') other[k] = previewOf(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v) ?? ''), 512).preview;
+  const newest = deaths[0];
+  const said = CONSUMER_ERROR_HEADERS.map((h) => text(headers[h])).find((v) => v !== null && v !== '') ?? null;
+  const attempts = Number(headers[DEAD_LETTER_HEADERS.attempts]);
   return {
     position,
     messageId: text(message.properties.messageId),
-    originQueue: deaths[0]?.queue || null,
-    reason: deaths[0]?.reason || null,
+    originQueue: newest?.queue || null,
+    reason: newest?.reason || null,
+    reasonText: newest ? `${describeDeathReason(newest.reason, newest.queue)}${newest.count > 1 ? ` ×${newest.count}` : ''}` : null,
+    consumerError: said === null ? null : previewOf(Buffer.from(said), 1024).preview,
+    attempts: headers[DEAD_LETTER_HEADERS.attempts] !== undefined && Number.isFinite(attempts) ? attempts : null,
+    diedAt: newest?.time ?? null,
     deaths: deaths.reduce((n, d) => n + d.count, 0),
     xDeath: deaths,
     replayCount: Number(headers[RABBIT_REPLAY_HEADERS.count] ?? 0) || 0,

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import { ProcessorSettings, type ProcessorName, type ProcessorState, type ProcessorStatus } from '../../../../shared/model/workers';
+import { DEAD_LETTER_HEADERS } from '../../../../shared/model/rabbit-dlq';
 import { topologyFor, type Topology } from '../../../../shared/model/topology';
 import { AMQP_DEADLINES, amqpSocketOptions, amqpUrlWithHeartbeat, describeAmqpError } from '../../brokers/rabbitmq/amqp-connection';
 import { ManagementClient } from '../../brokers/rabbitmq/management-client';
@@ -328,7 +329,7 @@ export abstract class RabbitConsumer<T> implements Processor {
     const parsed = this.parse(message.content);
     if (!parsed.ok) {
       this.stats.fail(`invalid message ${id}: ${parsed.reason}`);
-      this.deadLetter(channel, message);
+      this.deadLetter(channel, message, { error: `invalid message: ${parsed.reason}`, attempts: 0 });
       return;
     }
     this.stats.inFlight += 1;
@@ -382,7 +383,7 @@ export abstract class RabbitConsumer<T> implements Processor {
         this.recordError(error);
         if (isExhausted(this.policy, failures)) {
           this.stats.inFlight -= 1;
-          this.deadLetter(channel, message);
+          this.deadLetter(channel, message, { error: (error as Error | undefined)?.message ?? String(error), attempts: failures });
           return;
         }
         this.stats.count('retries');
@@ -404,13 +405,17 @@ export abstract class RabbitConsumer<T> implements Processor {
     if (this.settle(channel, message, true)) this.stats.count('processed');
   }
 
-  private deadLetter(channel: ConfirmChannel, message: ConsumeMessage): void {
+  /**
+   * Through the queue's DLX (a nack: RabbitMQ writes x-death, and no header can say why), or
+   * published to the DLQ with the reason (`x-watchfloor-error`, `-attempts`) beside x-death.
+   */
+  private deadLetter(channel: ConfirmChannel, message: ConsumeMessage, why: DeadLetterWhy): void {
     const route = this.attachment?.route;
     if (route?.kind !== 'publish') {
       if (this.settle(channel, message, false)) this.stats.count('deadLettered');
       return;
     }
-    const work = this.publishDeadLetter(channel, message, route.queue);
+    const work = this.publishDeadLetter(channel, message, route.queue, { ...why, error: this.redactor.redact(why.error) });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
@@ -420,9 +425,9 @@ export abstract class RabbitConsumer<T> implements Processor {
    * entry as RabbitMQ would write it, and the original acked only once the broker confirmed. A
    * failed publish requeues the original (nothing dropped); a lost channel leaves it to redelivery.
    */
-  private async publishDeadLetter(channel: ConfirmChannel, message: ConsumeMessage, dlq: string): Promise<void> {
+  private async publishDeadLetter(channel: ConfirmChannel, message: ConsumeMessage, dlq: string, why: DeadLetterWhy): Promise<void> {
     try {
-      await publishConfirmed(channel, '', dlq, message.content, deadLetterProperties(message, this.source, this.clock.now()));
+      await publishConfirmed(channel, '', dlq, message.content, deadLetterProperties(message, this.source, this.clock.now(), why));
     } catch (error) {
       this.recordError(new Error(`dead letter not published to ${dlq}, the message goes back to ${this.source}: ${describeAmqpError(error)}`));
       if (this.liveChannels.has(channel)) {
@@ -459,7 +464,16 @@ export abstract class RabbitConsumer<T> implements Processor {
 }
 
 /** The original's properties for its copy in the DLQ, with an `x-death` entry in front (count kept per queue and reason, as RabbitMQ does). */
-function deadLetterProperties(message: ConsumeMessage, queue: string, now: number): Options.Publish {
+/** Why a consumer gave a message up: the last error (or the parse failure) and the attempts made. */
+interface DeadLetterWhy {
+  error: string;
+  attempts: number;
+}
+
+/** Longest consumer error kept in the dead letter's header (a stack trace would bloat every message). */
+const ERROR_HEADER_MAX = 1024;
+
+function deadLetterProperties(message: ConsumeMessage, queue: string, now: number, why: DeadLetterWhy): Options.Publish {
   const p = message.properties;
   const headers: Record<string, unknown> = { ...(p.headers ?? {}) };
   const earlier = Array.isArray(headers['x-death']) ? (headers['x-death'] as Record<string, unknown>[]) : [];
@@ -468,6 +482,8 @@ function deadLetterProperties(message: ConsumeMessage, queue: string, now: numbe
   headers['x-death'] = [entry, ...earlier.filter((d) => d !== same)];
   if (!earlier.length) Object.assign(headers, { 'x-first-death-queue': queue, 'x-first-death-reason': 'rejected', 'x-first-death-exchange': message.fields.exchange });
   Object.assign(headers, { 'x-last-death-queue': queue, 'x-last-death-reason': 'rejected', 'x-last-death-exchange': message.fields.exchange, 'x-watchfloor-dead-lettered': 'published (the queue has no dead-letter exchange)' });
+  headers[DEAD_LETTER_HEADERS.error] = why.error.length > ERROR_HEADER_MAX ? `${why.error.slice(0, ERROR_HEADER_MAX - 1)}…` : why.error;
+  headers[DEAD_LETTER_HEADERS.attempts] = why.attempts;
   // userId would have to match this connection's user, expiration would let the dead letter vanish: both left out.
   return {
     persistent: true,

@@ -6,7 +6,7 @@ import { describeCheck } from '../../../../shared/model/dead-letter';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
 import { withConfirmation } from '../../api/confirm';
 import { ActionDialog } from '../../components/action-dialog';
-import { formatCount } from '../../components/format';
+import { formatCount, formatDateTime } from '../../components/format';
 import { useServices } from '../../services';
 
 export function describeRabbitReplay(o: RabbitReplayOutcome): string {
@@ -87,7 +87,12 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
               <tr key={m.position} className={open === m.position ? 'streams-row-selected streams-row' : 'streams-row'} onClick={() => setOpen(m.position)} data-testid={`rabbit-dlq-row-${m.position}`}>
                 <td className="num">{m.position}</td>
                 <td className="mono small">{m.originQueue ?? '—'}</td>
-                <td className="small bad">{m.reason ?? '—'}</td>
+                <td className="small" data-testid="rabbit-dlq-reason">
+                  <span className="bad" title={m.reasonText ?? undefined}>
+                    {m.reason ?? '—'}
+                  </span>
+                  {m.consumerError ? <span className="muted"> — {m.consumerError.length > 90 ? `${m.consumerError.slice(0, 89)}…` : m.consumerError}</span> : null}
+                </td>
                 <td className="num">{m.deaths}</td>
                 <td className={m.replayCount > 0 ? 'num warn' : 'num'}>{m.replayCount}</td>
                 <td className="mono small dlq-preview">{m.payload.encoding === 'hex' ? `hex ${m.payload.preview.slice(0, 80)}` : m.payload.preview.slice(0, 120)}</td>
@@ -101,6 +106,19 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
           <h4 className="streams-detail-title mono">
             #{message.position} {message.messageId ?? ''}
           </h4>
+          <p className="bad" data-testid="rabbit-dlq-why">
+            {message.reasonText ?? 'No x-death header: this message was put here directly, not dead-lettered by RabbitMQ.'}
+            {message.diedAt ? ` — ${formatDateTime(message.diedAt)}` : ''}
+          </p>
+          {message.consumerError ? (
+            <p className="small" data-testid="rabbit-dlq-consumer-error">
+              The consumer said{message.attempts !== null ? ` (after ${message.attempts} ${message.attempts === 1 ? 'attempt' : 'attempts'})` : ''}: <span className="mono">{message.consumerError}</span>
+            </p>
+          ) : message.reason === 'rejected' ? (
+            <p className="small muted" data-testid="rabbit-dlq-consumer-error">
+              The consumer gave no reason (a nack carries none): its log has it — for Watchfloor's own workers, the Workers view shows the last error.
+            </p>
+          ) : null}
           <p className="small">x-death chain (newest first):</p>
           <ol className="small">
             {message.xDeath.map((d, i) => (
