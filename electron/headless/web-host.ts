@@ -6,7 +6,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { TOPIC_NAMES } from '../../shared/contract/events';
 import { fail } from '../../shared/contract/result';
-import { ClientFrame, RPC_PATH, TOKEN_PROTOCOL_PREFIX, type ServerFrame } from '../../shared/contract/wire';
+import { ClientFrame, RPC_PATH, TOKEN_PROTOCOL_PREFIX, TOKEN_REJECTED_CLOSE_CODE, TOKEN_REJECTED_REASON, type ServerFrame } from '../../shared/contract/wire';
 import type { AppCore } from '../core/app-core';
 import { CONTENT_SECURITY_POLICY } from '../core/security-policy';
 
@@ -91,7 +91,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const allowedOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
     if (!allowedOrigins.includes(request.headers.origin ?? '')) return reject(403, 'Forbidden');
     const offered = offeredToken(request.headers['sec-websocket-protocol']);
-    if (!offered || !tokenMatches(offered, token)) return reject(401, 'Unauthorized');
+    if (!offered || !tokenMatches(offered, token)) {
+      // A browser cannot read the status of a refused upgrade (it sees 1006, the same as a host
+      // that is down) and would retry forever: finish the handshake and close with the code the
+      // renderer reads as "wrong token, stop". Nothing is subscribed or dispatched for it.
+      return wss.handleUpgrade(request, socket, head, (ws) => ws.close(TOKEN_REJECTED_CLOSE_CODE, TOKEN_REJECTED_REASON));
+    }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
 

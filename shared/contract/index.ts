@@ -3,3 +3,4 @@ export * from './result';
 export * from './methods';
 export * from './events';
 export * from './wire';
+export * from './pending-calls';

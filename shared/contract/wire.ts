@@ -20,3 +20,11 @@ export type ServerFrame =
 export const RPC_PATH = '/rpc';
 /** Sub-protocol prefix carrying the token (browsers cannot set headers on a WebSocket). */
 export const TOKEN_PROTOCOL_PREFIX = 'watchfloor.token.';
+
+/**
+ * Close code the host sends when the token is missing or wrong. The host completes the handshake
+ * and closes with this code (a browser cannot read the status of a refused upgrade: it only sees
+ * 1006), so the renderer can tell "wrong token, stop retrying" from "host not reachable".
+ */
+export const TOKEN_REJECTED_CLOSE_CODE = 4401;
+export const TOKEN_REJECTED_REASON = 'token rejected';

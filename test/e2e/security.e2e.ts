@@ -74,3 +74,13 @@ test('production opens read-only; write mode is switched on from its banner, cou
   await expect(topBar.locator('option:checked')).toHaveText('Prod EU (production)');
   await expect(banner).toContainText('PRODUCTION — Prod EU');
 });
+
+test('a page with a wrong token is told so and stops knocking (the host closes with the code the page reads)', async ({ page, app }) => {
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  await page.goto(app.openUrl.replace(/#token=.*/, '#token=not-the-token'));
+  await expect(page.getByTestId('connection-banner')).toContainText("The host rejected this page's token");
+  // Before the host sent the code, a wrong token looked like a dead host: "Disconnected — retrying" forever.
+  await expect(page.getByTestId('connection-banner')).not.toContainText('retrying');
+  expect(sockets).toHaveLength(1);
+});

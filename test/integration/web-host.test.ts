@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { RPC_PATH, TOKEN_PROTOCOL_PREFIX } from '../../shared/contract/wire';
+import { RPC_PATH, TOKEN_PROTOCOL_PREFIX, TOKEN_REJECTED_CLOSE_CODE } from '../../shared/contract/wire';
+import { createWebSocketTransport, type SocketLike } from '../../renderer/src/api/websocket-transport';
+import type { LinkEvent } from '../../renderer/src/api/transport';
 import { startWebHost, type WebHost } from '../../electron/headless/web-host';
 import { uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
@@ -16,6 +18,18 @@ function connect(host: WebHost, options: { token?: string; origin?: string }): P
     ws.on('open', () => resolve({ ws }));
     ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
     ws.on('error', () => resolve({ status: -1 }));
+  });
+}
+
+/** Connects with `token` and resolves with the close code and every frame received before it. */
+function closedWith(host: WebHost, token: string | undefined): Promise<{ code: number; reason: string; frames: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}${RPC_PATH}`, token === undefined ? [] : [TOKEN_PROTOCOL_PREFIX + token], { origin: `http://127.0.0.1:${host.port}` });
+    let frames = 0;
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, method: 'environments.list', params: {} })));
+    ws.on('message', () => frames++);
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason), frames }));
+    ws.on('error', () => undefined);
   });
 }
 
@@ -51,15 +65,42 @@ describe('browser-mode host', () => {
     expect([403, 404]).toContain(traversal.status);
   });
 
-  it('rejects a missing token, a wrong token and a foreign Origin', async () => {
-    expect((await connect(host, {})).status).toBe(401);
-    expect((await connect(host, { token: 'wrong' })).status).toBe(401);
+  it('closes a missing or wrong token with the token-rejected code, answering and pushing nothing; refuses a foreign Origin', async () => {
+    for (const token of [undefined, 'wrong', `${host.token}x`]) {
+      expect(await closedWith(host, token)).toEqual({ code: TOKEN_REJECTED_CLOSE_CODE, reason: 'token rejected', frames: 0 });
+    }
     expect((await connect(host, { token: host.token, origin: 'https://evil.example' })).status).toBe(403);
   });
 
+  it("the renderer's own transport stops retrying on a wrong token and says why, and works with the right one", async () => {
+    const run = (token: string) => {
+      const events: LinkEvent[] = [];
+      const transport = createWebSocketTransport({
+        url: `ws://127.0.0.1:${host.port}${RPC_PATH}`,
+        token,
+        onLinkEvent: (event) => events.push(event),
+        createSocket: (url, protocols) => new WebSocket(url, protocols, { origin: `http://127.0.0.1:${host.port}` }) as unknown as SocketLike,
+      });
+      return { transport, events };
+    };
+    const { waitFor } = await import('../helpers/wait');
+    const wrong = run('wrong');
+    await waitFor(() => wrong.events.some((e) => e.type === 'closed'), 'the wrong token closed');
+    expect(wrong.events.filter((e) => e.type === 'closed')).toEqual([{ type: 'closed', code: TOKEN_REJECTED_CLOSE_CODE, wasOpen: true, retryInMs: null }]);
+    expect(await wrong.transport.call('environments.list', {})).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    wrong.transport.close();
+
+    const right = run(host.token);
+    const answer = await right.transport.call('environments.list', {});
+    expect(answer.ok).toBe(true);
+    expect(right.events.map((e) => e.type)).toEqual(['connecting', 'open']);
+    right.transport.close();
+  });
+
   it('answers contract calls and pushes events to an authenticated client', async () => {
-    const { ws } = await connect(host, { token: host.token });
-    expect(ws).toBeDefined();
+    const { ws, status } = await connect(host, { token: host.token });
+    expect(status).toBeUndefined();
+    expect(ws!.readyState).toBe(WebSocket.OPEN);
     const frames: { type: string; id?: number; topic?: string; result?: { ok: boolean; value?: unknown; error?: { code: string } } }[] = [];
     ws!.on('message', (data) => frames.push(JSON.parse(String(data))));
     ws!.send(JSON.stringify({ type: 'call', id: 1, method: 'environments.list', params: {} }));

@@ -6,12 +6,8 @@ import type { ProcessorName, ProcessorSettings, WorkersView } from '../../../sha
 import type { Logger } from '../ports';
 import type { StartOptions, WorkerRuntimeConfig } from './worker-runtime';
 import type { ResolvedDestinations } from './destinations-store';
-import type { ThreadEvent, ThreadReply, ThreadRequest } from './worker-thread-protocol';
-
-type Pending = { resolve: (reply: ThreadReply) => void };
-
-/** A call the thread has not answered by then fails with a clear error instead of hanging a window. */
-const REQUEST_TIMEOUT_MS = 30_000;
+import { PendingCalls } from '../../../shared/contract/pending-calls';
+import { callErrorToError, type ThreadEvent, type ThreadReply, type ThreadRequest } from './worker-thread-protocol';
 type RequestBody = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
@@ -42,8 +38,8 @@ function projectRoot(from: string): string {
  */
 export class WorkerThreadHost {
   private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  /** Requests the thread has not answered; one that stays unanswered fails after the shared deadline instead of hanging a window. */
+  private readonly pending = new PendingCalls({ peer: 'the workers thread' });
   private readonly listeners = new Set<(view: WorkersView) => void>();
   private last: WorkersView | null = null;
   private isClosing = false;
@@ -125,22 +121,12 @@ export class WorkerThreadHost {
       if (body.op === 'close' || body.op === 'stop') return Promise.resolve(undefined);
       this.worker = this.spawn();
     }
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        this.logger.error(`the workers thread did not answer "${body.op}" within ${REQUEST_TIMEOUT_MS / 1000} s`);
-        reject(new Error(`the workers thread did not answer "${body.op}" within ${REQUEST_TIMEOUT_MS / 1000} s`));
-      }, REQUEST_TIMEOUT_MS);
-      timer.unref?.();
-      this.pending.set(id, {
-        resolve: (reply) => {
-          clearTimeout(timer);
-          if (reply.ok) resolve(reply.value);
-          else reject(new Error(reply.error));
-        },
-      });
-      this.worker!.postMessage({ ...body, id } as ThreadRequest);
+    const call = this.pending.open(body.op);
+    this.worker!.postMessage({ ...body, id: call.id } as ThreadRequest);
+    return call.result.then((result) => {
+      if (result.ok) return result.value;
+      if (result.error.code === 'TIMEOUT') this.logger.error(result.error.message);
+      throw callErrorToError(result.error);
     });
   }
 
@@ -151,9 +137,7 @@ export class WorkerThreadHost {
     }
     if (message.type === 'reply') {
       // Answer the caller first: a listener that throws must not leave a call waiting.
-      const pending = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      pending?.resolve(message);
+      this.pending.settle(message.id, message.result);
     }
     try {
       this.publish(message.view);
@@ -165,8 +149,7 @@ export class WorkerThreadHost {
   private onExit(reason: string): void {
     this.logger.error(reason);
     this.worker = null;
-    for (const [id, pending] of this.pending) pending.resolve({ type: 'reply', id, ok: false, error: reason, view: this.last! });
-    this.pending.clear();
+    this.pending.failAll({ code: 'INTERNAL', message: reason });
     if (this.last) {
       const at = Date.now();
       this.publish({ ...this.last, isRunning: false, processors: this.last.processors.map((p) => (p.state === 'stopped' ? p : { ...p, state: 'failing', inFlight: 0, ratePerSec: 0, lastError: { message: reason, at } })) });

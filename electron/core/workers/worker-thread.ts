@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock, type Logger } from '../ports';
 import { WorkerRuntime, type WorkerRuntimeConfig } from './worker-runtime';
 import type { ThreadReply, ThreadRequest, ThreadEvent } from './worker-thread-protocol';
-import { reviveConfig } from './worker-thread-protocol';
+import { errorToCallError, reviveConfig } from './worker-thread-protocol';
 
 const port = parentPort!;
 const post = (message: ThreadReply | ThreadEvent) => port.postMessage(message);
@@ -59,9 +59,9 @@ port.on('message', (request: ThreadRequest) => {
           await runtime.stop();
           break;
       }
-      post({ type: 'reply', id: request.id, ok: true, value, view: safeView() });
+      post({ type: 'reply', id: request.id, result: { ok: true, value }, view: safeView() });
     } catch (error) {
-      post({ type: 'reply', id: request.id, ok: false, error: error instanceof Error ? error.message : String(error), view: safeView() });
+      post({ type: 'reply', id: request.id, result: { ok: false, error: errorToCallError(error) }, view: safeView() });
     }
-  })().catch((error: unknown) => post({ type: 'reply', id: request.id, ok: false, error: String(error), view: safeView() }));
+  })().catch((error: unknown) => post({ type: 'reply', id: request.id, result: { ok: false, error: errorToCallError(error) }, view: safeView() }));
 });

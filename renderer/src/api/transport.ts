@@ -1,7 +1,6 @@
 import type { MethodName, Result, TopicName } from '../../../shared/contract';
 
-/** Close code the host uses when it refuses the token after the handshake. */
-export const TOKEN_REJECTED_CLOSE_CODE = 4401;
+export { TOKEN_REJECTED_CLOSE_CODE } from '../../../shared/contract/wire';
 
 /** Which way calls travel: Electron IPC through the preload, or the browser-mode WebSocket. */
 export type TransportKind = 'electron' | 'websocket';

@@ -1,10 +1,10 @@
 import type { CallError, MethodName, Result, TopicName } from '../../../shared/contract';
-import { TOKEN_PROTOCOL_PREFIX } from '../../../shared/contract/wire';
+import { CALL_DEADLINE_MS, PendingCalls, isResultEnvelope } from '../../../shared/contract/pending-calls';
+import { TOKEN_PROTOCOL_PREFIX, TOKEN_REJECTED_CLOSE_CODE } from '../../../shared/contract/wire';
 import { reconnectDelayMs } from './backoff.logic';
-import { TOKEN_REJECTED_CLOSE_CODE, type LinkEvent, type Transport } from './transport';
+import type { LinkEvent, Transport } from './transport';
 
-/** A call the host has not answered by then fails instead of spinning forever. */
-export const CALL_DEADLINE_MS = 30_000;
+export { CALL_DEADLINE_MS };
 
 export const LOST_CONNECTION: CallError = { code: 'INTERNAL', message: 'lost connection to the Watchfloor host' };
 
@@ -30,12 +30,6 @@ export interface WebSocketTransportOptions {
   callDeadlineMs?: number;
 }
 
-interface PendingCall {
-  frame: string;
-  resolve: (result: Result<unknown>) => void;
-  deadline: unknown;
-}
-
 /**
  * The browser-mode transport: one WebSocket to the headless host, the token in the sub-protocol,
  * automatic reconnection with capped backoff. Calls made while connecting wait for the socket;
@@ -45,30 +39,16 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
   const createSocket = options.createSocket ?? browserSocket;
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   const clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
-  const callDeadlineMs = options.callDeadlineMs ?? CALL_DEADLINE_MS;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  /** Calls waiting for an answer, sent or not yet sent, by id. */
-  const pending = new Map<number, PendingCall>();
+  /** Calls waiting for an answer, sent or not yet sent; the payload is the frame to (re)send. */
+  const pending = new PendingCalls<string>({ peer: 'the Watchfloor host', deadlineMs: options.callDeadlineMs, setTimer, clearTimer });
   let socket: SocketLike | null = null;
   let isOpen = false;
   let isClosed = false;
   let attempt = 0;
-  let nextId = 1;
   let retryTimer: unknown = null;
 
   const report = (event: LinkEvent) => options.onLinkEvent?.(event);
-
-  function settle(id: number, result: Result<unknown>): void {
-    const call = pending.get(id);
-    if (!call) return;
-    pending.delete(id);
-    clearTimer(call.deadline);
-    call.resolve(result);
-  }
-
-  function failAll(error: CallError): void {
-    for (const id of [...pending.keys()]) settle(id, { ok: false, error });
-  }
 
   function dispatch(topic: string, payload: unknown): void {
     const topicListeners = listeners.get(topic);
@@ -96,7 +76,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
     if (type === 'result') {
       const { id, result } = frame as { id?: unknown; result?: unknown };
       if (typeof id !== 'number') return;
-      settle(id, isResultEnvelope(result) ? result : { ok: false, error: { code: 'INTERNAL', message: 'the host sent a malformed answer' } });
+      pending.settle(id, isResultEnvelope(result) ? result : { ok: false, error: { code: 'INTERNAL', message: 'the host sent a malformed answer' } });
     } else if (type === 'event') {
       const { topic, payload } = frame as { topic?: unknown; payload?: unknown };
       if (typeof topic === 'string') dispatch(topic, payload);
@@ -123,7 +103,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
       isOpen = true;
       attempt = 0;
       report({ type: 'open' });
-      for (const call of pending.values()) current.send(call.frame);
+      for (const frame of pending.payloads()) current.send(frame);
     };
     current.onmessage = (event) => {
       if (socket === current) handleMessage(event.data);
@@ -135,7 +115,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
       if (socket !== current) return;
       socket = null;
       isOpen = false;
-      failAll(LOST_CONNECTION);
+      pending.failAll(LOST_CONNECTION);
       scheduleRetry(event.code, wasOpen);
     };
   }
@@ -159,16 +139,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
     kind: 'websocket',
     call(method: MethodName, params: unknown): Promise<Result<unknown>> {
       if (isClosed || (socket === null && retryTimer === null)) return Promise.resolve({ ok: false, error: LOST_CONNECTION });
-      return new Promise((resolve) => {
-        const id = nextId++;
-        const frame = JSON.stringify({ type: 'call', id, method, params });
-        const deadline = setTimer(
-          () => settle(id, { ok: false, error: { code: 'TIMEOUT', message: `the Watchfloor host did not answer "${method}" in ${Math.round(callDeadlineMs / 1000)} s` } }),
-          callDeadlineMs,
-        );
-        pending.set(id, { frame, resolve, deadline });
-        if (isOpen && socket) socket.send(frame);
-      });
+      let frame = '';
+      const call = pending.open(method, (id) => (frame = JSON.stringify({ type: 'call', id, method, params })));
+      if (isOpen && socket) socket.send(frame);
+      return call.result;
     },
     on(topic: TopicName, listener: (payload: unknown) => void): () => void {
       let topicListeners = listeners.get(topic);
@@ -189,7 +163,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
       const current = socket;
       socket = null;
       isOpen = false;
-      failAll(LOST_CONNECTION);
+      pending.failAll(LOST_CONNECTION);
       current?.close(1000, 'closing');
     },
   };
@@ -202,13 +176,4 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
 function browserSocket(url: string, protocols: string[]): SocketLike {
   const { WebSocket: Socket } = globalThis as unknown as { WebSocket: new (url: string, protocols: string[]) => SocketLike };
   return new Socket(url, protocols);
-}
-
-function isResultEnvelope(value: unknown): value is Result<unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const envelope = value as { ok?: unknown; error?: unknown };
-  if (envelope.ok === true) return true;
-  if (envelope.ok !== false || typeof envelope.error !== 'object' || envelope.error === null) return false;
-  const error = envelope.error as { code?: unknown; message?: unknown };
-  return typeof error.code === 'string' && typeof error.message === 'string';
 }
