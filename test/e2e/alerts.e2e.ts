@@ -1,6 +1,4 @@
-import { expect, startConsole, test } from './fixtures';
-
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+import { expect, shot, startConsole, test } from './fixtures';
 
 test('keyboard triage of a demo alert from open to resolved, seen live by a second console', async ({ page, app, browser }) => {
   test.setTimeout(120_000);

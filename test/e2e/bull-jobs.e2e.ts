@@ -1,8 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { REDIS_URL } from '../helpers/brokers';
-import { OverviewPage, expect, test } from './fixtures';
+import { expect, OverviewPage, shot, test } from './fixtures';
 
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
 const connection = () => {
   const url = new URL(REDIS_URL);
   return { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };

@@ -1,6 +1,4 @@
-import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
-
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+import { EnvironmentsPage, expect, OverviewPage, shot, test } from './fixtures';
 
 test('an analyst sees the demo BullMQ queues with their counts and chart, pauses one and resumes it', async ({ page, app }) => {
   test.setTimeout(120_000);

@@ -2,9 +2,7 @@ import { Redis } from 'ioredis';
 import amqp, { type GetMessage } from 'amqplib';
 import { Queue, Worker } from 'bullmq';
 import { AMQP_URL, REDIS_URL } from '../helpers/brokers';
-import { EnvironmentsPage, expect, test } from './fixtures';
-
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+import { EnvironmentsPage, expect, shot, test } from './fixtures';
 
 test('an analyst finds dead letters, inspects one, dry-runs and replays two back to their stream', async ({ page, app }) => {
   const errors: string[] = [];

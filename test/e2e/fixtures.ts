@@ -77,6 +77,12 @@ export const test = base.extend<{ app: Console }>({
 
 export { expect };
 
+/**
+ * Where a screenshot goes: into the README's test/e2e/screenshots/ when UPDATE_SCREENSHOTS is set,
+ * else into this test's output folder (kept for a failed run, never committed).
+ */
+export const shot = (name: string): string => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+
 /** What an analyst does on the Overview. */
 export class OverviewPage {
   constructor(private readonly page: Page) {}

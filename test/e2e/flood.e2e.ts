@@ -3,9 +3,7 @@ import type { SecurityAlert } from '../../shared/schemas/security-streams';
 import { DEFAULT_ESCALATION_POLICY } from '../../shared/model/alerts';
 import { AlertStore } from '../../electron/core/alerts/alert-store';
 import { REDIS_URL } from '../helpers/brokers';
-import { expect, startConsole, test } from './fixtures';
-
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+import { expect, shot, startConsole, test } from './fixtures';
 
 const FLOOD = 1_800;
 const BACKLOG = 10_000;

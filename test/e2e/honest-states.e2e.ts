@@ -1,7 +1,5 @@
 import { freePort } from '../helpers/brokers';
-import { expect, startConsole, test } from './fixtures';
-
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+import { expect, shot, startConsole, test } from './fixtures';
 
 /**
  * Issue 21.3, "unknown is not zero": an environment whose Redis and RabbitMQ both refuse

@@ -1,6 +1,4 @@
-import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
-
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+import { EnvironmentsPage, expect, OverviewPage, shot, test } from './fixtures';
 
 test('an analyst tails the seed channels while the demo publishes, publishes a test message and sees it, pauses and resumes', async ({ page, app }) => {
   const errors: string[] = [];

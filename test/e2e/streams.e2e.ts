@@ -1,10 +1,9 @@
 import type { Page } from '@playwright/test';
 import { Redis } from 'ioredis';
 import { REDIS_URL } from '../helpers/brokers';
-import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
+import { EnvironmentsPage, expect, OverviewPage, shot, test } from './fixtures';
 
 /** Screenshots worth keeping go to test/e2e/screenshots with UPDATE_SCREENSHOTS=1, to the test output otherwise. */
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
 
 /** What an analyst does on the Streams view. */
 class StreamsPage {

@@ -1,7 +1,5 @@
 import type { Page } from '@playwright/test';
-import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
-
-const shot = (name: string) => (process.env.UPDATE_SCREENSHOTS ? `test/e2e/screenshots/${name}` : test.info().outputPath(name));
+import { EnvironmentsPage, expect, OverviewPage, shot, test } from './fixtures';
 
 /** What an analyst does on the Workers view. */
 class WorkersPage {
