@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../../shared/model/overview';
-import { idTime, parseGroupRow } from '../../electron/core/brokers/redis/stream-sampler';
+import { parseGroupRow } from '../../electron/core/brokers/redis/stream-sampler';
+import { idTime } from '../../shared/model/stream-ids';
 import { SeriesRing } from '../../electron/core/monitor/series-ring';
 import { StreamHistoryStore } from '../../electron/core/monitor/stream-history';
 

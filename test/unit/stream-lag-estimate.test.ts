@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareIds, estimateLag, parseGroupRow } from '../../electron/core/brokers/redis/stream-sampler';
+import { estimateLag, parseGroupRow } from '../../electron/core/brokers/redis/stream-sampler';
+import { compareIds } from '../../shared/model/stream-ids';
 
 /** XINFO GROUPS rows as Redis 6.2 sends them: no `entries-read`, no `lag`. */
 const redis62Row = (lastDeliveredId: string) => ['name', 'g', 'consumers', 1, 'pending', 2, 'last-delivered-id', lastDeliveredId];

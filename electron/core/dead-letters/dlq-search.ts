@@ -3,7 +3,7 @@ import { CodedError } from '../../../shared/contract/errors';
 import { DLQ_FIELDS, REPLAY_FIELDS } from '../../../shared/model/dead-letter';
 import { errorShape, valueAtPath, type DlqGroups, type DlqMatch, type DlqSearchStep } from '../../../shared/model/dlq-search';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
-import { idTime } from '../brokers/redis/stream-sampler';
+import { idTime } from '../../../shared/model/stream-ids';
 import { decryptPayload } from '../payload-crypto';
 import { DLQ_LIMITS, toEntry } from './redis-dlq';
 

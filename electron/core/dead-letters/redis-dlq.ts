@@ -4,7 +4,7 @@ import { DLQ_FIELDS, REPLAY_FIELDS, type DeadLetterEntry, type DeadLetterPage, t
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import { previewOf } from '../brokers/payload-preview';
 import { decryptPayload } from '../payload-crypto';
-import { idTime } from '../brokers/redis/stream-sampler';
+import { idTime } from '../../../shared/model/stream-ids';
 import { addVerdict, checkEntry, emptyCheck, mergeCheck } from './replay-check';
 
 export const DLQ_LIMITS = {

@@ -1,6 +1,7 @@
 import { CodedError } from '../../../shared/contract/errors';
 import { deadLetterStreamOf } from '../../../shared/model/dead-letter';
 import { pendingPage } from '../brokers/redis/pending-entries';
+import { entriesPage } from '../brokers/redis/stream-entries';
 import { acknowledge, claimIdle, deleteConsumer, moveOverDeliveredToDlq } from '../brokers/redis/stream-actions';
 import type { CoreContext, HandlerGroup } from './context';
 
@@ -16,6 +17,8 @@ export function streamHandlers(ctx: CoreContext): HandlerGroup<'streams.'> {
       return history.query(stream, ctx.clock.now(), windowSeconds, maxPoints);
     },
     'streams.pending': async ({ envId, stream, group, after, count }) => pendingPage(ctx.anyRedisOf(envId), stream, group, count, after),
+    'streams.entries': async ({ envId, stream, order, after, from, count, previewBytes }) =>
+      entriesPage(ctx.anyRedisOf(envId), stream, { order, count, previewBytes, ...(after ? { after } : {}), ...(from ? { from } : {}) }, ctx.runtime(envId).env.payloadKey),
     'streams.claim': async ({ envId, stream, group, consumer, minIdleMs }) => claimIdle(ctx.anyRedisOf(envId), stream, group, consumer, minIdleMs),
     'streams.ack': async ({ envId, stream, group, ids }) => acknowledge(ctx.anyRedisOf(envId), stream, group, ids),
     'streams.moveToDeadLetter': async ({ envId, stream, group, minDeliveries, deadLetterStream }) => {

@@ -132,3 +132,10 @@ export function shortId(id: string, max = 16): string {
   const tail = Math.max(4, Math.floor((max - 1) / 3));
   return `${id.slice(0, max - 1 - tail)}…${id.slice(-tail)}`;
 }
+
+/** "312 B", "4.0 KiB", "1.5 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { PendingPage, StreamHistory } from '../../model/overview';
+import { STREAM_ENTRY_LIMITS, StreamEntriesPage } from '../../model/stream-entries';
 import { ConsumerName, EntryId, EnvId, GroupName, StreamName } from './common';
 
 /** Redis Streams: history, the pending-entries list and the operator actions. */
@@ -29,6 +30,23 @@ export const streamMethods = {
       })
       .strict(),
     result: PendingPage,
+  },
+  'streams.entries': {
+    params: z
+      .object({
+        envId: EnvId,
+        stream: StreamName,
+        order: z.enum(['newest', 'oldest']).default('newest'),
+        /** Exclusive cursor: the last id of the previous page. */
+        after: EntryId.optional(),
+        /** Inclusive start, an entry id or a millisecond time (`1700000000000`); used when there is no cursor. */
+        from: z.string().regex(/^\d{1,16}(-\d{1,20})?$/, 'expected an entry id (1700000000000-0) or a millisecond time').optional(),
+        count: z.number().int().min(1).max(200).default(50),
+        /** Preview bytes per field: small in lists, large when one entry is opened. */
+        previewBytes: z.number().int().min(64).max(STREAM_ENTRY_LIMITS.maxPreviewBytes).default(1024),
+      })
+      .strict(),
+    result: StreamEntriesPage,
   },
   'streams.claim': write({
     params: z.object({ envId: EnvId, stream: StreamName, group: GroupName, consumer: ConsumerName, minIdleMs: z.number().int().min(0) }).strict(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BullJob } from '../../../shared/model/bull-jobs';
-import { attemptsText, dataLine, initialJobState, jobTimeText, showValue, stateCount } from '../../../renderer/src/features/queues/bull-jobs.logic';
+import { attemptsText, initialJobState, jobTimeText, stateCount } from '../../../renderer/src/features/queues/bull-jobs.logic';
+import { dataLine, showValue } from '../../../renderer/src/components/payload-text';
 
 const value = (preview: string, extra: Partial<BullJob['data']> = {}): BullJob['data'] => ({ size: preview.length, preview, encoding: 'text', truncated: false, isJson: true, ...extra });
 const job = (extra: Partial<BullJob>): BullJob => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PubSubMessage } from '../../../shared/model/pubsub';
-import { TAIL_ROWS, clearTail, emptyTail, formatBytes, receiveBatch, setPaused, globMatches } from '../../../renderer/src/features/pubsub/pubsub.logic';
+import { TAIL_ROWS, clearTail, emptyTail, receiveBatch, setPaused, globMatches } from '../../../renderer/src/features/pubsub/pubsub.logic';
+import { formatBytes } from '../../../renderer/src/components/format';
 
 const message = (n: number): PubSubMessage => ({ channel: 'c', pattern: null, at: n, size: 1, preview: String(n), encoding: 'text', truncated: false });
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => message(from + i));

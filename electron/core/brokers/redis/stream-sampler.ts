@@ -2,6 +2,7 @@ import { isCluster, keySlot, type RedisClient } from './redis-client';
 import type { ConsumerInfo, StreamGroupInfo, StreamInfo } from '../../../../shared/model/overview';
 import { isDeadLetterName } from '../../../../shared/model/topology';
 import { bullQueueOfStream } from '../../../../shared/model/bullmq';
+import { compareIds, idTime } from '../../../../shared/model/stream-ids';
 
 /** Turns a flat field/value reply (XINFO …) into a map. */
 export function fieldMap(row: unknown[]): Map<string, unknown> {
@@ -11,12 +12,6 @@ export function fieldMap(row: unknown[]): Map<string, unknown> {
 }
 
 const numberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
-/** Milliseconds part of a stream entry id ("1700000000000-3" → 1700000000000). */
-export function idTime(id: string): number {
-  const dash = id.indexOf('-');
-  return Number(dash < 0 ? id : id.slice(0, dash));
-}
 
 /** Turns one XINFO GROUPS reply row into a group record (rates and consumers filled in later). */
 export function parseGroupRow(row: unknown[]): StreamGroupInfo {
@@ -33,14 +28,6 @@ export function parseGroupRow(row: unknown[]): StreamGroupInfo {
     oldestPendingMs: null,
     consumerList: [],
   };
-}
-
-/** Compares two stream entry ids ("ms-seq"): negative, zero or positive. */
-export function compareIds(a: string, b: string): number {
-  const [am, as = '0'] = a.split('-');
-  const [bm, bs = '0'] = b.split('-');
-  const ms = Number(am) - Number(bm);
-  return ms !== 0 ? Math.sign(ms) : Math.sign(Number(as) - Number(bs));
 }
 
 /**

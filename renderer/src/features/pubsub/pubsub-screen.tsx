@@ -2,11 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { seedChannels } from '../../../../shared/model/pubsub';
-import { formatClock, formatCount } from '../../components/format';
+import { formatBytes, formatClock, formatCount } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
-import { clearTail, emptyTail, formatBytes, globMatches, receiveBatch, setPaused, type TailView } from './pubsub.logic';
+import { clearTail, emptyTail, globMatches, receiveBatch, setPaused, type TailView } from './pubsub.logic';
 
 const KEEP_ALIVE_MS = 30_000;
 

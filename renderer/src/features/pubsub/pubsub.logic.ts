@@ -45,13 +45,6 @@ function newestFirst(current: readonly PubSubMessage[], arrivals: readonly PubSu
   return next.length > TAIL_ROWS ? next.slice(0, TAIL_ROWS) : next;
 }
 
-/** "312 B", "4.0 KiB", "1.5 MiB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 /**
  * Whether a Redis glob pattern (`*`, `?`, `[abc]`, `[^a]`, `\\x`) matches a channel name, as
  * PSUBSCRIBE does. Used to say which channels this console's pattern tail receives: PUBSUB

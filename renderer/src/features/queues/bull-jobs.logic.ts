@@ -1,4 +1,4 @@
-import type { BullJob, BullJobState, BullJobValue } from '../../../../shared/model/bull-jobs';
+import type { BullJob, BullJobState } from '../../../../shared/model/bull-jobs';
 import type { BullQueueInfo } from '../../../../shared/model/bullmq';
 import { formatAge } from '../streams/streams.logic';
 
@@ -24,26 +24,6 @@ export function initialJobState(live: BullQueueInfo | null): BullJobState {
   return live && live.failed > 0 ? 'failed' : 'waiting';
 }
 
-/** A job value as shown when a row is opened: JSON pretty-printed, text as it is, hex marked; a cut preview says so. */
-export function showValue(value: BullJobValue): string {
-  let text = value.preview;
-  if (value.isJson && !value.truncated) {
-    try {
-      text = JSON.stringify(JSON.parse(value.preview), null, 2);
-    } catch {
-      // shown as stored
-    }
-  }
-  const notes = [value.encoding === 'hex' ? 'binary, shown as hex' : null, value.encoding === 'text' && !value.isJson && !value.truncated ? 'not JSON: shown as stored' : null, value.truncated ? `first ${formatBytes(value.preview.length / (value.encoding === 'hex' ? 2 : 1))} of ${formatBytes(value.size)}` : null].filter(Boolean);
-  return notes.length ? `${text}\n\n(${notes.join('; ')})` : text;
-}
-
-/** One line of a job's data for the table: compact, cut at `max` characters. */
-export function dataLine(value: BullJobValue, max = 120): string {
-  const text = value.encoding === 'hex' ? `0x${value.preview}` : value.preview.replace(/\s+/g, ' ');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 /** "3 of 5", or "3" when the job had a single try. */
 export function attemptsText(job: Pick<BullJob, 'attemptsMade' | 'attempts'>): string {
   return job.attempts > 1 ? `${job.attemptsMade} of ${job.attempts}` : String(job.attemptsMade);
@@ -59,10 +39,4 @@ export function jobTimeText(job: BullJob, now: number): string {
   }
   if (job.state === 'active' && job.processedAt !== null) return `running for ${formatAge(Math.max(0, now - job.processedAt))}`;
   return job.createdAt !== null ? `added ${formatAge(Math.max(0, now - job.createdAt))} ago` : '—';
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${Math.round(n)} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }

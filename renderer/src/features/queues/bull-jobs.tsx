@@ -7,7 +7,8 @@ import { formatCount, formatDateTime } from '../../components/format';
 import { useNow } from '../../components/use-now';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
-import { attemptsText, dataLine, initialJobState, JOB_TABS, jobTimeText, showValue, stateCount } from './bull-jobs.logic';
+import { dataLine, showValue } from '../../components/payload-text';
+import { attemptsText, initialJobState, JOB_TABS, jobTimeText, stateCount } from './bull-jobs.logic';
 
 const PAGE = 25;
 const ACTION_TEXT: Record<BullJobAction, { label: string; verb: string; what: string; isDangerous: boolean }> = {
