@@ -3,6 +3,7 @@ import type { BrokerStatus, ConnectionTestResult } from '../../shared/model/conn
 import type { EnvironmentView } from '../../shared/model/environment';
 import type { EnvironmentOverview, QueueInfo } from '../../shared/model/overview';
 import type { BullOverview, BullQueueInfo } from '../../shared/model/bullmq';
+import type { StreamEntriesPage } from '../../shared/model/stream-entries';
 
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
@@ -200,4 +201,19 @@ export function alertDetailText(a: AlertState, next: { level: number; dueAt: num
     ...(a.notes.length ? ['', 'notes:', ...a.notes.map((n) => `  ${new Date(n.at).toISOString()}  ${n.who}: ${n.text}`)] : []),
   ];
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
+}
+
+/** A page of stream entries: a header line, then each entry's id and time and its fields indented. */
+export function formatEntries(page: StreamEntriesPage): string {
+  const lines = [`${page.stream}: ${page.length} entries, ${page.order} first, ${page.entries.length} shown`];
+  for (const e of page.entries) {
+    lines.push('', `${e.id}  ${new Date(e.at).toISOString()}  ${e.fieldCount} field${e.fieldCount === 1 ? '' : 's'}, ${e.size} B`);
+    for (const f of e.fields) {
+      const note = [f.encoding === 'hex' ? 'hex' : null, f.truncated ? `first ${f.encoding === 'hex' ? f.preview.length / 2 : Buffer.byteLength(f.preview)} of ${f.size} B` : null, f.decrypted ? 'decrypted' : null, f.decryptError ?? null].filter(Boolean);
+      lines.push(`  ${f.name} = ${f.preview.replace(/\n/g, '\\n')}${note.length ? `  (${note.join('; ')})` : ''}`);
+    }
+    if (e.fieldCount > e.fields.length) lines.push(`  … ${e.fieldCount - e.fields.length} more fields (not shown)`);
+  }
+  if (page.nextAfter) lines.push('', `more: --after ${page.nextAfter}${page.order === 'oldest' ? ' --oldest' : ''}`);
+  return lines.join('\n');
 }

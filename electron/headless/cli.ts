@@ -5,7 +5,7 @@ import { demoCommand } from './commands/demo';
 import { dlqCommand } from './commands/dlq';
 import { envCommand } from './commands/env';
 import { serveCommand } from './commands/serve';
-import { queuesCommand, streamsCommand } from './commands/streams';
+import { entriesCommand, queuesCommand, streamsCommand } from './commands/streams';
 import { destinationsCommand, workCommand } from './commands/work';
 
 /**
@@ -13,7 +13,7 @@ import { destinationsCommand, workCommand } from './commands/work';
  * lists them; the dispatcher and the help text are both made from this table. The shared parser
  * helpers, exit codes and `--json` output are in `cli-kit.ts`.
  */
-const COMMANDS: readonly CliCommand[] = [serveCommand, envCommand, streamsCommand, queuesCommand, demoCommand, dlqCommand, alertsCommand, auditCommand, workCommand, destinationsCommand];
+const COMMANDS: readonly CliCommand[] = [serveCommand, envCommand, streamsCommand, entriesCommand, queuesCommand, demoCommand, dlqCommand, alertsCommand, auditCommand, workCommand, destinationsCommand];
 
 const USAGE = `watchfloor — operations console for Redis Streams and RabbitMQ
 

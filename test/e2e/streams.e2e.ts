@@ -136,6 +136,94 @@ test('an analyst watches the demo streams, sees a detail chart move, works the p
   }
 });
 
+test('an analyst browses a stream\'s entries: newest first, every field, binary and huge values, a typed position, what a group has not read, new arrivals', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1440, height: 1100 });
+  const redis = new Redis(REDIS_URL);
+  const stream = `${app.namespace}e2e.alerts`;
+  const ids: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    const event = { event_id: `evt-${i}`, asset_id: `system-${i}`, severity: i % 10 === 0 ? 'critical' : 'low' };
+    ids.push((await redis.xadd(stream, '*', 'data', JSON.stringify(event), 'source', 'edr'))!);
+  }
+  const binaryId = (await redis.xadd(stream, '*', 'data', Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00])))!;
+  const hugeId = (await redis.xadd(stream, '*', 'data', JSON.stringify({ blob: 'z'.repeat(300 * 1024) })))!;
+  // The router read up to entry 99 and no further.
+  await redis.xgroup('CREATE', stream, 'router', ids[99]!);
+  try {
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-streams').click();
+    await page.getByTestId(`streams-row-${stream}`).click();
+    const entries = page.getByTestId('stream-detail').getByTestId('entries-section');
+    await expect(entries.getByTestId('entries-length')).toHaveText('122 in the stream');
+    // Newest first, a page of 50; the two newest are the huge and the binary one.
+    const rowIds = () => entries.locator('tbody tr.rabbit-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')!.slice('entry-'.length)));
+    await expect.poll(rowIds).toHaveLength(50);
+    expect((await rowIds()).slice(0, 3)).toEqual([hugeId, binaryId, ids[119]]);
+    await expect(entries.getByTestId(`entry-${binaryId}`)).toContainText('data=0xdeadbeef00');
+    await expect(entries.getByTestId(`entry-${ids[119]}`)).toContainText('"asset_id":"system-119"');
+    // Not yet read by the router past its position; read before it.
+    await expect(entries.getByTestId(`entry-${ids[100]}`)).toContainText('router');
+
+    // The huge entry opens with its value read again at 256 KiB, and says it is cut.
+    await entries.getByTestId(`entry-${hugeId}`).click();
+    const detail = entries.getByTestId('entry-detail');
+    await expect(detail.getByTestId('entry-field-data')).toContainText('(first 256.0 KiB of 300.0 KiB)');
+    await entries.getByTestId(`entry-${binaryId}`).click();
+    await expect(detail.getByTestId('entry-field-data')).toContainText('binary, shown as hex');
+    await entries.getByTestId(`entry-${ids[119]}`).click();
+    await expect(detail.getByTestId('entry-field-data')).toContainText('"asset_id": "system-119"');
+    await expect(detail.getByTestId('entry-field-source')).toHaveText('edr');
+    await page.screenshot({ path: shot('stream-entries.png') });
+
+    // The next page is the older entries; the router has read them.
+    await entries.getByTestId('entries-next').click();
+    await expect.poll(async () => (await rowIds())[0]).toBe(ids[71]);
+    await expect(entries.getByTestId(`entry-${ids[71]}`)).not.toContainText('router');
+    await entries.getByTestId('entries-first').click();
+    await expect.poll(async () => (await rowIds())[0]).toBe(hugeId);
+
+    // Oldest first, and from a typed id.
+    await entries.getByTestId('entries-order').selectOption('oldest');
+    await expect.poll(async () => (await rowIds())[0]).toBe(ids[0]);
+    await entries.getByTestId('entries-from').fill(ids[42]!);
+    await entries.getByTestId('entries-go').click();
+    await expect.poll(async () => (await rowIds()).slice(0, 2)).toEqual([ids[42], ids[43]]);
+    await expect(entries.getByTestId('entries-from-note')).toContainText(`At or after ${ids[42]}`);
+    await entries.getByTestId('entries-from').fill('yesterday');
+    await entries.getByTestId('entries-go').click();
+    await expect(entries.getByTestId('entries-from-error')).toContainText('is not an entry id');
+    await entries.getByTestId('entries-from').fill('');
+    await entries.getByTestId('entries-go').click();
+    await entries.getByTestId('entries-order').selectOption('newest');
+    await expect.poll(async () => (await rowIds())[0]).toBe(hugeId);
+
+    // The filter looks at the loaded page and says so.
+    await entries.getByTestId('entries-filter').fill('"critical"');
+    await expect(entries.getByTestId('entries-filter-count')).toContainText('4 of the 50 entries on this page match');
+    await entries.getByTestId('entries-filter').fill('');
+
+    // A new entry: the page says newer entries arrived instead of jumping under the analyst's eyes.
+    const newest = (await redis.xadd(stream, '*', 'data', '{"event_id":"evt-new"}'))!;
+    await expect(entries.getByTestId('entries-newer')).toBeVisible({ timeout: 15_000 });
+    await entries.getByTestId('entries-newer').getByRole('button').click();
+    await expect.poll(async () => (await rowIds())[0]).toBe(newest);
+    await expect(entries.getByTestId('entries-newer')).toHaveCount(0);
+
+    // Deleted while open: said, and the last entries read stay.
+    await redis.del(stream);
+    await expect(page.getByTestId('stream-gone')).toBeVisible({ timeout: 20_000 });
+    await expect(entries.getByTestId('entries-refresh')).toBeDisabled();
+    await expect(entries.getByTestId(`entry-${newest}`)).toBeVisible();
+    expect(errors).toEqual([]);
+  } finally {
+    await redis.del(stream);
+    redis.disconnect();
+  }
+});
+
 test('on a read-only environment the stream actions are disabled and say why', async ({ page, app }) => {
   const redis = new Redis(REDIS_URL);
   const stream = `${app.namespace}ro.orders`;

@@ -74,6 +74,26 @@ describe('watchfloor CLI', { timeout: 180_000 }, () => {
     expect(text.stdout).toMatch(/alert-manager\s+1\s+2\s+\S+\s+0\.0\s+1/);
   });
 
+  it('entries prints a stream\'s entries with their fields, newest first, pages on with --after, and refuses a bad --from', async () => {
+    const stream = `${ns}cli.entries`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await redis.xadd(stream, '*', 'data', `{"n":${i}}`, 'bin', Buffer.from([0xff, i])))!);
+    const text = await cli('entries', '--env', 'CLI Test', '--stream', stream, '--count', '2');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${stream}: 3 entries, newest first, 2 shown`);
+    expect(text.stdout).toContain('  data = {"n":2}');
+    expect(text.stdout).toContain('  bin = ff02  (hex)');
+    expect(text.stdout).toContain(`more: --after ${ids[1]}`);
+    const rest = await cli('entries', '--env', 'CLI Test', '--stream', stream, '--after', ids[1]!, '--json');
+    expect(JSON.parse(rest.stdout).entries.map((e: { id: string }) => e.id)).toEqual([ids[0]]);
+    const bad = await cli('entries', '--env', 'CLI Test', '--stream', stream, '--from', 'soon');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not an entry id');
+    const gone = await cli('entries', '--env', 'CLI Test', '--stream', `${ns}cli.none`);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('no stream');
+  });
+
   it('queues --json prints the RabbitMQ queues with rates and their source, and the BullMQ queues with their counts', async () => {
     const connection = await amqp.connect(AMQP_URL);
     const queue = `${ns}cli-q`;

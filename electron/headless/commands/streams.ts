@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { formatOverview, formatQueues, queuesReport, statusText } from '../cli-format';
-import { firstBullSample, firstSample, print, required, withEnvironment, type CliCommand } from '../cli-kit';
+import { parseStreamPosition } from '../../../shared/model/stream-entries';
+import { formatEntries, formatOverview, formatQueues, queuesReport, statusText } from '../cli-format';
+import { firstBullSample, firstSample, print, required, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
 
 const envFlags = { env: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -41,6 +42,32 @@ export const queuesCommand: CliCommand = {
         process.stderr.write(`watchfloor: RabbitMQ of ${env.name} is down: ${statusText(report.rabbitmq.status)}\n`);
         return 1;
       }
+      return 0;
+    });
+  },
+};
+
+/** `entries`: a page of one stream's entries with their fields (the Streams view's entry browser). */
+export const entriesCommand: CliCommand = {
+  name: 'entries',
+  usage: `  watchfloor entries --env NAME --stream S [--oldest] [--from ID|MS|DATE] [--after ID] [--count N] [--json]
+                                               a stream's entries, newest first, every field
+                                               (binary as hex, values cut at 1 KiB; --json for all)`,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: { ...envFlags, stream: { type: 'string' }, oldest: { type: 'boolean' }, from: { type: 'string' }, after: { type: 'string' }, count: { type: 'string' } },
+    });
+    const stream = required(values.stream, 'entries needs --stream NAME');
+    const from = values.from === undefined ? undefined : parseStreamPosition(values.from);
+    if (from === null) throw new UsageError(`--from "${values.from}" is not an entry id (1700000000000-0), a millisecond time or a date and time`);
+    const count = values.count === undefined ? 20 : Number(values.count);
+    if (!Number.isInteger(count) || count < 1 || count > 200) throw new UsageError('--count takes 1 to 200');
+    return withEnvironment(required(values.env, 'entries needs --env NAME'), 'connected', async (core, env) => {
+      const page = unwrap(
+        await core.call('streams.entries', { envId: env.id, stream, order: values.oldest ? 'oldest' : 'newest', count, ...(values.after ? { after: values.after } : from ? { from } : {}) }),
+      );
+      print(page, values.json ?? false, () => formatEntries(page));
       return 0;
     });
   },

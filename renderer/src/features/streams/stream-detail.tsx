@@ -6,6 +6,7 @@ import { formatClock, formatCount } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { formatRate } from '../queues/rabbit-queues.logic';
 import { PendingEntries } from './pending-entries';
+import { StreamEntries } from './stream-entries';
 import { actionBlockedReason, streamChartRows, streamTotals, type MultiPoint } from './streams.logic';
 
 const WINDOWS = [
@@ -110,6 +111,7 @@ export function StreamDetail({
       ) : live && live.groups.length === 0 ? (
         <p className="muted small">No consumer group reads this stream: nothing is pending, and there are no operator actions.</p>
       ) : null}
+      <StreamEntries env={env} stream={stream} groups={live?.groups ?? []} lastEntryId={live?.lastEntryId ?? null} isGone={isGone} />
     </section>
   );
 }
