@@ -14,6 +14,7 @@ import { benchUiResponsiveness } from './ui-responsiveness.bench';
 import { benchAmqpConsume } from './amqp-consume.bench';
 import { benchDbSink } from './db-sink.bench';
 import { benchTunnel } from './tunnel.bench';
+import { benchStreamEntries } from './stream-entries.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -32,4 +33,5 @@ if (wanted('event-pipeline')) process.stdout.write(JSON.stringify(await benchEve
 if (wanted('ui-responsiveness')) process.stdout.write(JSON.stringify(await benchUiResponsiveness()) + '\n');
 if (wanted('amqp-consume')) process.stdout.write(JSON.stringify(await benchAmqpConsume()) + '\n');
 if (wanted('db-sink')) process.stdout.write(JSON.stringify(await benchDbSink()) + '\n');
+if (wanted('stream-entries')) process.stdout.write(JSON.stringify(await benchStreamEntries()) + '\n');
 if (wanted('tunnel')) process.stdout.write(JSON.stringify(await benchTunnel()) + '\n');
