@@ -3,6 +3,7 @@ import { openPayload, type PayloadKeyring } from '../payload-crypto';
 import { DEFAULT_ESCALATION_POLICY, EscalationPolicy, type AlertState } from '../../../shared/model/alerts';
 import { CodedError } from '../../../shared/contract/errors';
 import { STREAM_PAYLOAD_FIELD, topologyFor } from '../../../shared/model/topology';
+import { fieldOf } from '../brokers/redis/fields';
 import { SecurityAlert } from '../../../shared/schemas/security-streams';
 import type { RedisConnection } from '../brokers/redis/redis-connection';
 import type { Clock, Logger } from '../ports';
@@ -154,7 +155,7 @@ export class AlertService {
       const ids = new Set<string>();
       for (const [, fields] of entries) {
         try {
-          const entry = JSON.parse(fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1] ?? '{}') as { alertId?: string };
+          const entry = JSON.parse(fieldOf(fields, STREAM_PAYLOAD_FIELD) ?? '{}') as { alertId?: string };
           if (entry.alertId) ids.add(entry.alertId);
         } catch {
           // Not ours to judge: an unreadable audit entry names no alert.
@@ -184,7 +185,7 @@ export class AlertService {
     const entries = reply?.[0]?.[1] ?? [];
     let created = 0;
     for (const [entryId, fields] of entries) {
-      let raw = fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1];
+      let raw = fieldOf(fields, STREAM_PAYLOAD_FIELD);
       const opened = raw && this.options.payloadKeys ? openPayload(Buffer.from(raw, 'utf8'), this.options.payloadKeys) : null;
       if (opened) raw = 'plain' in opened ? opened.plain.toString('utf8') : undefined;
       let parsed: ReturnType<typeof SecurityAlert.safeParse> | null;

@@ -16,6 +16,9 @@ import {
   type TimelineEntry,
 } from '../../../shared/model/alerts';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
+import { fieldOf } from '../brokers/redis/fields';
+import { idTime } from '../../../shared/model/stream-ids';
+import type { TeamAuditEntry } from '../../../shared/model/audit';
 import type { SecurityAlert } from '../../../shared/schemas/security-streams';
 import { readSharedPolicy } from './shared-policy';
 
@@ -74,16 +77,28 @@ export interface ActionInput {
   resolution?: 'fixed' | 'false_positive' | 'duplicate' | 'other';
 }
 
-export interface AuditEntry {
-  /** The team audit stream's entry id (filled in when read). */
-  streamId?: string;
-  who: string;
-  at: number;
-  what: string;
-  alertId: string;
-  before: Partial<AlertState> | null;
-  after: Partial<AlertState>;
-  reason?: string;
+/** What a console writes to the team audit stream: the shared schema's record, its stream id filled in when read. */
+export type AuditEntry = Omit<TeamAuditEntry, 'streamId'> & { streamId?: string };
+
+/**
+ * One entry of the team audit stream as read: what a console wrote, or — for an entry something
+ * else put there (no `data` field, or not a record) — a row that says so, with its time from the
+ * id, so one foreign entry neither breaks the team audit view nor disappears from it.
+ */
+export function readAuditEntry(streamId: string, fields: readonly string[]): TeamAuditEntry {
+  const raw = fieldOf(fields, STREAM_PAYLOAD_FIELD);
+  let parsed: unknown;
+  try {
+    parsed = raw === undefined ? null : JSON.parse(raw);
+  } catch {
+    parsed = null;
+  }
+  const entry = parsed as Partial<AuditEntry> | null;
+  if (entry && typeof entry === 'object' && typeof entry.who === 'string' && typeof entry.at === 'number' && typeof entry.what === 'string') {
+    return { ...(entry as AuditEntry), alertId: typeof entry.alertId === 'string' ? entry.alertId : '', before: entry.before ?? null, streamId };
+  }
+  const why = raw === undefined ? `it has no "${STREAM_PAYLOAD_FIELD}" field` : 'its data is not an audit record';
+  return { streamId, who: 'unknown', at: idTime(streamId), what: 'unreadable entry', alertId: '', before: null, after: { fields: fields.slice(0, 20) }, reason: `not written by a Watchfloor console: ${why}` };
 }
 
 const ACTION_TIMELINE: Record<AlertAction, TimelineAction> = {
@@ -361,9 +376,9 @@ export class AlertStore {
   }
 
   /** The team audit stream, newest first; `before` is an exclusive cursor (a stream id). */
-  async audit(count = 100, before?: string): Promise<AuditEntry[]> {
+  async audit(count = 100, before?: string): Promise<TeamAuditEntry[]> {
     const rows = await this.redis.xrevrange(this.keys.audit, before ? `(${before}` : '+', '-', 'COUNT', count);
-    return rows.map(([streamId, fields]) => ({ ...(JSON.parse(fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1] ?? '{}') as AuditEntry), streamId }));
+    return rows.map(([streamId, fields]) => readAuditEntry(streamId, fields));
   }
 
   /** Fetches several alerts in one pipeline (missing ones left out). */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { DLQ_FIELDS } from '../../../shared/model/dead-letter';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
+import { fieldOf } from '../brokers/redis/fields';
 import type { SecurityAlert, Severity } from '../../../shared/schemas/security-streams';
 import { DlqRetention, type DlqRetentionOptions } from '../dead-letters/dlq-retention';
 import { deterministicUuid } from '../workers/deterministic-id';
@@ -166,7 +167,7 @@ export class DlqAlertWatch {
 }
 
 function payloadOf(fields: string[]): Record<string, unknown> | null {
-  const raw = fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1];
+  const raw = fieldOf(fields, STREAM_PAYLOAD_FIELD);
   try {
     const parsed = JSON.parse(raw ?? '') as unknown;
     return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;

@@ -69,10 +69,7 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
       call.note({ after: saved });
       return saved;
     },
-    'audit.team': async ({ envId, count, before }) => {
-      const entries = await serviceOf(envId).store.audit(count, before);
-      return entries.map((e) => ({ ...e, streamId: e.streamId ?? '', before: e.before ?? null }));
-    },
+    'audit.team': async ({ envId, count, before }) => serviceOf(envId).store.audit(count, before),
     'audit.local': async ({ count, beforeSeq }) => {
       const [entries, verification] = await Promise.all([audit.list(count, beforeSeq), audit.verify()]);
       return { entries, verification };

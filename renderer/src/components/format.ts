@@ -139,3 +139,21 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/** "12 ms", "3.4 s", "5 min", "2 h 10 min" — an age an analyst reads at a glance. */
+export function formatAge(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
+}
+
+/** "1.2/s", "0/s", or "—" when unknown. */
+export function formatRate(value: number | null): string {
+  if (value === null) return '—';
+  if (value === 0) return '0/s';
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)}/s`;
+}

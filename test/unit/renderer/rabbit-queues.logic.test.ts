@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  appendDepths,
-  chartRows,
-  formatRate,
-  isPurgeConfirmed,
-  nextSort,
-  purgeBlockedReason,
-  sortQueues,
-} from '../../../renderer/src/features/queues/rabbit-queues.logic';
+import { appendDepths, chartRows, isPurgeConfirmed, nextSort, purgeBlockedReason, sortQueues } from '../../../renderer/src/features/queues/rabbit-queues.logic';
 import { queue } from './fixtures';
+import { formatRate } from '../../../renderer/src/components/format';
 
 describe('RabbitMQ queues panel logic', () => {
   const queues = [

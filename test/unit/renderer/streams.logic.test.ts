@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamHistory } from '../../../shared/model/overview';
-import {
-  actionBlockedReason,
-  CONSUMER_INACTIVE_AFTER_MS,
-  filterStreams,
-  formatAge,
-  liveConsumers,
-  nextStreamSort,
-  sortStreams,
-  streamChartRows,
-  streamTotals,
-  toggleSelection,
-  visibleBlocks,
-} from '../../../renderer/src/features/streams/streams.logic';
+import { actionBlockedReason, CONSUMER_INACTIVE_AFTER_MS, filterStreams, liveConsumers, nextStreamSort, sortStreams, streamChartRows, streamTotals, visibleBlocks } from '../../../renderer/src/features/streams/streams.logic';
 import { environmentView, group, stream } from './fixtures';
+import { formatAge } from '../../../renderer/src/components/format';
+import { toggleSelection } from '../../../renderer/src/components/selection';
 
 describe('Streams view logic', () => {
   const a = stream('a', 10, { addRate: 5, groups: [group('g1', { lag: 3, pending: 2, consumers: 1, oldestPendingMs: 500 }), group('g2', { lag: 40, lagEstimated: true, pending: 1, consumers: 2 })] });

@@ -1,7 +1,7 @@
 import type { RedisClient } from './redis-client';
 import { CodedError } from '../../../../shared/contract/errors';
 import { DLQ_FIELDS } from '../../../../shared/model/dead-letter';
-import { fieldMap } from './stream-sampler';
+import { fieldMap } from './fields';
 
 /** Upper bounds of one operator action, so a click can never turn into an unbounded scan. */
 export const ACTION_LIMITS = { claimBatch: 500, maxClaimed: 10_000, pageSize: 500, maxMoved: 10_000, maxAckIds: 1000 } as const;

@@ -1,15 +1,9 @@
+import { fieldMap } from './fields';
 import { isCluster, keySlot, type RedisClient } from './redis-client';
 import type { ConsumerInfo, StreamGroupInfo, StreamInfo } from '../../../../shared/model/overview';
 import { isDeadLetterName } from '../../../../shared/model/topology';
 import { bullQueueOfStream } from '../../../../shared/model/bullmq';
 import { compareIds, idTime } from '../../../../shared/model/stream-ids';
-
-/** Turns a flat field/value reply (XINFO …) into a map. */
-export function fieldMap(row: unknown[]): Map<string, unknown> {
-  const fields = new Map<string, unknown>();
-  for (let i = 0; i + 1 < row.length; i += 2) fields.set(String(row[i]), row[i + 1]);
-  return fields;
-}
 
 const numberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { STREAM_PAYLOAD_FIELD } from '../../../../shared/model/topology';
+import { fieldOf } from '../../brokers/redis/fields';
 
 export interface WebhookDeliveryOptions {
   url: string;
@@ -98,7 +99,7 @@ export class WebhookDelivery {
 
   /** Returns the entry id to acknowledge, or null to leave it pending for a retry. */
   private async deliver(id: string, fields: string[]): Promise<string | null> {
-    const body = fields[fields.indexOf(STREAM_PAYLOAD_FIELD) + 1] ?? '';
+    const body = fieldOf(fields, STREAM_PAYLOAD_FIELD) ?? '';
     let dedup: string;
     try {
       dedup = String((JSON.parse(body) as { dedup_key?: unknown }).dedup_key ?? id);

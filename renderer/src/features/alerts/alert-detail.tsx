@@ -3,10 +3,9 @@ import type { EvidenceItem } from '../../../../shared/contract/method-groups/ale
 import type { ResultOf } from '../../../../shared/contract/methods';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
-import { formatClock } from '../../components/format';
+import { formatAge, formatClock } from '../../components/format';
 import { useServices } from '../../services';
 import { slaCountdown } from '../../stores/alerts.logic';
-import { formatAge } from '../streams/streams.logic';
 
 type Detail = ResultOf<'alerts.get'>;
 

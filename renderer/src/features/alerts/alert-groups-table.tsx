@@ -2,8 +2,7 @@ import { memo } from 'react';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import { describeGroupKey, type AlertGroup, type GroupField } from '../../../../shared/model/alert-groups';
 import type { EnvironmentView } from '../../../../shared/model/environment';
-import { formatCount } from '../../components/format';
-import { formatAge } from '../streams/streams.logic';
+import { formatAge, formatCount } from '../../components/format';
 
 /** Rows rendered at most: a flood across many assets is narrowed with the filters, not scrolled through. */
 export const GROUP_ROWS_SHOWN = 500;

@@ -8,7 +8,6 @@ import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { DEFAULT_ALERT_FILTER, alertsOf, filterAlerts, moveCursor, type AlertFilter, type StatusFilter } from '../../stores/alerts.logic';
 import { loadAlerts } from '../../stores/sync';
-import { toggleSelection } from '../streams/streams.logic';
 import { AlertDetail } from './alert-detail';
 import { AlertsTable } from './alerts-table';
 import { AlertGroupsTable } from './alert-groups-table';
@@ -17,6 +16,7 @@ import { NotifyPrefsControl } from './desktop-notifier';
 import { ShortcutHelp } from './shortcut-help';
 import { useNow } from '../../components/use-now';
 import { useSameRedis } from '../../components/use-same-redis';
+import { toggleSelection } from '../../components/selection';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 

@@ -2,8 +2,7 @@ import { memo, useRef, useState } from 'react';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { slaCountdown } from '../../stores/alerts.logic';
-import { formatAge } from '../streams/streams.logic';
-import { shortId } from '../../components/format';
+import { formatAge, shortId } from '../../components/format';
 
 export const ALERT_ROW_HEIGHT = 30;
 const OVERSCAN_ROWS = 15;

@@ -6,7 +6,7 @@ import { withConfirmation } from '../../api/confirm';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
-import { toggleSelection } from '../streams/streams.logic';
+import { toggleSelection } from '../../components/selection';
 
 /** Failed jobs of a BullMQ queue (retried through the library) or the jobs of a `{queue}-dlq` queue (moved back). */
 export function BullEntries({ env, source }: { env: EnvironmentView; source: BullDeadSource }) {

@@ -1,9 +1,9 @@
 import { memo, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DeadLetterEntry } from '../../../../shared/model/dead-letter';
-import { formatAge } from '../streams/streams.logic';
 import { streamEntryAge } from '../../components/freshness';
 import { useNow } from '../../components/use-now';
 import { leadingRows, moveCursor, scrollForKey, scrollShift, scrollToShow, visibleRange, type RowRange } from './dead-letters-list.logic';
+import { formatAge } from '../../components/format';
 
 const COLUMNS = 7;
 

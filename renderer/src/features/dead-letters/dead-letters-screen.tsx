@@ -9,12 +9,12 @@ import { EditReplayDialog, GroupsPanel, SearchBar, SearchProgress, download, use
 import { RabbitEntries } from './rabbit-dead-letters';
 import { BullEntries } from './bull-dead-letters';
 import type { BullDeadSource } from '../../../../shared/model/bull-dlq';
-import { toggleSelection } from '../streams/streams.logic';
 import { DLQ_MAX_LOADED, DLQ_PAGE, appendPage, describeWindow, emptyLoaded, shouldLoadMore, type LoadedEntries, type RowRange } from './dead-letters-list.logic';
 import { DeadLetterList, StatusRow } from './dead-letters-list';
 import { ReplayDialog, describeReplay } from './replay-dialog';
 import { brokerDownText } from '../../stores/overview.logic';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
+import { toggleSelection } from '../../components/selection';
 
 /** Dead letters of the Redis DLQ streams of one environment: browse, inspect, replay (dry run first), for the analyst. */
 export function DeadLettersScreen() {

@@ -1,6 +1,6 @@
 import type { BullJob, BullJobState } from '../../../../shared/model/bull-jobs';
 import type { BullQueueInfo } from '../../../../shared/model/bullmq';
-import { formatAge } from '../streams/streams.logic';
+import { formatAge } from '../../components/format';
 
 /** The job-list tabs, in bull-board's order, with what each holds. */
 export const JOB_TABS: { state: BullJobState; label: string; title: string }[] = [

@@ -2,9 +2,9 @@ import { useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { QueueInfo } from '../../../../shared/model/overview';
-import { formatClock, formatCount } from '../../components/format';
+import { formatClock, formatCount, formatRate } from '../../components/format';
 import { PurgeDialog } from './purge-dialog';
-import { STATS_LAG_NOTE, chartRows, depthOf, formatRate, purgeBlockedReason } from './rabbit-queues.logic';
+import { STATS_LAG_NOTE, chartRows, depthOf, purgeBlockedReason } from './rabbit-queues.logic';
 import { usePolledCall } from '../../components/use-polled-call';
 
 const WINDOWS = [

@@ -1,8 +1,8 @@
 import { memo, useMemo, useState } from 'react';
 import type { QueueInfo } from '../../../../shared/model/overview';
-import { formatCount } from '../../components/format';
+import { formatCount, formatRate } from '../../components/format';
 import { Sparkline } from '../../components/sparkline';
-import { DEFAULT_QUEUE_SORT, formatRate, nextSort, sortQueues, type QueueSort, type QueueSortKey, type QueueSparklines } from './rabbit-queues.logic';
+import { DEFAULT_QUEUE_SORT, nextSort, sortQueues, type QueueSort, type QueueSortKey, type QueueSparklines } from './rabbit-queues.logic';
 
 const COLUMNS: { key: QueueSortKey; label: string; title?: string }[] = [
   { key: 'ready', label: 'Ready' },

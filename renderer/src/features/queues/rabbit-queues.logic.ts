@@ -114,9 +114,3 @@ export function isPurgeConfirmed(queue: string, typed: string): boolean {
   return typed === queue;
 }
 
-/** "1.2/s", "0/s", or "—" when unknown. */
-export function formatRate(value: number | null): string {
-  if (value === null) return '—';
-  if (value === 0) return '0/s';
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)}/s`;
-}

@@ -4,10 +4,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ActionDialog } from '../../components/action-dialog';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { PendingPage, StreamGroupInfo } from '../../../../shared/model/overview';
-import { formatClock, formatCount } from '../../components/format';
+import { formatAge, formatClock, formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { withConfirmation } from '../../api/confirm';
-import { deadLetterStreamOf, formatAge, toggleSelection } from './streams.logic';
+import { deadLetterStreamOf } from './streams.logic';
+import { toggleSelection } from '../../components/selection';
 
 const PAGE_SIZE = 50;
 type Action = 'ack' | 'claim' | 'dlq' | 'delete-consumer';

@@ -2,13 +2,12 @@ import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { StreamGroupInfo } from '../../../../shared/model/overview';
 import { parseStreamPosition, STREAM_ENTRY_LIMITS, unreadBy, type StreamEntriesPage, type StreamEntry } from '../../../../shared/model/stream-entries';
-import { formatBytes, formatClock, formatCount, formatDateTime } from '../../components/format';
+import { formatAge, formatBytes, formatClock, formatCount, formatDateTime } from '../../components/format';
 import { agoText } from '../../components/freshness';
 import { showValue } from '../../components/payload-text';
 import { useNow } from '../../components/use-now';
 import { useServices } from '../../services';
 import { emptyEntriesText, entrySummary, filterEntries, hasNewerEntries } from './stream-entries.logic';
-import { formatAge } from './streams.logic';
 
 const PAGE_SIZE = 50;
 const FOLLOW_MS = 2000;

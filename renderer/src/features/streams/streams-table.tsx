@@ -1,11 +1,10 @@
 import { memo, type JSX, useMemo, useRef, useState } from 'react';
 import type { StreamGroupInfo, StreamInfo } from '../../../../shared/model/overview';
-import { formatCount } from '../../components/format';
+import { formatAge, formatCount, formatRate } from '../../components/format';
 import { Sparkline } from '../../components/sparkline';
 import type { StreamHistory as Sparklines } from '../../stores/overview.logic';
-import { formatRate } from '../queues/rabbit-queues.logic';
 import { BullInternalTag } from './bull-internals';
-import { CONSUMER_INACTIVE_AFTER_MS, DEFAULT_STREAM_SORT, liveConsumers, ROW_HEIGHT, VIRTUALIZE_ABOVE, formatAge, nextStreamSort, sortStreams, streamTotals, visibleBlocks, type StreamSort, type StreamSortKey } from './streams.logic';
+import { CONSUMER_INACTIVE_AFTER_MS, DEFAULT_STREAM_SORT, liveConsumers, ROW_HEIGHT, VIRTUALIZE_ABOVE, nextStreamSort, sortStreams, streamTotals, visibleBlocks, type StreamSort, type StreamSortKey } from './streams.logic';
 
 const COLUMNS: { key: StreamSortKey; label: string; title?: string }[] = [
   { key: 'length', label: 'Length', title: 'Entries in the stream now' },

@@ -91,17 +91,6 @@ export function withoutBullInternals(streams: readonly StreamInfo[], isShown: bo
   return pipeline.length === streams.length ? { streams, hidden: 0 } : { streams: pipeline, hidden: streams.length - pipeline.length };
 }
 
-/** "12 ms", "3.4 s", "5 min", "2 h 10 min" — an age an analyst reads at a glance. */
-export function formatAge(ms: number | null): string {
-  if (ms === null) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min`;
-  const hours = Math.floor(ms / 3_600_000);
-  const minutes = Math.floor((ms % 3_600_000) / 60_000);
-  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
-}
-
 /** One point of the length chart. */
 export interface LengthPoint {
   at: number;
@@ -176,14 +165,6 @@ export function actionBlockedReason(env: { readOnly: boolean; name: string }, is
 /** The DLQ a stream's over-delivered entries go to (the workers' convention). */
 export function deadLetterStreamOf(stream: string): string {
   return `${stream}.dlq`;
-}
-
-/** Toggles one id in a selection (a new Set; the old one is left alone). */
-export function toggleSelection(selection: ReadonlySet<string>, id: string): Set<string> {
-  const next = new Set(selection);
-  if (next.has(id)) next.delete(id);
-  else next.add(id);
-  return next;
 }
 
 /** Height in px of every row of the Streams table (stream and group rows alike; CSS keeps it so). */
