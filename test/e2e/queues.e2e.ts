@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import amqp from 'amqplib';
 import { AMQP_URL } from '../helpers/brokers';
-import { EnvironmentsPage, OverviewPage, expect, test } from './fixtures';
+import { EnvironmentsPage, OverviewPage, expect, shot, test } from './fixtures';
 
 /** What an analyst does on the Queues screen's RabbitMQ panel. */
 class RabbitQueuesPage {
@@ -131,5 +131,46 @@ test('on a read-only environment the purge button is disabled and says why; the 
   } finally {
     await channel.deleteQueue(queue).catch(() => undefined);
     await connection.close();
+  }
+});
+
+test('an analyst sees each RabbitMQ node\'s memory and disk against their limits and finds a client\'s connection and channels', async ({ page, app }) => {
+  test.setTimeout(90_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  const clientName = `${app.namespace}alert-router`;
+  const queue = `${app.namespace}e2e-consumed`;
+  const connection = await amqp.connect(AMQP_URL, { clientProperties: { connection_name: clientName } });
+  try {
+    const channel = await connection.createChannel();
+    await channel.assertQueue(queue, { durable: false });
+    await channel.prefetch(25);
+    await channel.consume(queue, () => undefined);
+    await connection.createChannel();
+    await page.goto(app.openUrl);
+    await page.getByTestId('nav-queues').click();
+    const broker = page.getByTestId('rabbit-broker-local');
+    // The node with its memory against the high watermark and its free disk against the limit; no alarm.
+    const node = broker.locator('[data-testid^="rabbit-node-"]').first();
+    await expect(node.getByTestId('rabbit-node-memory')).toContainText(/memory \d+(\.\d)? (MiB|GiB) of \d+(\.\d)? (MiB|GiB) \(\d+(\.\d)? %\)/, { timeout: 20_000 });
+    await expect(node.getByTestId('rabbit-node-disk')).toContainText(/disk free .* \(alarm below .*\)/);
+    await expect(broker.getByTestId('rabbit-alarm')).toHaveCount(0);
+    // The test's named connection, its two channels, the consumer with its prefetch (RabbitMQ's stats take ~5 s).
+    await broker.getByTestId('rabbit-connections-toggle').click();
+    const row = broker.getByTestId(`rabbit-connection-${clientName}`);
+    await expect(row).toBeVisible({ timeout: 20_000 });
+    await expect(row).toContainText('amqplib');
+    await expect(row.getByTestId('rabbit-connection-state')).toHaveText('running');
+    await row.click();
+    const channels = broker.getByTestId('rabbit-channels');
+    await expect(channels.getByTestId('rabbit-channel-1')).toContainText('25', { timeout: 20_000 });
+    await expect(channels.getByTestId('rabbit-channel-2')).toBeVisible();
+    await expect(channels.getByTestId('rabbit-channel-1')).toContainText(/^1\s*1\s*25/);
+    await page.screenshot({ path: shot('rabbit-connections.png') });
+    expect(errors).toEqual([]);
+  } finally {
+    await connection.createChannel().then((c) => c.deleteQueue(queue)).catch(() => undefined);
+    await connection.close().catch(() => undefined);
   }
 });

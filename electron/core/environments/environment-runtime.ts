@@ -33,6 +33,8 @@ export class EnvironmentRuntime {
   readonly redis: RedisConnection | null;
   readonly amqp: AmqpConnection | null;
   readonly monitor: EnvironmentMonitor;
+  /** The RabbitMQ management API client, null when the environment names none. */
+  readonly management: ManagementClient | null;
   readonly demo: DemoProducer;
   /** BullMQ queues found in this environment's Redis. */
   readonly bull: BullMonitor | null;
@@ -55,6 +57,7 @@ export class EnvironmentRuntime {
     const amqpPort = amqpUrl && !('error' in amqpUrl) ? (amqpUrl.port ?? 0) : 0;
     this.amqp = env.amqp ? new AmqpConnection(env.amqp, deps.clock, deps.redactor, deps.logger, { explainFailure: tunnel ? () => tunnel.failureForPort(amqpPort) : undefined }) : null;
     const management = env.management ? new ManagementClient(env.management) : null;
+    this.management = management;
     this.monitor = new EnvironmentMonitor(profile.id, profile.namespace, this.redis, this.amqp, management, env.amqp?.vhost ?? '/', deps, deps.monitorOptions);
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
     // On a Redis Cluster, BullMQ queues (no hash-tag prefix), pub/sub tails and alert state (Lua over

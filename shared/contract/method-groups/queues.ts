@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { QueueHistory } from '../../model/overview';
+import { RabbitBroker } from '../../model/rabbit-broker';
 import { EnvId } from './common';
 
 /** A RabbitMQ queue name (AMQP short string: at most 255 bytes). */
@@ -19,6 +20,11 @@ export const queueMethods = {
       })
       .strict(),
     result: QueueHistory,
+  },
+  /** RabbitMQ's nodes (memory, disk, alarms), connections and channels, from the management API. */
+  'queues.rabbitBroker': {
+    params: z.object({ envId: EnvId }).strict(),
+    result: RabbitBroker,
   },
   'queues.purge': write({
     params: z

@@ -40,6 +40,7 @@ describe('pub/sub tail view', () => {
     expect(formatBytes(312)).toBe('312 B');
     expect(formatBytes(4096)).toBe('4.0 KiB');
     expect(formatBytes(1.5 * 1024 * 1024)).toBe('1.5 MiB');
+    expect(formatBytes(9.4 * 1024 ** 3)).toBe('9.4 GiB');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { QueueInfo } from '../../../../shared/model/overview';
+import type { RabbitChannel, RabbitConnection, RabbitNode } from '../../../../shared/model/rabbit-broker';
 import { isDeadLetterName } from '../../../../shared/model/topology';
 import https from 'node:https';
 import type { ResolvedEnvironment, TlsSettings } from '../../environments/resolved-environment';
@@ -36,6 +37,7 @@ export const QUEUE_COLUMNS = [
 ].join(',');
 
 const rate = (details: { rate?: number } | undefined): number | null => (typeof details?.rate === 'number' ? details.rate : null);
+const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /** One management-API queue as the monitor's {@link QueueInfo}; a rate the API left out is null. */
 export function toQueueInfo(q: ManagementQueue): QueueInfo {
@@ -153,5 +155,66 @@ export class ManagementClient {
       queues: body.items.map(toQueueInfo),
       truncated: body.filtered_count > body.items.length,
     };
+  }
+  /** Every node with its memory, disk and file-descriptor use and alarms (`/api/nodes`). */
+  async nodes(): Promise<RabbitNode[]> {
+    const columns = 'name,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,uptime,partitions';
+    const body = await this.get<Record<string, unknown>[]>(`/api/nodes?columns=${columns}`);
+    return body.map((n) => ({
+      name: String(n.name ?? ''),
+      running: n.running !== false,
+      memUsed: numberOrNull(n.mem_used),
+      memLimit: numberOrNull(n.mem_limit),
+      memAlarm: n.mem_alarm === true,
+      diskFree: numberOrNull(n.disk_free),
+      diskFreeLimit: numberOrNull(n.disk_free_limit),
+      diskAlarm: n.disk_free_alarm === true,
+      fdUsed: numberOrNull(n.fd_used),
+      fdTotal: numberOrNull(n.fd_total),
+      uptimeMs: numberOrNull(n.uptime),
+      partitions: Array.isArray(n.partitions) ? n.partitions.map(String) : [],
+    }));
+  }
+
+  /** One page of client connections, blocked ones first (`/api/connections`), with the total. */
+  async connections(limit: number): Promise<{ items: RabbitConnection[]; total: number }> {
+    const columns = 'name,user,vhost,peer_host,peer_port,state,channels,client_properties.connection_name,client_properties.product,client_properties.version,recv_oct_details.rate,send_oct_details.rate,connected_at';
+    const params = new URLSearchParams({ page: '1', page_size: String(limit), columns, sort: 'state', sort_reverse: 'false' });
+    const body = await this.get<{ items: Record<string, unknown>[]; total_count?: number; filtered_count?: number }>(`/api/connections?${params.toString()}`);
+    const items = body.items.map((c): RabbitConnection => {
+      const client = (c.client_properties ?? {}) as Record<string, unknown>;
+      const product = typeof client.product === 'string' ? `${client.product}${typeof client.version === 'string' ? ` ${client.version}` : ''}` : null;
+      return {
+        name: String(c.name ?? ''),
+        user: String(c.user ?? ''),
+        vhost: String(c.vhost ?? ''),
+        peer: `${String(c.peer_host ?? '?')}:${String(c.peer_port ?? '?')}`,
+        clientName: typeof client.connection_name === 'string' ? client.connection_name : null,
+        product,
+        state: String(c.state ?? 'unknown'),
+        channels: numberOrNull(c.channels) ?? 0,
+        recvBytesRate: rate(c.recv_oct_details as { rate?: number } | undefined),
+        sendBytesRate: rate(c.send_oct_details as { rate?: number } | undefined),
+        connectedAt: numberOrNull(c.connected_at),
+      };
+    });
+    return { items, total: body.filtered_count ?? body.total_count ?? items.length };
+  }
+
+  /** One page of channels (`/api/channels`), with the total. */
+  async channels(limit: number): Promise<{ items: RabbitChannel[]; total: number }> {
+    const columns = 'name,connection_details.name,number,consumer_count,prefetch_count,messages_unacknowledged,state';
+    const params = new URLSearchParams({ page: '1', page_size: String(limit), columns, sort: 'name' });
+    const body = await this.get<{ items: Record<string, unknown>[]; total_count?: number; filtered_count?: number }>(`/api/channels?${params.toString()}`);
+    const items = body.items.map((c): RabbitChannel => ({
+      name: String(c.name ?? ''),
+      connection: String((c.connection_details as { name?: unknown } | undefined)?.name ?? ''),
+      number: numberOrNull(c.number) ?? 0,
+      consumers: numberOrNull(c.consumer_count) ?? 0,
+      prefetch: numberOrNull(c.prefetch_count) ?? 0,
+      unacked: numberOrNull(c.messages_unacknowledged) ?? 0,
+      state: String(c.state ?? 'unknown'),
+    }));
+    return { items, total: body.filtered_count ?? body.total_count ?? items.length };
   }
 }

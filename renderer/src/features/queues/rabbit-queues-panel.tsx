@@ -3,10 +3,10 @@ import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { BrokerHeader } from '../overview/broker-header';
 import { useServices } from '../../services';
+import { RabbitBrokerSection } from './rabbit-broker';
 import { RabbitQueueDetail } from './rabbit-queue-detail';
 import { RabbitQueueTable } from './rabbit-queue-table';
 import { PASSIVE_NOTE, STATS_LAG_NOTE, appendDepths, type QueueSparklines } from './rabbit-queues.logic';
-
 
 /** RabbitMQ queues of every environment (or the one chosen in the top bar): table, detail charts, purge. */
 export function RabbitQueuesPanel() {
@@ -64,6 +64,7 @@ const RabbitEnvironment = memo(function RabbitEnvironment({ env }: { env: Enviro
         <p className="empty">RabbitMQ is not configured for this environment.</p>
       ) : (
         <>
+          {env.managementUrl !== null ? <RabbitBrokerSection env={env} /> : null}
           {isPassive ? (
             <p className="note rabbit-note-warn" data-testid="rabbit-passive-note">
               {PASSIVE_NOTE}
