@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatBytes } from './bytes';
 
 /** One RabbitMQ node as the management API reports it: what its memory and disk alarms depend on. */
 export const RabbitNode = z.object({
@@ -71,7 +72,6 @@ export interface RabbitAlarm {
   text: string;
 }
 
-const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 10 * 1024 ** 3 ? 2 : 1)} GiB`;
 
 /**
  * What an analyst must see first: a node down, partitioned, or in a memory or disk alarm (while
@@ -85,11 +85,11 @@ export function alarmsOf(nodes: readonly RabbitNode[]): RabbitAlarm[] {
       continue;
     }
     if (n.memAlarm) {
-      const detail = n.memUsed !== null && n.memLimit !== null ? ` (${gib(n.memUsed)} used, high watermark ${gib(n.memLimit)})` : '';
+      const detail = n.memUsed !== null && n.memLimit !== null ? ` (${formatBytes(n.memUsed)} used, high watermark ${formatBytes(n.memLimit)})` : '';
       alarms.push({ node: n.name, kind: 'memory', text: `Memory alarm on ${n.name}${detail}: publishers are blocked` });
     }
     if (n.diskAlarm) {
-      const detail = n.diskFree !== null && n.diskFreeLimit !== null ? ` (${gib(n.diskFree)} free, limit ${gib(n.diskFreeLimit)})` : '';
+      const detail = n.diskFree !== null && n.diskFreeLimit !== null ? ` (${formatBytes(n.diskFree)} free, limit ${formatBytes(n.diskFreeLimit)})` : '';
       alarms.push({ node: n.name, kind: 'disk', text: `Disk alarm on ${n.name}${detail}: publishers are blocked` });
     }
     if (n.partitions.length > 0) alarms.push({ node: n.name, kind: 'partition', text: `${n.name} cannot see ${n.partitions.join(', ')} (network partition)` });

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import amqp from 'amqplib';
 import { AMQP_URL } from '../helpers/brokers';
+import { OwnRabbit } from '../helpers/rabbitmq';
 import { EnvironmentsPage, OverviewPage, expect, shot, test } from './fixtures';
 
 /** What an analyst does on the Queues screen's RabbitMQ panel. */
@@ -172,5 +173,31 @@ test('an analyst sees each RabbitMQ node\'s memory and disk against their limits
   } finally {
     await connection.createChannel().then((c) => c.deleteQueue(queue)).catch(() => undefined);
     await connection.close().catch(() => undefined);
+  }
+});
+
+test('a RabbitMQ node in a memory alarm is said at the top in red, with its figures and that publishers are blocked', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  // A private node whose high watermark (1 MB) is below what any node uses: in an alarm from its start.
+  const rabbit = await OwnRabbit.start(['vm_memory_high_watermark.absolute = 1MB']);
+  try {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(app.openUrl);
+    const environments = new EnvironmentsPage(page);
+    await environments.open();
+    await environments.add({ name: 'Alarmed', amqpUrl: `amqp://guest@127.0.0.1:${rabbit.amqpPort}`, amqpPassword: 'guest', managementUrl: rabbit.managementUrl });
+    await page.getByTestId('env-save').click();
+    await expect(page.getByTestId('form-error')).toHaveCount(0);
+    await page.getByTestId('nav-queues').click();
+    const alarmed = page.locator('[data-testid^="rabbit-env-"]').filter({ hasText: 'Alarmed' });
+    await expect(alarmed.getByTestId('rabbit-alarm')).toContainText(`Memory alarm on ${rabbit.nodeName}`, { timeout: 60_000 });
+    await expect(alarmed.getByTestId('rabbit-alarm')).toContainText('publishers are blocked');
+    await expect(alarmed.locator(`[data-testid="rabbit-node-${rabbit.nodeName}"]`).getByTestId('rabbit-node-memory')).toContainText('ALARM');
+    // The shared broker of Local is not in an alarm, and says nothing.
+    await expect(page.getByTestId('rabbit-broker-local').getByTestId('rabbit-alarm')).toHaveCount(0);
+    await alarmed.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('rabbit-alarm.png') });
+  } finally {
+    await rabbit.stop();
   }
 });

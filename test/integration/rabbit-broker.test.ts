@@ -1,8 +1,9 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RabbitBroker } from '../../shared/model/rabbit-broker';
+import { alarmsOf, type RabbitBroker } from '../../shared/model/rabbit-broker';
 import { AMQP_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
+import { OwnRabbit } from '../helpers/rabbitmq';
 import { waitFor } from '../helpers/wait';
 
 /** RabbitMQ's nodes, connections and channels (issue 21.8, the management UI's view) on the real broker. */
@@ -68,5 +69,32 @@ describe('RabbitMQ nodes, connections and channels', () => {
     if (!wrong.ok) throw new Error(wrong.error.message);
     await t.core.startRuntimes([wrong.value.id]);
     expect(await t.core.call('queues.rabbitBroker', { envId: wrong.value.id })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+  });
+});
+
+describe('a RabbitMQ node in a memory alarm (a private node, its watermark at 1 MB)', { timeout: 180_000 }, () => {
+  const ns = uniqueNamespace('rabbit-alarm');
+  let rabbit: OwnRabbit;
+  let t: TestCore;
+
+  beforeAll(async () => {
+    rabbit = await OwnRabbit.start(['vm_memory_high_watermark.absolute = 1MB']);
+    t = await createTestCore(ns, { redis: null, amqp: { url: rabbit.amqpUrl }, managementUrl: rabbit.managementUrl });
+    await t.core.startRuntimes([t.envId]);
+  }, 150_000);
+  afterAll(async () => {
+    await t?.close();
+    await rabbit?.stop();
+    await cleanupNamespace(ns);
+  });
+
+  it('reports the alarm on the node with its figures, in words', async () => {
+    const broker = await waitFor(async () => {
+      const result = await t.core.call('queues.rabbitBroker', { envId: t.envId });
+      return result.ok && result.value.nodes[0]?.memAlarm ? result.value : null;
+    }, 'memory alarm reported', 60_000, 500);
+    const node = broker.nodes[0]!;
+    expect(node).toMatchObject({ name: rabbit.nodeName, running: true, memAlarm: true, memLimit: 1_000_000 });
+    expect(alarmsOf(broker.nodes)).toEqual([{ node: rabbit.nodeName, kind: 'memory', text: expect.stringMatching(/^Memory alarm on wftest\w+@localhost \(.* used, high watermark .*\): publishers are blocked$/) }]);
   });
 });

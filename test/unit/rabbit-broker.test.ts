@@ -23,8 +23,8 @@ describe('RabbitMQ node alarms in words', () => {
     expect(alarmsOf([node()])).toEqual([]);
   });
   it('names the node, the figures and that publishers are blocked, for memory and disk', () => {
-    expect(alarmsOf([node({ memAlarm: true, memUsed: 4.2 * GiB })])).toEqual([{ node: 'rabbit@a', kind: 'memory', text: 'Memory alarm on rabbit@a (4.20 GiB used, high watermark 4.00 GiB): publishers are blocked' }]);
-    expect(alarmsOf([node({ name: 'rabbit@b', diskAlarm: true, diskFree: 0.01 * GiB })])[0]).toMatchObject({ kind: 'disk', text: 'Disk alarm on rabbit@b (0.01 GiB free, limit 0.05 GiB): publishers are blocked' });
+    expect(alarmsOf([node({ memAlarm: true, memUsed: 4.2 * GiB })])).toEqual([{ node: 'rabbit@a', kind: 'memory', text: 'Memory alarm on rabbit@a (4.2 GiB used, high watermark 4.0 GiB): publishers are blocked' }]);
+    expect(alarmsOf([node({ name: 'rabbit@b', diskAlarm: true, diskFree: 0.01 * GiB })])[0]).toMatchObject({ kind: 'disk', text: 'Disk alarm on rabbit@b (10.2 MiB free, limit 51.2 MiB): publishers are blocked' });
     expect(alarmsOf([node({ memAlarm: true, memUsed: null })])[0]!.text).toBe('Memory alarm on rabbit@a: publishers are blocked');
   });
   it('reports a stopped node alone and a partition', () => {

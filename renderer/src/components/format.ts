@@ -133,13 +133,7 @@ export function shortId(id: string, max = 16): string {
   return `${id.slice(0, max - 1 - tail)}…${id.slice(-tail)}`;
 }
 
-/** "312 B", "4.0 KiB", "1.5 MiB", "9.4 GiB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-}
+export { formatBytes } from '../../../shared/model/bytes';
 
 /** "12 ms", "3.4 s", "5 min", "2 h 10 min" — an age an analyst reads at a glance. */
 export function formatAge(ms: number | null): string {
