@@ -50,12 +50,7 @@ test('on a read-only environment the BullMQ actions are disabled and say why', a
   await page.goto(app.openUrl);
   await new OverviewPage(page).startDemo('local', 20);
   const environments = new EnvironmentsPage(page);
-  await environments.open();
-  await environments.add({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' });
-  await page.getByTestId('env-production').check();
-  await page.getByTestId('env-namespace').fill(app.namespace);
-  await page.getByTestId('env-save').click();
-  await expect(page.getByTestId('form-error')).toHaveCount(0);
+  await environments.addProduction({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' }, app.namespace);
   await page.getByTestId('nav-queues').click();
   const readOnly = page.locator('[data-testid^="bull-env-"]').filter({ hasText: 'Prod RO' });
   await expect(readOnly).toContainText('READ-ONLY');

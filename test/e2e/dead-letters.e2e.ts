@@ -141,12 +141,7 @@ test('on a read-only environment replay is disabled and says why; a dry run stil
   try {
     await page.goto(app.openUrl);
     const environments = new EnvironmentsPage(page);
-    await environments.open();
-    await environments.add({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' });
-    await page.getByTestId('env-production').check();
-    await page.getByTestId('env-namespace').fill(app.namespace);
-    await page.getByTestId('env-save').click();
-    await expect(page.getByTestId('form-error')).toHaveCount(0);
+    await environments.addProduction({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' }, app.namespace);
     await page.getByTestId('nav-deadletters').click();
     await page.getByTestId('dlq-env').selectOption({ label: 'Prod RO' });
     await page.getByTestId(`dlq-source-${dlq}`).click({ timeout: 20_000 });

@@ -126,6 +126,21 @@ export class EnvironmentsPage {
     if (fields.amqpPassword !== undefined) await this.page.getByTestId('env-amqp-password').fill(fields.amqpPassword);
     if (fields.managementUrl !== undefined) await this.page.getByTestId('env-management-url').fill(fields.managementUrl);
   }
+  /**
+   * The step every read-only spec starts with: a production environment on the test's namespace
+   * (production makes it read-only unless a role says otherwise; the form must show that), saved
+   * without a form error.
+   */
+  async addProduction(fields: Parameters<EnvironmentsPage['add']>[0], namespace: string, options: { role?: 'viewer' | 'operator' | 'admin' } = {}) {
+    await this.open();
+    await this.add(fields);
+    await this.page.getByTestId('env-production').check();
+    if (options.role) await this.page.getByTestId('env-role').selectOption(options.role);
+    else await expect(this.page.getByTestId('env-read-only')).toBeChecked();
+    await this.page.getByTestId('env-namespace').fill(namespace);
+    await this.page.getByTestId('env-save').click();
+    await expect(this.page.getByTestId('form-error')).toHaveCount(0);
+  }
   testResult(broker: 'redis' | 'amqp' | 'management') {
     return this.page.getByTestId(`test-result-${broker}`);
   }

@@ -28,12 +28,7 @@ test.describe('queue-health rules', () => {
 
     // A production (read-only) mirror of the same brokers and namespace, with the same low rule.
     const environments = new EnvironmentsPage(page);
-    await environments.open();
-    await environments.add({ name: 'Prod mirror', redisUrl: 'redis://127.0.0.1:6379', amqpUrl: 'amqp://guest:guest@127.0.0.1:5672', managementUrl: 'http://guest:guest@127.0.0.1:15672' });
-    await page.getByTestId('env-production').check();
-    await page.getByTestId('env-namespace').fill(app.namespace);
-    await page.getByTestId('env-save').click();
-    await expect(page.getByTestId('form-error')).toHaveCount(0);
+    await environments.addProduction({ name: 'Prod mirror', redisUrl: 'redis://127.0.0.1:6379', amqpUrl: 'amqp://guest:guest@127.0.0.1:5672', managementUrl: 'http://guest:guest@127.0.0.1:15672' }, app.namespace);
     await page.getByTestId('nav-rules').click();
     await page.getByTestId('rules-env').selectOption({ label: 'Prod mirror' });
     await expect(page.getByText('this environment is read-only')).toBeVisible();

@@ -42,12 +42,7 @@ test('an analyst tails the seed channels while the demo publishes, publishes a t
 test('publishing is disabled on a read-only environment, tailing is not', async ({ page, app }) => {
   await page.goto(app.openUrl);
   const environments = new EnvironmentsPage(page);
-  await environments.open();
-  await environments.add({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' });
-  await page.getByTestId('env-production').check();
-  await page.getByTestId('env-namespace').fill(app.namespace);
-  await page.getByTestId('env-save').click();
-  await expect(page.getByTestId('form-error')).toHaveCount(0);
+  await environments.addProduction({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' }, app.namespace);
   await page.getByTestId('nav-pubsub').click();
   const select = page.getByTestId('pubsub-env');
   await select.selectOption({ label: 'Prod RO' });

@@ -42,13 +42,7 @@ test('payloads carrying <script> and onerror render as text: nothing runs, no CS
 test('production opens read-only; write mode is switched on from its banner, counts down and is switched off', async ({ page, app }) => {
   await page.goto(app.openUrl);
   const environments = new EnvironmentsPage(page);
-  await environments.open();
-  await environments.add({ name: 'Prod EU', redisUrl: 'redis://127.0.0.1:6379' });
-  await page.getByTestId('env-production').check();
-  await page.getByTestId('env-role').selectOption('operator');
-  await page.getByTestId('env-namespace').fill(app.namespace);
-  await page.getByTestId('env-save').click();
-  await expect(page.getByTestId('form-error')).toHaveCount(0);
+  await environments.addProduction({ name: 'Prod EU', redisUrl: 'redis://127.0.0.1:6379' }, app.namespace, { role: 'operator' });
   const banner = page.locator('[data-testid^="production-banner-"]');
   await expect(banner).toContainText('PRODUCTION — Prod EU · operator · read-only');
   await banner.getByRole('button', { name: 'Allow changes for 15 min' }).click();

@@ -233,13 +233,7 @@ test('on a read-only environment the stream actions are disabled and say why', a
   try {
     await page.goto(app.openUrl);
     const environments = new EnvironmentsPage(page);
-    await environments.open();
-    await environments.add({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' });
-    await page.getByTestId('env-production').check();
-    await expect(page.getByTestId('env-read-only')).toBeChecked();
-    await page.getByTestId('env-namespace').fill(app.namespace);
-    await page.getByTestId('env-save').click();
-    await expect(page.getByTestId('form-error')).toHaveCount(0);
+    await environments.addProduction({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' }, app.namespace);
 
     await page.getByTestId('nav-streams').click();
     const readOnly = page.locator('[data-testid^="streams-env-"]').filter({ hasText: 'Prod RO' });

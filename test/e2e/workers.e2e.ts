@@ -78,12 +78,7 @@ test('an analyst starts the event processor, watches it work, pauses it and stop
 test('on a read-only environment the worker controls are disabled and say why', async ({ page, app }) => {
   await page.goto(app.openUrl);
   const environments = new EnvironmentsPage(page);
-  await environments.open();
-  await environments.add({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' });
-  await page.getByTestId('env-production').check();
-  await page.getByTestId('env-namespace').fill(app.namespace);
-  await page.getByTestId('env-save').click();
-  await expect(page.getByTestId('form-error')).toHaveCount(0);
+  await environments.addProduction({ name: 'Prod RO', redisUrl: 'redis://127.0.0.1:6379' }, app.namespace);
   await page.getByTestId('nav-workers').click();
   const readOnly = page.locator('[data-testid^="workers-env-"]').filter({ hasText: 'Prod RO' });
   await expect(readOnly).toContainText('READ-ONLY');
