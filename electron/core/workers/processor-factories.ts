@@ -9,7 +9,7 @@ import { EventHandler } from './processors/event-handler';
 import { MetricsHandler } from './processors/metrics-handler';
 import { ScanHandler } from './processors/scan-handler';
 import { parseRoutingRules, SEED_ROUTING_RULES } from './routing-rules';
-import type { FactoryContext, ProcessorFactory } from './worker-runtime';
+import type { FactoryContext, ProcessorFactory } from './processor-factory';
 import { createNotificationHandler } from './notify/notification-handler';
 import type { NotificationDestinations } from './notify/notification-destinations';
 import type { ResolvedDestinations } from './destinations-store';
