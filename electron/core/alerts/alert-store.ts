@@ -19,6 +19,7 @@ import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import { fieldOf } from '../brokers/redis/fields';
 import { idTime } from '../../../shared/model/stream-ids';
 import type { TeamAuditEntry } from '../../../shared/model/audit';
+import type { AlertAction, Resolution } from '../../../shared/contract/method-groups/alerts';
 import type { SecurityAlert } from '../../../shared/schemas/security-streams';
 import { readSharedPolicy } from './shared-policy';
 
@@ -63,7 +64,8 @@ if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
 return redis.call('ZREM', KEYS[1], ARGV[1])
 `;
 
-export type AlertAction = 'ack' | 'escalate' | 'resolve' | 'reopen' | 'snooze' | 'note' | 'assign';
+/** The actions and resolutions are the contract's (one definition, shared/contract/method-groups/alerts). */
+export type { AlertAction } from '../../../shared/contract/method-groups/alerts';
 
 export interface ActionInput {
   id: string;
@@ -74,7 +76,7 @@ export interface ActionInput {
   snoozedUntil?: number;
   assignee?: string;
   /** resolve: how; `false_positive` needs a reason. */
-  resolution?: 'fixed' | 'false_positive' | 'duplicate' | 'other';
+  resolution?: Resolution;
 }
 
 /** What a console writes to the team audit stream: the shared schema's record, its stream id filled in when read. */

@@ -23,6 +23,8 @@ export function briefAlert(a: AlertState): Record<string, unknown> {
 }
 
 export const AlertAction = z.enum(['ack', 'escalate', 'resolve', 'reopen', 'snooze', 'note', 'assign']);
+export type AlertAction = z.infer<typeof AlertAction>;
+export type Resolution = z.infer<typeof Resolution>;
 
 /** Evidence of an alert: entries anywhere in the environment with its correlation id. */
 export const EvidenceItem = z.object({
