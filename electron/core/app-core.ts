@@ -3,18 +3,17 @@ import type { PayloadOf, TopicName } from '../../shared/contract/events';
 import type { MethodName, ParamsOf } from '../../shared/contract/methods';
 import type { Result } from '../../shared/contract/result';
 import type { EnvironmentOverview } from '../../shared/model/overview';
-import { testConnections } from './brokers/connection-tester';
 import { EnvironmentRuntime } from './environments/environment-runtime';
 import { probeCredentialCaps } from './environments/credential-probe';
 import { EnvironmentService } from './environments/environment-service';
 import { ProfileStore } from './environments/profile-store';
 import type { MonitorOptions } from './monitor/environment-monitor';
 import { KeyedBatcher } from './monitor/push-batcher';
+import { firstBullOverview, firstOverview, whenConnected } from './monitor/first-sample';
 import { systemClock, type Clock, type Logger, type SecretStore } from './ports';
 import { Redactor, createJsonLogger } from './redaction';
 import { Dispatcher, type Handlers } from './rpc/dispatcher';
 import { AuditTrail } from './audit/audit-trail';
-import { accessForConfirm } from '../../shared/contract/methods';
 import type { CoreContext } from './handlers/context';
 import { streamHandlers } from './handlers/streams';
 import { ruleHandlers } from './handlers/rules';
@@ -23,7 +22,10 @@ import { queueHandlers } from './handlers/queues';
 import { bullmqHandlers } from './handlers/bullmq';
 import { pubsubHandlers } from './handlers/pubsub';
 import { dlqHandlers } from './handlers/dlq';
-import type { BullMonitorOptions } from './brokers/bullmq/bull-monitor';
+import { environmentHandlers } from './handlers/environments';
+import { demoHandlers } from './handlers/demo';
+import { DeadLetterService } from './dead-letters/dead-letter-service';
+import type { BullMonitorOptions } from './monitor/bull-monitor';
 import type { BullOverview } from '../../shared/model/bullmq';
 import { requireStandalone, type RedisClient } from './brokers/redis/redis-client';
 import { CodedError } from '../../shared/contract/errors';
@@ -199,6 +201,21 @@ export class AppCore {
     return runtime;
   }
 
+  /** An environment's overview once its monitor has a full sample (`rates`: and a second one a second later). For one-shot callers: the CLI. */
+  firstOverview(envId: string, options?: { ms?: number; rates?: boolean }): Promise<EnvironmentOverview> {
+    return firstOverview(this.runtime(envId), options);
+  }
+
+  /** An environment's BullMQ overview once its first count is in; null without Redis. */
+  firstBullOverview(envId: string): Promise<BullOverview | null> {
+    return firstBullOverview(this.runtime(envId));
+  }
+
+  /** Resolves once an environment's brokers are connected or known down (at most 8 s). */
+  whenConnected(envId: string): Promise<void> {
+    return whenConnected(this.runtime(envId));
+  }
+
   /** Waits for pending runtime changes (after an add/update/remove) to be applied. */
   async settled(): Promise<void> {
     await this.reconciling;
@@ -300,6 +317,7 @@ export class AppCore {
   }
 
   private handlers(): Handlers {
+    const context = this.context();
     return {
       'app.info': async () => ({
         version: this.options.version,
@@ -307,56 +325,17 @@ export class AppCore {
         home: this.options.home,
         secretStore: { kind: this.options.secretStore.kind, reason: this.options.secretStoreReason ?? null },
       }),
-      'environments.list': () => this.environments.views(),
-      'environments.add': (input) => this.environments.add(input),
-      'environments.update': async ({ id, input }) => {
-        // Passwords may change while the profile does not: force a reconnect. Marked before the
-        // update so the reconcile it triggers sees the mark.
-        this.runtimes.get(id)?.markStale();
-        return this.environments.update(id, input);
-      },
-      'confirm.issue': async ({ envId, action, target, typed }) => {
-        // No token for what the role or the write mode would refuse anyway (the level the
-        // contract declares for the methods this action guards).
-        this.environments.assertAllowed(envId, `${action} ${target}`, accessForConfirm(action) === 'admin' ? 'administer' : 'operate');
-        return this.confirmations.issue(envId, action, target, typed);
-      },
-      'environments.setWriteMode': async ({ id, minutes }, call) => {
-        this.environments.get(id);
-        call.note({ before: { writableUntil: this.environments.writableUntil(id) } });
-        const until = this.environments.setWriteMode(id, minutes);
-        call.note({ after: { writableUntil: until } });
-        return this.environments.view(this.environments.get(id));
-      },
-      'environments.remove': async ({ id }) => {
-        await this.environments.remove(id);
-        await this.destinations.remove(id);
-        return { id };
-      },
-      'environments.test': async ({ id, input }) => {
-        const resolved = input ? await this.environments.resolveDraft(input, id) : await this.environments.resolveDirect(id!);
-        return testConnections(resolved, this.redactor);
-      },
+      ...environmentHandlers(context, this.destinations, (id) => this.runtimes.get(id)?.markStale()),
       'overview.get': async () => [...this.runtimes.values()].map((r) => r.monitor.snapshot()),
-      ...streamHandlers(this.context()),
-      ...ruleHandlers(this.context(), this.health),
-      ...queueHandlers(this.context()),
-      ...bullmqHandlers(this.context()),
-      ...pubsubHandlers(this.context()),
-      ...dlqHandlers(this.context()),
-      ...alertHandlers(this.context(), this.audit, this.settings),
-      ...workerHandlers(this.context(), this.workers, this.destinations),
-      'demo.start': async ({ envId, rate }) => {
-        const runtime = this.runtime(envId);
-        const status = await runtime.demo.start(rate);
-        runtime.monitor.requestDiscovery();
-        runtime.bull?.requestDiscovery();
-        void runtime.monitor.tick();
-        void runtime.bull?.tick();
-        return status;
-      },
-      'demo.stop': async ({ envId }) => this.runtime(envId).demo.stop(),
-      'demo.status': async ({ envId }) => this.runtime(envId).demo.status,
+      ...streamHandlers(context),
+      ...ruleHandlers(context, this.health),
+      ...queueHandlers(context),
+      ...bullmqHandlers(context),
+      ...pubsubHandlers(context),
+      ...dlqHandlers(new DeadLetterService({ clock: this.clock, logger: this.logger, runtime: (envId) => this.runtime(envId), redisOf: (envId, feature) => this.redisOf(envId, feature) })),
+      ...alertHandlers(context, this.audit, this.settings),
+      ...workerHandlers(context, this.workers, this.destinations),
+      ...demoHandlers(context),
     };
   }
 }

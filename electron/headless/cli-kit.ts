@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../shared/contract/result';
-import type { BullOverview } from '../../shared/model/bullmq';
 import { AppCore } from '../core/app-core';
 import { resolveConfigHome } from '../core/environments/config-home';
 import { FileSecretStore } from '../core/environments/file-secret-store';
@@ -75,7 +74,7 @@ export function withEnvironment<T>(envName: string, connect: 'connected' | 'star
   return withCore(async (core) => {
     const env = core.environments.find(envName);
     await core.startRuntimes([env.id]);
-    if (connect === 'connected') await waitConnected(core, env.id);
+    if (connect === 'connected') await core.whenConnected(env.id);
     return fn(core, env);
   });
 }
@@ -102,48 +101,6 @@ export function untilStopped(seconds?: number): Promise<void> {
     process.once('SIGTERM', done);
     const timer = seconds ? setTimeout(done, seconds * 1000) : undefined;
   });
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until the environment's monitor has a sample (or its brokers are known to be down), at most `ms`. */
-export async function firstSample(core: AppCore, envId: string, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  const runtime = core.runtime(envId);
-  while (Date.now() < deadline) {
-    await runtime.monitor.tick();
-    const s = runtime.monitor.snapshot();
-    // A large keyspace takes several bounded SCAN steps: wait for the whole pass, not the first step.
-    const redisDone = s.redis.status.state !== 'connected' ? s.redis.status.state !== 'connecting' : s.redis.streams !== null && runtime.monitor.hasDiscoveredStreams;
-    const amqpDone = s.amqp.status.state !== 'connected' ? s.amqp.status.state !== 'connecting' : s.amqp.queues !== null;
-    if (redisDone && amqpDone) return;
-    await pause(100);
-  }
-}
-
-/** The BullMQ overview once the first count is in (or Redis is down / absent), within `ms`. */
-export async function firstBullSample(core: AppCore, envId: string, ms = 8000): Promise<BullOverview | null> {
-  const bull = core.runtime(envId).bull;
-  if (!bull) return null;
-  const deadline = Date.now() + ms;
-  for (;;) {
-    await bull.tick();
-    const s = bull.snapshot();
-    if ((s.queues !== null && bull.hasDiscoveredQueues) || s.status.state === 'disconnected' || Date.now() >= deadline) return s;
-    await pause(100);
-  }
-}
-
-/** Waits until the environment's brokers are connected or have failed (not connecting), at most `ms`. */
-export async function waitConnected(core: AppCore, envId: string, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  const runtime = core.runtime(envId);
-  while (Date.now() < deadline && !(runtime.redis?.isReady ?? true) && !(runtime.amqp?.isReady ?? true)) {
-    await pause(100);
-  }
-  while (Date.now() < deadline && (runtime.redis?.status.state === 'connecting' || runtime.amqp?.status.state === 'connecting')) {
-    await pause(100);
-  }
 }
 
 /** A required flag, or a usage error saying which command needs it. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { BullMonitor } from '../../electron/core/brokers/bullmq/bull-monitor';
+import { BullMonitor } from '../../electron/core/monitor/bull-monitor';
 import { RedisConnection } from '../../electron/core/brokers/redis/redis-connection';
 import { systemClock, type Logger } from '../../electron/core/ports';
 import { Redactor } from '../../electron/core/redaction';

@@ -6,7 +6,7 @@ import type { EnvironmentOverview } from '../../shared/model/overview';
 import { topologyFor } from '../../shared/model/topology';
 import { AppCore, type AppCoreOptions } from '../../electron/core/app-core';
 import type { ConfirmAction } from '../../shared/contract/method-groups/confirm';
-import { DEFAULT_BULL_OPTIONS } from '../../electron/core/brokers/bullmq/bull-monitor';
+import { DEFAULT_BULL_OPTIONS } from '../../electron/core/monitor/bull-monitor';
 import { FileSecretStore } from '../../electron/core/environments/file-secret-store';
 import { AMQP_URL, deleteKeys, MANAGEMENT_URL, REDIS_URL, tempHome } from './brokers';
 import { waitFor } from './wait';

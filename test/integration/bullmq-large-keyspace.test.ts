@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_BULL_OPTIONS } from '../../electron/core/brokers/bullmq/bull-monitor';
+import { DEFAULT_BULL_OPTIONS } from '../../electron/core/monitor/bull-monitor';
 import { OwnRedis, uniqueNamespace } from '../helpers/brokers';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { waitFor } from '../helpers/wait';

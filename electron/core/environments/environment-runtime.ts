@@ -1,4 +1,4 @@
-import { BullMonitor, type BullMonitorOptions } from '../brokers/bullmq/bull-monitor';
+import { BullMonitor, type BullMonitorOptions } from '../monitor/bull-monitor';
 import { AmqpConnection } from '../brokers/rabbitmq/amqp-connection';
 import { ManagementClient } from '../brokers/rabbitmq/management-client';
 import { RedisConnection } from '../brokers/redis/redis-connection';

@@ -1,12 +1,13 @@
 import type { Queue } from 'bullmq';
 import { CodedError } from '../../../shared/contract/errors';
 import { actOnBullJob, listBullJobs } from '../brokers/bullmq/bull-jobs';
-import type { BullMonitor } from '../brokers/bullmq/bull-monitor';
+import { cleanQueue, drainQueue, pauseQueue, promoteDelayed, resumeQueue } from '../brokers/bullmq/bull-queue-actions';
+import type { BullMonitor } from '../monitor/bull-monitor';
 import type { CoreContext, HandlerGroup } from './context';
 
 /**
  * BullMQ queues: counts and history from the environment's monitor; pause, resume, drain (typed
- * confirmation), clean and promote through the `bullmq` package. Roles, write mode, confirmation
+ * confirmation), clean and promote (brokers/bullmq/bull-queue-actions). Roles, write mode, confirmation
  * and audit are declared in the contract and enforced by the dispatcher.
  */
 export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
@@ -45,41 +46,37 @@ export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
     },
     'bullmq.pause': async ({ envId, queue: name }, call) => {
       const { bull, queue } = target(envId, name);
-      call.note({ before: { isPaused: await queue.isPaused() } });
-      await queue.pause();
+      const { wasPaused, isPaused } = await pauseQueue(queue);
+      call.note({ before: { isPaused: wasPaused } });
       after(bull);
-      return { queue: name, isPaused: await queue.isPaused() };
+      return { queue: name, isPaused };
     },
     'bullmq.resume': async ({ envId, queue: name }, call) => {
       const { bull, queue } = target(envId, name);
-      call.note({ before: { isPaused: await queue.isPaused() } });
-      await queue.resume();
+      const { wasPaused, isPaused } = await resumeQueue(queue);
+      call.note({ before: { isPaused: wasPaused } });
       after(bull);
-      return { queue: name, isPaused: await queue.isPaused() };
+      return { queue: name, isPaused };
     },
     'bullmq.drain': async ({ envId, queue: name, includeDelayed }, call) => {
       const { bull, queue } = target(envId, name);
-      // Counted just before: jobs added meanwhile may be drained too, so the figure is approximate.
-      const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
-      call.note({ before: counts });
-      await queue.drain(includeDelayed);
+      const { before, removed } = await drainQueue(queue, includeDelayed);
+      call.note({ before });
       after(bull);
-      return { queue: name, removed: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (includeDelayed ? (counts.delayed ?? 0) : 0) };
+      return { queue: name, removed };
     },
     'bullmq.clean': async ({ envId, queue: name, status, olderThanMs, limit }) => {
       const { bull, queue } = target(envId, name);
-      const removed = await queue.clean(olderThanMs, limit, status);
+      const removed = await cleanQueue(queue, status, olderThanMs, limit);
       after(bull);
-      return { queue: name, removed: removed.length };
+      return { queue: name, removed };
     },
     'bullmq.promote': async ({ envId, queue: name }, call) => {
       const { bull, queue } = target(envId, name);
-      const before = await queue.getDelayedCount();
-      await queue.promoteJobs({ count: 1000 });
-      const left = await queue.getDelayedCount();
-      call.note({ before: { delayed: before }, after: { delayed: left } });
+      const { delayedBefore, delayedAfter, promoted } = await promoteDelayed(queue);
+      call.note({ before: { delayed: delayedBefore }, after: { delayed: delayedAfter } });
       after(bull);
-      return { queue: name, promoted: Math.max(0, before - left) };
+      return { queue: name, promoted };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { toCsv, toJsonl } from '../../../shared/model/audit';
 import { table } from '../cli-format';
-import { print, unwrap, UsageError, waitConnected, withCore, type CliCommand } from '../cli-kit';
+import { print, unwrap, UsageError, withCore, type CliCommand } from '../cli-kit';
 
 /** `audit`: the environment's team audit stream, or this console's own hash-chained log. */
 export const auditCommand: CliCommand = {
@@ -27,7 +27,7 @@ export const auditCommand: CliCommand = {
         if (!values.env) throw new UsageError('audit needs --env NAME (or --local)');
         const env = core.environments.find(values.env);
         await core.startRuntimes([env.id]);
-        await waitConnected(core, env.id);
+        await core.whenConnected(env.id);
         rows = unwrap(await core.call('audit.team', { envId: env.id, count })).map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
         columns = ['at', 'who', 'what', 'alertId', 'reason', 'before', 'after'];
       }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { rendererBuildProblem, rendererDir } from '../paths';
 import { startWebHost } from '../web-host';
-import { openCore, untilStopped, waitConnected, type CliCommand } from '../cli-kit';
+import { openCore, untilStopped, type CliCommand } from '../cli-kit';
 
 /** `serve`: browser mode on 127.0.0.1, until SIGINT/SIGTERM. */
 export const serveCommand: CliCommand = {
@@ -24,7 +24,7 @@ export const serveCommand: CliCommand = {
     if (values.demo) {
       const env = core.environments.find(values.env ?? core.environments.list()[0]?.id ?? 'local');
       const rate = values.rate ? Number(values.rate) : 20;
-      await waitConnected(core, env.id);
+      await core.whenConnected(env.id);
       const started = await core.call('demo.start', { envId: env.id, rate });
       process.stdout.write(started.ok ? `Demo traffic on ${env.name} at ${rate} msg/s.\n` : `Demo not started: ${started.error.message}\n`);
     }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseStreamPosition } from '../../../shared/model/stream-entries';
 import { formatEntries, formatOverview, formatQueues, queuesReport, statusText } from '../cli-format';
-import { firstBullSample, firstSample, print, required, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
+import { print, required, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
 
 const envFlags = { env: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -13,11 +13,8 @@ export const streamsCommand: CliCommand = {
   async run(args) {
     const { values } = parseArgs({ args, options: envFlags });
     return withEnvironment(required(values.env, 'streams needs --env NAME'), 'started', async (core, env) => {
-      await firstSample(core, env.id);
       // A second sample a second later gives the rates (added/s, read/s).
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      await core.runtime(env.id).monitor.tick();
-      const overview = core.runtime(env.id).monitor.snapshot();
+      const overview = await core.firstOverview(env.id, { rates: true });
       print({ environment: env.name, ...overview }, values.json ?? false, () => formatOverview(env.name, overview));
       const down = (['redis', 'amqp'] as const).filter((k) => overview[k].status.state === 'disconnected');
       for (const k of down) process.stderr.write(`watchfloor: ${k === 'redis' ? 'Redis' : 'RabbitMQ'} of ${env.name} is down: ${statusText(overview[k].status)}\n`);
@@ -35,8 +32,7 @@ export const queuesCommand: CliCommand = {
     const { values } = parseArgs({ args, options: envFlags });
     return withEnvironment(required(values.env, 'queues needs --env NAME'), 'started', async (core, env) => {
       // The management API's rates are RabbitMQ's own, so one sample is enough.
-      await firstSample(core, env.id);
-      const report = queuesReport(env.name, core.runtime(env.id).monitor.snapshot(), await firstBullSample(core, env.id));
+      const report = queuesReport(env.name, await core.firstOverview(env.id), await core.firstBullOverview(env.id));
       print(report, values.json ?? false, () => formatQueues(report));
       if (report.rabbitmq?.status.state === 'disconnected') {
         process.stderr.write(`watchfloor: RabbitMQ of ${env.name} is down: ${statusText(report.rabbitmq.status)}\n`);

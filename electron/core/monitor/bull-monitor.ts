@@ -1,10 +1,10 @@
 import { Queue, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { BULL_COUNT_KEYS, bullPrefix, type BullCountKey, type BullOverview, type BullQueueHistory, type BullQueueInfo } from '../../../../shared/model/bullmq';
-import { EntityHistoryStore } from '../../monitor/entity-history';
-import type { Clock, Logger } from '../../ports';
-import type { Redactor } from '../../redaction';
-import type { RedisConnection } from '../redis/redis-connection';
+import { BULL_COUNT_KEYS, bullPrefix, type BullCountKey, type BullOverview, type BullQueueHistory, type BullQueueInfo } from '../../../shared/model/bullmq';
+import { EntityHistoryStore } from './entity-history';
+import type { Clock, Logger } from '../ports';
+import type { Redactor } from '../redaction';
+import type { RedisConnection } from '../brokers/redis/redis-connection';
 
 export interface BullMonitorOptions {
   tickMs: number;

@@ -1,0 +1,187 @@
+import { CodedError } from '../../../shared/contract/errors';
+import type { MethodName, ParsedParamsOf } from '../../../shared/contract/methods';
+import { isDeadLetterName, topologyFor } from '../../../shared/model/topology';
+import type { DeadLetterSource } from '../../../shared/model/dead-letter';
+import type { EnvironmentRuntime } from '../environments/environment-runtime';
+import { encryptPayload } from '../payload-crypto';
+import type { Clock, Logger } from '../ports';
+import { listBullDead, originOfBullDlq, retryBullDead } from './bull-dlq';
+import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, replayEdited, searchStep } from './dlq-search';
+import { browseRabbitDlq, replayRabbitDlq } from './rabbit-dlq';
+import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from './redis-dlq';
+import { checkEntry } from './replay-check';
+import type { Redis } from 'ioredis';
+
+/** What a Redis Cluster refuses: replay copies to the origin and deletes from the DLQ in one script over two streams' slots. */
+const REDIS_DLQ = 'Redis dead letters';
+
+export interface DeadLetterServiceDeps {
+  clock: Clock;
+  logger: Logger;
+  /** The live runtime of an environment, or NOT_FOUND. */
+  runtime(envId: string): EnvironmentRuntime;
+  /** The connected Redis of an environment as one server (UNSUPPORTED on a cluster, naming `feature`). */
+  redisOf(envId: string, feature?: string): Redis;
+}
+
+type P<M extends Extract<MethodName, `dlq.${string}`>> = ParsedParamsOf<M>;
+
+/**
+ * Dead letters on Redis DLQ streams, BullMQ and RabbitMQ: the broker work behind the `dlq.*`
+ * methods. The handlers adapt contract ↔ this service (and write its before/after figures to the
+ * audit entry); who may call what is the contract's and the dispatcher's.
+ */
+export class DeadLetterService {
+  constructor(private readonly deps: DeadLetterServiceDeps) {}
+
+  private redis(envId: string, source: string): Redis {
+    if (!isDeadLetterName(source)) throw new CodedError('VALIDATION', `"${source}" is not a dead-letter stream (its name must end in .dlq, -dlq or _dlq)`);
+    return this.deps.redisOf(envId, REDIS_DLQ);
+  }
+
+  private payloadKey(envId: string): Buffer | null {
+    return this.deps.runtime(envId).env.payloadKey;
+  }
+
+  private bullQueue(envId: string, name: string) {
+    const runtime = this.deps.runtime(envId);
+    runtime.assertNotCluster('BullMQ dead letters');
+    const queue = runtime.bull?.queue(name);
+    if (!queue) throw new CodedError('NOT_FOUND', `no BullMQ queue "${name}" in this environment (deleted, or not discovered yet)`);
+    return queue;
+  }
+
+  private amqpOf(envId: string) {
+    const amqp = this.deps.runtime(envId).amqp;
+    if (!amqp) throw new CodedError('NOT_FOUND', 'this environment has no RabbitMQ');
+    return amqp.connection();
+  }
+
+  /** The Redis DLQ streams the monitor has discovered, and the seed's own DLQs looked up directly. */
+  async sources({ envId }: P<'dlq.sources'>): Promise<DeadLetterSource[]> {
+    const runtime = this.deps.runtime(envId);
+    const streams = runtime.monitor.snapshot().redis.streams ?? [];
+    const sources: DeadLetterSource[] = streams
+      .filter((s) => s.isDeadLetter)
+      .map((s) => ({ name: s.name, kind: 'redis-stream' as const, length: s.length, origin: s.name.replace(/(\.dlq|-dlq|_dlq)$/, '') || null }));
+    // Stream discovery runs every 30 s; the seed's own DLQs are looked up directly (one pipeline
+    // of six XLENs), so a DLQ the workers just created shows at once.
+    const known = new Set(sources.map((s) => s.name));
+    const missing = topologyFor(runtime.env.profile.namespace).deadLetterStreams.filter((name) => !known.has(name));
+    if (missing.length && runtime.redis?.isReady && !runtime.redis.isCluster) {
+      const pipeline = runtime.redis.standaloneClient.pipeline();
+      for (const name of missing) pipeline.xlen(name);
+      const lengths = (await pipeline.exec()) ?? [];
+      missing.forEach((name, i) => {
+        const [error, length] = lengths[i] ?? [];
+        if (!error && typeof length === 'number' && length > 0) sources.push({ name, kind: 'redis-stream', length, origin: name.replace(/\.dlq$/, '') });
+      });
+    }
+    return sources;
+  }
+
+  list({ envId, source, order, after, count }: P<'dlq.list'>) {
+    return listDeadLetters(this.redis(envId, source), source, order, after, count, this.deps.clock.now(), this.payloadKey(envId));
+  }
+
+  show({ envId, source, id }: P<'dlq.show'>) {
+    return showDeadLetter(this.redis(envId, source), source, id, this.deps.clock.now(), this.payloadKey(envId));
+  }
+
+  async checkPayload({ envId, source, id, payload, target }: P<'dlq.checkPayload'>) {
+    const entry = await showDeadLetter(this.redis(envId, source), source, id, this.deps.clock.now(), null);
+    const to = target ?? entry.originStream;
+    if (!to) return { verdict: 'unchecked' as const, target: null, reason: 'no origin stream recorded: give a target' };
+    // The edited text is the plaintext (an encrypted original is encrypted again on replay).
+    return checkEntry(to, Buffer.from(payload, 'utf8'), { namespace: this.deps.runtime(envId).env.profile.namespace, payloadKey: null });
+  }
+
+  async replay({ envId, source, ids, all, match, target, dryRun, maxReplays, force }: P<'dlq.replay'>) {
+    const client = this.redis(envId, source);
+    const runtime = this.deps.runtime(envId);
+    const chosen = !all && match ? await matchingIds(client, source, match, 100_000, runtime.env.payloadKey) : (ids ?? []);
+    const options = { target: target ?? null, maxReplays, force, dryRun, check: { namespace: runtime.env.profile.namespace, payloadKey: runtime.env.payloadKey } };
+    const outcome = all ? await replayAll(client, source, options) : await replayIds(client, source, chosen, options);
+    this.deps.logger.info(`dlq replay ${source}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, skipped: outcome.skipped, failed: outcome.failed.length, targets: outcome.targets })}`);
+    return outcome;
+  }
+
+  /** Replays one entry with an edited payload; the result carries the original and the diff for the audit entry. */
+  replayEdited({ envId, source, id, payload, target, maxReplays, force }: P<'dlq.replayEdited'>) {
+    return replayEdited(this.redis(envId, source), source, id, payload, { target: target ?? null, maxReplays, force, payloadKey: this.payloadKey(envId), encrypt: encryptPayload });
+  }
+
+  bullSources({ envId }: P<'dlq.bullSources'>) {
+    const queues = this.deps.runtime(envId).bull?.snapshot().queues ?? [];
+    return queues.flatMap((q) => [
+      ...(q.failed > 0 ? [{ queue: q.name, kind: 'failed' as const, count: q.failed, origin: null }] : []),
+      ...(originOfBullDlq(q.name) && q.waiting + q.prioritized > 0 ? [{ queue: q.name, kind: 'dlq-queue' as const, count: q.waiting + q.prioritized, origin: originOfBullDlq(q.name) }] : []),
+    ]);
+  }
+
+  bullList({ envId, queue, kind, start, count }: P<'dlq.bullList'>) {
+    return listBullDead(this.bullQueue(envId, queue), kind, start, count);
+  }
+
+  async bullRetry({ envId, queue, kind, ids, all, dryRun }: P<'dlq.bullRetry'>) {
+    const bull = this.deps.runtime(envId).bull;
+    const origin = kind === 'dlq-queue' ? originOfBullDlq(queue) : null;
+    const outcome = await retryBullDead(this.bullQueue(envId, queue), kind, all ? 'all' : (ids ?? []), { dryRun, origin: origin ? (bull?.queue(origin) ?? null) : null, limit: 10_000 });
+    void bull?.tick();
+    return outcome;
+  }
+
+  rabbitSources({ envId }: P<'dlq.rabbitSources'>) {
+    const queues = this.deps.runtime(envId).monitor.snapshot().amqp.queues ?? [];
+    return queues.filter((q) => q.isDeadLetter).map((q) => ({ name: q.name, ready: q.ready, unacked: q.unacked }));
+  }
+
+  rabbitBrowse({ envId, queue, count }: P<'dlq.rabbitBrowse'>) {
+    return browseRabbitDlq(this.amqpOf(envId), queue, count, this.payloadKey(envId));
+  }
+
+  async rabbitReplay({ envId, queue, count, target, dryRun, maxReplays, force }: P<'dlq.rabbitReplay'>) {
+    const runtime = this.deps.runtime(envId);
+    const outcome = await replayRabbitDlq(this.amqpOf(envId), queue, { count, target: target ?? null, dryRun, maxReplays, force, namespace: runtime.env.profile.namespace });
+    this.deps.logger.info(`dlq rabbit replay ${queue}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, failed: outcome.failed.length, unknown: outcome.unknown })}`);
+    void runtime.monitor.tick();
+    return outcome;
+  }
+
+  search({ envId, source, match, before, maxScan, limit }: P<'dlq.search'>) {
+    return searchStep(this.redis(envId, source), source, match, before, maxScan, limit, this.deps.clock.now(), this.payloadKey(envId));
+  }
+
+  groups({ envId, source, maxScan }: P<'dlq.groups'>) {
+    return groupDeadLetters(this.redis(envId, source), source, maxScan);
+  }
+
+  async export({ envId, source, ids, match, limit }: P<'dlq.export'>) {
+    const client = this.redis(envId, source);
+    const chosen = match ? await matchingIds(client, source, match, limit, this.payloadKey(envId)) : (ids ?? []).slice(0, limit);
+    return exportDeadLetters(client, source, chosen);
+  }
+
+  async import({ envId, source, lines }: P<'dlq.import'>) {
+    const result = await importDeadLetters(this.redis(envId, source), source, lines);
+    this.deps.logger.info(`dlq import ${source}: ${JSON.stringify({ imported: result.imported, failed: result.failed.length })}`);
+    return result;
+  }
+
+  /** Deletes these entries (in batches of 1,000); the stream's length before and after for the audit entry. */
+  async purgeIds({ envId, source, ids }: P<'dlq.purgeIds'>) {
+    const client = this.redis(envId, source);
+    const before = await client.xlen(source);
+    let removed = 0;
+    for (let i = 0; i < ids.length; i += 1000) removed += await client.xdel(source, ...ids.slice(i, i + 1000));
+    return { source, removed, lengthBefore: before, lengthAfter: await client.xlen(source) };
+  }
+
+  /** Deletes the entries older than `olderThanMs`; the stream's length before and after for the audit entry. */
+  async purge({ envId, source, olderThanMs }: P<'dlq.purge'>) {
+    const client = this.redis(envId, source);
+    const before = await client.xlen(source);
+    const removed = await purgeOlderThan(client, source, olderThanMs, this.deps.clock.now());
+    return { source, removed, lengthBefore: before, lengthAfter: await client.xlen(source) };
+  }
+}
