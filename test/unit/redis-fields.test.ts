@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAuditEntry } from '../../electron/core/alerts/alert-store';
+import { readAuditEntry } from '../../electron/core/alerts/alert-transitions';
 import { fieldMap, fieldOf } from '../../electron/core/brokers/redis/fields';
 
 describe('flat Redis field lists', () => {

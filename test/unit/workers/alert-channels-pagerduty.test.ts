@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notificationFor, statusNotificationFor } from '../../../electron/core/alerts/alert-store';
+import { notificationFor, statusNotificationFor } from '../../../electron/core/alerts/alert-transitions';
 import { parseNotification } from '../../../electron/core/workers/notify/notification-message';
 import { pagerDutyEvent, pagerDutySeverity } from '../../../electron/core/workers/notify/pagerduty-sender';
 import { DEFAULT_ESCALATION_POLICY, levelChannels, notConfiguredChannels, type AlertState } from '../../../shared/model/alerts';
