@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one SSH session state machine (hop chain, forwarders, keepalive, reconnect with backoff) whose state every method shares.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';

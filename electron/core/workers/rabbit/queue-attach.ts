@@ -46,7 +46,7 @@ function seedQueueArguments(topology: Topology, queue: Topology['queues'][number
   return { 'x-dead-letter-exchange': topology.deadLetterExchange, 'x-dead-letter-routing-key': queue.name };
 }
 
-/** Declares a missing seed queue exactly as the demo does (with its DLX and DLQ); leaves an existing one alone. */
+/** Declares a missing seed queue as the seed topology (shared/model/topology) defines it, with its DLX and DLQ; leaves an existing one alone. */
 async function declareIfMissing(model: ChannelModel, topology: Topology, queue: Topology['queues'][number]): Promise<boolean> {
   if (await queueExists(model, queue.name)) return false;
   await onProbe(model, async (channel) => {

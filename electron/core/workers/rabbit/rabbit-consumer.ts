@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one consumer lifecycle (connect, consume, settle under confirms, retry, dead-letter, reconnect) whose channel state every method shares.
 import os from 'node:os';
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import { ProcessorSettings, type ProcessorName, type ProcessorState, type ProcessorStatus } from '../../../../shared/model/workers';
