@@ -30,6 +30,16 @@ export async function removeEnvironment({ client, stores }: AppServices, id: str
   return result;
 }
 
+/**
+ * Opens (`minutes` > 0) or ends (0) the timed write mode of a read-only production environment;
+ * the environment's new `writableUntil` goes into the list at once.
+ */
+export async function switchWriteMode({ client, stores }: AppServices, id: string, minutes: number): Promise<Result<EnvironmentView>> {
+  const result = await client.call('environments.setWriteMode', { id, minutes });
+  if (result.ok) stores.environments.setState((state) => upsertEnvironment(state, result.value), true);
+  return result;
+}
+
 /** Tests the brokers of a form (with `id`, passwords left empty are the stored ones) or of a saved environment. */
 export function testEnvironment(
   { client }: AppServices,

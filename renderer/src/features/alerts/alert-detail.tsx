@@ -3,6 +3,7 @@ import type { EvidenceItem } from '../../../../shared/contract/method-groups/ale
 import type { ResultOf } from '../../../../shared/contract/methods';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
+import { actOnAlert } from '../../actions/alert-actions';
 import { formatAge, formatClock } from '../../components/format';
 import { useServices } from '../../services';
 import { slaCountdown } from '../../stores/alerts.logic';
@@ -25,7 +26,8 @@ export function AlertDetail({
   onAction: (action: 'ack' | 'escalate' | 'resolve') => void;
   onNotice: (notice: { tone: 'ok' | 'bad'; text: string }) => void;
 }) {
-  const { client } = useServices();
+  const services = useServices();
+  const { client } = services;
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [evidence, setEvidence] = useState<ResultOf<'alerts.evidence'> | 'loading' | null>(null);
@@ -47,7 +49,7 @@ export function AlertDetail({
   }, [client, summary.envId, summary.id, summary.version]);
   const readOnly = env?.readOnly ?? false;
   const act = async (action: 'note' | 'assign' | 'snooze' | 'reopen', extra: { reason?: string; assignee?: string; snoozedUntil?: number }) => {
-    const answer = await client.call('alerts.act', { envId: summary.envId, id: summary.id, expectedVersion: summary.version, action, ...extra });
+    const answer = await actOnAlert(services, summary, { action, ...extra });
     onNotice(answer.ok ? { tone: 'ok', text: `${summary.title}: ${action === 'note' ? 'note added' : action === 'assign' ? `assigned to ${extra.assignee || 'nobody'}` : action === 'snooze' ? 'snoozed' : 'reopened'}` } : { tone: 'bad', text: answer.error.message });
     return answer.ok;
   };

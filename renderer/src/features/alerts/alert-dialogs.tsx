@@ -1,14 +1,11 @@
 import { useState } from 'react';
+import type { Resolution } from '../../../../shared/contract/method-groups/alerts';
 import type { AlertSummary } from '../../../../shared/model/alerts';
+import { actOnAlert, bulkActOnAlerts } from '../../actions/alert-actions';
 import { ActionDialog } from '../../components/action-dialog';
 import { useServices } from '../../services';
 
 export type PendingAction = { kind: 'resolve'; alert: AlertSummary } | { kind: 'escalate'; alert: AlertSummary } | { kind: 'bulk'; action: 'ack' | 'resolve'; alerts: AlertSummary[] };
-
-type Resolution = 'fixed' | 'false_positive' | 'duplicate' | 'other';
-
-/** The most alerts one `alerts.bulk` call takes (its contract's limit). */
-const BULK_CHUNK = 1000;
 
 function ResolutionFields({ resolution, setResolution, reason, setReason }: { resolution: Resolution; setResolution: (r: Resolution) => void; reason: string; setReason: (r: string) => void }) {
   return (
@@ -31,7 +28,7 @@ function ResolutionFields({ resolution, setResolution, reason, setReason }: { re
 }
 
 export function ResolveDialog({ alert, onClose, onDone }: { alert: AlertSummary; onClose: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [resolution, setResolution] = useState<Resolution>('fixed');
   const [reason, setReason] = useState('');
   return (
@@ -43,7 +40,7 @@ export function ResolveDialog({ alert, onClose, onDone }: { alert: AlertSummary;
       onCancel={onClose}
       onDone={onDone}
       run={async () => {
-        const answer = await client.call('alerts.act', { envId: alert.envId, id: alert.id, expectedVersion: alert.version, action: 'resolve', resolution, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+        const answer = await actOnAlert(services, alert, { action: 'resolve', resolution, ...(reason.trim() ? { reason: reason.trim() } : {}) });
         return answer.ok ? { ok: true, text: `${alert.title}: resolved` } : { ok: false, text: answer.error.message };
       }}
     >
@@ -54,7 +51,7 @@ export function ResolveDialog({ alert, onClose, onDone }: { alert: AlertSummary;
 }
 
 export function EscalateDialog({ alert, onClose, onDone }: { alert: AlertSummary; onClose: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [reason, setReason] = useState('');
   return (
     <ActionDialog
@@ -64,7 +61,7 @@ export function EscalateDialog({ alert, onClose, onDone }: { alert: AlertSummary
       onCancel={onClose}
       onDone={onDone}
       run={async () => {
-        const answer = await client.call('alerts.act', { envId: alert.envId, id: alert.id, expectedVersion: alert.version, action: 'escalate', ...(reason.trim() ? { reason: reason.trim() } : {}) });
+        const answer = await actOnAlert(services, alert, { action: 'escalate', ...(reason.trim() ? { reason: reason.trim() } : {}) });
         return answer.ok ? { ok: true, text: `${alert.title}: escalated to level ${answer.value.level}` } : { ok: false, text: answer.error.message };
       }}
     >
@@ -78,7 +75,7 @@ export function EscalateDialog({ alert, onClose, onDone }: { alert: AlertSummary
 }
 
 export function BulkDialog({ action, alerts, onClose, onDone }: { action: 'ack' | 'resolve'; alerts: AlertSummary[]; onClose: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [resolution, setResolution] = useState<Resolution>('fixed');
   const [reason, setReason] = useState('');
   const eligible = alerts.filter((a) => (action === 'ack' ? a.status === 'open' : a.status !== 'resolved'));
@@ -92,20 +89,9 @@ export function BulkDialog({ action, alerts, onClose, onDone }: { action: 'ack' 
       onCancel={onClose}
       onDone={onDone}
       run={async () => {
-        const byEnv = new Map<string, AlertSummary[]>();
-        for (const a of eligible) byEnv.set(a.envId, [...(byEnv.get(a.envId) ?? []), a]);
-        let done = 0;
-        const failed: string[] = [];
-        for (const [envId, list] of byEnv) {
-          // alerts.bulk takes up to BULK_CHUNK items a call: an incident of 8,000 goes in several.
-          for (let at = 0; at < list.length; at += BULK_CHUNK) {
-            const items = list.slice(at, at + BULK_CHUNK).map((a) => ({ id: a.id, expectedVersion: a.version }));
-            const answer = await client.call('alerts.bulk', { envId, action, reason: reason.trim(), ...(action === 'resolve' ? { resolution } : {}), items });
-            if (!answer.ok) return { ok: false, text: done ? `${answer.error.message} (after ${done} changed)` : answer.error.message };
-            done += answer.value.done.length;
-            failed.push(...answer.value.failed.map((f) => f.message));
-          }
-        }
+        const outcome = await bulkActOnAlerts(services, eligible, { action, reason: reason.trim(), ...(action === 'resolve' ? { resolution } : {}) });
+        if (!outcome.ok) return { ok: false, text: outcome.done ? `${outcome.message} (after ${outcome.done} changed)` : outcome.message };
+        const { done, failed } = outcome;
         const text = `${verb === 'Acknowledge' ? 'Acknowledged' : 'Resolved'} ${done}${failed.length ? `; ${failed.length} not changed (${failed[0]}${failed.length > 1 ? ', …' : ''})` : ''}`;
         return failed.length && !done ? { ok: false, text } : { ok: true, text };
       }}

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import { describeGroupKey, GROUP_FIELDS, groupAlerts, type AlertGroup, type GroupField } from '../../../../shared/model/alert-groups';
 import type { EnvironmentView } from '../../../../shared/model/environment';
+import { actOnAlert } from '../../actions/alert-actions';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
@@ -127,7 +128,7 @@ export function AlertsScreen() {
   };
 
   const act = async (a: AlertSummary, action: 'ack' | 'reopen') => {
-    const answer = await client.call('alerts.act', { envId: a.envId, id: a.id, expectedVersion: a.version, action });
+    const answer = await actOnAlert({ client, stores }, a, { action });
     setNotice(answer.ok ? { tone: 'ok', text: `${a.title}: ${answer.value.status}` } : { tone: 'bad', text: answer.error.message });
     if (!answer.ok && answer.error.code === 'CONFLICT') void loadAlerts(client, stores, a.envId);
   };

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { toCsv, toJsonl } from '../../../../shared/model/audit';
+import { setAnalystName } from '../../actions/alert-actions';
 import { formatDateTime } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
@@ -53,7 +54,8 @@ export function AuditScreen() {
 
 /** Who this console's actions are recorded as, and the analyst name to set. */
 function AnalystName() {
-  const { client } = useServices();
+  const services = useServices();
+  const { client } = services;
   const [who, setWho] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [isEditing, setIsEditing] = useState(false);
@@ -74,7 +76,7 @@ function AnalystName() {
       className="alert-inline-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        const answer = await client.call('settings.update', { analystName: name });
+        const answer = await setAnalystName(services, name);
         if (answer.ok) {
           setWho(answer.value.who);
           setIsEditing(false);

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
+import { switchWriteMode } from '../../actions/environment-actions';
 import { readableTextColour } from '../../components/format';
 import { useServices } from '../../services';
-import { upsertEnvironment } from '../../stores/environments.logic';
 import { useNow } from '../../components/use-now';
 
 /** "12:04" left of a write-mode window. */
@@ -41,15 +41,12 @@ export function ProductionBanners() {
 }
 
 function Banner({ env }: { env: EnvironmentView }) {
-  const { client, stores } = useServices();
+  const services = useServices();
   const now = useNow(1000);
   const [error, setError] = useState<string | null>(null);
   const setMode = async (minutes: number) => {
-    const answer = await client.call('environments.setWriteMode', { id: env.id, minutes });
-    if (answer.ok) {
-      setError(null);
-      stores.environments.setState((state) => upsertEnvironment(state, answer.value), true);
-    } else setError(answer.error.message);
+    const answer = await switchWriteMode(services, env.id, minutes);
+    setError(answer.ok ? null : answer.error.message);
   };
   const isWriteMode = env.writableUntil !== null && env.writableUntil > now;
   // The role in force: the profile's, narrowed to what the credentials allow.
