@@ -108,3 +108,10 @@ export function required(value: string | undefined, message: string): string {
   if (!value) throw new UsageError(message);
   return value;
 }
+
+type FlagSpec<S extends string, B extends string> = { [K in S]: { type: 'string' } } & { [K in B]: { type: 'boolean' } };
+
+/** parseArgs options from two name lists: flags with a value, and switches. */
+export function flags<S extends string, B extends string = never>(strings: readonly S[], booleans: readonly B[] = []): FlagSpec<S, B> {
+  return Object.fromEntries([...strings.map((name) => [name, { type: 'string' }]), ...booleans.map((name) => [name, { type: 'boolean' }])]) as FlagSpec<S, B>;
+}

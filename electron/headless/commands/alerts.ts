@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { sortAlerts } from '../../../shared/model/alerts';
 import { describeGroupKey, GROUP_FIELDS, groupAlerts, type GroupField } from '../../../shared/model/alert-groups';
 import { alertDetailText, alertTable, table } from '../cli-format';
-import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
+import { flags, print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
 
 const ACTIONS: Record<string, 'ack' | 'escalate' | 'resolve' | 'reopen' | 'note'> = { ack: 'ack', escalate: 'escalate', resolve: 'resolve', reopen: 'reopen', note: 'note' };
 
@@ -28,23 +28,8 @@ export const alertsCommand: CliCommand = {
   watchfloor alerts policy --env NAME [--set POLICY.json] [--json]   escalation policy, per severity`,
   async run(args) {
     const [action, ...rest] = args;
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        env: { type: 'string' },
-        json: { type: 'boolean' },
-        status: { type: 'string' },
-        severity: { type: 'string' },
-        limit: { type: 'string' },
-        reason: { type: 'string' },
-        text: { type: 'string' },
-        'false-positive': { type: 'boolean' },
-        duplicate: { type: 'boolean' },
-        set: { type: 'string' },
-        group: { type: 'string' },
-      },
-    });
+    const options = flags(['env', 'status', 'severity', 'limit', 'reason', 'text', 'set', 'group'], ['json', 'false-positive', 'duplicate']);
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options });
     if (!values.env) throw new UsageError('alerts needs --env NAME');
     const asJson = values.json ?? false;
     return withEnvironment(values.env, 'connected', async (core, env) => {

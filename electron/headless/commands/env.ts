@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { EnvironmentInput } from '../../../shared/model/environment';
 import { formatEnvironments, formatTest } from '../cli-format';
 import { SSH_FLAG_OPTIONS, SSH_FLAG_USAGE, sshInputFromFlags } from '../ssh-flags';
-import { print, unwrap, UsageError, withCore, type CliCommand } from '../cli-kit';
+import { flags, print, unwrap, UsageError, withCore, type CliCommand } from '../cli-kit';
 
 /** The SSH hop of `env add`, a flag mistake as a usage error. */
 function sshFromFlags(values: Parameters<typeof sshInputFromFlags>[0]): EnvironmentInput['ssh'] {
@@ -26,23 +26,8 @@ ${SSH_FLAG_USAGE}
   watchfloor env remove NAME`,
   async run(args) {
     const [sub, ...rest] = args;
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        name: { type: 'string' },
-        redis: { type: 'string' },
-        amqp: { type: 'string' },
-        management: { type: 'string' },
-        postgres: { type: 'string' },
-        colour: { type: 'string' },
-        production: { type: 'boolean' },
-        namespace: { type: 'string' },
-        cluster: { type: 'string' },
-        ...SSH_FLAG_OPTIONS,
-      },
-    });
+    const options = { ...flags(['name', 'redis', 'amqp', 'management', 'postgres', 'colour', 'namespace', 'cluster'], ['json', 'production']), ...SSH_FLAG_OPTIONS };
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options });
     const asJson = values.json ?? false;
     return withCore(async (core) => {
       switch (sub) {
