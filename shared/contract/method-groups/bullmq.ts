@@ -3,7 +3,7 @@ import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { BullOverview, BullQueueHistory } from '../../model/bullmq';
 import { BullJobAction, BullJobPage, BullJobState } from '../../model/bull-jobs';
-import { EnvId } from './common';
+import { EnvId, HistoryWindow } from './common';
 
 /** A BullMQ queue name (BullMQ refuses ':' in names). */
 export const BullQueueName = z.string().min(1).max(255).regex(/^[^:]+$/, 'a BullMQ queue name has no ":"');
@@ -18,8 +18,7 @@ export const bullmqMethods = {
       .object({
         envId: EnvId,
         queue: BullQueueName,
-        windowSeconds: z.number().int().min(60).max(3600).default(900),
-        maxPoints: z.number().int().min(10).max(1000).default(300),
+        ...HistoryWindow,
       })
       .strict(),
     result: BullQueueHistory,

@@ -3,7 +3,7 @@ import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { QueueHistory } from '../../model/overview';
 import { RabbitBroker } from '../../model/rabbit-broker';
-import { EnvId } from './common';
+import { EnvId, HistoryWindow } from './common';
 
 /** A RabbitMQ queue name (AMQP short string: at most 255 bytes). */
 export const QueueName = z.string().min(1).max(255);
@@ -15,8 +15,7 @@ export const queueMethods = {
       .object({
         envId: EnvId,
         queue: QueueName,
-        windowSeconds: z.number().int().min(60).max(3600).default(900),
-        maxPoints: z.number().int().min(10).max(1000).default(300),
+        ...HistoryWindow,
       })
       .strict(),
     result: QueueHistory,

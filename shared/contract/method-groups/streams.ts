@@ -3,7 +3,7 @@ import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { PendingPage, StreamHistory } from '../../model/overview';
 import { STREAM_ENTRY_LIMITS, StreamEntriesPage } from '../../model/stream-entries';
-import { ConsumerName, EntryId, EnvId, GroupName, StreamName } from './common';
+import { ConsumerName, EntryId, EnvId, GroupName, StreamName, HistoryWindow } from './common';
 
 /** Redis Streams: history, the pending-entries list and the operator actions. */
 export const streamMethods = {
@@ -12,8 +12,7 @@ export const streamMethods = {
       .object({
         envId: EnvId,
         stream: StreamName,
-        windowSeconds: z.number().int().min(60).max(3600).default(900),
-        maxPoints: z.number().int().min(10).max(1000).default(300),
+        ...HistoryWindow,
       })
       .strict(),
     result: StreamHistory,
