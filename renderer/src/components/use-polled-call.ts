@@ -41,3 +41,8 @@ export function usePolledCall<M extends MethodName>(method: M, params: ParamsOf<
   }, [client, method, key, everyMs]);
   return result;
 }
+
+/** The answer to show: the current one, or through an error the last good one; null while loading. */
+export function latestOf<T>(polled: PolledState<T>): T | null {
+  return polled.state === 'ready' ? polled.value : polled.state === 'error' ? polled.last : null;
+}

@@ -5,7 +5,7 @@ import type { QueueInfo } from '../../../../shared/model/overview';
 import { formatClock, formatCount, formatRate } from '../../components/format';
 import { PurgeDialog } from './purge-dialog';
 import { STATS_LAG_NOTE, chartRows, depthOf, purgeBlockedReason } from './rabbit-queues.logic';
-import { usePolledCall } from '../../components/use-polled-call';
+import { latestOf, usePolledCall } from '../../components/use-polled-call';
 
 const WINDOWS = [
   { seconds: 900, label: '15 min' },
@@ -15,15 +15,7 @@ const WINDOWS = [
 const AXIS = { stroke: '#a9b6c4', fontSize: 11 };
 const TOOLTIP_STYLE = { background: '#131a22', border: '1px solid #2c3a4a', color: '#eef3f8' };
 
-/** One queue: depth and rate charts over 15 min / 1 h (refreshed while open), its numbers now, and purge. */
-export function RabbitQueueDetail({
-  env,
-  queue,
-  live,
-  isConnected,
-  hasManagement,
-  onClose,
-}: {
+interface RabbitQueueDetailProps {
   env: EnvironmentView;
   queue: string;
   live: QueueInfo | null;
@@ -31,12 +23,15 @@ export function RabbitQueueDetail({
   /** The queue list comes from the management API (which reports rates), not a passive declare. */
   hasManagement: boolean;
   onClose: () => void;
-}) {
+}
+
+/** One queue: depth and rate charts over 15 min / 1 h (refreshed while open), its numbers now, and purge. */
+export function RabbitQueueDetail({ env, queue, live, isConnected, hasManagement, onClose }: RabbitQueueDetailProps) {
   const [windowSeconds, setWindowSeconds] = useState<number>(900);
   const [isPurgeOpen, setIsPurgeOpen] = useState(false);
   const [purged, setPurged] = useState<{ count: number; at: number } | null>(null);
   const history = usePolledCall('queues.history', { envId: env.id, queue, windowSeconds, maxPoints: 180 }, `${env.id}\u0000${queue}\u0000${windowSeconds}`);
-  const current = history.state === 'ready' ? history.value : history.state === 'error' ? history.last : null;
+  const current = latestOf(history);
   const isGone = current?.gone ?? false;
   const rows = useMemo(() => (current ? chartRows(current) : null), [current]);
   const blocked = purgeBlockedReason(env, isConnected, isGone);
