@@ -3,9 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { AlertStore } from '../../electron/core/alerts/alert-store';
-import { DEFAULT_ESCALATION_POLICY } from '../../shared/model/alerts';
+import { DEFAULT_ESCALATION_POLICY, summarize as summarizeAlert } from '../../shared/model/alerts';
 import type { SecurityAlert } from '../../shared/schemas/security-streams';
 import { REDIS_URL, tempHome, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore } from '../helpers/core';
@@ -33,11 +34,33 @@ function seedAlert(i: number, now: number, ageMs = i * 1000): SecurityAlert {
 }
 
 /**
+ * The renderer's own `filterAlerts` (renderer/src/stores/alerts.logic.ts), bundled by esbuild into
+ * a script the page gets as an init script: the bench times the filter+sort step itself, in the
+ * same page and engine as the view, so the product carries no performance marks for it.
+ */
+async function filterAlertsScript(): Promise<string> {
+  const out = await build({
+    stdin: {
+      contents: "import { DEFAULT_ALERT_FILTER, filterAlerts } from './renderer/src/stores/alerts.logic';\nObject.assign(globalThis, { __wfAlertsLogic: { DEFAULT_ALERT_FILTER, filterAlerts } });",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/**
  * Issue 5's two figures.
  * (1) 10,000 open alerts in the Alerts view (Chromium, built browser mode): each filter change
  *     timed from the input event to the next frame after React's commit, and the filter+sort step
- *     alone (`wf-alerts-filter` measure); baseline in the same page: a hand-written
- *     Array.filter + sort over the same 10,000 plain objects.
+ *     alone: the renderer's `filterAlerts` (bundled into the page, see filterAlertsScript) over the
+ *     10,000 alerts the view lists, with the same sequence of filters the UI part types; baseline
+ *     in the same page: a hand-written Array.filter + sort over 10,000 plain objects.
  * (2) An acknowledgment on one console seen by another (two cores, product poll interval):
  *     act → the other core's `alerts.changed` push, 40 samples; baseline: a raw Redis
  *     PUBLISH → SUBSCRIBE hop between two connections.
@@ -79,10 +102,10 @@ async function rendererPart(): Promise<Record<string, unknown>> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // tsx keeps function names with a `__name` helper that page.evaluate bodies do not carry.
     await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    await page.addInitScript({ content: await filterAlertsScript() });
     await page.goto(url);
     await page.getByTestId('nav-alerts').click();
     await page.getByTestId('alerts-count').filter({ hasText: /of 10[,.\s]?000/ }).waitFor({ timeout: 60_000 });
-    await page.evaluate(() => performance.clearMeasures('wf-alerts-filter'));
     // Each change: type a search, toggle a severity, change the status filter — what an analyst does.
     const inputToFrame = await page.evaluate(async () => {
       const input = document.querySelector('[data-testid="alerts-search"]') as HTMLInputElement;
@@ -114,7 +137,26 @@ async function rendererPart(): Promise<Record<string, unknown>> {
       }
       return { times, empty };
     });
-    const filterOnly = await page.evaluate(() => performance.getEntriesByName('wf-alerts-filter').map((e) => e.duration));
+    // The filter+sort step alone: the same filters, in the same order, over the alerts the view holds.
+    const listed = (await store.list(ALERTS)).map((a) => summarizeAlert(profiles.environments[0].id, a));
+    const filterOnly = await page.evaluate((alerts) => {
+      type Filter = { text: string; severities: readonly string[] };
+      const { DEFAULT_ALERT_FILTER, filterAlerts } = (window as unknown as { __wfAlertsLogic: { DEFAULT_ALERT_FILTER: Filter; filterAlerts(a: unknown[], f: Filter, now: number): unknown[] } }).__wfAlertsLogic;
+      const times: number[] = [];
+      let filter = DEFAULT_ALERT_FILTER;
+      const run = (next: Filter) => {
+        filter = next;
+        const t = performance.now();
+        filterAlerts(alerts, filter, Date.now());
+        times.push(performance.now() - t);
+      };
+      const terms = ['k', 'k8', 'k8s', 'aws', 'finding 1', 'finding 12', '', 'github', 'asset', ''];
+      for (let round = 0; round < 3; round++) {
+        for (const term of terms) run({ ...filter, text: term });
+        for (const sev of ['critical', 'high', 'critical', 'high']) run({ ...filter, severities: filter.severities.includes(sev) ? filter.severities.filter((s) => s !== sev) : [...filter.severities, sev] });
+      }
+      return times;
+    }, listed);
     const baseline = await page.evaluate((n) => {
       const sev: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
       const rows = Array.from({ length: n }, (_, i) => ({ id: `bench-${i}`, title: `x: finding ${i}`, message: `simulated alert ${i}`, severity: ['critical', 'high', 'medium', 'low', 'info'][i % 5]!, status: 'open', createdAt: Date.now() - i * 1000 }));
@@ -128,7 +170,7 @@ async function rendererPart(): Promise<Record<string, unknown>> {
     }, ALERTS);
     const ui = summarize(inputToFrame.times);
     const raw = summarize(baseline);
-    return { alerts: ALERTS, inputToFrame: ui, emptyTwoFrames: summarize(inputToFrame.empty), filterAndSort: summarize(filterOnly), rawFilterSortBaseline: raw, ratioFilterSortMedian: raw.medianMs > 0 ? round(summarize(filterOnly).medianMs / raw.medianMs) : null, goal: 'filter and sort < 50 ms' };
+    return { alerts: ALERTS, inputToFrame: ui, emptyTwoFrames: summarize(inputToFrame.empty), filterAndSort: summarize(filterOnly), filterAndSortMeasured: 'the renderer filterAlerts, bundled into the page and called by the bench', rawFilterSortBaseline: raw, ratioFilterSortMedian: raw.medianMs > 0 ? round(summarize(filterOnly).medianMs / raw.medianMs) : null, goal: 'filter and sort < 50 ms' };
   } finally {
     await browser.close();
     host.kill('SIGTERM');

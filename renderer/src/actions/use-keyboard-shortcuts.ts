@@ -6,8 +6,9 @@ import { matchShortcut } from './shortcuts.logic';
 const SEQUENCE_TIMEOUT_MS = 1200;
 
 /**
- * Routes key presses to the command registry. Keys typed into a field, or with a modifier held,
- * belong to that field or to the system, never to a shortcut.
+ * Routes every key press to the command registry, the global commands and those a screen has
+ * bound alike. Keys typed into a field, or with a modifier held, belong to that field or to the
+ * system, never to a shortcut.
  */
 export function useKeyboardShortcuts(registry: CommandRegistry): void {
   useEffect(() => {
@@ -18,7 +19,7 @@ export function useKeyboardShortcuts(registry: CommandRegistry): void {
       if (isEditable(event.target)) return;
       if (event.timeStamp - lastKeyAt > SEQUENCE_TIMEOUT_MS) pending = [];
       lastKeyAt = event.timeStamp;
-      const match = matchShortcut(pending, event.key, registry.bindings);
+      const match = matchShortcut(pending, event.key, registry.bindings, (id) => registry.get(id as CommandId).isEnabled());
       pending = match.pending;
       if (match.commandId !== null && registry.run(match.commandId as CommandId)) event.preventDefault();
     };

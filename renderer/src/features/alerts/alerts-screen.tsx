@@ -4,6 +4,7 @@ import type { AlertSummary } from '../../../../shared/model/alerts';
 import { describeGroupKey, GROUP_FIELDS, groupAlerts, type AlertGroup, type GroupField } from '../../../../shared/model/alert-groups';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { actOnAlert } from '../../actions/alert-actions';
+import { ALERT_COMMANDS, type AlertsCommandId } from '../../actions/commands';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
@@ -21,25 +22,12 @@ import { toggleSelection } from '../../components/selection';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
-/** The keys of the Alerts screen; they win over the global ones while it is shown. */
-export const ALERT_KEYS: readonly { key: string; what: string }[] = [
-  { key: 'j / k', what: 'next / previous alert' },
-  { key: 'Enter', what: 'open the alert (grouped: the incident, Esc back to all incidents)' },
-  { key: 'a', what: 'acknowledge' },
-  { key: 'e', what: 'escalate to the next level' },
-  { key: 'r', what: 'resolve (asks how; a false positive needs a reason)' },
-  { key: 'x', what: 'select / unselect (a, r then act on the selection; grouped: all its alerts)' },
-  { key: '/', what: 'search' },
-  { key: 'Esc', what: 'close the alert, the help or the selection' },
-  { key: '?', what: 'this list' },
-];
-
 /**
  * Triage: the alerts of the selected environment (or all), most urgent first, with filters, an
  * SLA countdown, keyboard-first actions and the alert's detail beside the list.
  */
 export function AlertsScreen() {
-  const { client, stores } = useServices();
+  const { client, stores, commands } = useServices();
   const environments = useStore(stores.environments, (s) => s.environments);
   const selectedEnvId = useStore(stores.environments, (s) => s.selectedId);
   const alertsState = useStore(stores.alerts, (s) => s);
@@ -56,12 +44,7 @@ export function AlertsScreen() {
   // Filtering and sorting follow the data and the filter, not the clock: the countdowns tick
   // inside the rows without re-sorting 10,000 alerts every second.
   const filterNow = useMemo(() => (alertsState && filter ? Date.now() : 0), [alertsState, filter]);
-  const visible = useMemo(() => {
-    performance.mark('wf-alerts-filter-start');
-    const out = filterAlerts(alertsOf(alertsState, envIds), filter, filterNow);
-    performance.measure('wf-alerts-filter', 'wf-alerts-filter-start');
-    return out;
-  }, [alertsState, envIds, filter, filterNow]);
+  const visible = useMemo(() => filterAlerts(alertsOf(alertsState, envIds), filter, filterNow), [alertsState, envIds, filter, filterNow]);
   // Grouped into incidents (rule + asset + type by default): one row a group, drilled into with Enter.
   const [groupBy, setGroupBy] = useState<readonly GroupField[] | null>(readGroupBy);
   const [openGroup, setOpenGroup] = useState<string | null>(null);
@@ -154,57 +137,34 @@ export function AlertsScreen() {
     setPending(chosen.length === 1 && action === 'resolve' ? { kind: 'resolve', alert: chosen[0]! } : { kind: 'bulk', action, alerts: chosen });
   };
 
-  // Keyboard-first triage. Registered in the capture phase so that on this screen `a`, `r`, `e`
-  // mean alert actions; a `g …` sequence still reaches the global navigation.
-  const handler = useRef<(e: KeyboardEvent) => void>(() => undefined);
-  handler.current = (e: KeyboardEvent) => {
-    const move = (delta: number) => {
-      if (isGroupList) return setGroupCursor(moveCursor(groups.map((g) => g.key), groupCursor, delta));
-      const next = moveCursor(listed.map(keyOf), cursor, delta);
-      setCursor(next);
-      if (openId && next) setOpenId(next);
-    };
-    const groupAtCursor = groupCursor ? groupByKey.get(groupCursor) : undefined;
-    const keys: Record<string, () => void> = {
-      j: () => move(1),
-      ArrowDown: () => move(1),
-      k: () => move(-1),
-      ArrowUp: () => move(-1),
-      Enter: () => (isGroupList ? groupCursor && setOpenGroup(groupCursor) : cursor && setOpenId(cursor)),
-      a: () => startAction('ack'),
-      e: () => startAction('escalate'),
-      r: () => startAction('resolve'),
-      x: () => (isGroupList ? groupAtCursor && toggleGroup(groupAtCursor) : cursor && setSelection((s) => toggleSelection(s, cursor))),
-      '/': () => search.current?.focus(),
-      '?': () => setIsHelpOpen((v) => !v),
-      Escape: () => (isHelpOpen ? setIsHelpOpen(false) : openId ? setOpenId(null) : inGroup ? setOpenGroup(null) : setSelection(new Set())),
-    };
-    const run = keys[e.key];
-    if (run) {
-      e.preventDefault();
-      e.stopPropagation();
-      run();
-    }
+  // Keyboard-first triage: the registry's alerts.* commands (ALERT_COMMANDS) run this screen's
+  // work while it is shown, and stand aside while one of its action dialogs is open.
+  const move = (delta: number) => {
+    if (isGroupList) return setGroupCursor(moveCursor(groups.map((g) => g.key), groupCursor, delta));
+    const next = moveCursor(listed.map(keyOf), cursor, delta);
+    setCursor(next);
+    if (openId && next) setOpenId(next);
   };
-  useEffect(() => {
-    let lastKey = '';
-    let lastAt = 0;
-    const onKey = (e: KeyboardEvent) => {
-      const afterG = lastKey === 'g' && e.timeStamp - lastAt < 1200;
-      lastKey = e.key;
-      lastAt = e.timeStamp;
-      if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || afterG) return;
-      const t = e.target;
-      if (t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) {
-        if (e.key === 'Escape' && t === search.current) search.current?.blur();
-        return;
-      }
-      if (document.querySelector('[data-testid="action-dialog"]')) return;
-      handler.current(e);
-    };
-    window.addEventListener('keydown', onKey, { capture: true });
-    return () => window.removeEventListener('keydown', onKey, { capture: true });
-  }, []);
+  const groupAtCursor = groupCursor ? groupByKey.get(groupCursor) : undefined;
+  const triage = useRef<Record<AlertsCommandId, () => void>>(null!);
+  triage.current = {
+    'alerts.next': () => move(1),
+    'alerts.previous': () => move(-1),
+    'alerts.open': () => (isGroupList ? groupCursor && setOpenGroup(groupCursor) : cursor && setOpenId(cursor)),
+    'alerts.ack': () => startAction('ack'),
+    'alerts.escalate': () => startAction('escalate'),
+    'alerts.resolve': () => startAction('resolve'),
+    'alerts.select': () => (isGroupList ? groupAtCursor && toggleGroup(groupAtCursor) : cursor && setSelection((s) => toggleSelection(s, cursor))),
+    'alerts.search': () => search.current?.focus(),
+    'alerts.help': () => setIsHelpOpen((v) => !v),
+    'alerts.back': () => (isHelpOpen ? setIsHelpOpen(false) : openId ? setOpenId(null) : inGroup ? setOpenGroup(null) : setSelection(new Set())),
+  };
+  const isDialogOpen = useRef(false);
+  isDialogOpen.current = pending !== null;
+  useEffect(
+    () => commands.bind({ run: Object.fromEntries(ALERT_COMMANDS.map(({ id }) => [id, () => triage.current[id as AlertsCommandId]()])), isEnabled: () => !isDialogOpen.current }),
+    [commands],
+  );
 
   const set = (patch: Partial<AlertFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const total = envIds.reduce((n, id) => n + Object.keys(alertsState.byEnv[id]?.byId ?? {}).length, 0);
@@ -228,7 +188,7 @@ export function AlertsScreen() {
             <option value="source">Source</option>
           </select>
         </label>
-        <input ref={search} className="input alerts-search" type="search" placeholder="Search title, id, assignee…  ( / )" aria-label="Search alerts" data-testid="alerts-search" value={filter.text} onChange={(e) => set({ text: e.target.value })} />
+        <input ref={search} className="input alerts-search" type="search" placeholder="Search title, id, assignee…  ( / )" aria-label="Search alerts" data-testid="alerts-search" value={filter.text} onChange={(e) => set({ text: e.target.value })} onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()} />
         <span className="spacer" />
         <NotifyPrefsControl />
         <button type="button" className="button button-quiet" onClick={() => setIsHelpOpen(true)} title="Keyboard shortcuts (?)">
@@ -337,7 +297,7 @@ export function AlertsScreen() {
         )}
         {opened ? <AlertDetail key={keyOf(opened)} summary={opened} env={envOf(opened.envId)} now={now} onClose={() => setOpenId(null)} onAction={(kind) => startAction(kind)} onNotice={setNotice} /> : null}
       </div>
-      {isHelpOpen ? <ShortcutHelp keys={ALERT_KEYS} onClose={() => setIsHelpOpen(false)} /> : null}
+      {isHelpOpen ? <ShortcutHelp onClose={() => setIsHelpOpen(false)} /> : null}
       {pending?.kind === 'resolve' ? <ResolveDialog alert={pending.alert} onClose={() => setPending(null)} onDone={(text) => (setPending(null), setNotice({ tone: 'ok', text }))} /> : null}
       {pending?.kind === 'escalate' ? <EscalateDialog alert={pending.alert} onClose={() => setPending(null)} onDone={(text) => (setPending(null), setNotice({ tone: 'ok', text }))} /> : null}
       {pending?.kind === 'bulk' ? (

@@ -1,5 +1,11 @@
-/** The keyboard shortcuts of a screen, in a dialog (`?`). */
-export function ShortcutHelp({ keys, onClose }: { keys: readonly { key: string; what: string }[]; onClose: () => void }) {
+import { Fragment } from 'react';
+import { shortcutRows } from '../../actions/shortcuts.logic';
+import { useServices } from '../../services';
+
+/** The keyboard shortcuts in force (`?`), read from the command registry: the screen's first, then the global ones it leaves free. */
+export function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  const { commands } = useServices();
+  const rows = shortcutRows(commands.commands.filter((command) => command.isEnabled()));
   return (
     <div className="action-dialog-backdrop" onClick={onClose}>
       <div className="action-dialog" role="dialog" aria-modal="true" aria-labelledby="shortcut-help-title" data-testid="shortcut-help" onClick={(e) => e.stopPropagation()}>
@@ -8,20 +14,19 @@ export function ShortcutHelp({ keys, onClose }: { keys: readonly { key: string; 
         </h3>
         <table className="data-table shortcut-table">
           <tbody>
-            {keys.map((k) => (
-              <tr key={k.key}>
+            {rows.map((row) => (
+              <tr key={row.id}>
                 <td>
-                  <kbd>{k.key}</kbd>
+                  {row.keys.map((key, i) => (
+                    <Fragment key={key}>
+                      {i > 0 ? ' / ' : null}
+                      <kbd>{key}</kbd>
+                    </Fragment>
+                  ))}
                 </td>
-                <td>{k.what}</td>
+                <td>{row.what}</td>
               </tr>
             ))}
-            <tr>
-              <td>
-                <kbd>g</kbd> then a letter
-              </td>
-              <td>go to a screen (g a alerts, g u audit, g s streams…)</td>
-            </tr>
           </tbody>
         </table>
         <div className="action-dialog-actions">
