@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { useServices } from '../../services';
@@ -7,22 +7,6 @@ import { StreamDetail } from './stream-detail';
 import { StreamsTable } from './streams-table';
 import { BullInternalsToggle } from './bull-internals';
 import { filterStreams, withoutBullInternals } from './streams.logic';
-
-/**
- * Performance marks around each pushed overview: `wf-streams-update-start` when the store takes
- * it, the `wf-streams-update` measure when React has committed the Streams view (the renderer
- * benchmark reads them). An update that changes nothing on screen commits nothing and is not measured.
- */
-let isUpdatePending = false;
-function markUpdateStart(): void {
-  performance.mark('wf-streams-update-start');
-  isUpdatePending = true;
-}
-function measureUpdate(): void {
-  if (!isUpdatePending) return;
-  isUpdatePending = false;
-  performance.measure('wf-streams-update', 'wf-streams-update-start');
-}
 
 /** Redis streams of every environment (or the one chosen in the top bar): table, groups, detail with charts, pending entries and actions. */
 export function StreamsScreen() {
@@ -33,7 +17,6 @@ export function StreamsScreen() {
   const [filter, setFilter] = useState('');
   const [showBull, setShowBull] = useState(false);
   const shown = selectedId === null ? environments : environments.filter((env) => env.id === selectedId);
-  useEffect(() => stores.overview.subscribe((state, previous) => state.byEnv !== previous.byEnv && markUpdateStart()), [stores]);
   return (
     <section className="screen-section streams-panel" aria-labelledby="streams-title" data-testid="streams-screen">
       <div className="streams-toolbar">
@@ -55,17 +38,8 @@ export function StreamsScreen() {
       {shown.map((env) => (
         <StreamsEnvironment key={env.id} env={env} filter={filter} showBull={showBull} />
       ))}
-      <UpdateProbe />
     </section>
   );
-}
-
-/** Commits with every overview change and measures the update (its layout effect runs after the tables'). */
-function UpdateProbe() {
-  const { stores } = useServices();
-  const byEnv = useStore(stores.overview, (state) => state.byEnv);
-  useLayoutEffect(measureUpdate, [byEnv]);
-  return null;
 }
 
 const StreamsEnvironment = memo(function StreamsEnvironment({ env, filter, showBull }: { env: EnvironmentView; filter: string; showBull: boolean }) {
