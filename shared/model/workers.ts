@@ -21,6 +21,8 @@ export const PROCESSOR_NAMES = [
   'rabbit-metrics',
   'rabbit-alerts',
   'event-store',
+  'scan-store',
+  'metrics-store',
 ] as const;
 export const ProcessorName = z.enum(PROCESSOR_NAMES);
 export type ProcessorName = z.infer<typeof ProcessorName>;
@@ -29,7 +31,7 @@ export type ProcessorName = z.infer<typeof ProcessorName>;
 export const PROCESSOR_FAMILIES: Readonly<Record<string, readonly ProcessorName[]>> = {
   notification: ['slack', 'email', 'webhook', 'incident', 'phone'],
   rabbitmq: ['rabbit-discovery', 'rabbit-metrics', 'rabbit-alerts'],
-  database: ['event-store'],
+  database: ['event-store', 'scan-store', 'metrics-store'],
 };
 
 /** Expands `--only` words (processor names or families) into processor names; throws on an unknown word. */

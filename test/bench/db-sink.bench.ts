@@ -31,7 +31,7 @@ export async function benchDbSink(): Promise<Record<string, unknown>> {
     // Raw: parse, batch, insert, commit.
     const rawStarted = performance.now();
     for (let i = 0; i < TOTAL; i += BATCH) {
-      const rows = payloads.slice(i, i + BATCH).map((p) => ({ event: JSON.parse(p) as SecurityEvent, entryId: null }));
+      const rows = payloads.slice(i, i + BATCH).map((p) => ({ value: JSON.parse(p) as SecurityEvent, entryId: null }));
       await client.query('BEGIN');
       await client.query(INSERT_EVENTS_SQL, eventColumns(rows));
       await client.query('COMMIT');

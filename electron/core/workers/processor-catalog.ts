@@ -37,6 +37,9 @@ export const PROCESSOR_CATALOG: Readonly<Record<ProcessorName, CatalogEntry>> = 
   'rabbit-alerts': { title: 'Alert consumer', broker: 'amqp', source: 'alert_queue', group: '', settings: { concurrency: 1, batch: 10 }, maxProcessingMs: 10_000 },
   // Its own group: every event is stored whatever the event processor does with it. Bigger reads than the seed's 50: one INSERT per batch.
   'event-store': { title: 'Event store (PostgreSQL)', broker: 'redis', source: 'security.events', group: 'event-store', settings: { concurrency: 2, batch: 500 }, maxProcessingMs: 30_000, sink: 'postgres' },
+  // Their own groups too: the scan and metrics processors' work on an entry does not decide whether it is stored.
+  'scan-store': { title: 'Scan store (PostgreSQL)', broker: 'redis', source: 'security.scans', group: 'scan-store', settings: { concurrency: 1, batch: 500 }, maxProcessingMs: 30_000, sink: 'postgres' },
+  'metrics-store': { title: 'Metrics store (PostgreSQL)', broker: 'redis', source: 'security.metrics', group: 'metrics-store', settings: { concurrency: 1, batch: 500 }, maxProcessingMs: 30_000, sink: 'postgres' },
 };
 
 /** The status of a processor that is not running here, with why it cannot run when it cannot. */

@@ -15,6 +15,9 @@ import type { NotificationDestinations } from './notify/notification-destination
 import type { ResolvedDestinations } from './destinations-store';
 import { createRabbitProcessors, type RabbitProcessorName } from './rabbit/create-rabbit-processors';
 import { EventStoreHandler } from '../database/event-store';
+import { MetricsStoreHandler } from '../database/metrics-store';
+import { ScanStoreHandler } from '../database/scan-store';
+import type { PgSinkOptions } from '../database/pg-sink';
 
 /** How often the workers' alert stores re-read the environment's shared escalation policy, ms. */
 const SHARED_POLICY_EVERY_MS = 5000;
@@ -87,6 +90,11 @@ function notificationFactory(name: keyof typeof SENDER_CHANNELS): ProcessorFacto
   };
 }
 
+/** A database sink's options: the environment's PostgreSQL (the runtime checked there is one), a connection per batch in flight. */
+function sinkOptions(ctx: FactoryContext): PgSinkOptions {
+  return { namespace: ctx.config.env.namespace, settings: ctx.config.env.postgres!, logger: ctx.deps.logger, maxConnections: ctx.settings.concurrency + 1 };
+}
+
 /** How each processor is built from the runtime's context. A processor without a factory is listed as not available. */
 export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory>> = {
   event: (ctx) => ctx.streamConsumer(new EventHandler({ namespace: ctx.config.env.namespace, rules: ctx.config.rulesYaml ? parseRoutingRules(ctx.config.rulesYaml) : SEED_ROUTING_RULES })),
@@ -99,7 +107,9 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
   'rabbit-metrics': rabbitFactory('rabbit-metrics'),
   'rabbit-alerts': rabbitFactory('rabbit-alerts'),
   scan: (ctx) => ctx.streamConsumer(new ScanHandler(ctx.config.env.namespace)),
-  'event-store': (ctx) => ctx.streamConsumer(new EventStoreHandler({ namespace: ctx.config.env.namespace, settings: ctx.config.env.postgres!, logger: ctx.deps.logger, maxConnections: ctx.settings.concurrency + 1 })),
+  'event-store': (ctx) => ctx.streamConsumer(new EventStoreHandler(sinkOptions(ctx))),
+  'scan-store': (ctx) => ctx.streamConsumer(new ScanStoreHandler(sinkOptions(ctx))),
+  'metrics-store': (ctx) => ctx.streamConsumer(new MetricsStoreHandler(sinkOptions(ctx))),
   metrics: (ctx) => ctx.streamConsumer(new MetricsHandler(ctx.sharedRedis(), ctx.config.env.namespace)),
   alert: (ctx) => ctx.streamConsumer(new AlertHandler(workerAlertStore(ctx, ctx.sharedRedis()), ctx.config.env.namespace)),
   escalation: (ctx) =>
