@@ -2,7 +2,7 @@ import type { WatchfloorClient } from '../api/client';
 import type { AppStores } from '../stores/app-stores';
 import { navigate, openAddForm, type Screen } from '../stores/navigation.logic';
 import { reload } from '../stores/sync';
-import { parseShortcut, type ShortcutBinding } from './shortcuts.logic';
+import { displayShortcut, parseShortcut, type ShortcutBinding } from './shortcuts.logic';
 
 /** The Alerts screen's triage commands: declared here, run by the screen while it is shown. */
 export type AlertsCommandId = 'alerts.next' | 'alerts.previous' | 'alerts.open' | 'alerts.ack' | 'alerts.escalate' | 'alerts.resolve' | 'alerts.select' | 'alerts.search' | 'alerts.back' | 'alerts.help';
@@ -43,6 +43,12 @@ export const ALERT_COMMANDS: readonly ScreenCommandSpec[] = [
   { id: 'alerts.back', title: 'Back', description: 'close the alert, the help or the selection', shortcut: ['Escape'] },
   { id: 'alerts.help', title: 'Keyboard shortcuts', description: 'this list', shortcut: ['?'] },
 ];
+
+/** The key shown beside a command's button: its first shortcut, written as the help writes it. */
+export function shortcutHint(command: Pick<Command, 'shortcut'>): string {
+  const first = command.shortcut[0];
+  return first === undefined ? '' : displayShortcut(first);
+}
 
 /** What a screen gives the registry while it is mounted: the work of its commands, and when they may run. */
 export interface ScreenBinding {

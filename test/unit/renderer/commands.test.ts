@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_COMMANDS, createCommandRegistry, type CommandId } from '../../../renderer/src/actions/commands';
+import { ALERT_COMMANDS, createCommandRegistry, shortcutHint, type CommandId } from '../../../renderer/src/actions/commands';
 import { matchShortcut, shortcutRows } from '../../../renderer/src/actions/shortcuts.logic';
 import type { WatchfloorClient } from '../../../renderer/src/api/client';
 import { createAppStores } from '../../../renderer/src/stores/app-stores';
@@ -86,5 +86,19 @@ describe('the command registry and the Alerts screen commands', () => {
     expect(rows.find((r) => r.id === 'alerts.next')?.keys).toEqual(['j', '↓']);
     expect(rows.find((r) => r.id === 'go.alerts')).toEqual({ id: 'go.alerts', keys: ['8', 'g a'], what: 'go to Alerts' });
     expect(rows.some((r) => r.id === 'overview.refresh')).toBe(false);
+  });
+
+  it('the alerts keys are distinct and take only r from the global commands', () => {
+    const { commands } = registry();
+    const alertKeys = ALERT_COMMANDS.flatMap((c) => c.shortcut);
+    expect(new Set(alertKeys).size).toBe(alertKeys.length);
+    const globalKeys = commands.commands.filter((c) => !c.id.startsWith('alerts.')).flatMap((c) => c.shortcut);
+    expect(alertKeys.filter((k) => globalKeys.includes(k))).toEqual(['r']);
+  });
+
+  it('writes the hint beside a button as the help does', () => {
+    const { commands } = registry();
+    expect(['alerts.ack', 'alerts.next', 'alerts.back', 'go.overview'].map((id) => shortcutHint(commands.get(id as CommandId)))).toEqual(['a', 'j', 'Esc', '1']);
+    expect(shortcutHint({ shortcut: [] })).toBe('');
   });
 });

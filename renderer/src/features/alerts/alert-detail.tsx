@@ -4,6 +4,7 @@ import type { ResultOf } from '../../../../shared/contract/methods';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { actOnAlert } from '../../actions/alert-actions';
+import { shortcutHint } from '../../actions/commands';
 import { formatAge, formatClock } from '../../components/format';
 import { useServices } from '../../services';
 import { slaCountdown } from '../../stores/alerts.logic';
@@ -27,7 +28,8 @@ export function AlertDetail({
   onNotice: (notice: { tone: 'ok' | 'bad'; text: string }) => void;
 }) {
   const services = useServices();
-  const { client } = services;
+  const { client, commands } = services;
+  const hint = (id: 'alerts.ack' | 'alerts.escalate' | 'alerts.resolve' | 'alerts.back') => shortcutHint(commands.get(id));
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [evidence, setEvidence] = useState<ResultOf<'alerts.evidence'> | 'loading' | null>(null);
@@ -60,7 +62,7 @@ export function AlertDetail({
       <div className="alert-detail-head">
         <span className={`sev-badge sev-${summary.severity}`}>{summary.severity}</span>
         <h2 className="alert-detail-title">{summary.title}</h2>
-        <button type="button" className="button button-quiet" onClick={onClose} aria-label="Close (Esc)">
+        <button type="button" className="button button-quiet" onClick={onClose} aria-label={`Close (${hint('alerts.back')})`}>
           ✕
         </button>
       </div>
@@ -82,10 +84,10 @@ export function AlertDetail({
         ) : (
           <>
             <button type="button" className="button" disabled={summary.status !== 'open'} onClick={() => onAction('ack')} data-testid="alert-ack">
-              Acknowledge <kbd>a</kbd>
+              Acknowledge <kbd>{hint('alerts.ack')}</kbd>
             </button>
             <button type="button" className="button" disabled={summary.status === 'resolved' || summary.level >= 3} onClick={() => onAction('escalate')}>
-              Escalate <kbd>e</kbd>
+              Escalate <kbd>{hint('alerts.escalate')}</kbd>
             </button>
             {summary.status === 'resolved' ? (
               <button type="button" className="button" onClick={() => void act('reopen', {})}>
@@ -93,7 +95,7 @@ export function AlertDetail({
               </button>
             ) : (
               <button type="button" className="button" onClick={() => onAction('resolve')} data-testid="alert-resolve">
-                Resolve <kbd>r</kbd>
+                Resolve <kbd>{hint('alerts.resolve')}</kbd>
               </button>
             )}
             {summary.status !== 'resolved' ? (

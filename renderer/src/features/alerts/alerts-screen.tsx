@@ -4,7 +4,7 @@ import type { AlertSummary } from '../../../../shared/model/alerts';
 import { describeGroupKey, GROUP_FIELDS, groupAlerts, type AlertGroup, type GroupField } from '../../../../shared/model/alert-groups';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { actOnAlert } from '../../actions/alert-actions';
-import { ALERT_COMMANDS, type AlertsCommandId } from '../../actions/commands';
+import { ALERT_COMMANDS, shortcutHint, type AlertsCommandId } from '../../actions/commands';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
@@ -159,10 +159,11 @@ export function AlertsScreen() {
     'alerts.help': () => setIsHelpOpen((v) => !v),
     'alerts.back': () => (isHelpOpen ? setIsHelpOpen(false) : openId ? setOpenId(null) : inGroup ? setOpenGroup(null) : setSelection(new Set())),
   };
+  const hint = (id: AlertsCommandId) => shortcutHint(commands.get(id));
   const isDialogOpen = useRef(false);
   isDialogOpen.current = pending !== null;
   useEffect(
-    () => commands.bind({ run: Object.fromEntries(ALERT_COMMANDS.map(({ id }) => [id, () => triage.current[id as AlertsCommandId]()])), isEnabled: () => !isDialogOpen.current }),
+    () => commands.bind({ run: Object.fromEntries(ALERT_COMMANDS.map(({ id }) => [id, () => triage.current[id]()])), isEnabled: () => !isDialogOpen.current }),
     [commands],
   );
 
@@ -191,7 +192,7 @@ export function AlertsScreen() {
         <input ref={search} className="input alerts-search" type="search" placeholder="Search title, id, assignee…  ( / )" aria-label="Search alerts" data-testid="alerts-search" value={filter.text} onChange={(e) => set({ text: e.target.value })} onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()} />
         <span className="spacer" />
         <NotifyPrefsControl />
-        <button type="button" className="button button-quiet" onClick={() => setIsHelpOpen(true)} title="Keyboard shortcuts (?)">
+        <button type="button" className="button button-quiet" onClick={() => setIsHelpOpen(true)} title={`Keyboard shortcuts (${hint('alerts.help')})`}>
           ? Keys
         </button>
       </div>
@@ -253,13 +254,13 @@ export function AlertsScreen() {
             </span>
           ) : null}
           <button type="button" className="button" onClick={() => startAction('ack')}>
-            Acknowledge (a)
+            Acknowledge ({hint('alerts.ack')})
           </button>
           <button type="button" className="button" onClick={() => startAction('resolve')}>
-            Resolve (r)
+            Resolve ({hint('alerts.resolve')})
           </button>
           <button type="button" className="button button-quiet" onClick={() => setSelection(new Set())}>
-            Clear (Esc)
+            Clear ({hint('alerts.back')})
           </button>
         </div>
       ) : null}
@@ -269,7 +270,7 @@ export function AlertsScreen() {
             Incident <strong>{inGroup.alerts[0]!.title}</strong> <span className="muted small">{describeGroupKey(inGroup.values, groupBy)}</span> · {formatCount(inGroup.alerts.length)} alerts
           </span>
           <button type="button" className="button button-quiet" onClick={() => setOpenGroup(null)}>
-            All incidents (Esc)
+            All incidents ({hint('alerts.back')})
           </button>
         </div>
       ) : null}
