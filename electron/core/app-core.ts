@@ -24,6 +24,7 @@ import { pubsubHandlers } from './handlers/pubsub';
 import { dlqHandlers } from './handlers/dlq';
 import { environmentHandlers } from './handlers/environments';
 import { demoHandlers } from './handlers/demo';
+import { eventHandlers } from './handlers/events';
 import { DeadLetterService } from './dead-letters/dead-letter-service';
 import type { BullMonitorOptions } from './monitor/bull-monitor';
 import type { BullOverview } from '../../shared/model/bullmq';
@@ -336,6 +337,7 @@ export class AppCore {
       ...alertHandlers(context, this.audit, this.settings),
       ...workerHandlers(context, this.workers, this.destinations),
       ...demoHandlers(context),
+      ...eventHandlers(context),
     };
   }
 }

@@ -109,7 +109,7 @@ export function required(value: string | undefined, message: string): string {
   return value;
 }
 
-type FlagSpec<S extends string, B extends string> = { [K in S]: { type: 'string' } } & { [K in B]: { type: 'boolean' } };
+type FlagSpec<S extends string, B extends string> = { [K in S | B]: { type: K extends B ? 'boolean' : 'string' } };
 
 /** parseArgs options from two name lists: flags with a value, and switches. */
 export function flags<S extends string, B extends string = never>(strings: readonly S[], booleans: readonly B[] = []): FlagSpec<S, B> {

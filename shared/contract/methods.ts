@@ -12,6 +12,7 @@ import { dlqMethods } from './method-groups/dlq';
 import { alertMethods } from './method-groups/alerts';
 import { confirmMethods } from './method-groups/confirm';
 import { workerMethods } from './method-groups/workers';
+import { eventMethods } from './method-groups/events';
 import { stricter, write, type Access, type MethodPolicy } from './access';
 import type { ConfirmAction } from './method-groups/confirm';
 
@@ -79,6 +80,7 @@ export const methods = {
   ...alertMethods,
   ...confirmMethods,
   ...workerMethods,
+  ...eventMethods,
   'demo.start': write({
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

@@ -9,6 +9,7 @@ import { EnvironmentMonitor, type MonitorOptions } from '../monitor/environment-
 import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import type { ResolvedEnvironment } from './resolved-environment';
+import { EventHistory } from '../database/event-history';
 import { AlertService, type AlertServiceOptions } from '../alerts/alert-service';
 import { isReadOnly } from './profile';
 import { CodedError } from '../../../shared/contract/errors';
@@ -44,12 +45,15 @@ export class EnvironmentRuntime {
   readonly alerts: AlertService | null;
   /** The SSH tunnel every connection goes through, or null (direct). */
   readonly tunnel: SshTunnel | null;
+  /** The stored events of the environment's PostgreSQL (issue 17); null without a database. */
+  readonly history: EventHistory | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
     deps: RuntimeDeps,
   ) {
     const { profile } = env;
+    this.history = env.postgres ? new EventHistory(env.postgres) : null;
     const tunnel = env.tunnelled ? (deps.tunnel ?? null) : null;
     this.tunnel = tunnel;
     this.redis = env.redis ? new RedisConnection(env.redis, deps.clock, deps.redactor, { explainFailure: tunnel ? () => tunnel.failureForPort(env.redis!.port) : undefined }) : null;
@@ -99,6 +103,6 @@ export class EnvironmentRuntime {
     await this.demo.stop().catch(() => undefined);
     await this.bull?.stop();
     await this.pubsub?.close();
-    await Promise.all([this.redis?.close(), this.amqp?.close()]);
+    await Promise.all([this.redis?.close(), this.amqp?.close(), this.history?.close()]);
   }
 }

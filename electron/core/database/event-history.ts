@@ -1,0 +1,110 @@
+import pg from 'pg';
+import { CodedError } from '../../../shared/contract/errors';
+import type { EventCursor, EventPage, HourlyCounts, StoredEvent } from '../../../shared/contract/method-groups/events';
+import type { PostgresSettings } from '../environments/resolved-environment';
+import { describePgError, isConnectionError, pgClientConfig, sqlState } from './pg-connection';
+
+export interface EventFilter {
+  /** Epoch ms, inclusive. */
+  since: number;
+  /** Epoch ms, exclusive. */
+  until: number;
+  asset?: string;
+  severity?: readonly string[];
+  type?: string;
+}
+
+/** The longest range one query may cover: the seed's 30-day metrics retention, with room. */
+export const MAX_RANGE_MS = 90 * 24 * 3600_000;
+
+/** A time given as epoch ms or an ISO 8601 string, as epoch ms; VALIDATION when it is neither. */
+export function instantOf(value: number | string, what: string): number {
+  if (typeof value === 'number') return value;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new CodedError('VALIDATION', `${what} "${value}" is not a time: give an ISO 8601 time (2026-12-07T09:00:00Z) or epoch ms`);
+  return ms;
+}
+
+/** The WHERE clause and its parameters for a filter (and, for a page, the keyset cursor). */
+export function whereOf(filter: EventFilter, before?: EventCursor): { sql: string; params: unknown[] } {
+  if (filter.until <= filter.since) throw new CodedError('VALIDATION', 'until must be after since');
+  if (filter.until - filter.since > MAX_RANGE_MS) throw new CodedError('VALIDATION', `a range of at most ${MAX_RANGE_MS / 86_400_000} days`);
+  const params: unknown[] = [new Date(filter.since), new Date(filter.until)];
+  const clauses = ['ts >= $1', 'ts < $2'];
+  const add = (clause: (n: number) => string, value: unknown) => {
+    params.push(value);
+    clauses.push(clause(params.length));
+  };
+  if (filter.asset) add((n) => `asset_id = $${n}`, filter.asset);
+  if (filter.severity?.length) add((n) => `severity = ANY($${n}::text[])`, [...filter.severity]);
+  if (filter.type) add((n) => `event_type = $${n}`, filter.type);
+  if (before) {
+    params.push(new Date(before.ts), before.id);
+    clauses.push(`(ts, id) < ($${params.length - 1}, $${params.length})`);
+  }
+  return { sql: clauses.join(' AND '), params };
+}
+
+interface EventRow {
+  id: string;
+  ts: Date;
+  organization_id: string;
+  asset_id: string;
+  event_type: string;
+  severity: string;
+  source: string;
+  title: string;
+  correlation_id: string;
+  stream_entry_id: string | null;
+}
+
+/**
+ * Reads the events the `event-store` sink stored (issue 17): a page of them newest first, and the
+ * count by hour. A small pool of its own (reads never wait behind the sink's batches). No table
+ * yet, or the database down, answers with what to do, never an empty history.
+ */
+export class EventHistory {
+  private readonly pool: pg.Pool;
+
+  constructor(private readonly settings: PostgresSettings) {
+    this.pool = new pg.Pool({ ...pgClientConfig(settings, { applicationName: 'watchfloor-history', connectTimeoutMs: 5000 }), max: 2, query_timeout: 30_000, idleTimeoutMillis: 30_000 });
+    this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
+  }
+
+  async search(filter: EventFilter, limit: number, before?: EventCursor): Promise<EventPage> {
+    const where = whereOf(filter, before);
+    const rows = await this.query<EventRow>(
+      `SELECT id, ts, organization_id, asset_id, event_type, severity, source, title, correlation_id, stream_entry_id FROM events WHERE ${where.sql} ORDER BY ts DESC, id DESC LIMIT ${Math.floor(limit) + 1}`,
+      where.params,
+    );
+    const page = rows.slice(0, limit).map(toStoredEvent);
+    const last = page[page.length - 1];
+    return { events: page, next: rows.length > limit && last ? { ts: last.ts, id: last.id } : null };
+  }
+
+  async hourly(filter: EventFilter): Promise<HourlyCounts> {
+    const where = whereOf(filter);
+    const rows = await this.query<{ hour: Date; n: string }>(`SELECT date_trunc('hour', ts) AS hour, count(*) AS n FROM events WHERE ${where.sql} GROUP BY 1 ORDER BY 1`, where.params);
+    const buckets = rows.map((r) => ({ hour: r.hour.getTime(), count: Number(r.n) }));
+    return { buckets, total: buckets.reduce((sum, b) => sum + b.count, 0) };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      if (sqlState(error) === '42P01') throw new CodedError('NOT_FOUND', 'no events stored yet: this database has no events table (the event-store sink creates it: watchfloor work --env NAME --only event-store)');
+      if (isConnectionError(error)) throw new CodedError('BROKER_UNAVAILABLE', `PostgreSQL: ${describePgError(error, this.settings)}`);
+      throw new CodedError('INTERNAL', `PostgreSQL: ${describePgError(error, this.settings)}`);
+    }
+  }
+}
+
+function toStoredEvent(r: EventRow): StoredEvent {
+  return { id: r.id, ts: r.ts.getTime(), organizationId: r.organization_id, assetId: r.asset_id, eventType: r.event_type, severity: r.severity, source: r.source, title: r.title, correlationId: r.correlation_id, streamEntryId: r.stream_entry_id };
+}
