@@ -4,7 +4,9 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventColumns, INSERT_EVENTS_SQL } from '../../electron/core/database/event-store';
 import { migrate } from '../../electron/core/database/schema';
-import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
+import { alertForEvent, createRandom, securityEvent } from '../../electron/core/demo/message-factory';
+import { Redis } from 'ioredis';
+import { waitFor } from '../helpers/wait';
 import type { StoredEvent } from '../../shared/contract/method-groups/events';
 import type { SecurityEvent } from '../../shared/schemas/security-streams';
 import { REDIS_URL, tempHome, uniqueNamespace } from '../helpers/brokers';
@@ -75,6 +77,29 @@ describe('event history', { timeout: 180_000 }, () => {
     }
     expect(answer.value.buckets).toEqual([...expected].sort((a, b) => a[0] - b[0]).map(([hour, count]) => ({ hour, count })));
     expect(answer.value.total).toBe(200);
+  });
+
+  it("an alert whose event the streams no longer hold gets it from the database as evidence", async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      await waitFor(() => tc.core.runtime(tc.envId).redis?.isReady, 'connected');
+      // Let the ingester take its starting cursor before the alert.
+      await new Promise((r) => setTimeout(r, 400));
+      const event = events[5]!;
+      const alert = alertForEvent(event as unknown as Record<string, unknown>, Date.now()) as { id: string };
+      await redis.xadd(`${ns}security.alerts`, '*', 'data', JSON.stringify(alert));
+      await waitFor(async () => {
+        const listed = await tc.core.call('alerts.list', { envId: tc.envId, limit: 100 });
+        return listed.ok && listed.value.alerts.some((a) => a.id === alert.id);
+      }, 'alert ingested');
+      const evidence = await tc.core.call('alerts.evidence', { envId: tc.envId, id: alert.id });
+      if (!evidence.ok) throw new Error(evidence.error.message);
+      expect(evidence.value.items[0]).toMatchObject({ stream: 'events table (PostgreSQL)', id: event.id, isTrigger: true, isDeadLetter: false });
+      expect(JSON.parse(evidence.value.items[0]!.preview)).toMatchObject({ id: event.id, title: event.title, correlation_id: event.correlation_id, timestamp: new Date(event.timestamp).toISOString() });
+      expect(evidence.value.items.filter((i) => i.stream === 'events table (PostgreSQL)')).toHaveLength(events.filter((e) => e.correlation_id === event.correlation_id).length);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('says what is wrong: a backwards range, a bad time, no database, no events table yet', async () => {

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { EvidenceItem } from '../../../shared/contract/method-groups/alerts';
 import type { AlertState } from '../../../shared/model/alerts';
 import { previewOf } from '../brokers/payload-preview';
+import type { EventHistory } from '../database/event-history';
+import type { Logger } from '../ports';
 
 /** How far back each stream is searched, entries. */
 export const EVIDENCE_SCAN_PER_STREAM = 5000;
@@ -50,4 +52,28 @@ export async function findEvidence(
   });
   items.sort((a, b) => Number(b.isTrigger) - Number(a.isTrigger));
   return { correlationId: alert.correlationId ?? eventId, items, scannedPerStream: EVIDENCE_SCAN_PER_STREAM, streams: chosen.length };
+}
+
+/**
+ * Falls back to the stored events (issue 17) when the streams no longer hold the triggering event
+ * (trimmed, or older than the scan): adds what the database has of the alert's correlation id that
+ * the streams did not show. A database that cannot answer leaves the stream evidence as it is.
+ */
+export async function withStoredEvidence(
+  found: Awaited<ReturnType<typeof findEvidence>>,
+  alert: AlertState,
+  history: EventHistory | null,
+  logger: Logger,
+): Promise<Awaited<ReturnType<typeof findEvidence>>> {
+  if (!history || found.items.some((item) => item.isTrigger)) return found;
+  const eventId = typeof alert.metadata.event_id === 'string' ? alert.metadata.event_id : null;
+  try {
+    const shown = new Set(found.items.map((item) => item.id));
+    const stored = (await history.evidence(alert.correlationId ?? null, eventId)).filter((item) => !shown.has(item.id));
+    const items = [...found.items, ...stored].slice(0, MAX_ITEMS).sort((a, b) => Number(b.isTrigger) - Number(a.isTrigger));
+    return { ...found, correlationId: found.correlationId ?? alert.correlationId ?? eventId, items };
+  } catch (error) {
+    logger.warn(`alert evidence: the stored events could not be read: ${(error as Error).message}`);
+    return found;
+  }
 }

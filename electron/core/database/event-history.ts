@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { CodedError } from '../../../shared/contract/errors';
+import type { EvidenceItem } from '../../../shared/contract/method-groups/alerts';
 import type { EventCursor, EventPage, HourlyCounts, StoredEvent } from '../../../shared/contract/method-groups/events';
 import type { PostgresSettings } from '../environments/resolved-environment';
 import { describePgError, isConnectionError, pgClientConfig, sqlState } from './pg-connection';
@@ -13,6 +14,9 @@ export interface EventFilter {
   severity?: readonly string[];
   type?: string;
 }
+
+/** Where stored evidence says it comes from (in place of a stream name). */
+export const STORED_EVENTS_SOURCE = 'events table (PostgreSQL)';
 
 /** The longest range one query may cover: the seed's 30-day metrics retention, with room. */
 export const MAX_RANGE_MS = 90 * 24 * 3600_000;
@@ -88,6 +92,22 @@ export class EventHistory {
     const rows = await this.query<{ hour: Date; n: string }>(`SELECT date_trunc('hour', ts) AS hour, count(*) AS n FROM events WHERE ${where.sql} GROUP BY 1 ORDER BY 1`, where.params);
     const buckets = rows.map((r) => ({ hour: r.hour.getTime(), count: Number(r.n) }));
     return { buckets, total: buckets.reduce((sum, b) => sum + b.count, 0) };
+  }
+
+  /**
+   * An alert's evidence from the stored events: the events with its correlation id, or the
+   * triggering event by id, newest first, as seed 000 events (for when the stream has trimmed them).
+   */
+  async evidence(correlationId: string | null, eventId: string | null, limit = 200): Promise<EvidenceItem[]> {
+    if (!correlationId && !eventId) return [];
+    const rows = await this.query<{ id: string; stream_entry_id: string | null; doc: Record<string, unknown> }>(
+      `SELECT id, stream_entry_id, jsonb_build_object('id', id, 'timestamp', to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'organization_id', organization_id,
+              'asset_id', asset_id, 'event_type', event_type, 'severity', severity, 'source', source, 'title', title, 'description', description,
+              'metadata', metadata, 'tags', to_jsonb(tags), 'correlation_id', correlation_id, 'raw_data', raw_data) AS doc
+       FROM events WHERE correlation_id = $1 OR id = $2 ORDER BY ts DESC LIMIT ${Math.floor(limit)}`,
+      [correlationId ?? '', eventId ?? ''],
+    );
+    return rows.map((r) => ({ stream: STORED_EVENTS_SOURCE, id: r.stream_entry_id ?? r.id, isDeadLetter: false, isTrigger: r.id === eventId, preview: JSON.stringify(r.doc, null, 2), truncated: false }));
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { CodedError } from '../../../shared/contract/errors';
 import { briefAlert } from '../../../shared/contract/method-groups/alerts';
 import { nextEscalation, policyFor, summarize, type AlertState } from '../../../shared/model/alerts';
 import type { AlertService } from '../alerts/alert-service';
-import { findEvidence } from '../alerts/evidence';
+import { findEvidence, withStoredEvidence } from '../alerts/evidence';
 import type { LocalAuditLog } from '../audit/local-audit-log';
 import type { ConsoleSettingsStore } from '../settings/console-settings';
 import type { CoreContext, HandlerGroup } from './context';
@@ -58,8 +58,9 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
       const service = serviceOf(envId);
       const alert = await service.store.get(id);
       if (!alert) throw new CodedError('NOT_FOUND', `no alert ${id} in this environment`);
-      const streams = ctx.runtime(envId).monitor.snapshot().redis.streams ?? [];
-      return findEvidence(ctx.redisOf(envId), alert, streams);
+      const runtime = ctx.runtime(envId);
+      const found = await findEvidence(ctx.redisOf(envId), alert, runtime.monitor.snapshot().redis.streams ?? []);
+      return withStoredEvidence(found, alert, runtime.history, ctx.logger);
     },
     'alerts.policy': async ({ envId }) => serviceOf(envId).loadPolicy(),
     'alerts.setPolicy': async ({ envId, policy }, call) => {

@@ -1,4 +1,5 @@
 import { MIGRATION_001 } from './001-pipeline-tables';
+import { MIGRATION_002 } from './002-correlation-index';
 
 /** One schema step: applied once, in one transaction, recorded in `watchfloor_migrations`. */
 export interface Migration {
@@ -12,4 +13,7 @@ export interface Migration {
  * migration is never edited: a change is a new version (the runner refuses a database whose
  * recorded checksum differs from the code's).
  */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'pipeline tables: events, scans, metrics', sql: MIGRATION_001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'pipeline tables: events, scans, metrics', sql: MIGRATION_001 },
+  { version: 2, name: 'events by correlation id', sql: MIGRATION_002 },
+];
