@@ -13,6 +13,7 @@ import { benchEventPipeline } from './event-pipeline.bench';
 import { benchUiResponsiveness } from './ui-responsiveness.bench';
 import { benchAmqpConsume } from './amqp-consume.bench';
 import { benchDbSink } from './db-sink.bench';
+import { benchEventsQuery } from './events-query.bench';
 import { benchTunnel } from './tunnel.bench';
 import { benchStreamEntries } from './stream-entries.bench';
 
@@ -33,5 +34,6 @@ if (wanted('event-pipeline')) process.stdout.write(JSON.stringify(await benchEve
 if (wanted('ui-responsiveness')) process.stdout.write(JSON.stringify(await benchUiResponsiveness()) + '\n');
 if (wanted('amqp-consume')) process.stdout.write(JSON.stringify(await benchAmqpConsume()) + '\n');
 if (wanted('db-sink')) process.stdout.write(JSON.stringify(await benchDbSink()) + '\n');
+if (wanted('events-query')) process.stdout.write(JSON.stringify(await benchEventsQuery()) + '\n');
 if (wanted('stream-entries')) process.stdout.write(JSON.stringify(await benchStreamEntries()) + '\n');
 if (wanted('tunnel')) process.stdout.write(JSON.stringify(await benchTunnel()) + '\n');
