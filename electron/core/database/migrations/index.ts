@@ -1,5 +1,6 @@
 import { MIGRATION_001 } from './001-pipeline-tables';
 import { MIGRATION_002 } from './002-correlation-index';
+import { MIGRATION_003 } from './003-events-hourly';
 
 /** One schema step: applied once, in one transaction, recorded in `watchfloor_migrations`. */
 export interface Migration {
@@ -16,4 +17,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'pipeline tables: events, scans, metrics', sql: MIGRATION_001 },
   { version: 2, name: 'events by correlation id', sql: MIGRATION_002 },
+  { version: 3, name: 'events counted by hour', sql: MIGRATION_003 },
 ];
