@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { BullDeadJob, BullDeadSource } from '../../../../shared/model/bull-dlq';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
-import { withConfirmation } from '../../api/confirm';
+import { retryBullDeadJobs } from '../../actions/dead-letter-actions';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
@@ -111,7 +111,7 @@ export function BullEntries({ env, source }: { env: EnvironmentView; source: Bul
 }
 
 function BullRetryDialog({ envId, source, ids, verb, onCancel, onDone }: { envId: string; source: BullDeadSource; ids: string[] | 'all'; verb: string; onCancel: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [typed, setTyped] = useState('');
   const isBulk = ids === 'all' || ids.length > BULK_REPLAY_CONFIRM_ABOVE;
   return (
@@ -123,8 +123,7 @@ function BullRetryDialog({ envId, source, ids, verb, onCancel, onDone }: { envId
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const call = (confirmToken?: string) => client.call('dlq.bullRetry', { envId, queue: source.queue, kind: source.kind, ...(ids === 'all' ? { all: true } : { ids }), ...(confirmToken ? { confirmToken } : {}) });
-        const r = isBulk ? await withConfirmation(client, { envId, action: 'dlq.replay', target: source.queue, typed }, call) : await call();
+        const r = await retryBullDeadJobs(services, envId, source, ids, isBulk ? typed : null);
         if (!r.ok) return { ok: false, text: `${r.error.code}: ${r.error.message}` };
         return { ok: true, text: `${source.kind === 'failed' ? 'retried' : 'moved back'} ${formatCount(r.value.retried)} of ${formatCount(r.value.matched)}${r.value.failed.length ? `; ${r.value.failed.length} not (${r.value.failed[0]!.reason})` : ''}` };
       }}

@@ -4,6 +4,7 @@ import type { DlqGroups, DlqMatch } from '../../../../shared/model/dlq-search';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
+import { replayEditedDeadLetter } from '../../actions/dead-letter-actions';
 
 /** "event.severity=critical" → a field match; anything else is payload text. */
 export function parseSearch(query: string, error: string): DlqMatch | null {
@@ -220,7 +221,7 @@ function usePayloadCheck(envId: string, source: string, id: string, text: string
 }
 
 export function EditReplayDialog({ envId, source, entry, onCancel, onDone }: { envId: string; source: string; entry: DeadLetterEntry; onCancel: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [text, setText] = useState(() => editable(entry));
   const wasJson = (() => {
     try {
@@ -251,7 +252,7 @@ export function EditReplayDialog({ envId, source, entry, onCancel, onDone }: { e
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await client.call('dlq.replayEdited', { envId, source, id: entry.id, payload: wasJson ? JSON.stringify(JSON.parse(text)) : text });
+        const r = await replayEditedDeadLetter(services, envId, source, entry.id, wasJson ? JSON.stringify(JSON.parse(text)) : text);
         if (!r.ok) return { ok: false, text: `${r.error.code}: ${r.error.message}` };
         if (r.value.status !== 'replayed') return { ok: false, text: r.value.reason ?? r.value.status };
         return { ok: true, text: `replayed the edited entry to ${r.value.target} as ${r.value.newId}${r.value.reEncrypted ? ' (encrypted again)' : ''}` };

@@ -4,7 +4,7 @@ import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { RabbitReplayOutcome } from '../../../../shared/model/rabbit-dlq';
 import { describeCheck } from '../../../../shared/model/dead-letter';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
-import { withConfirmation } from '../../api/confirm';
+import { dryRunRabbitReplay, replayRabbitDeadLetters } from '../../actions/dead-letter-actions';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatCount, formatDateTime } from '../../components/format';
 import { useServices } from '../../services';
@@ -18,7 +18,8 @@ export function describeRabbitReplay(o: RabbitReplayOutcome): string {
 
 /** The head of a RabbitMQ dead-letter queue, browsed without consuming, and replay with confirms. */
 export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: string }) {
-  const { client } = useServices();
+  const services = useServices();
+  const { client } = services;
   const [browse, setBrowse] = useState<ResultOf<'dlq.rabbitBrowse'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
@@ -36,7 +37,7 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
     void load();
   }, [load]);
   const dryRun = async () => {
-    const r = await client.call('dlq.rabbitReplay', { envId: env.id, queue, count: Math.max(1, browse?.messageCount ?? 1), dryRun: true });
+    const r = await dryRunRabbitReplay(services, env.id, queue, Math.max(1, browse?.messageCount ?? 1));
     setOutcome(r.ok ? { tone: 'ok', text: `dry run: ${describeRabbitReplay(r.value)}` } : { tone: 'bad', text: `${r.error.code}: ${r.error.message}` });
   };
   const message = open !== null ? browse?.messages.find((m) => m.position === open) : undefined;
@@ -151,7 +152,7 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
 }
 
 function RabbitReplayDialog({ envId, queue, available, onCancel, onDone }: { envId: string; queue: string; available: number; onCancel: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [count, setCount] = useState(String(Math.min(available, 100)));
   const [typed, setTyped] = useState('');
   const n = Number(count);
@@ -166,8 +167,7 @@ function RabbitReplayDialog({ envId, queue, available, onCancel, onDone }: { env
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const call = (confirmToken?: string) => client.call('dlq.rabbitReplay', { envId, queue, count: n, ...(confirmToken ? { confirmToken } : {}) });
-        const r = isBulk ? await withConfirmation(client, { envId, action: 'dlq.replay', target: queue, typed }, call) : await call();
+        const r = await replayRabbitDeadLetters(services, envId, queue, n, isBulk ? typed : null);
         return r.ok ? { ok: r.value.unknown === 0, text: describeRabbitReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
     >

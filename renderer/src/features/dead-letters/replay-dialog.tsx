@@ -4,7 +4,7 @@ import type { DlqMatch } from '../../../../shared/model/dlq-search';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatCount } from '../../components/format';
-import { withConfirmation } from '../../api/confirm';
+import { dryRunReplay, replayDeadLetters } from '../../actions/dead-letter-actions';
 import { useServices } from '../../services';
 
 /** Describes a replay outcome in one line: what happened, where to, what failed, and for a dry run what would fail again. */
@@ -23,7 +23,7 @@ type Ids = string[] | 'all' | { match: DlqMatch; count: number };
 
 /** The dry run a replay dialog runs as it opens (and again when the target changes): the verdict before anything moves. */
 function useVerdict(envId: string, source: string, ids: Ids, target: string, isForced: boolean) {
-  const { client } = useServices();
+  const services = useServices();
   const [verdict, setVerdict] = useState<{ state: 'checking' } | { state: 'done'; outcome: ReplayOutcome } | { state: 'error'; text: string }>({ state: 'checking' });
   // The parent builds `ids` anew on each render: the dry run reruns only when what it names changes.
   const key = JSON.stringify(ids);
@@ -34,23 +34,21 @@ function useVerdict(envId: string, source: string, ids: Ids, target: string, isF
     let isCurrent = true;
     setVerdict({ state: 'checking' });
     const timer = setTimeout(() => {
-      void client
-        .call('dlq.replay', { envId, source, dryRun: true, force: isForced, ...(ids === 'all' ? { all: true } : Array.isArray(ids) ? { ids } : { match: ids.match }), ...(target.trim() ? { target: target.trim() } : {}) })
-        .then((r) => {
-          if (isCurrent) setVerdict(r.ok ? { state: 'done', outcome: r.value } : { state: 'error', text: `${r.error.code}: ${r.error.message}` });
-        });
+      void dryRunReplay(services, envId, source, ids, { force: isForced, target }).then((r) => {
+        if (isCurrent) setVerdict(r.ok ? { state: 'done', outcome: r.value } : { state: 'error', text: `${r.error.code}: ${r.error.message}` });
+      });
     }, 250);
     return () => {
       isCurrent = false;
       clearTimeout(timer);
     };
-  }, [client, envId, source, key, target, isForced]);
+  }, [services, envId, source, key, target, isForced]);
   return verdict;
 }
 
 /** The replay confirmation: target, loop guard, typed confirmation for bulk, and the dry run's event check shown before the button is pressed. */
 export function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: string; source: string; ids: Ids; onCancel: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [target, setTarget] = useState('');
   const [isForced, setIsForced] = useState(false);
   const [typed, setTyped] = useState('');
@@ -68,8 +66,7 @@ export function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: 
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const call = (confirmToken?: string) => client.call('dlq.replay', { envId, source, force: isForced, ...(ids === 'all' ? { all: true } : Array.isArray(ids) ? { ids } : { match: ids.match }), ...(target.trim() ? { target: target.trim() } : {}), ...(confirmToken ? { confirmToken } : {}) });
-        const r = isBulk ? await withConfirmation(client, { envId, action: 'dlq.replay', target: source, typed }, call) : await call();
+        const r = await replayDeadLetters(services, envId, source, ids, { force: isForced, target }, isBulk ? typed : null);
         return r.ok ? { ok: true, text: describeReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
     >

@@ -5,6 +5,7 @@ import { seedChannels } from '../../../../shared/model/pubsub';
 import { formatBytes, formatClock, formatCount } from '../../components/format';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
+import { publishMessage } from '../../actions/pubsub-actions';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { clearTail, emptyTail, globMatches, receiveBatch, setPaused, type TailView } from './pubsub.logic';
 
@@ -218,7 +219,7 @@ function Publish({ env }: { env: EnvironmentView }) {
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          const r = await client.call('pubsub.publish', { envId: env.id, channel, message });
+          const r = await publishMessage({ client }, env.id, channel, message);
           setResult(r.ok ? { tone: 'ok', text: `${formatClock(Date.now())} — published to ${r.value.channel}: ${r.value.receivers} subscriber${r.value.receivers === 1 ? '' : 's'} received it` } : { tone: 'bad', text: `${r.error.code}: ${r.error.message}` });
         }}
       >

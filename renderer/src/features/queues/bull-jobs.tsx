@@ -7,6 +7,7 @@ import { formatCount, formatDateTime } from '../../components/format';
 import { useNow } from '../../components/use-now';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
+import { actOnBullJob } from '../../actions/queue-actions';
 import { dataLine, showValue } from '../../components/payload-text';
 import { attemptsText, initialJobState, JOB_TABS, jobTimeText, stateCount } from './bull-jobs.logic';
 
@@ -19,7 +20,7 @@ const ACTION_TEXT: Record<BullJobAction, { label: string; verb: string; what: st
 
 /** A BullMQ queue's jobs by state (what bull-board shows): data, times, attempts, failure reason and stack traces, with per-job actions. */
 export function BullJobs({ env, queue, live, blocked, onDone }: { env: EnvironmentView; queue: string; live: BullQueueInfo | null; blocked: string | null; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const now = useNow(1000);
   const [state, setState] = useState<BullJobState>(() => initialJobState(live));
   const [order, setOrder] = useState<'newest' | 'oldest'>('newest');
@@ -141,7 +142,7 @@ export function BullJobs({ env, queue, live, blocked, onDone }: { env: Environme
             onDone(text);
           }}
           run={async () => {
-            const r = await client.call('bullmq.jobAction', { envId: env.id, queue, id: acting.job.id, action: acting.action });
+            const r = await actOnBullJob(services, env.id, queue, acting.job.id, acting.action);
             return r.ok ? { ok: true, text: `job ${r.value.id}: ${r.value.before} → ${r.value.after}` } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
           }}
         >

@@ -9,7 +9,7 @@ import { Sparkline } from '../../components/sparkline';
 import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 import { backlogOf, bullBlockedReason, bullChartRows, sortBullQueues, type BullSortKey } from '../../stores/bullmq.logic';
-import { withConfirmation } from '../../api/confirm';
+import { cleanBullQueue, drainBullQueue, promoteBullQueue, setBullQueuePaused } from '../../actions/queue-actions';
 import { BrokerHeader } from '../overview/broker-header';
 import { BullJobs } from './bull-jobs';
 
@@ -172,7 +172,7 @@ function BullQueueDetail({
   isConnected: boolean;
   onClose: () => void;
 }) {
-  const { client } = useServices();
+  const services = useServices();
   const [windowSeconds, setWindowSeconds] = useState(900);
   const [action, setAction] = useState<BullAction | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
@@ -270,7 +270,7 @@ function BullQueueDetail({
           onCancel={() => setAction(null)}
           onDone={done}
           run={async () => {
-            const r = await client.call(action === 'pause' ? 'bullmq.pause' : 'bullmq.resume', { envId: env.id, queue });
+            const r = await setBullQueuePaused(services, env.id, queue, action === 'pause');
             return r.ok ? { ok: true, text: r.value.isPaused ? `${queue} paused` : `${queue} resumed` } : failure(r.error);
           }}
         >
@@ -289,7 +289,7 @@ function BullQueueDetail({
           onCancel={() => setAction(null)}
           onDone={done}
           run={async () => {
-            const r = await client.call('bullmq.promote', { envId: env.id, queue });
+            const r = await promoteBullQueue(services, env.id, queue);
             return r.ok ? { ok: true, text: `promoted ${formatCount(r.value.promoted)} delayed jobs to waiting` } : failure(r.error);
           }}
         >
@@ -305,7 +305,7 @@ function BullQueueDetail({
 }
 
 function CleanDialog({ envId, queue, live, onCancel, onDone }: { envId: string; queue: string; live: BullQueueInfo | null; onCancel: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [status, setStatus] = useState<'completed' | 'failed'>('completed');
   const [hours, setHours] = useState('24');
   const [typed, setTyped] = useState('');
@@ -319,7 +319,7 @@ function CleanDialog({ envId, queue, live, onCancel, onDone }: { envId: string; 
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await withConfirmation(client, { envId, action: 'bullmq.clean', target: queue, typed }, (confirmToken) => client.call('bullmq.clean', { envId, queue, status, olderThanMs: Math.round(value * 3_600_000), confirmToken }));
+        const r = await cleanBullQueue(services, envId, queue, { status, olderThanMs: Math.round(value * 3_600_000) }, typed);
         return r.ok ? { ok: true, text: `removed ${formatCount(r.value.removed)} ${status} jobs older than ${hours} h` } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
     >
@@ -344,7 +344,7 @@ function CleanDialog({ envId, queue, live, onCancel, onDone }: { envId: string; 
 }
 
 function DrainDialog({ envId, queue, live, onCancel, onDone }: { envId: string; queue: string; live: BullQueueInfo | null; onCancel: () => void; onDone: (text: string) => void }) {
-  const { client } = useServices();
+  const services = useServices();
   const [typed, setTyped] = useState('');
   const [includeDelayed, setIncludeDelayed] = useState(false);
   return (
@@ -355,7 +355,7 @@ function DrainDialog({ envId, queue, live, onCancel, onDone }: { envId: string; 
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await withConfirmation(client, { envId, action: 'bullmq.drain', target: queue, typed }, (confirmToken) => client.call('bullmq.drain', { envId, queue, includeDelayed, confirmToken }));
+        const r = await drainBullQueue(services, envId, queue, includeDelayed, typed);
         return r.ok ? { ok: true, text: `drained about ${formatCount(r.value.removed)} jobs` } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
     >

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { useModalFocus } from '../../components/action-dialog';
 import { useServices } from '../../services';
-import { withConfirmation } from '../../api/confirm';
+import { purgeQueue } from '../../actions/queue-actions';
 import { isPurgeConfirmed } from './rabbit-queues.logic';
 
 /**
@@ -23,7 +23,7 @@ export function PurgeDialog({
   onDone: (purged: number) => void;
   onCancel: () => void;
 }) {
-  const { client } = useServices();
+  const services = useServices();
   const [typed, setTyped] = useState('');
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +34,7 @@ export function PurgeDialog({
   const purge = async () => {
     setIsBusy(true);
     setError(null);
-    const result = await withConfirmation(client, { envId, action: 'queues.purge', target: queue, typed }, (confirmToken) => client.call('queues.purge', { envId, queue, confirmToken }));
+    const result = await purgeQueue(services, envId, queue, typed);
     setIsBusy(false);
     if (result.ok) onDone(result.value.purged);
     else setError(`${result.error.code}: ${result.error.message}`);

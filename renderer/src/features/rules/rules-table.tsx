@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
-import { RULE_UNITS, type HealthRule } from '../../../../shared/model/health-rules';
+import type { Result } from '../../../../shared/contract';
+import { RULE_UNITS, type HealthRule, type RulesState } from '../../../../shared/model/health-rules';
 import { Severity } from '../../../../shared/schemas/security-streams';
 import { useServices } from '../../services';
-import { applyRulesState, isDirty, parseDrafts, toDrafts, type DraftErrors, type RuleDraft } from '../../stores/rules.logic';
+import { resetRules, saveRules } from '../../actions/rule-actions';
+import { isDirty, parseDrafts, toDrafts, type DraftErrors, type RuleDraft } from '../../stores/rules.logic';
 
 const KIND_LABELS: Record<HealthRule['kind'], string> = {
   'consumer-lag': 'Consumer lag',
@@ -13,7 +15,7 @@ const KIND_LABELS: Record<HealthRule['kind'], string> = {
 
 /** The editable rules of one environment, with Save and Reset to defaults. */
 export function RulesTable({ envId, rules }: { envId: string; rules: readonly HealthRule[] }) {
-  const { client, stores } = useServices();
+  const services = useServices();
   const [drafts, setDrafts] = useState<RuleDraft[]>(() => toDrafts(rules));
   const [errors, setErrors] = useState<DraftErrors>({});
   const [status, setStatus] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
@@ -34,11 +36,10 @@ export function RulesTable({ envId, rules }: { envId: string; rules: readonly He
     setStatus(null);
   };
 
-  const run = async (call: () => ReturnType<typeof client.call<'rules.update'>>, done: string) => {
+  const run = async (call: () => Promise<Result<RulesState>>, done: string) => {
     setBusy(true);
     const answer = await call();
     setBusy(false);
-    if (answer.ok) stores.rules.setState((state) => applyRulesState(state, answer.value), true);
     setStatus(answer.ok ? { tone: 'ok', text: done } : { tone: 'bad', text: answer.error.message });
   };
 
@@ -50,7 +51,7 @@ export function RulesTable({ envId, rules }: { envId: string; rules: readonly He
       return;
     }
     const rulesToSave = parsed.rules;
-    void run(() => client.call('rules.update', { envId, rules: rulesToSave }), 'Saved.');
+    void run(() => saveRules(services, envId, rulesToSave), 'Saved.');
   };
 
   const hasErrors = Object.keys(errors).length > 0;
@@ -137,7 +138,7 @@ export function RulesTable({ envId, rules }: { envId: string; rules: readonly He
           className="button"
           data-testid="rules-reset"
           disabled={isBusy}
-          onClick={() => void run(() => client.call('rules.reset', { envId }), 'Back to the seed defaults.')}
+          onClick={() => void run(() => resetRules(services, envId), 'Back to the seed defaults.')}
         >
           Reset to defaults
         </button>

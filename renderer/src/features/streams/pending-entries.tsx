@@ -6,7 +6,7 @@ import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { PendingPage, StreamGroupInfo } from '../../../../shared/model/overview';
 import { formatAge, formatClock, formatCount } from '../../components/format';
 import { useServices } from '../../services';
-import { withConfirmation } from '../../api/confirm';
+import { ackEntries, claimEntries, deleteConsumer, moveToDeadLetter } from '../../actions/stream-actions';
 import { deadLetterStreamOf } from './streams.logic';
 import { toggleSelection } from '../../components/selection';
 
@@ -205,7 +205,7 @@ interface DialogProps {
 const failure = (error: { code: string; message: string }) => ({ ok: false as const, text: `${error.code}: ${error.message}` });
 
 function AckDialog({ envId, stream, group, ids, onCancel, onDone }: DialogProps & { group: string; ids: string[] }) {
-  const { client } = useServices();
+  const services = useServices();
   return (
     <ActionDialog
       title={`Acknowledge ${formatCount(ids.length)} entr${ids.length === 1 ? 'y' : 'ies'}?`}
@@ -215,7 +215,7 @@ function AckDialog({ envId, stream, group, ids, onCancel, onDone }: DialogProps 
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await client.call('streams.ack', { envId, stream, group, ids });
+        const r = await ackEntries(services, envId, stream, group, ids);
         return r.ok ? { ok: true, text: `acknowledged ${formatCount(r.value.acknowledged)} of ${formatCount(ids.length)} selected entries in ${group}` } : failure(r.error);
       }}
     >
@@ -228,7 +228,7 @@ function AckDialog({ envId, stream, group, ids, onCancel, onDone }: DialogProps 
 }
 
 function ClaimDialog({ envId, stream, group, onCancel, onDone }: DialogProps & { group: StreamGroupInfo }) {
-  const { client } = useServices();
+  const services = useServices();
   const [consumer, setConsumer] = useState(group.consumerList.find((c) => c.idleMs < 60_000)?.name ?? group.consumerList[0]?.name ?? '');
   const [idleSeconds, setIdleSeconds] = useState('60');
   const seconds = Number(idleSeconds);
@@ -242,7 +242,7 @@ function ClaimDialog({ envId, stream, group, onCancel, onDone }: DialogProps & {
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await client.call('streams.claim', { envId, stream, group: group.name, consumer: consumer.trim(), minIdleMs: Math.round(seconds * 1000) });
+        const r = await claimEntries(services, envId, stream, group.name, consumer.trim(), Math.round(seconds * 1000));
         if (!r.ok) return failure(r.error);
         const deleted = r.value.deletedIds.length;
         return { ok: true, text: `claimed ${formatCount(r.value.claimed)} entries to ${consumer.trim()}${deleted > 0 ? `; ${deleted} pending entries no longer existed in the stream and were dropped from the pending list` : ''}` };
@@ -267,7 +267,7 @@ function ClaimDialog({ envId, stream, group, onCancel, onDone }: DialogProps & {
 }
 
 function DeadLetterDialog({ envId, stream, group, onCancel, onDone }: DialogProps & { group: string }) {
-  const { client } = useServices();
+  const services = useServices();
   const [minDeliveries, setMinDeliveries] = useState('3');
   const n = Number(minDeliveries);
   const isValid = Number.isInteger(n) && n >= 1;
@@ -280,7 +280,7 @@ function DeadLetterDialog({ envId, stream, group, onCancel, onDone }: DialogProp
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await client.call('streams.moveToDeadLetter', { envId, stream, group, minDeliveries: n });
+        const r = await moveToDeadLetter(services, envId, stream, group, n);
         return r.ok ? { ok: true, text: `moved ${formatCount(r.value.moved)} of ${formatCount(r.value.scanned)} pending entries to ${r.value.deadLetterStream}` } : failure(r.error);
       }}
     >
@@ -297,7 +297,7 @@ function DeadLetterDialog({ envId, stream, group, onCancel, onDone }: DialogProp
 }
 
 function DeleteConsumerDialog({ envId, stream, group, onCancel, onDone }: DialogProps & { group: StreamGroupInfo }) {
-  const { client } = useServices();
+  const services = useServices();
   const candidates = [...group.consumerList].sort((a, b) => b.idleMs - a.idleMs);
   const [consumer, setConsumer] = useState(candidates[0]?.name ?? '');
   const [isForced, setIsForced] = useState(false);
@@ -313,7 +313,7 @@ function DeleteConsumerDialog({ envId, stream, group, onCancel, onDone }: Dialog
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
-        const r = await withConfirmation(client, { envId, action: 'streams.deleteConsumer', target: consumer, typed }, (confirmToken) => client.call('streams.deleteConsumer', { envId, stream, group: group.name, consumer, force: isForced, confirmToken }));
+        const r = await deleteConsumer(services, envId, { stream, group: group.name, consumer }, isForced, typed);
         return r.ok ? { ok: true, text: `deleted consumer ${consumer}${r.value.droppedPending > 0 ? ` (${formatCount(r.value.droppedPending)} pending entries no longer tracked)` : ''}` } : failure(r.error);
       }}
     >

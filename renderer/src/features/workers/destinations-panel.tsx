@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'reac
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { NotificationDestinationsView } from '../../../../shared/model/workers';
 import { useServices } from '../../services';
-import { loadWorkers } from '../../stores/sync';
+import { saveDestinations } from '../../actions/worker-actions';
 import { destinationsBlockedReason } from '../../stores/workers.logic';
 import { SecretField } from '../../components/secret-field';
 import { channelLines, describeDestinations, destinationsFormValues, destinationsInputFrom, PAGERDUTY_EVENTS_URL, type DestinationsFormValues } from './destinations-form.logic';
@@ -35,7 +35,8 @@ export function DestinationsPanel({ env }: { env: EnvironmentView }) {
 }
 
 function DestinationsBody({ env }: { env: EnvironmentView }) {
-  const { client, stores } = useServices();
+  const services = useServices();
+  const { client } = services;
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [values, setValues] = useState<DestinationsFormValues>(() => destinationsFormValues(null));
   const [isSaving, setIsSaving] = useState(false);
@@ -70,13 +71,12 @@ function DestinationsBody({ env }: { env: EnvironmentView }) {
     const built = destinationsInputFrom(values);
     if (!built.ok) return setError(built.message);
     setIsSaving(true);
-    const answer = await client.call('workers.setDestinations', { envId: env.id, destinations: built.input });
+    // On success the workers are read again: whether the senders can run depends on their destinations.
+    const answer = await saveDestinations(services, env.id, built.input);
     setIsSaving(false);
     if (!answer.ok) return setError(`${answer.error.code}: ${answer.error.message}`);
     show(answer.value);
     setSaved(true);
-    // Whether the senders can run depends on their destinations: show it at once.
-    void loadWorkers(client, stores, env.id);
   };
 
   if (loaded.state === 'loading') return <p className="empty">Loading destinations…</p>;

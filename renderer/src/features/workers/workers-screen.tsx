@@ -2,12 +2,13 @@ import { memo, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { WorkersView } from '../../../../shared/model/workers';
+import { startWorkers, stopWorkers } from '../../actions/worker-actions';
 import { formatClock } from '../../components/format';
 import { freshness } from '../../components/freshness';
 import { useNow } from '../../components/use-now';
 import { reachability } from '../../stores/overview.logic';
 import { useServices } from '../../services';
-import { applyWorkersViews, BACKLOG_CONFIRM_ABOVE, sortProcessors, startBacklog, summarizeWorkers, workersBlockedReason, workersSummaryText } from '../../stores/workers.logic';
+import { BACKLOG_CONFIRM_ABOVE, sortProcessors, startBacklog, summarizeWorkers, workersBlockedReason, workersSummaryText } from '../../stores/workers.logic';
 import { loadWorkers } from '../../stores/sync';
 import { DestinationsPanel } from './destinations-panel';
 import { BacklogNote, StartBacklogDialog } from './start-backlog';
@@ -49,7 +50,8 @@ export function WorkersScreen() {
 }
 
 const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { env: EnvironmentView; isOnly: boolean }) {
-  const { client, stores } = useServices();
+  const services = useServices();
+  const { client, stores } = services;
   const view = useStore(stores.workers, (state) => state.byEnv[env.id]);
   const loadError = useStore(stores.workers, (state) => state.errors[env.id]);
   const [busy, setBusy] = useState<'start' | 'stop' | null>(null);
@@ -65,12 +67,7 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
   const canStop = view ? view.isRunning || view.processors.some((p) => p.state !== 'stopped') : false;
   const backlog = useMemo(() => startBacklog(view?.processors ?? [], overview, fromStart), [view, overview, fromStart]);
 
-  const receive = (next: WorkersView) => stores.workers.setState((state) => applyWorkersViews(state, [next]), true);
-  const callAll = async (action: 'start' | 'stop') => {
-    const answer = action === 'start' ? await client.call('workers.start', { envId: env.id, ...(fromStart ? { fromStart } : {}) }) : await client.call('workers.stop', { envId: env.id });
-    if (answer.ok) receive(answer.value);
-    return answer;
-  };
+  const callAll = (action: 'start' | 'stop') => (action === 'start' ? startWorkers(services, env.id, { fromStart }) : stopWorkers(services, env.id));
   const runAll = async (action: 'start' | 'stop') => {
     setBusy(action);
     setError(null);
@@ -162,7 +159,7 @@ const WorkersEnvironment = memo(function WorkersEnvironment({ env, isOnly }: { e
           </button>
         </p>
       ) : null}
-      {view ? <WorkersTable env={env} processors={processors} blocked={blocked} onView={receive} /> : loadError ? null : <p className="empty">Loading workers…</p>}
+      {view ? <WorkersTable env={env} processors={processors} blocked={blocked} /> : loadError ? null : <p className="empty">Loading workers…</p>}
       <DestinationsPanel env={env} />
     </section>
   );

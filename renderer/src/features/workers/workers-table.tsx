@@ -1,10 +1,11 @@
 import { memo, useState } from 'react';
 import type { EnvironmentView } from '../../../../shared/model/environment';
-import type { ProcessorStatus, WorkersView } from '../../../../shared/model/workers';
+import type { ProcessorStatus } from '../../../../shared/model/workers';
 import { formatClock, formatCount } from '../../components/format';
 import { StatusChip } from '../../components/status-chip';
 import { useNow } from '../../components/use-now';
 import { useServices } from '../../services';
+import { configureWorker, pauseWorker, resumeWorker, startWorkers, stopWorkers } from '../../actions/worker-actions';
 import { selectEnvironment } from '../../stores/environments.logic';
 import { navigate } from '../../stores/navigation.logic';
 import { describeProcessorState, displayStateOf, formatRate, openCircuitsOf, settingsChange } from '../../stores/workers.logic';
@@ -19,7 +20,7 @@ const COUNTERS: { key: 'inFlight' | keyof ProcessorStatus['counters']; label: st
 ];
 
 /** One row per processor of an environment, in triage order (failing first). */
-export function WorkersTable({ env, processors, blocked, onView }: { env: EnvironmentView; processors: readonly ProcessorStatus[]; blocked: string | null; onView: (view: WorkersView) => void }) {
+export function WorkersTable({ env, processors, blocked }: { env: EnvironmentView; processors: readonly ProcessorStatus[]; blocked: string | null }) {
   const now = useNow(1000);
   return (
     <div className="workers-scroll">
@@ -44,7 +45,7 @@ export function WorkersTable({ env, processors, blocked, onView }: { env: Enviro
         </thead>
         <tbody>
           {processors.map((processor) => (
-            <WorkerRow key={processor.name} env={env} processor={processor} blocked={blocked} now={now} onView={onView} />
+            <WorkerRow key={processor.name} env={env} processor={processor} blocked={blocked} now={now} />
           ))}
         </tbody>
       </table>
@@ -59,15 +60,14 @@ const WorkerRow = memo(function WorkerRow({
   processor,
   blocked,
   now,
-  onView,
 }: {
   env: EnvironmentView;
   processor: ProcessorStatus;
   blocked: string | null;
   now: number;
-  onView: (view: WorkersView) => void;
 }) {
-  const { client, stores } = useServices();
+  const services = useServices();
+  const { stores } = services;
   const [busy, setBusy] = useState<RowAction | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [typed, setTyped] = useState<{ concurrency: string; batch: string } | null>(null);
@@ -82,20 +82,18 @@ const WorkerRow = memo(function WorkerRow({
   const run = async (action: RowAction) => {
     setBusy(action);
     setError(null);
-    const params = { envId: env.id, processor: processor.name };
     const answer =
       action === 'start'
-        ? await client.call('workers.start', { envId: env.id, only: [processor.name] })
+        ? await startWorkers(services, env.id, { only: [processor.name] })
         : action === 'stop'
-          ? await client.call('workers.stop', params)
+          ? await stopWorkers(services, env.id, processor.name)
           : action === 'pause'
-            ? await client.call('workers.pause', params)
+            ? await pauseWorker(services, env.id, processor.name)
             : action === 'resume'
-              ? await client.call('workers.resume', params)
-              : await client.call('workers.configure', { ...params, settings: change.ok ? change.settings : {} });
+              ? await resumeWorker(services, env.id, processor.name)
+              : await configureWorker(services, env.id, processor.name, change.ok ? change.settings : {});
     setBusy(null);
     if (answer.ok) {
-      onView(answer.value);
       if (action === 'configure') setTyped(null);
     } else {
       setError(`${ACTION_WORDS[action]} failed — ${answer.error.code}: ${answer.error.message}`);
