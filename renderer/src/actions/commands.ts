@@ -83,6 +83,8 @@ export const SCREENS: readonly { screen: Screen; title: string; keys: readonly s
   { screen: 'alerts', title: 'Alerts', keys: ['8', 'g a'] },
   { screen: 'audit', title: 'Audit log', keys: ['9', 'g u'] },
   { screen: 'workers', title: 'Workers', keys: ['0', 'g w'] },
+  // The digits are all taken and `g e` is Environments: the stored event history (issue 17) is `g v` only.
+  { screen: 'events', title: 'Events', keys: ['g v'] },
 ];
 
 export function createCommandRegistry(client: WatchfloorClient, stores: AppStores): CommandRegistry {

@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import { useKeyboardShortcuts } from '../../actions/use-keyboard-shortcuts';
 import { useServices } from '../../services';
+import { EventsScreen } from '../events/events-screen';
 import { EnvironmentsScreen } from '../environments/environments-screen';
 import { OverviewScreen } from '../overview/overview-screen';
 import { PubSubScreen } from '../pubsub/pubsub-screen';
@@ -28,6 +29,7 @@ const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
   alerts: AlertsScreen,
   audit: AuditScreen,
   workers: WorkersScreen,
+  events: EventsScreen,
 };
 
 /** The shell: top bar, production banners, left navigation and the current screen. */
