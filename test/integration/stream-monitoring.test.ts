@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
 import { waitFor } from '../helpers/wait';
+import { topologyFor } from '../../shared/model/topology';
 
 describe('stream monitoring: rates, consumers, pending, history', () => {
   const ns = uniqueNamespace('monitor');
@@ -102,5 +103,40 @@ describe('stream monitoring: rates, consumers, pending, history', () => {
     }, 'history marked gone');
     expect(gone.series.find((s) => s.key === 'lag:workers')!.values.some((v) => v !== null)).toBe(true);
     expect(await t.core.call('streams.history', { envId: t.envId, stream: `${ns}never-existed` })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('the seed topology’s DLQ streams are sampled on every tick, not only once discovered', () => {
+  const ns = uniqueNamespace('monitor-dlq');
+  const redis = new Redis(REDIS_URL);
+  let t: TestCore;
+
+  beforeAll(async () => {
+    await redis.xadd(`${ns}orders`, '*', 'data', '{}');
+    // Discovery once an hour: only the first pass runs during this test.
+    t = await createTestCore(ns, { amqp: null, managementUrl: null }, { monitorOptions: { tickMs: 200, discoveryEveryMs: 3_600_000 } });
+    await t.core.startRuntimes([t.envId]);
+  });
+  afterAll(async () => {
+    await t.close();
+    await cleanupNamespace(ns);
+    redis.disconnect();
+  });
+
+  it('a seed DLQ the workers create after the first discovery pass shows at the next tick, a stream of any other name waits for discovery', async () => {
+    await t.waitForOverview((o) => (o.redis.streams ?? []).some((s) => s.name === `${ns}orders`), 'first discovery pass');
+    const seedDlq = topologyFor(ns).deadLetterStreams[0]!;
+    const other = `${ns}orders.dlq`;
+    await redis.xadd(other, '*', 'data', '{}');
+    await redis.xadd(seedDlq, '*', 'data', '{}');
+    const overview = await t.waitForOverview((o) => (o.redis.streams ?? []).some((s) => s.name === seedDlq), 'seed DLQ sampled');
+    expect(overview.redis.streams!.find((s) => s.name === seedDlq)).toMatchObject({ length: 1, isDeadLetter: true });
+    const sources = await t.core.call('dlq.sources', { envId: t.envId });
+    expect(sources.ok && sources.value).toContainEqual({ name: seedDlq, kind: 'redis-stream', length: 1, origin: seedDlq.slice(0, -4) });
+    // Ten more ticks: the other DLQ is still unknown (discovery has not run again), the seed one still sampled.
+    const at = overview.at;
+    const later = await t.waitForOverview((o) => o.at >= at + 2000, 'ten more ticks');
+    expect(later.redis.streams!.map((s) => s.name)).not.toContain(other);
+    expect(later.redis.streams!.map((s) => s.name)).toContain(seedDlq);
   });
 });

@@ -3,12 +3,6 @@ import { CodedError } from '../../../shared/contract/errors';
 import type { BullDeadJob, BullRetryOutcome } from '../../../shared/model/bull-dlq';
 import { previewOf } from '../brokers/payload-preview';
 
-/** `{queue}-dlq` → `queue`: where a BullMQ dead-letter queue's jobs came from (seed 003). */
-export function originOfBullDlq(name: string): string | null {
-  const m = /^(.+)[-_.]dlq$/.exec(name);
-  return m ? m[1]! : null;
-}
-
 function toDeadJob(job: Job): BullDeadJob {
   const data = previewOf(Buffer.from(JSON.stringify(job.data ?? null)), 16 * 1024);
   return {

@@ -1,11 +1,12 @@
 import { CodedError } from '../../../shared/contract/errors';
 import type { MethodName, ParsedParamsOf } from '../../../shared/contract/methods';
-import { isDeadLetterName, topologyFor } from '../../../shared/model/topology';
+import { isDeadLetterName } from '../../../shared/model/topology';
 import type { DeadLetterSource } from '../../../shared/model/dead-letter';
 import type { EnvironmentRuntime } from '../environments/environment-runtime';
 import { encryptPayload } from '../payload-crypto';
 import type { Clock, Logger } from '../ports';
-import { listBullDead, originOfBullDlq, retryBullDead } from './bull-dlq';
+import { listBullDead, retryBullDead } from './bull-dlq';
+import { bullDeadLetterSources, originOfDeadLetterName, rabbitDeadLetterSources, redisDeadLetterSources } from '../../../shared/model/dead-letter-sources';
 import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, replayEdited, searchStep } from './dlq-search';
 import { browseRabbitDlq, replayRabbitDlq } from './rabbit-dlq';
 import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from './redis-dlq';
@@ -57,27 +58,9 @@ export class DeadLetterService {
     return amqp.connection();
   }
 
-  /** The Redis DLQ streams the monitor has discovered, and the seed's own DLQs looked up directly. */
-  async sources({ envId }: P<'dlq.sources'>): Promise<DeadLetterSource[]> {
-    const runtime = this.deps.runtime(envId);
-    const streams = runtime.monitor.snapshot().redis.streams ?? [];
-    const sources: DeadLetterSource[] = streams
-      .filter((s) => s.isDeadLetter)
-      .map((s) => ({ name: s.name, kind: 'redis-stream' as const, length: s.length, origin: s.name.replace(/(\.dlq|-dlq|_dlq)$/, '') || null }));
-    // Stream discovery runs every 30 s; the seed's own DLQs are looked up directly (one pipeline
-    // of six XLENs), so a DLQ the workers just created shows at once.
-    const known = new Set(sources.map((s) => s.name));
-    const missing = topologyFor(runtime.env.profile.namespace).deadLetterStreams.filter((name) => !known.has(name));
-    if (missing.length && runtime.redis?.isReady && !runtime.redis.isCluster) {
-      const pipeline = runtime.redis.standaloneClient.pipeline();
-      for (const name of missing) pipeline.xlen(name);
-      const lengths = (await pipeline.exec()) ?? [];
-      missing.forEach((name, i) => {
-        const [error, length] = lengths[i] ?? [];
-        if (!error && typeof length === 'number' && length > 0) sources.push({ name, kind: 'redis-stream', length, origin: name.replace(/\.dlq$/, '') });
-      });
-    }
-    return sources;
+  /** The Redis DLQ streams the monitor samples (the seed's own DLQs on every tick, others once discovered). */
+  sources({ envId }: P<'dlq.sources'>): DeadLetterSource[] {
+    return redisDeadLetterSources(this.deps.runtime(envId).monitor.snapshot()) ?? [];
   }
 
   list({ envId, source, order, after, count }: P<'dlq.list'>) {
@@ -112,11 +95,7 @@ export class DeadLetterService {
   }
 
   bullSources({ envId }: P<'dlq.bullSources'>) {
-    const queues = this.deps.runtime(envId).bull?.snapshot().queues ?? [];
-    return queues.flatMap((q) => [
-      ...(q.failed > 0 ? [{ queue: q.name, kind: 'failed' as const, count: q.failed, origin: null }] : []),
-      ...(originOfBullDlq(q.name) && q.waiting + q.prioritized > 0 ? [{ queue: q.name, kind: 'dlq-queue' as const, count: q.waiting + q.prioritized, origin: originOfBullDlq(q.name) }] : []),
-    ]);
+    return bullDeadLetterSources(this.deps.runtime(envId).bull?.snapshot());
   }
 
   bullList({ envId, queue, kind, start, count }: P<'dlq.bullList'>) {
@@ -125,15 +104,14 @@ export class DeadLetterService {
 
   async bullRetry({ envId, queue, kind, ids, all, dryRun }: P<'dlq.bullRetry'>) {
     const bull = this.deps.runtime(envId).bull;
-    const origin = kind === 'dlq-queue' ? originOfBullDlq(queue) : null;
+    const origin = kind === 'dlq-queue' ? originOfDeadLetterName(queue) : null;
     const outcome = await retryBullDead(this.bullQueue(envId, queue), kind, all ? 'all' : (ids ?? []), { dryRun, origin: origin ? (bull?.queue(origin) ?? null) : null, limit: 10_000 });
     void bull?.tick();
     return outcome;
   }
 
   rabbitSources({ envId }: P<'dlq.rabbitSources'>) {
-    const queues = this.deps.runtime(envId).monitor.snapshot().amqp.queues ?? [];
-    return queues.filter((q) => q.isDeadLetter).map((q) => ({ name: q.name, ready: q.ready, unacked: q.unacked }));
+    return rabbitDeadLetterSources(this.deps.runtime(envId).monitor.snapshot());
   }
 
   rabbitBrowse({ envId, queue, count }: P<'dlq.rabbitBrowse'>) {

@@ -9,7 +9,7 @@ import type { HandlerGroup } from './context';
  */
 export function dlqHandlers(service: DeadLetterService): HandlerGroup<'dlq.'> {
   return {
-    'dlq.sources': (params) => service.sources(params),
+    'dlq.sources': async (params) => service.sources(params),
     'dlq.list': async (params) => service.list(params),
     'dlq.show': async (params) => service.show(params),
     'dlq.checkPayload': async (params) => service.checkPayload(params),

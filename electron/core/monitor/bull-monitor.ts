@@ -1,6 +1,7 @@
 import { Queue, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BULL_COUNT_KEYS, bullPrefix, type BullCountKey, type BullOverview, type BullQueueHistory, type BullQueueInfo } from '../../../shared/model/bullmq';
+import { isDeadLetterName } from '../../../shared/model/topology';
 import { EntityHistoryStore } from './entity-history';
 import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
@@ -23,7 +24,6 @@ const JOB_TYPES: JobType[] = ['waiting', 'active', 'delayed', 'prioritized', 'fa
 const SPECS = BULL_COUNT_KEYS.map((key) => ({ key, label: key, unit: 'jobs' as const }));
 
 /** Seed 003's DLQ naming: `{queue}-dlq`. */
-export const isBullDeadLetter = (name: string) => name.endsWith('-dlq');
 
 /**
  * The BullMQ queues of one environment: found with a bounded `SCAN MATCH {prefix}:*:meta`, counted
@@ -173,7 +173,7 @@ export class BullMonitor {
           completed: number('completed'),
           waitingChildren: number('waiting-children'),
           isPaused,
-          isDeadLetter: isBullDeadLetter(name),
+          isDeadLetter: isDeadLetterName(name),
         };
       }),
     );

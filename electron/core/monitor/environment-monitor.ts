@@ -52,6 +52,8 @@ export class EnvironmentMonitor {
   private readonly listeners = new Set<(overview: EnvironmentOverview) => void>();
   private readonly createdAt: number;
   private stopped = false;
+  /** Streams sampled whether discovery has found them or not: the seed topology's DLQs. */
+  private readonly watchedStreams: readonly string[];
 
   constructor(
     readonly envId: string,
@@ -64,6 +66,7 @@ export class EnvironmentMonitor {
     private readonly options: MonitorOptions = DEFAULT_MONITOR_OPTIONS,
   ) {
     this.createdAt = deps.clock.now();
+    this.watchedStreams = topologyFor(namespace).deadLetterStreams;
     this.discovery = redis ? new StreamDiscovery(redis.client, namespace) : null;
     this.sampler = new StreamSampler(() => deps.clock.now(), namespace);
     redis?.onStatus(() => this.emit());
@@ -148,7 +151,10 @@ export class EnvironmentMonitor {
         this.lastDiscoveryAt = now;
         await this.discovery.run();
       }
-      const sample = await this.sampler.sample(this.redis.client, this.discovery.names());
+      // The seed's own DLQ streams are sampled on every tick, found or not: a DLQ the workers just
+      // created shows at the next tick, not at the next discovery run (up to 30 s later).
+      const names = [...new Set([...this.discovery.names(), ...this.watchedStreams])].sort();
+      const sample = await this.sampler.sample(this.redis.client, names);
       for (const name of sample.gone) this.discovery.forget(name);
       this.redisPart.items = sample.streams;
       this.redisPart.lastSuccessAt = this.deps.clock.now();

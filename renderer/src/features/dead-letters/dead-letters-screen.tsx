@@ -1,13 +1,13 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { formatCount } from '../../components/format';
-import { usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 import { RabbitEntries } from './rabbit-dead-letters';
 import { BullEntries } from './bull-dead-letters';
 import type { BullDeadSource } from '../../../../shared/model/bull-dlq';
 import { brokerDownText } from '../../stores/overview.logic';
+import { bullDeadLetterSources, rabbitDeadLetterSources, redisDeadLetterSources } from '../../../../shared/model/dead-letter-sources';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { Entries } from './dead-letters-entries';
 
@@ -40,15 +40,16 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
   const redisStatus = useStore(stores.overview, (state) => state.byEnv[env.id]?.redis.status);
   // Unknown is not zero (issue 21.3): with Redis down, "no dead letters" would be a false all-clear.
   const redisDown = brokerDownText('Redis', redisStatus);
-  const sources = usePolledCall('dlq.sources', { envId: env.id }, env.id, 3000);
-  const list = sources.state === 'ready' ? sources.value : sources.state === 'error' ? sources.last : null;
+  // Derived from what the host pushes (the overview and the BullMQ overview), never polled: the
+  // monitor samples the seed's DLQ streams on every tick, so a new one shows within a second.
+  const overview = useStore(stores.overview, (state) => state.byEnv[env.id]);
+  const bullOverview = useStore(stores.bullmq, (state) => state.byEnv[env.id]);
+  const list = useMemo(() => redisDeadLetterSources(overview), [overview]);
+  const bullList = useMemo(() => bullDeadLetterSources(bullOverview), [bullOverview]);
+  const rabbitList = useMemo(() => (env.amqp === null ? [] : rabbitDeadLetterSources(overview)), [env.amqp, overview]);
   const [source, setSource] = useState<string | null>(null);
   const [rabbitQueue, setRabbitQueue] = useState<string | null>(null);
   const [bullSource, setBullSource] = useState<BullDeadSource | null>(null);
-  const bull = usePolledCall('dlq.bullSources', { envId: env.id }, `${env.id}/bull`, 3000);
-  const bullList = bull.state === 'ready' ? bull.value : bull.state === 'error' ? (bull.last ?? []) : [];
-  const rabbit = usePolledCall('dlq.rabbitSources', { envId: env.id }, `${env.id}/rabbit`, 3000);
-  const rabbitList = env.amqp === null ? [] : rabbit.state === 'ready' ? rabbit.value : rabbit.state === 'error' ? (rabbit.last ?? []) : [];
   const current = source ?? [...(list ?? [])].sort((a, b) => b.length - a.length)[0]?.name ?? null;
   return (
     <div className="dlq-layout">
@@ -59,13 +60,8 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
             {redisDown} is not reachable: the dead letters cannot be read, so how many there are is unknown{list !== null && list.length > 0 ? ' (the list below is from before)' : ''}.
           </p>
         ) : null}
-        {sources.state === 'error' ? (
-          <p className="form-error" role="alert" data-testid="dlq-sources-error">
-            Could not list the dead-letter streams — {sources.code}: {sources.message}
-          </p>
-        ) : null}
         {list === null ? (
-          sources.state === 'error' || redisDown !== null ? null : <p className="empty">Loading…</p>
+          redisDown !== null ? null : <p className="empty">Loading…</p>
         ) : list.length === 0 ? (
           redisDown !== null ? null : (
             <p className="empty">No dead-letter stream{env.namespace ? ` under ${env.namespace}` : ''}: nothing has failed (or the demo has not created the topology yet).</p>
