@@ -5,6 +5,8 @@ import { AMQP_URL, uniqueNamespace } from '../helpers/brokers';
 import { round } from './stats';
 
 const N = 10_000;
+/** Publishes the raw loop keeps unconfirmed at most (its prefetch). */
+const WINDOW = 1000;
 const PAYLOAD = Buffer.from(JSON.stringify({ asset_id: 'x'.repeat(36), metric: 'cpu', value: 97.5, details: 'y'.repeat(300) }));
 
 /** Fills `dlq` with N messages carrying an x-death header that points at `origin`. */
@@ -17,9 +19,10 @@ async function fill(channel: Channel, dlq: string, origin: string): Promise<void
 }
 
 /**
- * Issue 6: bulk replay of RabbitMQ dead letters with publisher confirms — the console's
- * (get unacked, publish mandatory, one waitForConfirms, ack after confirm) vs a raw amqplib loop
- * doing the same primitive work (get, confirmed publish, ack), same N, same run.
+ * Issues 6 and 19: bulk replay of RabbitMQ dead letters with publisher confirms — the console's
+ * (a consumer with a window of unconfirmed copies, each dead letter acked after its confirm, in
+ * order) vs a raw amqplib loop doing the same primitive work with the same window of 1,000
+ * unconfirmed publishes, same N, same run.
  */
 export async function benchRabbitDlq(): Promise<Record<string, unknown>> {
   const ns = uniqueNamespace('bench-rdlq').replace(/:$/, '');
@@ -30,20 +33,30 @@ export async function benchRabbitDlq(): Promise<Record<string, unknown>> {
   try {
     for (const q of [dlq, origin]) await channel.assertQueue(q, { durable: false });
 
+    // The raw baseline (issue 19): what the broker does for this work — a consumer with a prefetch of
+    // WINDOW feeding a confirm channel, so up to WINDOW publishes are unconfirmed, each source acked
+    // only after its copy's confirm.
     const rawRun = async () => {
       await fill(channel, dlq, origin);
       const confirm = await connection.createConfirmChannel();
       const t0 = performance.now();
-      const taken = [];
-      for (let i = 0; i < N; i++) {
-        const m = await confirm.get(dlq, { noAck: false });
-        if (!m) break;
-        confirm.publish('', origin, m.content, { ...m.properties, mandatory: true });
-        taken.push(m);
-      }
-      await confirm.waitForConfirms();
-      for (const m of taken) confirm.ack(m);
+      await confirm.prefetch(WINDOW);
+      let acked = 0;
+      let tag = '';
+      await new Promise<void>((resolve, reject) => {
+        void confirm
+          .consume(dlq, (m) => {
+            if (!m) return reject(new Error('consumer cancelled'));
+            confirm.publish('', origin, m.content, { ...m.properties, mandatory: true, persistent: true }, (error) => {
+              if (error) return reject(error);
+              confirm.ack(m);
+              if (++acked === N) resolve();
+            });
+          })
+          .then((ok) => (tag = ok.consumerTag), reject);
+      });
       const ms = performance.now() - t0;
+      await confirm.cancel(tag);
       await confirm.close();
       await channel.purgeQueue(origin);
       return ms;
@@ -69,9 +82,10 @@ export async function benchRabbitDlq(): Promise<Record<string, unknown>> {
       bench: 'rabbit-dlq',
       messages: N,
       console: { ms: round(best.console, 1), perSecond: Math.round(N / (best.console / 1000)), runs: runs.console.map((m) => round(m, 1)) },
-      rawConfirmedLoop: { ms: round(best.raw, 1), perSecond: Math.round(N / (best.raw / 1000)), runs: runs.raw.map((m) => round(m, 1)) },
+      rawWindowedLoop: { window: WINDOW,  ms: round(best.raw, 1), perSecond: Math.round(N / (best.raw / 1000)), runs: runs.raw.map((m) => round(m, 1)) },
       ratio: round(best.raw / best.console, 2),
       goal: 'ratio ≥ 0.5 (console throughput / raw throughput)',
+      isGoalMet: best.raw / best.console >= 0.5,
     };
   } finally {
     for (const q of [dlq, origin]) await channel.deleteQueue(q).catch(() => undefined);

@@ -106,14 +106,16 @@ describe('RabbitMQ dead-letter queues', () => {
     const proxy = await CuttableProxy.start({ host: url.hostname, port: Number(url.port || 5672) });
     const viaProxy = await amqp.connect({ protocol: 'amqp', hostname: '127.0.0.1', port: proxy.port, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
     viaProxy.on('error', () => undefined);
-    // The same connection, whose confirm channel loses the link after publishing, before the confirms.
+    // The same connection, whose confirm channel loses the link right after publishing, before the
+    // confirm can come back (the sockets are destroyed synchronously inside cut()).
     const cutting = {
       createConfirmChannel: async () => {
         const ch: ConfirmChannel = await viaProxy.createConfirmChannel();
-        const wait = ch.waitForConfirms.bind(ch);
-        ch.waitForConfirms = async () => {
-          await proxy.cut();
-          return wait();
+        const publish = ch.publish.bind(ch);
+        ch.publish = (...args: Parameters<ConfirmChannel['publish']>) => {
+          const written = publish(...args);
+          void proxy.cut();
+          return written;
         };
         return ch;
       },
