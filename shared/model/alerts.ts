@@ -32,6 +32,10 @@ export const TimelineAction = z.enum([
   'snoozed',
   'note',
   'assigned',
+  /** A silence covers it: no notification, no escalation (issue 20). */
+  'silenced',
+  /** Its silence ended: escalation counts from then. */
+  'resumed',
 ]);
 export type TimelineAction = z.infer<typeof TimelineAction>;
 
@@ -78,6 +82,14 @@ export const AlertState = z.object({
   updatedBy: z.string(),
   updatedAt: z.number(),
   timeline: z.array(TimelineEntry).default([]),
+  /** The silence that covers it now (shared/model/silences.ts): it neither notifies nor escalates. */
+  silencedBy: z.string().optional(),
+  /** When that silence's window ends, epoch ms (as known when it was marked). */
+  silencedUntil: z.number().optional(),
+  /** Its level-1 notification was withheld by the silence: sent when the silence ends, if still open. */
+  isNotificationWithheld: z.boolean().optional(),
+  /** When a silence ended: levels 2 and 3 count from here instead of `createdAt`. */
+  escalationBase: z.number().optional(),
 });
 export type AlertState = z.infer<typeof AlertState>;
 
@@ -135,13 +147,17 @@ export function policyFor(policy: EscalationPolicy, severity: Severity): Severit
   return policy.bySeverity[severity] ?? policy.default;
 }
 
-/** When each level is due, epoch ms: level 1 at creation, 2 at ack deadline, 3 at resolve deadline. */
-export function levelDueTimes(alert: Pick<AlertState, 'createdAt' | 'severity'>, policy: EscalationPolicy): Record<AlertLevel, number> {
+/**
+ * When each level is due, epoch ms: level 1 at creation, 2 at ack deadline, 3 at resolve deadline
+ * — counted from `escalationBase` instead of creation once a silence ended (escalation resumes from then).
+ */
+export function levelDueTimes(alert: Pick<AlertState, 'createdAt' | 'severity'> & { escalationBase?: number }, policy: EscalationPolicy): Record<AlertLevel, number> {
   const p = policyFor(policy, alert.severity);
-  return { 1: alert.createdAt, 2: alert.createdAt + p.ackWithinMs, 3: alert.createdAt + p.resolveWithinMs };
+  const base = alert.escalationBase ?? alert.createdAt;
+  return { 1: alert.createdAt, 2: base + p.ackWithinMs, 3: base + p.resolveWithinMs };
 }
 
-type PolicyView = Pick<AlertState, 'createdAt' | 'severity' | 'status' | 'level' | 'acknowledgedAt' | 'resolvedAt'>;
+type PolicyView = Pick<AlertState, 'createdAt' | 'severity' | 'status' | 'level' | 'acknowledgedAt' | 'resolvedAt' | 'escalationBase'>;
 
 /** True when the level's condition no longer holds (acted on strictly before its deadline). */
 export function levelCancelled(alert: PolicyView, level: AlertLevel, dueAt: number): boolean {

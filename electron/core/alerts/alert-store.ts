@@ -9,8 +9,10 @@ import {
 } from '../../../shared/model/alerts';
 import type { TeamAuditEntry } from '../../../shared/model/audit';
 import type { SecurityAlert } from '../../../shared/schemas/security-streams';
+import { alertTarget, silenceFor } from '../../../shared/model/silences';
 import { readSharedPolicy } from './shared-policy';
-import { applyAction, initialState, notConfiguredEntry, notificationFor, readAuditEntry, statusNotificationFor, summary, type ActionInput, type AuditEntry } from './alert-transitions';
+import { SilenceStore } from './silence-store';
+import { applyAction, initialState, notConfiguredEntry, notificationFor, readAuditEntry, silencedState, statusNotificationFor, summary, type ActionInput, type AuditEntry } from './alert-transitions';
 
 export type { ActionInput, AlertAction, AuditEntry } from './alert-transitions';
 
@@ -20,15 +22,24 @@ export type { ActionInput, AlertAction, AuditEntry } from './alert-transitions';
  * script that compare-and-sets the version, so two consoles never both apply a transition.
  */
 
-// KEYS: alert, index, due, alertsAudit, notifications
-// ARGV: id, json, createdAt, member2, due2, member3, due3, auditJson, notificationJson
+// KEYS: alert, index, due, alertsAudit, notifications, marked, matched, silences (the last three: silences.ts)
+// ARGV: id, json, createdAt, member2, due2, member3, due3, auditJson, notificationJson ('' = withheld),
+//       silenceId ('' = none), resumeAt — a silence expired meanwhile makes the alert resume at once.
 const CREATE = `
 if redis.call('HSETNX', KEYS[1], 'json', ARGV[2]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'version', '1')
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4], ARGV[7], ARGV[6])
 redis.call('XADD', KEYS[4], '*', 'data', ARGV[8])
-redis.call('XADD', KEYS[5], '*', 'data', ARGV[9])
+if ARGV[9] ~= '' then redis.call('XADD', KEYS[5], '*', 'data', ARGV[9]) end
+if ARGV[10] ~= '' then
+  local s = redis.call('HGET', KEYS[8], ARGV[10])
+  local resumeAt = ARGV[11]
+  if (not s) or string.find(s, '"expiredAt"', 1, true) then resumeAt = '0' end
+  redis.call('ZADD', KEYS[3], resumeAt, ARGV[1] .. ':R')
+  redis.call('SADD', KEYS[6], ARGV[1])
+  redis.call('HINCRBY', KEYS[7], ARGV[10], 1)
+end
 return 1
 `;
 
@@ -57,6 +68,8 @@ return redis.call('ZREM', KEYS[1], ARGV[1])
 
 export class AlertStore {
   readonly keys: ReturnType<typeof alertKeys>;
+  /** The environment's silences: an alert one covers is recorded silenced, its notification withheld. */
+  readonly silences: SilenceStore;
   private policyReadAt = Number.NEGATIVE_INFINITY;
   private readonly fallbackPolicy: EscalationPolicy;
   /**
@@ -78,6 +91,7 @@ export class AlertStore {
     private readonly followSharedPolicyMs: number | null = null,
   ) {
     this.keys = alertKeys(namespace);
+    this.silences = new SilenceStore(redis, namespace);
     this.fallbackPolicy = policy;
   }
 
@@ -90,22 +104,32 @@ export class AlertStore {
     return problem;
   }
 
-  /** Creates the alert state once (idempotent), emits level 1 and schedules levels 2 and 3. */
+  /**
+   * Creates the alert state once (idempotent), emits level 1 and schedules levels 2 and 3. When an
+   * active silence covers it, it is recorded silenced and level 1 is withheld until the silence ends.
+   */
   async ingest(msg: SecurityAlert, now = Date.now()): Promise<boolean> {
     await this.followPolicy(now);
     const configured = await this.configured();
     const initial = initialState(msg, now);
-    const state: AlertState = { ...initial, timeline: [...initial.timeline, ...notConfiguredEntry(initial, 1, this.policy, now, configured)] };
+    const cover = silenceFor(await this.silences.list(), alertTarget(initial), now);
+    const state: AlertState = cover
+      ? silencedState({ ...initial, timeline: initial.timeline.filter((t) => t.what !== 'notified') }, cover.silence, cover.window, now, true)
+      : { ...initial, timeline: [...initial.timeline, ...notConfiguredEntry(initial, 1, this.policy, now, configured)] };
     const due = levelDueTimes(state, this.policy);
-    const audit: AuditEntry = { who: 'engine', at: now, what: 'created', alertId: state.id, before: null, after: summary(state) };
+    const audit: AuditEntry = { who: 'engine', at: now, what: 'created', alertId: state.id, before: null, after: { ...summary(state), ...(cover ? { silencedBy: cover.silence.id } : {}) } };
+    const silenceKeys = this.silences.keys;
     const created = await this.redis.eval(
       CREATE,
-      5,
+      8,
       this.keys.alert(state.id),
       this.keys.index,
       this.keys.due,
       this.keys.audit,
       this.keys.notificationsStream,
+      silenceKeys.marked(cover?.silence.id ?? ''),
+      silenceKeys.matched,
+      silenceKeys.silences,
       state.id,
       JSON.stringify(state),
       String(state.createdAt),
@@ -114,7 +138,9 @@ export class AlertStore {
       `${state.id}:3`,
       String(due[3]),
       JSON.stringify(audit),
-      JSON.stringify(notificationFor(state, 1, this.policy, now, configured)),
+      cover ? '' : JSON.stringify(notificationFor(state, 1, this.policy, now, configured)),
+      cover?.silence.id ?? '',
+      String(cover?.window.end ?? 0),
     );
     return created === 1;
   }

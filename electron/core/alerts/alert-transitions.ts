@@ -23,6 +23,7 @@ import { idTime } from '../../../shared/model/stream-ids';
 import type { TeamAuditEntry } from '../../../shared/model/audit';
 import type { AlertAction, Resolution } from '../../../shared/contract/method-groups/alerts';
 import type { SecurityAlert } from '../../../shared/schemas/security-streams';
+import type { Silence, SilenceWindow } from '../../../shared/model/silences';
 
 /** The actions and resolutions are the contract's (one definition, shared/contract/method-groups/alerts). */
 export type { AlertAction } from '../../../shared/contract/method-groups/alerts';
@@ -207,3 +208,15 @@ export function statusNotificationFor(a: AlertState, eventAction: 'acknowledge' 
   };
 }
 
+/** An alert as a silence marks it (pure). `isAtCreation`: its level-1 notification is withheld. */
+export function silencedState(alert: AlertState, silence: Silence, window: SilenceWindow, now: number, isAtCreation: boolean): AlertState {
+  const detail = `silence ${silence.id} until ${new Date(window.end).toISOString()} (${silence.reason})${isAtCreation ? ': level 1 not sent' : ''}`;
+  return {
+    ...alert,
+    silencedBy: silence.id,
+    silencedUntil: window.end,
+    ...(isAtCreation ? { isNotificationWithheld: true } : {}),
+    ...(isAtCreation ? {} : { version: alert.version + 1, updatedBy: 'engine', updatedAt: now }),
+    timeline: [...alert.timeline, { who: 'engine', at: now, what: 'silenced', detail }],
+  };
+}

@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import { CodedError } from '../../../shared/contract/errors';
-import { dueLevels, levelCancelled, levelDueTimes, type AlertLevel } from '../../../shared/model/alerts';
+import { dueLevels, levelCancelled, levelDueTimes, type AlertLevel, type AlertState } from '../../../shared/model/alerts';
+import { activeWindow, alertTarget, silenceFor, type Silence } from '../../../shared/model/silences';
 import type { AlertStore } from './alert-store';
+import { SilenceEffect } from './silence-effect';
 
 export interface EscalationEngineOptions {
   /** How long a claim on one due item lasts, ms. */
@@ -19,6 +21,10 @@ export interface TickResult {
   dropped: number;
   fenced: number;
   skipped: number;
+  /** Alerts a silence newly covered (their due items moved to its end). */
+  silenced: number;
+  /** Alerts whose silence was over: escalation resumed from now. */
+  resumed: number;
 }
 
 /**
@@ -27,6 +33,10 @@ export interface TickResult {
  * claimed with a lease (SET NX PX, value = a fencing token from INCR), and the escalation CAS in
  * Redis checks both the alert version and that the lease still holds this token. An engine that
  * paused past its lease finds its token rejected.
+ *
+ * Silences (issue 20): a due item of an alert an active silence covers does not fire; the alert is
+ * marked silenced (once, fenced like an escalation) and its items wait for the window's end, where
+ * its `alertId:R` item resumes it — escalation counting from then — also fenced, so once.
  */
 export class EscalationEngine {
   private timer: NodeJS.Timeout | null = null;
@@ -49,9 +59,11 @@ export class EscalationEngine {
     this.batch = options.batch ?? 100;
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? (() => undefined);
+    this.effect = new SilenceEffect(redis, store);
   }
 
   private readonly onError: (err: unknown) => void;
+  private readonly effect: SilenceEffect;
 
   start(): void {
     if (this.timer) return;
@@ -78,12 +90,16 @@ export class EscalationEngine {
 
   /** One pass over the due items. */
   async tick(): Promise<TickResult> {
-    const result: TickResult = { escalated: 0, dropped: 0, fenced: 0, skipped: 0 };
+    const result: TickResult = { escalated: 0, dropped: 0, fenced: 0, skipped: 0, silenced: 0, resumed: 0 };
     const now = this.now();
     const members = await this.redis.zrangebyscore(this.store.keys.due, '-inf', now, 'LIMIT', 0, this.batch);
+    // Read once a tick, and only when something is due.
+    let silences: Promise<Silence[]> | null = null;
+    const loadSilences = () => (silences ??= this.store.silences.list());
     for (const member of members) {
       const sep = member.lastIndexOf(':');
       const id = member.slice(0, sep);
+      const isResume = member.slice(sep + 1) === 'R';
       const level = Number(member.slice(sep + 1)) as AlertLevel;
       const leaseKey = this.store.keys.lease(member);
       const token = String(await this.redis.incr(this.store.keys.fence));
@@ -94,6 +110,10 @@ export class EscalationEngine {
       }
       try {
         const alert = await this.store.get(id);
+        if (alert && (isResume || alert.silencedBy !== undefined)) {
+          await this.silenced(alert, member, isResume, leaseKey, token, await loadSilences(), result);
+          continue;
+        }
         const due = alert ? dueLevels(alert, this.store.policy, this.now()) : [];
         if (alert && !due.includes(level)) {
           // Not due under the current policy (it was lengthened): move it, do not lose it.
@@ -104,7 +124,7 @@ export class EscalationEngine {
             continue;
           }
         }
-        if (!alert || !due.includes(level)) {
+        if (!alert || isResume || !due.includes(level)) {
           await this.store.dropDue(member, leaseKey, token);
           result.dropped++;
           continue;
@@ -113,6 +133,12 @@ export class EscalationEngine {
           // A lower level is due and not yet fired (another engine holds it): levels go out in
           // order, so this one waits for the next tick.
           result.skipped++;
+          continue;
+        }
+        const cover = silenceFor(await loadSilences(), alertTarget(alert), this.now());
+        if (cover) {
+          await this.effect.markFenced(alert, cover.silence, cover.window, member, leaseKey, token, this.now());
+          result.silenced++;
           continue;
         }
         // The dangerous window: decided to escalate, not yet written. A pause here past the
@@ -133,5 +159,27 @@ export class EscalationEngine {
       }
     }
     return result;
+  }
+
+  /** A due item of a silenced alert, or its resume item: wait for the window's end, or resume it now. */
+  private async silenced(alert: AlertState, member: string, isResume: boolean, leaseKey: string, token: string, silences: Silence[], result: TickResult): Promise<void> {
+    const now = this.now();
+    const silence = silences.find((s) => s.id === alert.silencedBy);
+    const window = silence ? activeWindow(silence, now) : null;
+    if (alert.silencedBy === undefined || alert.status === 'resolved') {
+      // Resumed already (a stale resume item), or nothing left to escalate: the item goes.
+      if (isResume || alert.status === 'resolved') {
+        await this.store.dropDue(member, leaseKey, token);
+        result.dropped++;
+      }
+      return;
+    }
+    if (window) {
+      await this.redis.zadd(this.store.keys.due, 'XX', window.end, member);
+      result.skipped++;
+      return;
+    }
+    await this.effect.resumeFenced(alert, leaseKey, token, now);
+    result.resumed++;
   }
 }

@@ -3,6 +3,7 @@ import { DEFAULT_ESCALATION_POLICY } from '../../../shared/model/alerts';
 import type { ProcessorName } from '../../../shared/model/workers';
 import { AlertStore } from '../alerts/alert-store';
 import { DlqAlertWatch } from '../alerts/dlq-alert-watch';
+import { SilenceStore } from '../alerts/silence-store';
 import { AlertHandler } from './processors/alert-handler';
 import { EscalationProcessor } from './processors/escalation-processor';
 import { EventHandler } from './processors/event-handler';
@@ -97,7 +98,10 @@ function sinkOptions(ctx: FactoryContext): PgSinkOptions {
 
 /** How each processor is built from the runtime's context. A processor without a factory is listed as not available. */
 export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory>> = {
-  event: (ctx) => ctx.streamConsumer(new EventHandler({ namespace: ctx.config.env.namespace, rules: ctx.config.rulesYaml ? parseRoutingRules(ctx.config.rulesYaml) : SEED_ROUTING_RULES })),
+  event: (ctx) => {
+    const silences = new SilenceStore(ctx.sharedRedis(), ctx.config.env.namespace);
+    return ctx.streamConsumer(new EventHandler({ namespace: ctx.config.env.namespace, rules: ctx.config.rulesYaml ? parseRoutingRules(ctx.config.rulesYaml) : SEED_ROUTING_RULES, silences: () => silences.list() }));
+  },
   slack: notificationFactory('slack'),
   email: notificationFactory('email'),
   webhook: notificationFactory('webhook'),

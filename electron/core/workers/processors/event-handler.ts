@@ -6,6 +6,7 @@ import { alertFromEvent } from '../../alerts/console-alert';
 import { route, SEED_ROUTING_RULES, type RoutingRule } from '../routing-rules';
 import { isSecurityEventFast } from '../../../../shared/schemas/fast-checks';
 import type { Outcome, StreamHandler, StreamMessage, StreamOutput } from '../stream-handler';
+import { silenceFor, type Silence, type SilenceTarget } from '../../../../shared/model/silences';
 
 export interface EventHandlerOptions {
   /** The environment's namespace: every stream written is `{namespace}{seed name}`. */
@@ -14,7 +15,17 @@ export interface EventHandlerOptions {
   retryPolicy?: RetryPolicy;
   /** Where priority notifications go (seed: the Slack security channel). */
   priorityNotification?: { channel: SecurityNotification['channel']; recipient: string };
+  /**
+   * The environment's silences (issue 20), read once a batch: an event an active silence covers
+   * gets no priority notification (its alert is still raised, and recorded silenced).
+   */
+  silences?: () => Promise<readonly Silence[]>;
   now?: () => number;
+}
+
+/** What a silence is matched against for a routed event. */
+export function eventTarget(event: SecurityEvent): SilenceTarget {
+  return { severity: event.severity, source: event.source, assetId: event.asset_id, organizationId: event.organization_id, type: event.event_type };
 }
 
 /** What routing decided for one event: the outputs to write and the rules that matched. */
@@ -116,6 +127,9 @@ export class EventHandler implements StreamHandler {
   private readonly options: Required<Pick<EventHandlerOptions, 'namespace' | 'rules' | 'priorityNotification'>>;
   /** Events routed per rule name since start. */
   readonly matchedByRule = new Map<string, number>();
+  /** Priority notifications a silence withheld since start. */
+  silencedNotifications = 0;
+  private lastSilences: readonly Silence[] = [];
 
   constructor(private readonly config: EventHandlerOptions) {
     this.options = {
@@ -131,14 +145,31 @@ export class EventHandler implements StreamHandler {
 
   async handle(messages: StreamMessage[]): Promise<Outcome[]> {
     const now = (this.config.now ?? Date.now)();
+    const silences = await this.currentSilences();
+    const notifications = `${this.options.namespace}security.notifications`;
     return messages.map((message) => {
       const checked = invalidReason(message.payload);
       if ('reason' in checked) return { kind: 'invalid', reason: checked.reason };
       this.ids.set(message, checked.event.id);
       const routed = routeEvent(checked.event, this.options, now);
       for (const rule of routed.rules) this.matchedByRule.set(rule, (this.matchedByRule.get(rule) ?? 0) + 1);
+      if (silences.length && routed.outputs.some((o) => o.stream === notifications) && silenceFor(silences, eventTarget(checked.event), now)) {
+        this.silencedNotifications++;
+        return { kind: 'done', outputs: routed.outputs.filter((o) => o.stream !== notifications) };
+      }
       return { kind: 'done', outputs: routed.outputs };
     });
+  }
+
+  /** The silences as last read; when Redis does not answer, the previous ones (a read failure never holds events). */
+  private async currentSilences(): Promise<readonly Silence[]> {
+    if (!this.config.silences) return [];
+    try {
+      this.lastSilences = await this.config.silences();
+    } catch {
+      // keep the last known silences
+    }
+    return this.lastSilences;
   }
 
   retryPolicy(): RetryPolicy {
