@@ -31,6 +31,7 @@ import type { BullOverview } from '../../shared/model/bullmq';
 import { requireStandalone, type RedisClient } from './brokers/redis/redis-client';
 import { CodedError } from '../../shared/contract/errors';
 import { alertHandlers } from './handlers/alerts';
+import { silenceHandlers } from './handlers/silences';
 import { LocalAuditLog } from './audit/local-audit-log';
 import { ConsoleSettingsStore } from './settings/console-settings';
 import type { AlertServiceOptions } from './alerts/alert-service';
@@ -335,6 +336,7 @@ export class AppCore {
       ...pubsubHandlers(context),
       ...dlqHandlers(new DeadLetterService({ clock: this.clock, logger: this.logger, runtime: (envId) => this.runtime(envId), redisOf: (envId, feature) => this.redisOf(envId, feature) })),
       ...alertHandlers(context, this.audit, this.settings),
+      ...silenceHandlers(context),
       ...workerHandlers(context, this.workers, this.destinations),
       ...demoHandlers(context),
       ...eventHandlers(context),

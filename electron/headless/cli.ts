@@ -6,6 +6,7 @@ import { dlqCommand } from './commands/dlq';
 import { envCommand } from './commands/env';
 import { eventsCommand } from './commands/events';
 import { serveCommand } from './commands/serve';
+import { silencesCommand } from './commands/silences';
 import { entriesCommand, queuesCommand, streamsCommand } from './commands/streams';
 import { destinationsCommand, workCommand } from './commands/work';
 
@@ -14,7 +15,7 @@ import { destinationsCommand, workCommand } from './commands/work';
  * lists them; the dispatcher and the help text are both made from this table. The shared parser
  * helpers, exit codes and `--json` output are in `cli-kit.ts`.
  */
-const COMMANDS: readonly CliCommand[] = [serveCommand, envCommand, streamsCommand, entriesCommand, queuesCommand, demoCommand, dlqCommand, alertsCommand, auditCommand, eventsCommand, workCommand, destinationsCommand];
+const COMMANDS: readonly CliCommand[] = [serveCommand, envCommand, streamsCommand, entriesCommand, queuesCommand, demoCommand, dlqCommand, alertsCommand, silencesCommand, auditCommand, eventsCommand, workCommand, destinationsCommand];
 
 const USAGE = `watchfloor — operations console for Redis Streams and RabbitMQ
 

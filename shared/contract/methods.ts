@@ -13,6 +13,7 @@ import { alertMethods } from './method-groups/alerts';
 import { confirmMethods } from './method-groups/confirm';
 import { workerMethods } from './method-groups/workers';
 import { eventMethods } from './method-groups/events';
+import { silenceMethods } from './method-groups/silences';
 import { stricter, write, type Access, type MethodPolicy } from './access';
 import type { ConfirmAction } from './method-groups/confirm';
 
@@ -81,6 +82,7 @@ export const methods = {
   ...confirmMethods,
   ...workerMethods,
   ...eventMethods,
+  ...silenceMethods,
   'demo.start': write({
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,
