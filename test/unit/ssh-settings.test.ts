@@ -35,7 +35,9 @@ describe('SSH hop in the profile', () => {
     expect(normalized.passwords.sshPassword).toEqual({ kind: 'keep' });
     expect(normalizeInput(EnvironmentInput.parse({ name: 'x' })).passwords.sshPassphrase).toEqual({ kind: 'clear' });
     expect(() => normalizeInput(EnvironmentInput.parse({ name: 'x', ssh: { host: 'b', user: 'ops' } }))).toThrow('private key file');
-    expect(() => normalizeInput(EnvironmentInput.parse({ name: 'x', redis: { url: 'redis://r:6379', cluster: { nodes: ['r2:6379'] } }, ssh: { host: 'b', user: 'ops', auth: 'agent' } }))).toThrow('not supported yet');
+    // Sentinel and Cluster go through the tunnel too (each node discovery names gets a forwarder).
+    expect(normalizeInput(EnvironmentInput.parse({ name: 'x', redis: { url: 'redis://r:6379', cluster: { nodes: ['r2:6379'] } }, ssh: { host: 'b', user: 'ops', auth: 'agent' } })).profile.ssh).toMatchObject({ host: 'b', user: 'ops', auth: 'agent' });
+    expect(normalizeInput(EnvironmentInput.parse({ name: 'x', redis: { url: 'redis://r:6379', sentinel: { masterName: 'm', nodes: ['s1:26379'] } }, ssh: { host: 'b', user: 'ops', auth: 'agent' } })).profile.redis?.sentinel).toEqual({ masterName: 'm', nodes: ['s1:26379'] });
   });
 });
 

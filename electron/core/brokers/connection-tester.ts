@@ -153,7 +153,8 @@ export async function testConnections(env: ResolvedEnvironment, redactor: Redact
 /** The real host and port each configured broker is reached at (what the bastion must forward to). */
 function brokerTargets(env: ResolvedEnvironment): Partial<Record<'redis' | 'amqp' | 'management' | 'postgres', { host: string; port: number }>> {
   const targets: ReturnType<typeof brokerTargets> = {};
-  if (env.redis) targets.redis = { host: env.redis.host, port: env.redis.port };
+  // Behind Sentinel the URL's host is not used: the first sentinel is what the bastion must reach.
+  if (env.redis) targets.redis = env.redis.sentinel?.nodes[0] ?? env.redis.cluster?.nodes[0] ?? { host: env.redis.host, port: env.redis.port };
   if (env.amqp) targets.amqp = { host: env.amqp.host.replace(/^\[|\]$/g, ''), port: env.amqp.port };
   if (env.management) {
     const url = parseBrokerUrl(env.management.baseUrl, ['http', 'https']);

@@ -97,7 +97,6 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
   let ssh: EnvironmentProfile['ssh'] = null;
   if (input.ssh) {
     const { passphrase, password, keyFile, hostKey, jump, ...where } = input.ssh;
-    if (input.redis?.sentinel || input.redis?.cluster) throw new CodedError('VALIDATION', 'SSH: Redis Sentinel and Cluster through an SSH tunnel are not supported yet (the nodes discovery names would bypass the tunnel)');
     if (where.auth === 'key' && !keyFile?.trim()) throw new CodedError('VALIDATION', 'SSH: key authentication needs a private key file');
     ssh = {
       ...where,

@@ -4,6 +4,7 @@ import { formatBrokerUrl, parseBrokerUrl, type ParsedBrokerUrl } from '../../../
 import type { TlsFiles } from '../../../shared/model/environment';
 import type { EnvironmentProfile, SshProfile } from './profile';
 import { parseKey, parsePreviousKeys, type PayloadKeyring } from '../payload-crypto';
+import type { TunnelledNodes } from '../tunnel/tunnelled-nodes';
 
 /**
  * The TLS options of one connection: certificates always verified (never `rejectUnauthorized:
@@ -42,7 +43,7 @@ export function loadTls(files: TlsFiles | undefined, host: string): TlsSettings 
 /** Everything needed to open an environment's connections, passwords included. Never leaves the core. */
 export interface ResolvedEnvironment {
   profile: EnvironmentProfile;
-  redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null; sentinel?: { masterName: string; nodes: { host: string; port: number }[] }; cluster?: { nodes: { host: string; port: number }[] } } | null;
+  redis: { host: string; port: number; db: number; username: string; password: string; tls: boolean; tlsSettings: TlsSettings | null; sentinel?: { masterName: string; nodes: { host: string; port: number }[] }; cluster?: { nodes: { host: string; port: number }[] }; tunnelNodes?: TunnelledNodes } | null;
   amqp: { url: string; username: string; password: string; vhost: string; tls: boolean; host: string; port: number; tlsSettings: TlsSettings | null } | null;
   management: { baseUrl: string; username: string; password: string; tlsSettings: TlsSettings | null } | null;
   /** AES-256-GCM key for showing encrypted payloads, or null (the keyring's current key). */

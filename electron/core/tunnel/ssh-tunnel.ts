@@ -1,5 +1,6 @@
 // Over 400 lines on purpose: one SSH session state machine (hop chain, forwarders, keepalive, reconnect with backoff) whose state every method shares.
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,9 @@ import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import { StatusTracker } from '../brokers/status-tracker';
 import { checkKnownHostsFile, hostKeyFingerprint } from './host-key';
+import { registerNodeForwarding, targetName } from './tunnelled-nodes';
+
+export { targetName } from './tunnelled-nodes';
 
 /** Deadlines and keep-alives of every SSH connection. */
 export const SSH_DEADLINES = { readyMs: 10_000, keepaliveMs: 5000, keepaliveCountMax: 3, maxReconnectDelayMs: 5000 } as const;
@@ -46,6 +50,8 @@ interface Hop {
 interface Forwarder {
   server: net.Server;
   port: number;
+  /** Where its connections go; null for a spare not handed out yet (its connections are closed). */
+  target: { host: string; port: number } | null;
   /** The last failure of a stream to this target (forwarding refused, unreachable), cleared by a success. */
   failure: ConnectionFailure | null;
 }
@@ -54,11 +60,6 @@ interface Forwarder {
 function hopName(hop: Hop): string {
   const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host;
   return `${hop.user}@${host}:${hop.port}`;
-}
-
-/** "host:port" of a forwarded target. */
-export function targetName(host: string, port: number): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
@@ -93,6 +94,17 @@ export class SshTunnel {
   private jumpClient: Client | null = null;
   private connecting: Promise<Client> | null = null;
   private readonly forwarders = new Map<string, Forwarder>();
+  /** Every forwarded target's loopback port by "host:port": the record the Redis node maps read (tunnelled-nodes.ts). */
+  readonly forwardedPorts: Record<string, number> = {};
+  /** Listeners bound ahead for {@link forwardNow}, and how many to keep. */
+  private readonly spares: Forwarder[] = [];
+  private spareGoal = 0;
+  private refilling: Promise<void> | null = null;
+  private refuser: Promise<Forwarder> | null = null;
+  private readonly servers = new Set<net.Server>();
+  /** Identifies this tunnel to the node maps of this thread. */
+  readonly id = randomUUID();
+  private readonly unregister: () => void;
   private readonly streams = new Set<net.Socket | ClientChannel>();
   private readonly tracker: StatusTracker;
   private attempt = 0;
@@ -113,6 +125,7 @@ export class SshTunnel {
     this.jump = settings.jump ? { ...settings.jump, role: 'jump host' } : null;
     options.redactor.remember(settings.passphrase);
     options.redactor.remember(settings.password);
+    this.unregister = registerNodeForwarding(this.id, this);
   }
 
   /** The SSH connection's state: connecting (also before the first use), connected, or disconnected with its named failure. */
@@ -163,11 +176,80 @@ export class SshTunnel {
    */
   async forward(host: string, port: number): Promise<number> {
     if (this.closed) throw new Error('the SSH tunnel is closed');
-    const key = targetName(host, port);
-    const existing = this.forwarders.get(key);
+    const existing = this.forwarders.get(targetName(host, port));
     if (existing) return existing.port;
-    const server = net.createServer((socket) => this.carry(socket, host, port));
-    server.on('error', (error) => this.options.logger?.warn('ssh forwarder error', { target: key, error: error.message }));
+    const forwarder = await this.listen();
+    const again = this.forwarders.get(targetName(host, port));
+    if (again) {
+      this.servers.delete(forwarder.server);
+      forwarder.server.close();
+      return again.port;
+    }
+    return this.assign(forwarder, host, port);
+  }
+
+  /**
+   * {@link forward} synchronously, for the nodes Redis discovery names (ioredis maps an address
+   * at once): a target seen before keeps its port, a new one gets a spare listener bound ahead
+   * ({@link reserveSpares}). Null when no spare is left; a forwarder for it is then opened in the
+   * background, so the client's next attempt finds it.
+   */
+  forwardNow(host: string, port: number): number | null {
+    if (this.closed) return null;
+    const existing = this.forwarders.get(targetName(host, port));
+    if (existing) return existing.port;
+    const spare = this.spares.shift();
+    void this.refill();
+    if (!spare) {
+      this.forward(host, port).catch(() => undefined);
+      return null;
+    }
+    return this.assign(spare, host, port);
+  }
+
+  /**
+   * Keeps `count` spare listeners bound for {@link forwardNow} (refilled as they are handed out)
+   * and one that closes every connection, whose port it resolves to: where a node goes that has
+   * no forwarder yet, so it is never connected to directly.
+   */
+  async reserveSpares(count: number): Promise<number> {
+    this.spareGoal = Math.max(this.spareGoal, count);
+    this.refuser ??= this.listen();
+    const [refuser] = await Promise.all([this.refuser, this.refill()]);
+    return refuser.port;
+  }
+
+  private assign(forwarder: Forwarder, host: string, port: number): number {
+    forwarder.target = { host, port };
+    this.forwarders.set(targetName(host, port), forwarder);
+    this.forwardedPorts[targetName(host, port)] = forwarder.port;
+    return forwarder.port;
+  }
+
+  private refill(): Promise<void> {
+    this.refilling ??= (async () => {
+      try {
+        while (!this.closed && this.spares.length < this.spareGoal) this.spares.push(await this.listen());
+      } catch (error) {
+        if (!this.closed) this.options.logger?.warn('ssh forwarder spare not bound', { tunnel: this.name, error: (error as Error).message });
+      } finally {
+        this.refilling = null;
+      }
+    })();
+    return this.refilling;
+  }
+
+  /** A loopback listener on a free port carrying its connections to its target once it has one. */
+  private async listen(): Promise<Forwarder> {
+    const forwarder: Forwarder = { server: net.createServer(), port: 0, target: null, failure: null };
+    const { server } = forwarder;
+    server.on('connection', (socket) => {
+      const target = forwarder.target;
+      if (target && !this.closed) this.carry(socket, target.host, target.port);
+      else socket.destroy();
+    });
+    server.on('error', (error) => this.options.logger?.warn('ssh forwarder error', { target: forwarder.target ? targetName(forwarder.target.host, forwarder.target.port) : 'spare', error: error.message }));
+    this.servers.add(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {
@@ -175,14 +257,13 @@ export class SshTunnel {
         resolve();
       });
     });
-    const again = this.forwarders.get(key);
-    if (again) {
+    if (this.closed) {
+      this.servers.delete(server);
       server.close();
-      return again.port;
+      throw new Error('the SSH tunnel is closed');
     }
-    const forwarder: Forwarder = { server, port: (server.address() as net.AddressInfo).port, failure: null };
-    this.forwarders.set(key, forwarder);
-    return forwarder.port;
+    forwarder.port = (server.address() as net.AddressInfo).port;
+    return forwarder;
   }
 
   /** Opens the SSH connection now (Test connection), or rejects with its named failure. */
@@ -205,11 +286,14 @@ export class SshTunnel {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unregister();
     clearTimeout(this.timer);
     for (const stream of this.streams) stream.destroy();
     this.streams.clear();
-    await Promise.all([...this.forwarders.values()].map((f) => new Promise<void>((resolve) => f.server.close(() => resolve()))));
+    await Promise.all([...this.servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    this.servers.clear();
     this.forwarders.clear();
+    this.spares.length = 0;
     this.client?.end();
     this.jumpClient?.end();
     this.client = null;

@@ -2,6 +2,9 @@ import { formatBrokerUrl, parseBrokerUrl } from '../../../shared/model/broker-ur
 import { loadTls, type ResolvedEnvironment, type SshSettings } from '../environments/resolved-environment';
 import { SshTunnel, type SshTunnelOptions } from './ssh-tunnel';
 
+/** Listeners a tunnel keeps bound for Redis nodes discovery may name at any moment (a cluster's new master, a failover's primary). */
+const NODE_SPARES = 4;
+
 /** A URL's host and port replaced by the loopback forwarder's (user, password, path and query kept). */
 function throughForwarder(url: string, schemes: readonly string[], port: number): string {
   const parsed = parseBrokerUrl(url, schemes);
@@ -22,22 +25,33 @@ function urlTarget(url: string, schemes: readonly string[], defaults: Record<str
  * over the SSH connection to the real host. TLS keeps the real host as the name it verifies.
  * Plain data still (worker threads in this process connect to the same forwarders).
  *
- * Redis Sentinel and Cluster are refused: the nodes their discovery names would escape the tunnel.
+ * Redis Sentinel and Cluster: the seeds (sentinels, cluster nodes) get forwarders now, and every
+ * node their discovery names later — the primary after a failover, a slot map's, `MOVED`'s and
+ * `ASK`'s nodes — is mapped to a forwarder of its own over the same SSH connection
+ * (`redis.tunnelNodes`, read by the ioredis `natMap`), so none is ever connected to directly.
  */
 export async function routeThroughTunnel(env: ResolvedEnvironment, tunnel: SshTunnel): Promise<ResolvedEnvironment> {
   const routed: ResolvedEnvironment = { ...env, tunnelled: true };
   if (env.redis) {
-    if (env.redis.sentinel || env.redis.cluster) {
-      throw new Error('Redis Sentinel and Cluster are not supported through an SSH tunnel yet (the nodes discovery names would bypass it)');
+    // The certificate is still checked against the broker's real name.
+    const tlsSettings = env.redis.tls ? (env.redis.tlsSettings ?? loadTls(undefined, env.redis.host)) : env.redis.tlsSettings;
+    const seeds = env.redis.sentinel?.nodes ?? env.redis.cluster?.nodes;
+    if (seeds) {
+      const refusedPort = await tunnel.reserveSpares(NODE_SPARES);
+      const nodes = await Promise.all(seeds.map(async (node) => ({ host: '127.0.0.1', port: await tunnel.forward(node.host, node.port) })));
+      routed.redis = {
+        ...env.redis,
+        // The first seed stands for the connection in failure names (the tunnel's failure for its forwarder).
+        host: '127.0.0.1',
+        port: nodes[0]!.port,
+        ...(env.redis.sentinel ? { sentinel: { ...env.redis.sentinel, nodes } } : { cluster: { nodes } }),
+        tunnelNodes: { tunnelId: tunnel.id, forwarders: tunnel.forwardedPorts, refusedPort },
+        tlsSettings,
+      };
+    } else {
+      const port = await tunnel.forward(env.redis.host, env.redis.port);
+      routed.redis = { ...env.redis, host: '127.0.0.1', port, tlsSettings };
     }
-    const port = await tunnel.forward(env.redis.host, env.redis.port);
-    routed.redis = {
-      ...env.redis,
-      host: '127.0.0.1',
-      port,
-      // The certificate is still checked against the broker's real name.
-      tlsSettings: env.redis.tls ? (env.redis.tlsSettings ?? loadTls(undefined, env.redis.host)) : env.redis.tlsSettings,
-    };
   }
   if (env.amqp) {
     // host and port stay the real ones (messages, the TLS name); amqplib connects where the URL says.

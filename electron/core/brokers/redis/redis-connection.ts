@@ -5,7 +5,9 @@ import type { Redactor } from '../../redaction';
 import type { ResolvedEnvironment } from '../../environments/resolved-environment';
 import { classifyFailure } from '../connection-failure';
 import { StatusTracker } from '../status-tracker';
+import { tunnelNatMap } from '../../tunnel/tunnelled-nodes';
 import { requireStandalone, type RedisClient } from './redis-client';
+import { TunnelledCluster } from './tunnelled-cluster';
 
 type RedisSettings = NonNullable<ResolvedEnvironment['redis']>;
 
@@ -14,9 +16,16 @@ export const REDIS_DEADLINES = { connectMs: 5000, commandMs: 3000 } as const;
 
 /** ioredis options for a monitoring connection: bounded deadlines, no offline queue, capped retries. */
 export function redisOptions(settings: RedisSettings, overrides: RedisOptions = {}): RedisOptions {
-  // Behind Sentinel: ask the sentinels for the primary, and follow a failover as they announce it.
+  // Behind Sentinel: ask the sentinels for the primary, and follow a failover as they announce it
+  // (through an SSH tunnel, every address they announce is mapped to its forwarder).
   const where: RedisOptions = settings.sentinel
-    ? { sentinels: settings.sentinel.nodes, name: settings.sentinel.masterName, failoverDetector: true, sentinelRetryStrategy: (attempt: number) => Math.min(250 * attempt, 2000) }
+    ? {
+        sentinels: settings.sentinel.nodes,
+        name: settings.sentinel.masterName,
+        failoverDetector: true,
+        sentinelRetryStrategy: (attempt: number) => Math.min(250 * attempt, 2000),
+        ...(settings.tunnelNodes ? { natMap: tunnelNatMap(settings.tunnelNodes) } : {}),
+      }
     : { host: settings.host, port: settings.port };
   return {
     ...where,
@@ -46,7 +55,7 @@ export function createRedisClient(settings: RedisSettings, overrides: RedisOptio
   const options = redisOptions(settings, overrides);
   const retry = options.retryStrategy;
   // Cluster nodes take everything but where to connect, the database (always 0) and the reconnect policy (the cluster's).
-  const { host: _host, port: _port, sentinels: _sentinels, name: _name, failoverDetector: _detector, sentinelRetryStrategy: _sentinelRetry, retryStrategy: _retry, enableOfflineQueue: _queue, db: _db, ...perNode } = options;
+  const { host: _host, port: _port, sentinels: _sentinels, name: _name, failoverDetector: _detector, sentinelRetryStrategy: _sentinelRetry, natMap: _natMap, retryStrategy: _retry, enableOfflineQueue: _queue, db: _db, ...perNode } = options;
   const clusterOptions: ClusterOptions = {
     redisOptions: perNode,
     lazyConnect: true,
@@ -57,6 +66,8 @@ export function createRedisClient(settings: RedisSettings, overrides: RedisOptio
     retryDelayOnMoved: 0,
     clusterRetryStrategy: (attempt: number) => (retry ? retry(attempt) : Math.min(250 * attempt, 2000)),
   };
+  // Through an SSH tunnel the seeds are forwarders already; every node of a slot map, MOVED or ASK gets its own.
+  if (settings.tunnelNodes) return new TunnelledCluster(settings.cluster.nodes, clusterOptions, tunnelNatMap(settings.tunnelNodes));
   return new Cluster(settings.cluster.nodes, clusterOptions);
 }
 
