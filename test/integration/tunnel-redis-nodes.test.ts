@@ -7,6 +7,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshInput } from '../../shared/model/environment';
 import { keySlot } from '../../electron/core/brokers/redis/redis-client';
+import { tunnelNatMap } from '../../electron/core/tunnel/tunnelled-nodes';
 import { OwnRedis, freePort } from '../helpers/brokers';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { clientPorts, ownTcpPorts } from '../helpers/sockets';
@@ -221,6 +222,24 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
       await waitFor(() => client.status === 'ready', 'connected through the sentinel and the tunnel');
       expect(Number(/tcp_port:(\d+)/.exec(await client.info('server'))?.[1])).toBe(primary.port);
       await expectOnlyThroughBastion(direct[0]!, sshd, primary.port);
+    });
+
+    it("the sentinel's primary and replica are forwarded as the settings are made: a worker thread's copy maps both through the tunnel", async () => {
+      const resolved = await t!.core.environments.resolve(t!.envId);
+      // What a worker thread gets: a copy, without the live tunnel of this thread.
+      const copy = { ...structuredClone(resolved.redis!.tunnelNodes!), tunnelId: 'a worker thread' };
+      const map = tunnelNatMap(copy);
+      for (const server of [primary, replica]) {
+        const mapped = map(`127.0.0.1:${server.port}`);
+        expect(mapped.port).not.toBe(copy.refusedPort);
+        const through = admin(mapped.port);
+        try {
+          await through.connect();
+          expect(Number(/tcp_port:(\d+)/.exec(await through.info('server'))?.[1])).toBe(server.port);
+        } finally {
+          through.disconnect();
+        }
+      }
     });
 
     it("after SENTINEL FAILOVER the new primary is reached through the tunnel, and writes succeed", async () => {

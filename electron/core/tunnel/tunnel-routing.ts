@@ -1,5 +1,6 @@
 import { formatBrokerUrl, parseBrokerUrl } from '../../../shared/model/broker-url';
 import { loadTls, type ResolvedEnvironment, type SshSettings } from '../environments/resolved-environment';
+import { forwardSentinelNodes } from './sentinel-nodes';
 import { SshTunnel, type SshTunnelOptions } from './ssh-tunnel';
 
 /** Listeners a tunnel keeps bound for Redis nodes discovery may name at any moment (a cluster's new master, a failover's primary). */
@@ -39,6 +40,7 @@ export async function routeThroughTunnel(env: ResolvedEnvironment, tunnel: SshTu
     if (seeds) {
       const refusedPort = await tunnel.reserveSpares(NODE_SPARES);
       const nodes = await Promise.all(seeds.map(async (node) => ({ host: '127.0.0.1', port: await tunnel.forward(node.host, node.port) })));
+      if (env.redis.sentinel) await forwardSentinelNodes(tunnel, env.redis.sentinel.masterName, nodes);
       routed.redis = {
         ...env.redis,
         // The first seed stands for the connection in failure names (the tunnel's failure for its forwarder).
