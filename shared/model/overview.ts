@@ -65,6 +65,22 @@ export const QueueInfo = z.object({
 });
 export type QueueInfo = z.infer<typeof QueueInfo>;
 
+/** The environment's PostgreSQL (issue 17) as the console last checked it: reachable, which schema, how stored. */
+export const DatabaseInfo = z.object({
+  status: BrokerStatus,
+  /** The schema version applied (watchfloor_migrations); null when there is none yet or it could not be read. */
+  schemaVersion: z.number().nullable(),
+  /** The newest schema version this build knows. */
+  knownVersion: z.number(),
+  /** Plain PostgreSQL tables, or TimescaleDB installed; null until first read. */
+  storage: z.enum(['postgresql', 'timescaledb']).nullable(),
+  /** One line for the header: what the schema state means and what to do, or null when all is well. */
+  note: z.string().nullable(),
+  /** Epoch ms of the last answer from the database; null before any. */
+  checkedAt: z.number().nullable(),
+});
+export type DatabaseInfo = z.infer<typeof DatabaseInfo>;
+
 /** One environment's state at one sampler tick. */
 export const EnvironmentOverview = z.object({
   envId: z.string(),
@@ -87,6 +103,8 @@ export const EnvironmentOverview = z.object({
     /** Why the list is partial, e.g. "management API unreachable: known queues only". */
     note: z.string().nullable(),
   }),
+  /** Absent when the environment has no database configured. */
+  postgres: DatabaseInfo.optional(),
 });
 export type EnvironmentOverview = z.infer<typeof EnvironmentOverview>;
 

@@ -10,6 +10,9 @@ import { EnvironmentInput } from '../../shared/model/environment';
 import { freePort, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore } from '../helpers/core';
 import { OwnPostgres, POSTGRES_URL } from '../helpers/postgres';
+import { connectPg } from '../../electron/core/database/pg-connection';
+import { migrate } from '../../electron/core/database/schema';
+import { MIGRATIONS } from '../../electron/core/database/migrations';
 
 function draft(postgres: { url: string; password?: string }) {
   const normalized = normalizeInput(EnvironmentInput.parse({ name: 'x', postgres }));
@@ -90,4 +93,34 @@ describe('PostgreSQL per environment: Test connection names each failure', () =>
       await cleanupNamespace(namespace);
     }
   });
+
+  it('the overview carries the database: no schema yet, then the schema and storage, killed → down and named, restarted → back (last: it kills the own server)', async () => {
+    const namespace = uniqueNamespace('pgwatch');
+    const url = `postgres://postgres@127.0.0.1:${own.port}/postgres`;
+    const t = await createTestCore(namespace, { amqp: null, managementUrl: null, postgres: { url, password: 'right-pg-password' } });
+    try {
+      await t.core.startRuntimes([t.envId]);
+      const first = await t.waitForOverview((o) => o.postgres?.status.state === 'connected', 'database connected');
+      expect(first.postgres).toMatchObject({ schemaVersion: null, knownVersion: MIGRATIONS.length, storage: 'postgresql', note: expect.stringMatching(/no schema yet/) });
+      const client = await connectPg({ host: '127.0.0.1', port: own.port, database: 'postgres', user: 'postgres', password: 'right-pg-password', tls: false, tlsSettings: null });
+      try {
+        await migrate(client);
+      } finally {
+        await client.end();
+      }
+      // The watch looks every 5 s.
+      const migrated = await t.waitForOverview((o) => o.postgres?.schemaVersion === MIGRATIONS.length, 'schema seen', 20_000);
+      expect(migrated.postgres).toMatchObject({ status: { state: 'connected' }, note: null });
+      await own.kill();
+      const down = await t.waitForOverview((o) => o.postgres?.status.state === 'disconnected', 'database down', 20_000);
+      expect(down.postgres!.status.failure).toMatchObject({ kind: 'refused', message: expect.stringContaining(`127.0.0.1:${own.port}/postgres`) });
+      // The brokers' data is unaffected.
+      expect(down.redis.status.state).toBe('connected');
+      await own.start();
+      await t.waitForOverview((o) => o.postgres?.status.state === 'connected' && o.postgres.schemaVersion === MIGRATIONS.length, 'database back', 30_000);
+    } finally {
+      await t.close();
+      await cleanupNamespace(namespace);
+    }
+  }, 90_000);
 });

@@ -3,6 +3,8 @@ import { CodedError } from '../../../shared/contract/errors';
 import type { EvidenceItem } from '../../../shared/contract/method-groups/alerts';
 import type { EventCursor, EventPage, HourlyCounts, StoredEvent } from '../../../shared/contract/method-groups/events';
 import type { PostgresSettings } from '../environments/resolved-environment';
+import type { DatabaseProbe } from '../monitor/database-watch';
+import { MIGRATIONS_TABLE } from './schema';
 import { describePgError, isConnectionError, pgClientConfig, sqlState } from './pg-connection';
 
 export interface EventFilter {
@@ -132,6 +134,17 @@ export class EventHistory {
       [correlationId ?? '', eventId ?? ''],
     );
     return rows.map((r) => ({ stream: STORED_EVENTS_SOURCE, id: r.stream_entry_id ?? r.id, isDeadLetter: false, isTrigger: r.id === eventId, preview: JSON.stringify(r.doc, null, 2), truncated: false }));
+  }
+
+  /** Reachability, schema version and storage mode (two short queries); the raw error thrown (the watch names it). */
+  async probe(): Promise<DatabaseProbe> {
+    const { rows } = await this.pool.query<{ has_table: boolean; timescale: boolean }>(
+      `SELECT to_regclass('${MIGRATIONS_TABLE}') IS NOT NULL AS has_table, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS timescale`,
+    );
+    const storage = rows[0]?.timescale ? 'timescaledb' : 'postgresql';
+    if (!rows[0]?.has_table) return { version: null, storage };
+    const applied = await this.pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${MIGRATIONS_TABLE}`);
+    return { version: applied.rows[0]?.version ?? null, storage };
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,12 @@ import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import type { ResolvedEnvironment } from './resolved-environment';
 import { EventHistory } from '../database/event-history';
+import { classifyPgFailure } from '../database/pg-connection';
+import { MIGRATIONS } from '../database/migrations';
+import { DatabaseWatch } from '../monitor/database-watch';
+
+/** The newest schema version this build knows. */
+const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 import { AlertService, type AlertServiceOptions } from '../alerts/alert-service';
 import { isReadOnly } from './profile';
 import { CodedError } from '../../../shared/contract/errors';
@@ -47,6 +53,8 @@ export class EnvironmentRuntime {
   readonly tunnel: SshTunnel | null;
   /** The stored events of the environment's PostgreSQL (issue 17); null without a database. */
   readonly history: EventHistory | null;
+  /** The database's reachability and schema for the overview; null without a database. */
+  private readonly database: DatabaseWatch | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
@@ -63,6 +71,10 @@ export class EnvironmentRuntime {
     const management = env.management ? new ManagementClient(env.management) : null;
     this.management = management;
     this.monitor = new EnvironmentMonitor(profile.id, profile.namespace, this.redis, this.amqp, management, env.amqp?.vhost ?? '/', deps, deps.monitorOptions);
+    const history = this.history;
+    const postgres = env.postgres;
+    this.database = history && postgres ? new DatabaseWatch(() => history.probe(), (error) => classifyPgFailure(error, postgres, deps.redactor), deps.clock, SCHEMA_VERSION) : null;
+    if (this.database) this.monitor.watchDatabase(this.database);
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
     // On a Redis Cluster, BullMQ queues (no hash-tag prefix), pub/sub tails and alert state (Lua over
     // undeclared keys) are not available: they stay null and their calls answer UNSUPPORTED.
@@ -92,6 +104,7 @@ export class EnvironmentRuntime {
     this.redis?.start();
     this.amqp?.start();
     this.monitor.start();
+    this.database?.start();
     this.bull?.start();
     this.alerts?.start();
   }
@@ -99,6 +112,7 @@ export class EnvironmentRuntime {
   /** Idempotent: stops the demo, the monitor and closes both connections. */
   async close(): Promise<void> {
     this.monitor.stop();
+    this.database?.stop();
     this.alerts?.stop();
     await this.demo.stop().catch(() => undefined);
     await this.bull?.stop();

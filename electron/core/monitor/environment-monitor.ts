@@ -7,6 +7,7 @@ import { samplePassive } from '../brokers/rabbitmq/passive-queue-sampler';
 import type { RedisConnection } from '../brokers/redis/redis-connection';
 import { StreamDiscovery } from '../brokers/redis/stream-discovery';
 import { StreamSampler } from '../brokers/redis/stream-sampler';
+import type { DatabaseWatch } from './database-watch';
 import { StreamHistoryStore } from './stream-history';
 import { QueueHistoryStore } from './queue-history';
 import type { Clock, Logger } from '../ports';
@@ -54,6 +55,7 @@ export class EnvironmentMonitor {
   private stopped = false;
   /** Streams sampled whether discovery has found them or not: the seed topology's DLQs. */
   private readonly watchedStreams: readonly string[];
+  private database: DatabaseWatch | null = null;
 
   constructor(
     readonly envId: string,
@@ -128,7 +130,14 @@ export class EnvironmentMonitor {
         staleSince: staleSince(this.amqpPart, amqpStatus.state === 'connected'),
         note: this.amqpPart.note,
       },
+      ...(this.database ? { postgres: this.database.snapshot() } : {}),
     };
+  }
+
+  /** Shows the environment's database in every overview; a change of its state is pushed at once. */
+  watchDatabase(watch: DatabaseWatch): void {
+    this.database = watch;
+    watch.onChange(() => this.emit());
   }
 
   /** Whether stream discovery has finished a pass over the keyspace (one-shot CLI commands wait for it). */

@@ -77,6 +77,24 @@ describe('fleet row', () => {
     expect(fleetRow(env, fine, [])).toMatchObject({ allDown: false, down: [] });
   });
 
+  it('shows the database: not configured without one, its state and why it is down, a schema note while up', () => {
+    const none = environmentView({ id: 'env-1' });
+    expect(fleetRow(none, overview('env-1', 10, []), [])).toMatchObject({ postgres: 'not-configured', postgresNote: null });
+    const env = environmentView({ id: 'env-1', postgres: { url: 'postgres://wf@db:5432/wf', hasPassword: false } });
+    expect(fleetRow(env, undefined, [])).toMatchObject({ postgres: 'unknown' });
+    const o = overview('env-1', 10, []);
+    expect(fleetRow(env, o, [])).toMatchObject({ postgres: 'unknown', postgresNote: null });
+    const info = { schemaVersion: 3, knownVersion: 3, storage: 'postgresql' as const, note: null, checkedAt: 9 };
+    o.postgres = { ...info, status: { state: 'connected', since: 1 } };
+    expect(fleetRow(env, o, [])).toMatchObject({ postgres: 'connected', postgresNote: null });
+    o.postgres = { ...info, note: 'schema v5 is newer', status: { state: 'connected', since: 1 } };
+    expect(fleetRow(env, o, [])).toMatchObject({ postgres: 'connected', postgresNote: 'schema v5 is newer' });
+    o.postgres = { ...info, status: { state: 'disconnected', since: 2, failure: { kind: 'refused', message: 'db:5432/wf refused the connection' } } };
+    expect(fleetRow(env, o, [])).toMatchObject({ postgres: 'disconnected', postgresNote: 'db:5432/wf refused the connection' });
+    // A database down is not "all down": the brokers' data is still current.
+    expect(fleetRow(env, o, [])).toMatchObject({ allDown: false, down: [] });
+  });
+
   it('strips the namespace for display only', () => {
     expect(withoutNamespace('ns:security.events', 'ns:')).toBe('security.events');
     expect(withoutNamespace('security.events', '')).toBe('security.events');

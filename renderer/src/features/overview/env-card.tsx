@@ -7,6 +7,7 @@ import { ColourSwatch } from '../../components/colour-swatch';
 import { formatClock } from '../../components/format';
 import { useServices } from '../../services';
 import { BrokerHeader } from './broker-header';
+import { DatabaseSection } from './database-section';
 import { DemoControlsRow } from './demo-controls';
 import { QueuesSection } from './queues-table';
 import { StreamsSection } from './streams-table';
@@ -65,6 +66,8 @@ export const EnvCard = memo(function EnvCard({ env }: { env: EnvironmentView }) 
           />
         ) : null}
       </section>
+
+      <DatabaseSection env={env} db={overview?.postgres} />
 
       <DemoControlsRow envId={env.id} status={demo} controls={controls} />
     </article>

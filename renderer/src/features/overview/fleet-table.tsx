@@ -32,6 +32,7 @@ export function FleetTable() {
             <th scope="col">Environment</th>
             <th scope="col">Redis</th>
             <th scope="col">RabbitMQ</th>
+            <th scope="col">Database</th>
             <th scope="col" className="num">
               Worst lag
             </th>
@@ -64,6 +65,7 @@ const FleetRowView = memo(function FleetRowView({ env, isSelected, onSelect }: {
   const row = fleetRow(env, overview, firing);
   const redis = CONNECTIVITY[row.redis];
   const amqp = CONNECTIVITY[row.amqp];
+  const postgres = CONNECTIVITY[row.postgres];
   return (
     <tr
       className={isSelected ? 'fleet-row fleet-row-selected' : 'fleet-row'}
@@ -87,6 +89,10 @@ const FleetRowView = memo(function FleetRowView({ env, isSelected, onSelect }: {
       </td>
       <td className={redis.className}>{redis.text}</td>
       <td className={amqp.className}>{amqp.text}</td>
+      <td className={postgres.className} data-testid="fleet-postgres" title={row.postgres === 'not-configured' ? 'No database configured (Edit the environment to add a PostgreSQL URL)' : (row.postgresNote ?? undefined)}>
+        {postgres.text}
+        {row.postgres === 'connected' && row.postgresNote ? <span className="fleet-warn" aria-label={row.postgresNote}> !</span> : null}
+      </td>
       <td className="num" data-testid="fleet-worst-lag">
         {row.worstLag ? (
           <>

@@ -15,6 +15,10 @@ export interface FleetRow {
   readOnly: boolean;
   redis: Connectivity;
   amqp: Connectivity;
+  /** The pipeline's database (issue 17): not-configured without one. */
+  postgres: Connectivity;
+  /** Why the database is down, or what its schema state asks for; null when all is well. */
+  postgresNote: string | null;
   /** The largest consumer-group lag, or null when no group reports one. */
   worstLag: { value: number; stream: string; group: string } | null;
   /** Entries in DLQ streams + messages in DLQ queues; null when neither broker could be read. */
@@ -30,6 +34,14 @@ export interface FleetRow {
   allDown: boolean;
 }
 
+/** The database cell: its state and, when down or not current, why. */
+function databaseCell(env: EnvironmentView, overview: EnvironmentOverview | undefined): { postgres: Connectivity; postgresNote: string | null } {
+  if (!env.postgres) return { postgres: 'not-configured', postgresNote: null };
+  const db = overview?.postgres;
+  if (!db) return { postgres: 'unknown', postgresNote: null };
+  return { postgres: db.status.state, postgresNote: db.status.state === 'disconnected' ? (db.status.failure?.message ?? 'not reachable') : db.note };
+}
+
 /** Builds the fleet row of one environment from its latest overview and firing rules. */
 export function fleetRow(env: EnvironmentView, overview: EnvironmentOverview | undefined, firing: readonly FiringRule[] | undefined): FleetRow {
   const list = firing ?? [];
@@ -41,6 +53,7 @@ export function fleetRow(env: EnvironmentView, overview: EnvironmentOverview | u
     readOnly: env.readOnly,
     redis: overview ? overview.redis.status.state : 'unknown',
     amqp: overview ? overview.amqp.status.state : 'unknown',
+    ...databaseCell(env, overview),
     worstLag: null,
     dlqTotal: null,
     firingCount: list.length,
