@@ -168,6 +168,23 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
       await expectOnlyThroughBastion(toNew, sshd, joined.port);
       for (const key of [asked.key, moved.key]) await toNew.del(key);
     });
+
+    it('sshd killed under the cluster: "tunnel down"; restarted: every master is monitored again through it', async () => {
+      await sshd.halt();
+      try {
+        const down = await t!.waitForOverview((o) => o.redis.status.state === 'disconnected', 'the cluster connection down with the bastion', 30_000);
+        expect(down.redis.status.failure?.kind).toMatch(/^(tunnel-down|ssh-unreachable)$/);
+        await cluster.xadd(streams[2]!, '*', 'n', 'while the bastion was away');
+      } finally {
+        await sshd.start();
+      }
+      await t!.waitForOverview(
+        (o) => o.redis.status.state === 'connected' && o.redis.streams?.find((s) => s.name === streams[2])?.length === 2 && streams.every((name) => o.redis.streams?.some((s) => s.name === name)),
+        'every master through the restarted bastion',
+        30_000,
+      );
+      for (const node of nodes) await expectOnlyThroughBastion(direct.get(node.port)!, sshd, node.port);
+    });
   });
 
   describe('Redis behind Sentinel: a primary, a replica and a sentinel', () => {
