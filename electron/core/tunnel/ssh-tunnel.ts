@@ -11,9 +11,8 @@ import type { Clock, Logger } from '../ports';
 import type { Redactor } from '../redaction';
 import { StatusTracker } from '../brokers/status-tracker';
 import { checkKnownHostsFile, hostKeyFingerprint } from './host-key';
+import { LoopbackForwarders, type Forwarder } from './loopback-forwarders';
 import { registerNodeForwarding, targetName } from './tunnelled-nodes';
-
-export { targetName } from './tunnelled-nodes';
 
 /** Deadlines and keep-alives of every SSH connection. */
 export const SSH_DEADLINES = { readyMs: 10_000, keepaliveMs: 5000, keepaliveCountMax: 3, maxReconnectDelayMs: 5000 } as const;
@@ -45,15 +44,6 @@ interface Hop {
   hostKey?: string;
   /** "jump host" or "bastion", for messages. */
   role: string;
-}
-
-interface Forwarder {
-  server: net.Server;
-  port: number;
-  /** Where its connections go; null for a spare not handed out yet (its connections are closed). */
-  target: { host: string; port: number } | null;
-  /** The last failure of a stream to this target (forwarding refused, unreachable), cleared by a success. */
-  failure: ConnectionFailure | null;
 }
 
 /** "user@host:port". */
@@ -93,15 +83,7 @@ export class SshTunnel {
   private client: Client | null = null;
   private jumpClient: Client | null = null;
   private connecting: Promise<Client> | null = null;
-  private readonly forwarders = new Map<string, Forwarder>();
-  /** Every forwarded target's loopback port by "host:port": the record the Redis node maps read (tunnelled-nodes.ts). */
-  readonly forwardedPorts: Record<string, number> = {};
-  /** Listeners bound ahead for {@link forwardNow}, and how many to keep. */
-  private readonly spares: Forwarder[] = [];
-  private spareGoal = 0;
-  private refilling: Promise<void> | null = null;
-  private refuser: Promise<Forwarder> | null = null;
-  private readonly servers = new Set<net.Server>();
+  private readonly forwarders: LoopbackForwarders;
   /** Identifies this tunnel to the node maps of this thread. */
   readonly id = randomUUID();
   private readonly unregister: () => void;
@@ -125,6 +107,7 @@ export class SshTunnel {
     this.jump = settings.jump ? { ...settings.jump, role: 'jump host' } : null;
     options.redactor.remember(settings.passphrase);
     options.redactor.remember(settings.password);
+    this.forwarders = new LoopbackForwarders((socket, host, port) => this.carry(socket, host, port), options.logger);
     this.unregister = registerNodeForwarding(this.id, this);
   }
 
@@ -152,12 +135,12 @@ export class SshTunnel {
    * Null when the tunnel is fine (the broker's own failure stands).
    */
   failureFor(host: string, port: number): ConnectionFailure | null {
-    return this.failureOf(this.forwarders.get(targetName(host, port)));
+    return this.failureOf(this.forwarders.get(host, port));
   }
 
   /** {@link failureFor} by the loopback port of the forwarder. */
   failureForPort(localPort: number): ConnectionFailure | null {
-    return this.failureOf([...this.forwarders.values()].find((f) => f.port === localPort));
+    return this.failureOf(this.forwarders.byPort(localPort));
   }
 
   private failureOf(forwarder: Forwarder | undefined): ConnectionFailure | null {
@@ -176,16 +159,7 @@ export class SshTunnel {
    */
   async forward(host: string, port: number): Promise<number> {
     if (this.closed) throw new Error('the SSH tunnel is closed');
-    const existing = this.forwarders.get(targetName(host, port));
-    if (existing) return existing.port;
-    const forwarder = await this.listen();
-    const again = this.forwarders.get(targetName(host, port));
-    if (again) {
-      this.servers.delete(forwarder.server);
-      forwarder.server.close();
-      return again.port;
-    }
-    return this.assign(forwarder, host, port);
+    return this.forwarders.forward(host, port);
   }
 
   /**
@@ -195,16 +169,7 @@ export class SshTunnel {
    * background, so the client's next attempt finds it.
    */
   forwardNow(host: string, port: number): number | null {
-    if (this.closed) return null;
-    const existing = this.forwarders.get(targetName(host, port));
-    if (existing) return existing.port;
-    const spare = this.spares.shift();
-    void this.refill();
-    if (!spare) {
-      this.forward(host, port).catch(() => undefined);
-      return null;
-    }
-    return this.assign(spare, host, port);
+    return this.closed ? null : this.forwarders.forwardNow(host, port);
   }
 
   /**
@@ -212,58 +177,13 @@ export class SshTunnel {
    * and one that closes every connection, whose port it resolves to: where a node goes that has
    * no forwarder yet, so it is never connected to directly.
    */
-  async reserveSpares(count: number): Promise<number> {
-    this.spareGoal = Math.max(this.spareGoal, count);
-    this.refuser ??= this.listen();
-    const [refuser] = await Promise.all([this.refuser, this.refill()]);
-    return refuser.port;
+  reserveSpares(count: number): Promise<number> {
+    return this.forwarders.reserveSpares(count);
   }
 
-  private assign(forwarder: Forwarder, host: string, port: number): number {
-    forwarder.target = { host, port };
-    this.forwarders.set(targetName(host, port), forwarder);
-    this.forwardedPorts[targetName(host, port)] = forwarder.port;
-    return forwarder.port;
-  }
-
-  private refill(): Promise<void> {
-    this.refilling ??= (async () => {
-      try {
-        while (!this.closed && this.spares.length < this.spareGoal) this.spares.push(await this.listen());
-      } catch (error) {
-        if (!this.closed) this.options.logger?.warn('ssh forwarder spare not bound', { tunnel: this.name, error: (error as Error).message });
-      } finally {
-        this.refilling = null;
-      }
-    })();
-    return this.refilling;
-  }
-
-  /** A loopback listener on a free port carrying its connections to its target once it has one. */
-  private async listen(): Promise<Forwarder> {
-    const forwarder: Forwarder = { server: net.createServer(), port: 0, target: null, failure: null };
-    const { server } = forwarder;
-    server.on('connection', (socket) => {
-      const target = forwarder.target;
-      if (target && !this.closed) this.carry(socket, target.host, target.port);
-      else socket.destroy();
-    });
-    server.on('error', (error) => this.options.logger?.warn('ssh forwarder error', { target: forwarder.target ? targetName(forwarder.target.host, forwarder.target.port) : 'spare', error: error.message }));
-    this.servers.add(server);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    if (this.closed) {
-      this.servers.delete(server);
-      server.close();
-      throw new Error('the SSH tunnel is closed');
-    }
-    forwarder.port = (server.address() as net.AddressInfo).port;
-    return forwarder;
+  /** Every forwarded target's loopback port by "host:port": the record the Redis node maps read (tunnelled-nodes.ts). */
+  get forwardedPorts(): Record<string, number> {
+    return this.forwarders.ports;
   }
 
   /** Opens the SSH connection now (Test connection), or rejects with its named failure. */
@@ -290,10 +210,7 @@ export class SshTunnel {
     clearTimeout(this.timer);
     for (const stream of this.streams) stream.destroy();
     this.streams.clear();
-    await Promise.all([...this.servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-    this.servers.clear();
-    this.forwarders.clear();
-    this.spares.length = 0;
+    await this.forwarders.close();
     this.client?.end();
     this.jumpClient?.end();
     this.client = null;
@@ -307,12 +224,11 @@ export class SshTunnel {
     socket.on('error', () => undefined);
     this.streams.add(socket);
     socket.once('close', () => this.streams.delete(socket));
-    const key = targetName(host, port);
     this.connect(false)
       .then((client) => this.openChannel(client, socket.remoteAddress ?? '127.0.0.1', socket.remotePort ?? 0, host, port, SSH_DEADLINES.readyMs))
       .then(
         (stream) => {
-          const forwarder = this.forwarders.get(key);
+          const forwarder = this.forwarders.get(host, port);
           if (forwarder) forwarder.failure = null;
           if (socket.destroyed || this.closed) {
             stream.destroy();
@@ -330,7 +246,7 @@ export class SshTunnel {
         },
         (error: unknown) => {
           if (error instanceof SshFailureError && (error.failure.kind === 'ssh-forwarding-refused' || error.failure.kind === 'ssh-target-unreachable')) {
-            const forwarder = this.forwarders.get(key);
+            const forwarder = this.forwarders.get(host, port);
             if (forwarder) forwarder.failure = error.failure;
           }
           socket.destroy();
