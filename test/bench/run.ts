@@ -16,6 +16,7 @@ import { benchDbSink } from './db-sink.bench';
 import { benchEventsQuery } from './events-query.bench';
 import { benchTunnel } from './tunnel.bench';
 import { benchStreamEntries } from './stream-entries.bench';
+import { benchAuditLog } from './audit-log.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -36,4 +37,5 @@ if (wanted('amqp-consume')) process.stdout.write(JSON.stringify(await benchAmqpC
 if (wanted('db-sink')) process.stdout.write(JSON.stringify(await benchDbSink()) + '\n');
 if (wanted('events-query')) process.stdout.write(JSON.stringify(await benchEventsQuery()) + '\n');
 if (wanted('stream-entries')) process.stdout.write(JSON.stringify(await benchStreamEntries()) + '\n');
+if (wanted('audit-log')) process.stdout.write(JSON.stringify(await benchAuditLog()) + '\n');
 if (wanted('tunnel')) process.stdout.write(JSON.stringify(await benchTunnel()) + '\n');

@@ -71,8 +71,8 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
       return saved;
     },
     'audit.team': async ({ envId, count, before }) => serviceOf(envId).store.audit(count, before),
-    'audit.local': async ({ count, beforeSeq }) => {
-      const [entries, verification] = await Promise.all([audit.list(count, beforeSeq), audit.verify()]);
+    'audit.local': async ({ count, beforeSeq, fullVerify }) => {
+      const [entries, verification] = await Promise.all([audit.list(count, beforeSeq), fullVerify ? audit.verifyFull() : audit.verify()]);
       return { entries, verification };
     },
     'settings.get': async () => ({ ...settings.get(), who: settings.who() }),

@@ -7,7 +7,7 @@ import { print, unwrap, UsageError, withCore, type CliCommand } from '../cli-kit
 export const auditCommand: CliCommand = {
   name: 'audit',
   usage: `  watchfloor audit --env NAME [--count N] [--csv|--jsonl|--json]   the team audit stream
-  watchfloor audit --local [--count N] [--csv|--jsonl|--json]      this console's own log (verified)`,
+  watchfloor audit --local [--count N] [--csv|--jsonl|--json]      this console's own log (its whole chain verified)`,
   async run(args) {
     const { values } = parseArgs({
       args,

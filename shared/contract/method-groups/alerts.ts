@@ -93,7 +93,8 @@ export const alertMethods = {
     result: z.array(TeamAuditEntry),
   },
   'audit.local': {
-    params: z.object({ count: z.number().int().min(1).max(10_000).default(500), beforeSeq: z.number().int().optional() }).strict(),
+    /** `fullVerify`: re-hash the whole chain instead of what was appended since the last check (issue 19). */
+    params: z.object({ count: z.number().int().min(1).max(10_000).default(500), beforeSeq: z.number().int().optional(), fullVerify: z.boolean().optional() }).strict(),
     result: z.object({ entries: z.array(LocalAuditEntry), verification: LocalAuditVerification }),
   },
   'settings.get': { params: z.object({}).strict(), result: ConsoleSettings.extend({ who: z.string() }) },
