@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatabaseWatch, schemaNote, type DatabaseProbe } from '../../electron/core/monitor/database-watch';
+import { describeDatabase } from '../../renderer/src/features/overview/database-section';
 
 describe('database watch', () => {
   it('says what a schema state means', () => {
@@ -41,5 +42,15 @@ describe('database watch', () => {
     await watch.check();
     expect(watch.snapshot()).toMatchObject({ status: { state: 'connected', since: 4000 }, schemaVersion: 4, note: expect.stringMatching(/newer/) });
     watch.stop();
+  });
+});
+
+describe('the card’s database line', () => {
+  const up = { status: { state: 'connected' as const, since: 1 }, schemaVersion: 3, knownVersion: 3, storage: 'postgresql' as const, note: null, checkedAt: 1 };
+  it('names the schema, the storage and who runs retention; nothing while down', () => {
+    expect(describeDatabase(up, false)).toBe('schema v3 · plain PostgreSQL · retention by this console: events and scans 30 d, metrics 7 d');
+    expect(describeDatabase(up, true)).toBe('schema v3 · plain PostgreSQL · retention left to a console that may write');
+    expect(describeDatabase({ ...up, schemaVersion: null, storage: 'timescaledb' }, false)).toBe('TimescaleDB installed, plain tables · retention by this console: events and scans 30 d, metrics 7 d');
+    expect(describeDatabase({ ...up, status: { state: 'disconnected', since: 2 } }, false)).toBeNull();
   });
 });

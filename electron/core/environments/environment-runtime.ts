@@ -13,6 +13,7 @@ import { EventHistory } from '../database/event-history';
 import { classifyPgFailure } from '../database/pg-connection';
 import { MIGRATIONS } from '../database/migrations';
 import { DatabaseWatch } from '../monitor/database-watch';
+import { RetentionJob } from '../database/retention';
 
 /** The newest schema version this build knows. */
 const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -55,6 +56,8 @@ export class EnvironmentRuntime {
   readonly history: EventHistory | null;
   /** The database's reachability and schema for the overview; null without a database. */
   private readonly database: DatabaseWatch | null;
+  /** Deletes rows past their age on plain PostgreSQL; only where this console may write. */
+  readonly retention: RetentionJob | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
@@ -75,6 +78,7 @@ export class EnvironmentRuntime {
     const postgres = env.postgres;
     this.database = history && postgres ? new DatabaseWatch(() => history.probe(), (error) => classifyPgFailure(error, postgres, deps.redactor), deps.clock, SCHEMA_VERSION) : null;
     if (this.database) this.monitor.watchDatabase(this.database);
+    this.retention = postgres && !isReadOnly(profile) && profile.role !== 'viewer' ? new RetentionJob(postgres, deps) : null;
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
     // On a Redis Cluster, BullMQ queues (no hash-tag prefix), pub/sub tails and alert state (Lua over
     // undeclared keys) are not available: they stay null and their calls answer UNSUPPORTED.
@@ -105,6 +109,7 @@ export class EnvironmentRuntime {
     this.amqp?.start();
     this.monitor.start();
     this.database?.start();
+    this.retention?.start();
     this.bull?.start();
     this.alerts?.start();
   }
@@ -113,6 +118,7 @@ export class EnvironmentRuntime {
   async close(): Promise<void> {
     this.monitor.stop();
     this.database?.stop();
+    this.retention?.stop();
     this.alerts?.stop();
     await this.demo.stop().catch(() => undefined);
     await this.bull?.stop();
