@@ -63,6 +63,8 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
   describe('a Redis Cluster of three masters, seeded with two of them', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wf-tunnel-cluster-'));
     const nodes: OwnRedis[] = [];
+    /** Every redis-server started here, registered before it starts so a failed start is stopped too. */
+    const started: OwnRedis[] = [];
     const direct = new Map<number, Redis>();
     let cluster: Cluster;
     let joined: OwnRedis | undefined;
@@ -70,7 +72,8 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
     const namespace = `wftc${process.pid}.`;
     const streams: string[] = [];
     const startNode = async () => {
-      const node = new OwnRedis(await freePort(), ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, `nodes-${Date.now()}-${Math.random()}.conf`), '--dir', dir]);
+      const node = new OwnRedis(await freePort(), ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, `nodes-${started.length}.conf`), '--dir', dir]);
+      started.push(node);
       await node.start();
       const client = admin(node.port);
       await client.connect();
@@ -98,7 +101,7 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
       await t?.close();
       cluster?.disconnect();
       for (const client of direct.values()) client.disconnect();
-      for (const node of [...nodes, ...(joined ? [joined] : [])]) await node.stop();
+      for (const node of started) await node.stop();
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -197,7 +200,8 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
     const direct: Redis[] = [];
 
     beforeAll(async () => {
-      primary = await OwnRedis.start();
+      primary = new OwnRedis(await freePort());
+      await primary.start();
       replica = new OwnRedis(await freePort(), ['--replicaof', '127.0.0.1', String(primary.port)]);
       await replica.start();
       const sentinelPort = await freePort();
