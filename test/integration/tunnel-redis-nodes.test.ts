@@ -195,6 +195,10 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
     let primary: OwnRedis;
     let replica: OwnRedis;
     let sentinel: ChildProcess | undefined;
+    /** A second sentinel, whose primary nobody listens at. */
+    let deadEnd: ChildProcess | undefined;
+    let deadEndPort = 0;
+    let nowhere = 0;
     let sentinelClient: Redis | undefined;
     let t: TestCore | undefined;
     const direct: Redis[] = [];
@@ -208,6 +212,10 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
       const conf = path.join(dir, 'sentinel.conf');
       writeFileSync(conf, `port ${sentinelPort}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor wftunnel 127.0.0.1 ${primary.port} 1\nsentinel down-after-milliseconds wftunnel 1000\nsentinel failover-timeout wftunnel 5000\n`);
       sentinel = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+      [deadEndPort, nowhere] = [await freePort(), await freePort()];
+      const deadEndConf = path.join(dir, 'dead-end.conf');
+      writeFileSync(deadEndConf, `port ${deadEndPort}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor nowhere 127.0.0.1 ${nowhere} 1\n`);
+      deadEnd = spawn('redis-server', [deadEndConf, '--sentinel'], { stdio: 'ignore' });
       sentinelClient = new Redis({ port: sentinelPort, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 100 });
       sentinelClient.on('error', () => undefined);
       await waitFor(async () => {
@@ -229,6 +237,7 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
       for (const client of direct) client.disconnect();
       sentinelClient?.disconnect();
       sentinel?.kill('SIGKILL');
+      deadEnd?.kill('SIGKILL');
       await replica?.stop();
       await primary?.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -243,6 +252,22 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
       await waitFor(() => client.status === 'ready', 'connected through the sentinel and the tunnel');
       expect(Number(/tcp_port:(\d+)/.exec(await client.info('server'))?.[1])).toBe(primary.port);
       await expectOnlyThroughBastion(direct[0]!, sshd, primary.port);
+    });
+
+    it('a primary the sentinel names but the bastion cannot reach: Test connection says so, naming it', async () => {
+      const probe = admin(deadEndPort);
+      try {
+        await waitFor(async () => {
+          await probe.connect().catch(() => undefined);
+          return Array.isArray(await probe.call('SENTINEL', 'get-master-addr-by-name', 'nowhere'));
+        }, 'the second sentinel answers', 30_000);
+      } finally {
+        probe.disconnect();
+      }
+      const tested = await t!.core.call('environments.test', { input: { name: 'Nowhere', redis: { url: 'redis://127.0.0.1:1', sentinel: { masterName: 'nowhere', nodes: [`127.0.0.1:${deadEndPort}`] } }, amqp: null, managementUrl: null, ssh: ssh() } });
+      if (!tested.ok) throw new Error(tested.error.message);
+      expect(tested.value.ssh).toMatchObject({ ok: true });
+      expect(tested.value.redis.failure).toMatchObject({ kind: 'ssh-target-unreachable', message: expect.stringContaining(`cannot reach 127.0.0.1:${nowhere}`) });
     });
 
     it("the sentinel's primary and replica are forwarded as the settings are made: a worker thread's copy maps both through the tunnel", async () => {

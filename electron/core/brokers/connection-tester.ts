@@ -164,6 +164,20 @@ function brokerTargets(env: ResolvedEnvironment): Partial<Record<'redis' | 'amqp
   return targets;
 }
 
+/** The loopback ports of the routed environment's forwarders other than Redis's. */
+function otherBrokerPorts(routed: ResolvedEnvironment): Set<number> {
+  const ports = new Set<number>();
+  for (const [url, schemes] of [
+    [routed.amqp?.url, ['amqp', 'amqps']],
+    [routed.management?.baseUrl, ['http', 'https']],
+  ] as const) {
+    const parsed = url ? parseBrokerUrl(url, schemes) : null;
+    if (parsed && !('error' in parsed) && parsed.port) ports.add(parsed.port);
+  }
+  if (routed.postgres) ports.add(routed.postgres.port);
+  return ports;
+}
+
 /**
  * Test connection through the SSH hop, on a tunnel of its own: first the SSH connection (bastion
  * reachable, host key, authentication), then whether the bastion forwards to each broker, then each
@@ -201,7 +215,12 @@ async function testThroughTunnel(env: ResolvedEnvironment, redactor: Redactor, d
       return refused ? Promise.resolve(failed(refused)) : test(settings);
     };
     const [redis, amqpResult, management, postgres] = await Promise.all([
-      run('redis', routed.redis, (s) => testRedis(s, redactor, deadlineMs)),
+      run('redis', routed.redis, async (s) => {
+        const result = await testRedis(s, redactor, deadlineMs);
+        // Behind Sentinel or Cluster the failing stream may be to a node discovery named (the primary, a master): name it.
+        const named = !result.ok && s.tunnelNodes ? tunnel.failureExcept(otherBrokerPorts(routed)) : null;
+        return named ? failed(named) : result;
+      }),
       run('amqp', routed.amqp, (s) => testAmqp(s, redactor, deadlineMs)),
       run('management', routed.management, (s) => testManagement(s, redactor, deadlineMs)),
       run('postgres', routed.postgres, (s) => testPostgres(s, redactor, deadlineMs)),

@@ -45,7 +45,12 @@ export class LoopbackForwarders {
   }
 
   byPort(localPort: number): Forwarder | undefined {
-    return [...this.byTarget.values()].find((forwarder) => forwarder.port === localPort);
+    return this.all().find((forwarder) => forwarder.port === localPort);
+  }
+
+  /** Every forwarder handed a target. */
+  all(): Forwarder[] {
+    return [...this.byTarget.values()];
   }
 
   /** The loopback port forwarding to `host:port` (one listener per target). */

@@ -143,6 +143,16 @@ export class SshTunnel {
     return this.failureOf(this.forwarders.byPort(localPort));
   }
 
+  /**
+   * The tunnel's own failure, else a forwarder's last one, leaving out the loopback ports in
+   * `excluded` (another broker's): for Redis Sentinel and Cluster, whose nodes are many forwarders.
+   */
+  failureExcept(excluded: ReadonlySet<number>): ConnectionFailure | null {
+    const own = this.failureOf(undefined);
+    if (own || this.closed) return own;
+    return this.forwarders.all().find((forwarder) => forwarder.failure && !excluded.has(forwarder.port))?.failure ?? null;
+  }
+
   private failureOf(forwarder: Forwarder | undefined): ConnectionFailure | null {
     if (this.closed) return null;
     if (this.status.state === 'disconnected') {
