@@ -73,6 +73,8 @@ test('keyboard triage of a demo alert from open to resolved, seen live by a seco
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-tab-local').click();
     await expect(page.getByTestId('audit-verification')).toContainText('Hash chain verified: 4 entries');
+    await page.getByTestId('audit-verify-full').click();
+    await expect(page.getByTestId('audit-verify-full-result')).toContainText(': 4 entries, intact.');
     await page.screenshot({ path: shot('audit.png') });
     expect(errors).toEqual([]);
   } finally {

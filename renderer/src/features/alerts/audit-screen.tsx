@@ -97,6 +97,35 @@ function TeamAudit({ envId, envName, text }: { envId: string; envName: string; t
   return <AuditTable rows={rows} text={text} error={answer.state === 'error' ? answer.message : null} fileName={`watchfloor-audit-${envName}`} />;
 }
 
+/** The on-demand full check: the poll only hashes what was appended since the last check (issue 19). */
+function FullVerify() {
+  const { client } = useServices();
+  const [outcome, setOutcome] = useState<{ state: 'idle' | 'running' } | { state: 'done'; ok: boolean; text: string }>({ state: 'idle' });
+  const run = async () => {
+    setOutcome({ state: 'running' });
+    const answer = await client.call('audit.local', { count: 1, fullVerify: true });
+    if (!answer.ok) setOutcome({ state: 'done', ok: false, text: `Could not verify: ${answer.error.message}` });
+    else {
+      const v = answer.value.verification;
+      setOutcome({ state: 'done', ok: v.ok, text: v.ok ? `Whole chain re-hashed at ${formatDateTime(Date.now())}: ${v.entries} entries, intact.` : `Whole chain re-hashed: BROKEN — ${v.message}` });
+    }
+  };
+  return (
+    <p className="small">
+      <button type="button" className="button" disabled={outcome.state === 'running'} onClick={() => void run()} data-testid="audit-verify-full">
+        {outcome.state === 'running' ? 'Verifying the whole chain…' : 'Verify the whole chain'}
+      </button>{' '}
+      {outcome.state === 'done' ? (
+        <span className={outcome.ok ? 'ok' : 'bad'} data-testid="audit-verify-full-result">
+          {outcome.text}
+        </span>
+      ) : (
+        <span className="muted">Every 2 s only the entries appended since the last check are hashed; the whole chain was checked when this console started.</span>
+      )}
+    </p>
+  );
+}
+
 function LocalAudit({ text }: { text: string }) {
   const answer = usePolledCall('audit.local', { count: 2000 }, 'local', 2000);
   const value = answer.state === 'ready' ? answer.value : answer.state === 'error' ? answer.last : null;
@@ -108,6 +137,7 @@ function LocalAudit({ text }: { text: string }) {
           {value.verification.ok ? `Hash chain verified: ${value.verification.entries} entries, none edited, removed or reordered.` : `Hash chain BROKEN — ${value.verification.message}`}
         </p>
       ) : null}
+      <FullVerify />
       <AuditTable rows={rows} text={text} error={answer.state === 'error' ? answer.message : null} fileName="watchfloor-audit-this-console" />
     </>
   );
