@@ -12,12 +12,14 @@ export const SSH_FLAG_OPTIONS = {
   'ssh-auth': { type: 'string' },
   'ssh-jump': { type: 'string' },
   'ssh-host-key': { type: 'string' },
+  'ssh-jump-host-key': { type: 'string' },
 } as const;
 
 export const SSH_FLAG_USAGE = `                     [--ssh USER@HOST[:PORT] [--ssh-key FILE | --ssh-auth agent|password]
-                      [--ssh-jump USER@HOST[:PORT]] [--ssh-host-key SHA256:...]]
+                      [--ssh-jump USER@HOST[:PORT]] [--ssh-host-key SHA256:...] [--ssh-jump-host-key SHA256:...]]
                      --ssh: every connection through this bastion (passphrase of the key in
-                     WATCHFLOOR_SSH_PASSPHRASE, password in WATCHFLOOR_SSH_PASSWORD)`;
+                     WATCHFLOOR_SSH_PASSPHRASE, password in WATCHFLOOR_SSH_PASSWORD); a key not
+                     pinned and not in ~/.ssh/known_hosts is shown and asked for on a terminal`;
 
 /** "user@host[:port]" (IPv6 host in brackets) → its parts; throws a message for the usage error. */
 export function parseSshTarget(text: string, flag: string): { user: string; host: string; port: number } {
@@ -31,10 +33,11 @@ export function parseSshTarget(text: string, flag: string): { user: string; host
 /** The SSH hop the flags describe, or null without `--ssh`. */
 export function sshInputFromFlags(values: Partial<Record<keyof typeof SSH_FLAG_OPTIONS, string | undefined>>, env: NodeJS.ProcessEnv = process.env): SshInput | null {
   if (!values.ssh) {
-    const stray = (['ssh-key', 'ssh-auth', 'ssh-jump', 'ssh-host-key'] as const).find((flag) => values[flag]);
+    const stray = (['ssh-key', 'ssh-auth', 'ssh-jump', 'ssh-host-key', 'ssh-jump-host-key'] as const).find((flag) => values[flag]);
     if (stray) throw new Error(`--${stray} needs --ssh user@host[:port]`);
     return null;
   }
+  if (values['ssh-jump-host-key'] && !values['ssh-jump']) throw new Error('--ssh-jump-host-key needs --ssh-jump user@host[:port]');
   const target = parseSshTarget(values.ssh, '--ssh');
   const auth = values['ssh-auth'] ?? (values['ssh-key'] ? 'key' : env.SSH_AUTH_SOCK ? 'agent' : 'key');
   if (auth !== 'key' && auth !== 'agent' && auth !== 'password') throw new Error(`--ssh-auth is key, agent or password, not "${auth}"`);
@@ -47,6 +50,6 @@ export function sshInputFromFlags(values: Partial<Record<keyof typeof SSH_FLAG_O
     ...(auth === 'key' && env.WATCHFLOOR_SSH_PASSPHRASE ? { passphrase: env.WATCHFLOOR_SSH_PASSPHRASE } : {}),
     ...(auth === 'password' ? { password: env.WATCHFLOOR_SSH_PASSWORD } : {}),
     ...(values['ssh-host-key'] ? { hostKey: values['ssh-host-key'] } : {}),
-    ...(values['ssh-jump'] ? { jump: parseSshTarget(values['ssh-jump'], '--ssh-jump') } : {}),
+    ...(values['ssh-jump'] ? { jump: { ...parseSshTarget(values['ssh-jump'], '--ssh-jump'), ...(values['ssh-jump-host-key'] ? { hostKey: values['ssh-jump-host-key'] } : {}) } } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { EnvironmentInput } from '../../../shared/model/environment';
 import { formatEnvironments, formatTest } from '../cli-format';
+import { askOnTerminal, HostKeyRefused, pinHostKeys } from '../host-key-trust';
 import { SSH_FLAG_OPTIONS, SSH_FLAG_USAGE, sshInputFromFlags } from '../ssh-flags';
 import { flags, print, unwrap, UsageError, withCore, type CliCommand } from '../cli-kit';
 
@@ -51,7 +52,15 @@ ${SSH_FLAG_USAGE}
           };
           if (values.colour) input.colour = values.colour;
           if (values.namespace) input.namespace = values.namespace;
-          const view = unwrap(await core.call('environments.add', input));
+          let checked: EnvironmentInput;
+          try {
+            checked = await pinHostKeys(input, async (draft) => unwrap(await core.call('environments.test', { input: draft })), askOnTerminal, (line) => process.stderr.write(`${line}\n`));
+          } catch (error) {
+            if (!(error instanceof HostKeyRefused)) throw error;
+            process.stderr.write(`${error.message}\n`);
+            return 1;
+          }
+          const view = unwrap(await core.call('environments.add', checked));
           print(view, asJson, () => `added ${view.name} (id ${view.id})`);
           return 0;
         }
