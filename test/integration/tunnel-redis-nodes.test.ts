@@ -7,6 +7,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshInput } from '../../shared/model/environment';
 import { keySlot } from '../../electron/core/brokers/redis/redis-client';
+import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
 import { tunnelNatMap } from '../../electron/core/tunnel/tunnelled-nodes';
 import { OwnRedis, freePort } from '../helpers/brokers';
 import { createTestCore, type TestCore } from '../helpers/core';
@@ -15,6 +16,7 @@ import { OwnSshd, hasSshd } from '../helpers/sshd';
 import { waitFor } from '../helpers/wait';
 
 const run = promisify(execFile);
+const random = createRandom(18);
 
 /** A direct client of the test's own (setup and checks), never the console's. */
 function admin(port: number): Redis {
@@ -202,6 +204,7 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
     let sentinelClient: Redis | undefined;
     let t: TestCore | undefined;
     const direct: Redis[] = [];
+    const namespace = `wfts${process.pid}.`;
 
     beforeAll(async () => {
       primary = new OwnRedis(await freePort());
@@ -229,7 +232,11 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
         direct.push(client);
       }
       // The URL's host is not used behind Sentinel (a port nobody listens at).
-      t = await createTestCore(`wfts${process.pid}.`, { redis: { url: 'redis://127.0.0.1:1', sentinel: { masterName: 'wftunnel', nodes: [`127.0.0.1:${sentinelPort}`] } }, amqp: null, managementUrl: null, ssh: ssh() });
+      t = await createTestCore(
+        namespace,
+        { redis: { url: 'redis://127.0.0.1:1', sentinel: { masterName: 'wftunnel', nodes: [`127.0.0.1:${sentinelPort}`] } }, amqp: null, managementUrl: null, ssh: ssh() },
+        { workerOptions: { timings: { blockMs: 100, reclaimEveryMs: 500 } } },
+      );
     }, 90_000);
 
     afterAll(async () => {
@@ -285,6 +292,21 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
         } finally {
           through.disconnect();
         }
+      }
+    });
+
+    it('a worker in a worker thread reaches the primary through the tunnel and processes events', async () => {
+      const started = await t!.core.call('workers.start', { envId: t!.envId, only: ['event'] });
+      if (!started.ok) throw new Error(started.error.message);
+      try {
+        expect(started.value.isolation).toBe('thread');
+        for (let i = 0; i < 3; i++) await direct[0]!.xadd(`${namespace}security.events`, '*', 'data', JSON.stringify(securityEvent(random, Date.now())));
+        await waitFor(() => t!.events('workers.changed').flatMap((e) => e.views).find((v) => v.envId === t!.envId && (v.processors.find((p) => p.name === 'event')?.counters.processed ?? 0) >= 3), 'the event processor processed the three events', 30_000);
+        const workerPorts = await clientPorts(direct[0]!, 'watchfloor-');
+        expect(workerPorts.length).toBeGreaterThan(0);
+        await expectOnlyThroughBastion(direct[0]!, sshd, primary.port);
+      } finally {
+        await t!.core.call('workers.stop', { envId: t!.envId });
       }
     });
 
