@@ -293,6 +293,17 @@ export function parseMatcher(text: string): SilenceMatcher | null {
   return parsed.success ? parsed.data : null;
 }
 
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `2h`, `90m`, `1h30m`, `1d` -> ms; null when it is not a duration. */
+export function parseDuration(text: string): number | null {
+  const compact = text.trim().replace(/\s+/g, '');
+  const parts = [...compact.matchAll(/(\d+)([smhdw])/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== compact) return null;
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
+  return ms > 0 ? ms : null;
+}
+
 /** A matcher in the words the CLI takes it in. */
 export function describeMatcher(m: SilenceMatcher): string {
   return m.op === 'equals' ? `${m.field}=${m.value}` : m.op === 'in' ? `${m.field}=${m.value.join('|')}` : `${m.field}~${m.value}`;

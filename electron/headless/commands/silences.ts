@@ -1,18 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { SilenceView } from '../../../shared/contract/method-groups/silences';
-import { describeMatcher, parseMatcher, parseWeeklyWindow, type SilenceMatcher, type SilenceSchedule } from '../../../shared/model/silences';
+import { describeMatcher, parseDuration, parseMatcher, parseWeeklyWindow, type SilenceMatcher, type SilenceSchedule } from '../../../shared/model/silences';
 import { table } from '../cli-format';
 import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** `2h`, `90m`, `1h30m`, `1d` -> ms; null when it is not a duration. */
-export function parseDuration(text: string): number | null {
-  const parts = [...text.trim().matchAll(/(\d+)\s*([smhdw])/g)];
-  if (!parts.length || parts.map((p) => p[0]).join('') !== text.trim().replace(/\s+/g, '')) return null;
-  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
-  return ms > 0 ? ms : null;
-}
+export { parseDuration };
 
 /** `now`, an ISO 8601 time (`2026-06-01T02:00:00Z`, `2026-06-01 02:00+02:00`) or epoch ms -> epoch ms. */
 export function parseTime(text: string, now: number): number | null {

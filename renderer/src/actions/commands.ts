@@ -85,6 +85,8 @@ export const SCREENS: readonly { screen: Screen; title: string; keys: readonly s
   { screen: 'workers', title: 'Workers', keys: ['0', 'g w'] },
   // The digits are all taken and `g e` is Environments: the stored event history (issue 17) is `g v` only.
   { screen: 'events', title: 'Events', keys: ['g v'] },
+  // Maintenance windows (issue 20): `g m`.
+  { screen: 'silences', title: 'Silences', keys: ['g m'] },
 ];
 
 export function createCommandRegistry(client: WatchfloorClient, stores: AppStores): CommandRegistry {

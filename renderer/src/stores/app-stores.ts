@@ -9,6 +9,7 @@ import { initialRulesState, type RulesStoreState } from './rules.logic';
 import { initialBullState, type BullState } from './bullmq.logic';
 import { initialAlertsState, type AlertsState } from './alerts.logic';
 import { initialWorkersState, type WorkersState } from './workers.logic';
+import { initialSilencesUiState, type SilencesUiState } from './silences.logic';
 
 /**
  * One vanilla store per domain. They hold plain state only: every change goes through a pure
@@ -25,6 +26,8 @@ export interface AppStores {
   bullmq: StoreApi<BullState>;
   alerts: StoreApi<AlertsState>;
   workers: StoreApi<WorkersState>;
+  /** The Silences screen's draft ("silence like this" fills it from an alert). */
+  silences: StoreApi<SilencesUiState>;
 }
 
 export function createAppStores(transport: TransportKind): AppStores {
@@ -38,5 +41,6 @@ export function createAppStores(transport: TransportKind): AppStores {
     bullmq: createStore<BullState>()(() => initialBullState),
     alerts: createStore<AlertsState>()(() => initialAlertsState),
     workers: createStore<WorkersState>()(() => initialWorkersState),
+    silences: createStore<SilencesUiState>()(() => initialSilencesUiState),
   };
 }

@@ -1,4 +1,4 @@
-export type Screen = 'overview' | 'streams' | 'queues' | 'pubsub' | 'rules' | 'environments' | 'deadletters' | 'alerts' | 'audit' | 'workers' | 'events';
+export type Screen = 'overview' | 'streams' | 'queues' | 'pubsub' | 'rules' | 'environments' | 'deadletters' | 'alerts' | 'audit' | 'workers' | 'events' | 'silences';
 
 /** What the environment form is doing: hidden, adding a new one, or editing `id`. */
 export type EnvironmentForm = { mode: 'closed' } | { mode: 'add' } | { mode: 'edit'; id: string };

@@ -8,6 +8,7 @@ import { shortcutHint } from '../../actions/commands';
 import { formatAge, formatClock } from '../../components/format';
 import { useServices } from '../../services';
 import { slaCountdown } from '../../stores/alerts.logic';
+import { SilencedBanner, SilenceLikeThisButton } from '../silences/silence-banner';
 
 type Detail = ResultOf<'alerts.get'>;
 
@@ -78,6 +79,7 @@ export function AlertDetail({
           </>
         ) : null}
       </p>
+      <SilencedBanner alert={summary} now={now} />
       <div className="alert-detail-actions">
         {readOnly ? (
           <span className="muted small">{env?.name} is read-only: alerts can be viewed, not changed.</span>
@@ -106,6 +108,7 @@ export function AlertDetail({
                 <option value={4 * 60 * 60_000}>4 hours</option>
               </select>
             ) : null}
+            <SilenceLikeThisButton alert={summary} />
           </>
         )}
       </div>

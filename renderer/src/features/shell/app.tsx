@@ -12,6 +12,7 @@ import { QueuesScreen } from '../queues/queues-screen';
 import { RulesScreen } from '../rules/rules-screen';
 import { StreamsScreen } from '../streams/streams-screen';
 import { WorkersScreen } from '../workers/workers-screen';
+import { SilencesScreen } from '../silences/silences-screen';
 import type { Screen } from '../../stores/navigation.logic';
 import { ConnectionBanner } from './connection-banner';
 import { NavBar } from './nav-bar';
@@ -30,6 +31,7 @@ const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
   audit: AuditScreen,
   workers: WorkersScreen,
   events: EventsScreen,
+  silences: SilencesScreen,
 };
 
 /** The shell: top bar, production banners, left navigation and the current screen. */
