@@ -11,7 +11,7 @@ import { createRandom, securityEvent } from '../../electron/core/demo/message-fa
 import { tunnelNatMap } from '../../electron/core/tunnel/tunnelled-nodes';
 import { OwnRedis, freePort } from '../helpers/brokers';
 import { createTestCore, type TestCore } from '../helpers/core';
-import { clientPorts, ownTcpPorts } from '../helpers/sockets';
+import { clientConnections, ownTcpConnections } from '../helpers/sockets';
 import { OwnSshd, hasSshd } from '../helpers/sshd';
 import { waitFor } from '../helpers/wait';
 
@@ -36,10 +36,10 @@ async function errorCount(server: Redis, kind: string): Promise<number> {
  */
 async function expectOnlyThroughBastion(server: Redis, sshd: OwnSshd, port: number): Promise<void> {
   expect(sshd.log).toMatch(new RegExp(`to 127\\.0\\.0\\.1 port ${port}\\b`));
-  const theirs = await clientPorts(server, 'watchfloor');
+  const theirs = await clientConnections(server, 'watchfloor');
   expect(theirs.length).toBeGreaterThan(0);
-  const mine = ownTcpPorts();
-  expect(theirs.filter((clientPort) => mine.has(clientPort))).toEqual([]);
+  const mine = ownTcpConnections();
+  expect(theirs.filter((connection) => mine.has(connection))).toEqual([]);
 }
 
 /** A name in `namespace` whose slot is served by the node at `port` and holds no key yet. */
@@ -302,8 +302,7 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
         expect(started.value.isolation).toBe('thread');
         for (let i = 0; i < 3; i++) await direct[0]!.xadd(`${namespace}security.events`, '*', 'data', JSON.stringify(securityEvent(random, Date.now())));
         await waitFor(() => t!.events('workers.changed').flatMap((e) => e.views).find((v) => v.envId === t!.envId && (v.processors.find((p) => p.name === 'event')?.counters.processed ?? 0) >= 3), 'the event processor processed the three events', 30_000);
-        const workerPorts = await clientPorts(direct[0]!, 'watchfloor-');
-        expect(workerPorts.length).toBeGreaterThan(0);
+        expect((await clientConnections(direct[0]!, 'watchfloor-')).length).toBeGreaterThan(0);
         await expectOnlyThroughBastion(direct[0]!, sshd, primary.port);
       } finally {
         await t!.core.call('workers.stop', { envId: t!.envId });
