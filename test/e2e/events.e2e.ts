@@ -108,6 +108,23 @@ test.describe('the Events view', () => {
     await expect(events.problem()).toContainText('Workers view');
     await page.screenshot({ path: test.info().outputPath('events-no-table.png') });
 
+    // The overview shows each environment's database: Local has none, Bare DB is up with no schema yet, History is up and current.
+    await page.getByTestId('nav-overview').click();
+    const databaseCell = (name: string) => page.locator('tr[data-testid^="fleet-row-"]', { has: page.getByText(name, { exact: true }) }).getByTestId('fleet-postgres');
+    await expect(databaseCell('Local')).toHaveText('—');
+    await expect(databaseCell('History')).toHaveText('up');
+    await expect(databaseCell('Bare DB')).toHaveText('up !');
+    await expect(databaseCell('Bare DB')).toHaveAttribute('title', /no schema yet/);
+    const bareCard = page.locator('article[data-testid^="env-card-"]', { has: page.getByRole('heading', { name: 'Bare DB', exact: true }) });
+    await expect(bareCard.locator('[data-testid^="postgres-note-"]')).toContainText('no schema yet');
+    // The card of History (its fleet row picks it).
+    await page.locator('tr[data-testid^="fleet-row-"]', { has: page.getByText('History', { exact: true }) }).click();
+    const historyCard = page.locator('article[data-testid^="env-card-"]', { has: page.getByRole('heading', { name: 'History', exact: true }) });
+    await expect(historyCard.locator('[data-testid^="postgres-schema-"]')).toHaveText(/^schema v\d+ · plain PostgreSQL · retention by this console/);
+    await historyCard.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('overview-database.png') });
+    await events.open();
+
     // The last 24 h of History: the 360 recent events, the first 100 of them newest first.
     await page.getByTestId('events-env').selectOption({ label: 'History' });
     await expect(events.total()).toHaveText('360');
