@@ -27,7 +27,7 @@ async function writeChain(file: string, count: number): Promise<void> {
     batch.push(JSON.stringify(entry));
     prev = entry.hash;
     if (batch.length === 10_000 || seq === count) {
-      if (!out.write(batch.join('\n') + '\n')) await new Promise((r) => out.once('drain', r));
+      if (!out.write(batch.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
       batch = [];
     }
   }
