@@ -46,7 +46,8 @@ export function startAlertNotifier(store: StoreApi<AlertsState>, repeats: () => 
       if (repeated[envId]) continue;
       if (!before || before === env) continue;
       const changed = Object.values(env.byId).filter((a) => before.byId[a.id] !== a);
-      held.push(...notifiable(before, changed, prefs));
+      // A silenced alert (issue 20) notifies nobody, this console's desktop included.
+      held.push(...notifiable(before, changed, prefs).filter((a) => a.silencedBy === undefined));
     }
     previous = state;
     const count = badgeCount(state, repeated);
@@ -64,7 +65,8 @@ export function startAlertNotifier(store: StoreApi<AlertsState>, repeats: () => 
 export function NotifyPrefsControl() {
   const [prefs, setPrefs] = useState(loadNotifyPrefs);
   const [isOpen, setIsOpen] = useState(false);
-  const [permission, setPermission] = useState(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+  // Read once: Notification.permission asks the browser process, and this control re-renders with the Alerts screen.
+  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission));
   const update = (patch: Partial<NotifyPrefs>) => {
     const next = { ...prefs, ...patch };
     setPrefs(next);
