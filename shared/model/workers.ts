@@ -23,6 +23,9 @@ export const PROCESSOR_NAMES = [
   'event-store',
   'scan-store',
   'metrics-store',
+  'rabbit-systems',
+  'rabbit-metrics-store',
+  'pg-alert-notifier',
 ] as const;
 export const ProcessorName = z.enum(PROCESSOR_NAMES);
 export type ProcessorName = z.infer<typeof ProcessorName>;
@@ -31,7 +34,7 @@ export type ProcessorName = z.infer<typeof ProcessorName>;
 export const PROCESSOR_FAMILIES: Readonly<Record<string, readonly ProcessorName[]>> = {
   notification: ['slack', 'email', 'webhook', 'incident', 'phone'],
   rabbitmq: ['rabbit-discovery', 'rabbit-metrics', 'rabbit-alerts'],
-  database: ['event-store', 'scan-store', 'metrics-store'],
+  database: ['event-store', 'scan-store', 'metrics-store', 'rabbit-systems', 'rabbit-metrics-store', 'pg-alert-notifier'],
 };
 
 /** Expands `--only` words (processor names or families) into processor names; throws on an unknown word. */

@@ -100,9 +100,11 @@ describe('scan-store and metrics-store sinks', () => {
   });
 
   it('without a database neither runs, and both say "no database configured"', async () => {
-    const runtime = new WorkerRuntime({ env: { id: 'n', namespace: 'unused:', redis: redisSettings, amqp: null, postgres: null } }, { clock: { now: () => Date.now() }, logger: silent });
+    // A RabbitMQ is configured (never contacted): the seed 002 sinks and the notifier lack only the database too.
+    const amqp = { url: 'amqp://guest:guest@127.0.0.1:5672', username: 'guest', password: 'guest', vhost: '/', tls: false, host: '127.0.0.1', port: 5672, tlsSettings: null };
+    const runtime = new WorkerRuntime({ env: { id: 'n', namespace: 'unused:', redis: redisSettings, amqp, postgres: null } }, { clock: { now: () => Date.now() }, logger: silent });
     const refused = await runtime.start(expandProcessorNames(['database']));
-    expect(Object.keys(refused).sort()).toEqual(['event-store', 'metrics-store', 'scan-store']);
+    expect(Object.keys(refused).sort()).toEqual(['event-store', 'metrics-store', 'pg-alert-notifier', 'rabbit-metrics-store', 'rabbit-systems', 'scan-store']);
     for (const reason of Object.values(refused)) expect(reason).toMatch(/^no database configured: add a PostgreSQL URL/);
     expect(runtime.isRunning).toBe(false);
   });

@@ -121,6 +121,18 @@ export class PgSinkHandler<Row> implements StreamHandler {
       if (parsed.ok) rows.push({ index, value: parsed.value, entryId: message.id });
       else outcomes[index] = { kind: 'invalid', reason: parsed.reason };
     });
+    return this.storeRows(rows, outcomes);
+  }
+
+  /**
+   * Stores rows already parsed (the RabbitMQ sinks parse their deliveries themselves): one outcome
+   * per row, in order: done (committed, or already stored), invalid (the database refused it) or wait.
+   */
+  store(values: readonly { value: Row; entryId: string }[]): Promise<Outcome[]> {
+    return this.storeRows(values.map((v, index) => ({ index, value: v.value, entryId: v.entryId })), new Array<Outcome>(values.length));
+  }
+
+  private async storeRows(rows: SinkRow<Row>[], outcomes: Outcome[]): Promise<Outcome[]> {
     if (!rows.length) return outcomes;
     try {
       await this.ensureSchema();

@@ -40,6 +40,11 @@ export const PROCESSOR_CATALOG: Readonly<Record<ProcessorName, CatalogEntry>> = 
   // Their own groups too: the scan and metrics processors' work on an entry does not decide whether it is stored.
   'scan-store': { title: 'Scan store (PostgreSQL)', broker: 'redis', source: 'security.scans', group: 'scan-store', settings: { concurrency: 1, batch: 500 }, maxProcessingMs: 30_000, sink: 'postgres' },
   'metrics-store': { title: 'Metrics store (PostgreSQL)', broker: 'redis', source: 'security.metrics', group: 'metrics-store', settings: { concurrency: 1, batch: 500 }, maxProcessingMs: 30_000, sink: 'postgres' },
+  // Seed 002's queues into their tables, each through a queue of its own bound like the seed queue (`<queue>.store`): rabbit-discovery and rabbit-metrics keep every message.
+  'rabbit-systems': { title: 'Systems store (PostgreSQL)', broker: 'amqp', source: 'discovery_queue.store', group: '', settings: { concurrency: 1, batch: 500 }, maxProcessingMs: 30_000, sink: 'postgres' },
+  'rabbit-metrics-store': { title: 'System metrics store (PostgreSQL)', broker: 'amqp', source: 'metrics_queue.store', group: '', settings: { concurrency: 1, batch: 500 }, maxProcessingMs: 30_000, sink: 'postgres' },
+  // Not a consumer: LISTENs for the system_metrics trigger and publishes the metric_alerts rows to alert_queue (batch = rows per transaction).
+  'pg-alert-notifier': { title: 'Alert notifier (PostgreSQL → alert_queue)', broker: 'amqp', source: 'metric_alerts', group: '', settings: { concurrency: 1, batch: 100 }, maxProcessingMs: 30_000, sink: 'postgres' },
 };
 
 /** The status of a processor that is not running here, with why it cannot run when it cannot. */

@@ -19,6 +19,7 @@ import { EventStoreHandler } from '../database/event-store';
 import { MetricsStoreHandler } from '../database/metrics-store';
 import { ScanStoreHandler } from '../database/scan-store';
 import type { PgSinkOptions } from '../database/pg-sink';
+import { DATABASE_FACTORIES } from './database-factories';
 
 /** How often the workers' alert stores re-read the environment's shared escalation policy, ms. */
 const SHARED_POLICY_EVERY_MS = 5000;
@@ -114,6 +115,7 @@ export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory
   'event-store': (ctx) => ctx.streamConsumer(new EventStoreHandler(sinkOptions(ctx))),
   'scan-store': (ctx) => ctx.streamConsumer(new ScanStoreHandler(sinkOptions(ctx))),
   'metrics-store': (ctx) => ctx.streamConsumer(new MetricsStoreHandler(sinkOptions(ctx))),
+  ...DATABASE_FACTORIES,
   metrics: (ctx) => ctx.streamConsumer(new MetricsHandler(ctx.sharedRedis(), ctx.config.env.namespace)),
   alert: (ctx) => ctx.streamConsumer(new AlertHandler(workerAlertStore(ctx, ctx.sharedRedis()), ctx.config.env.namespace)),
   escalation: (ctx) =>

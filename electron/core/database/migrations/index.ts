@@ -1,6 +1,8 @@
 import { MIGRATION_001 } from './001-pipeline-tables';
 import { MIGRATION_002 } from './002-correlation-index';
 import { MIGRATION_003 } from './003-events-hourly';
+import { MIGRATION_004 } from './004-seed002-tables';
+import { MIGRATION_005 } from './005-metric-alerts';
 
 /** One schema step: applied once, in one transaction, recorded in `watchfloor_migrations`. */
 export interface Migration {
@@ -18,4 +20,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'pipeline tables: events, scans, metrics', sql: MIGRATION_001 },
   { version: 2, name: 'events by correlation id', sql: MIGRATION_002 },
   { version: 3, name: 'events counted by hour', sql: MIGRATION_003 },
+  { version: 4, name: 'seed 002 tables: systems, system_metrics', sql: MIGRATION_004 },
+  { version: 5, name: 'seed 002 alert trigger: metric_thresholds, metric_alerts, pg_notify', sql: MIGRATION_005 },
 ];

@@ -39,6 +39,19 @@ export interface HandlerContext {
   publish(exchange: string, routingKey: string, content: Buffer, options?: Options.Publish): void;
 }
 
+/** A queue a consumer has to itself, bound to the seed exchange with a seed routing key (e.g. `metrics_queue.store`), so it takes no message from the seed queue's consumers. */
+export interface OwnQueue {
+  /** Without the namespace; its DLQ is `{queue}.dlq`. */
+  queue: string;
+  bindingKey: string;
+}
+
+/** Thrown (or rejected) by a handler: the message can never be handled (e.g. the database refused its row); dead-lettered now, no retry. */
+export class DeadLetterNow extends Error {}
+
+/** Thrown (or rejected) by a handler that gives the message back unhandled (it is stopping): left unacked, the broker redelivers it; no failure counted. */
+export class ReleaseDelivery extends Error {}
+
 /** Options shared by every RabbitMQ processor. */
 export interface RabbitConsumerOptions {
   /** The environment's AMQP settings (`ResolvedEnvironment.amqp`). */
@@ -112,14 +125,17 @@ export abstract class RabbitConsumer<T> implements Processor {
   private closeReason: string | null = null;
   private readonly management: ManagementClient | null;
 
+  /** `seedQueue`: a seed queue's name, or a queue of the consumer's own bound to the seed exchange (declared with its DLQ like the seed's). */
   protected constructor(
-    seedQueue: string,
+    seedQueue: string | OwnQueue,
     protected readonly title: string,
     private readonly options: RabbitConsumerOptions,
   ) {
-    this.topology = topologyFor(options.namespace);
-    const queue = this.topology.queues.find((q) => q.name === `${options.namespace}${seedQueue}`);
-    if (!queue) throw new Error(`unknown seed queue ${seedQueue}`);
+    const seed = topologyFor(options.namespace);
+    const own = typeof seedQueue === 'string' ? null : { name: `${options.namespace}${seedQueue.queue}`, bindingKey: seedQueue.bindingKey, deadLetterQueue: `${options.namespace}${seedQueue.queue}.dlq` };
+    this.topology = own ? { ...seed, queues: [...seed.queues, own] } : seed;
+    const queue = own ?? this.topology.queues.find((q) => q.name === `${options.namespace}${seedQueue as string}`);
+    if (!queue) throw new Error(`unknown seed queue ${seedQueue as string}`);
     this.source = queue.name;
     this.clock = options.clock ?? systemClock;
     this.stats = new ProcessorStats(this.clock);
@@ -380,9 +396,14 @@ export abstract class RabbitConsumer<T> implements Processor {
         this.succeed(channel, message, id);
         return;
       } catch (error) {
+        if (error instanceof ReleaseDelivery) {
+          // Given back unhandled (stopping): unacked, the broker redelivers it.
+          this.stats.inFlight -= 1;
+          return;
+        }
         this.stats.count('failures');
         this.recordError(error);
-        if (isExhausted(this.policy, failures)) {
+        if (error instanceof DeadLetterNow || isExhausted(this.policy, failures)) {
           this.stats.inFlight -= 1;
           this.deadLetter(channel, message, { error: (error as Error | undefined)?.message ?? String(error), attempts: failures });
           return;
