@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import { Redis } from 'ioredis';
+import { REDIS_URL } from '../helpers/brokers';
 import type pg from 'pg';
 import { eventColumns, INSERT_EVENTS_SQL } from '../../electron/core/database/event-store';
 import { migrate } from '../../electron/core/database/schema';
@@ -200,5 +202,48 @@ test.describe('the Events view', () => {
     await expect(page.getByTestId('env-name')).toHaveValue('Local');
     await page.getByTestId('env-cancel').click();
     expect(errors).toEqual([]);
+  });
+
+  test('a stream’s charts reach 24 h and 7 d back from the database; without one only the live hour is offered', async ({ page, app }) => {
+    test.setTimeout(90_000);
+    const redis = new Redis(REDIS_URL);
+    const stream = `${app.namespace}orders`;
+    try {
+      await redis.xgroup('CREATE', stream, 'workers', '$', 'MKSTREAM');
+      for (let i = 0; i < 5; i++) await redis.xadd(stream, '*', 'data', '{}');
+      await page.setViewportSize({ width: 1440, height: 1000 });
+      await page.goto(app.openUrl);
+      const environments = new EnvironmentsPage(page);
+      await environments.open();
+      await environments.add({ name: 'Stored', redisUrl: 'redis://127.0.0.1:6379' });
+      await page.getByTestId('env-namespace').fill(app.namespace);
+      await page.getByTestId('env-postgres-url').fill(db!.url);
+      await page.getByTestId('env-save').click();
+      await expect(page.getByTestId('env-form')).toHaveCount(0);
+
+      await page.getByTestId('nav-streams').click();
+      const local = page.getByTestId('streams-env-local');
+      await local.getByTestId(`streams-row-${stream}`).click();
+      await expect(local.getByTestId('stream-detail').getByTestId('window-3600')).toBeVisible();
+      await expect(local.getByTestId('stream-detail').getByTestId('window-86400')).toHaveCount(0);
+
+      const withDb = page.locator('[data-testid^="streams-env-"]').filter({ hasText: 'Stored' });
+      await withDb.getByTestId(`streams-row-${stream}`).click();
+      const detail = withDb.getByTestId('stream-detail');
+      await detail.getByTestId('window-86400').click();
+      await expect(detail.getByTestId('window-86400')).toHaveAttribute('aria-pressed', 'true');
+      await expect(detail.getByTestId('stream-history-stored')).toContainText('5-minute buckets');
+      await expect(detail.getByTestId('stream-history-stored-since')).toContainText('the database has no earlier sample of this stream in the last 24 hours');
+      await expect(detail.getByTestId('chart-length')).toHaveAttribute('data-last', '5');
+      await expect(detail.getByTestId('chart-lag')).toHaveAttribute('data-last', '5');
+      await detail.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shot('stream-stored-history.png') });
+      await detail.getByTestId('window-604800').click();
+      await expect(detail.getByTestId('stream-history-stored')).toContainText('1-hour buckets');
+      await expect(detail.getByTestId('chart-length')).toHaveAttribute('data-last', '5');
+    } finally {
+      await redis.del(stream);
+      redis.disconnect();
+    }
   });
 });

@@ -17,11 +17,12 @@ export interface RetentionRule {
   days: number;
 }
 
-/** Events and scans: the 30 days the Events view and forensics look back (seed 003's 30-day DLQ retention); metric samples: 7 days. */
+/** Events and scans: the 30 days the Events view and forensics look back (seed 003's 30-day DLQ retention); metric and stream samples: 7 days. */
 export const DEFAULT_RETENTION: readonly RetentionRule[] = [
   { table: 'events', column: 'ts', days: 30 },
   { table: 'scans', column: 'scheduled_time', days: 30 },
   { table: 'metrics', column: 'ts', days: 7 },
+  { table: 'stream_samples', column: 'minute', days: 7 },
 ];
 
 const RETENTION_LOCK = 0x77_66_72_74; // "wfrt"

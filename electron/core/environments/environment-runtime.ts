@@ -14,6 +14,7 @@ import { classifyPgFailure } from '../database/pg-connection';
 import { MIGRATIONS } from '../database/migrations';
 import { DatabaseWatch } from '../monitor/database-watch';
 import { RetentionJob } from '../database/retention';
+import { StreamSampleStore } from '../database/stream-samples';
 
 /** The newest schema version this build knows. */
 const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -58,6 +59,8 @@ export class EnvironmentRuntime {
   private readonly database: DatabaseWatch | null;
   /** Deletes rows past their age on plain PostgreSQL; only where this console may write. */
   readonly retention: RetentionJob | null;
+  /** A minute of each stream's depth kept in the database for the 24 h / 7 d charts; null without a database. */
+  readonly streamSamples: StreamSampleStore | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
@@ -78,7 +81,12 @@ export class EnvironmentRuntime {
     const postgres = env.postgres;
     this.database = history && postgres ? new DatabaseWatch(() => history.probe(), (error) => classifyPgFailure(error, postgres, deps.redactor), deps.clock, SCHEMA_VERSION) : null;
     if (this.database) this.monitor.watchDatabase(this.database);
-    this.retention = postgres && !isReadOnly(profile) && profile.role !== 'viewer' ? new RetentionJob(postgres, deps) : null;
+    const mayWrite = !isReadOnly(profile) && profile.role !== 'viewer';
+    this.retention = postgres && mayWrite ? new RetentionJob(postgres, deps) : null;
+    this.streamSamples = postgres ? new StreamSampleStore(postgres, deps.logger) : null;
+    // Read everywhere; written only by a console that may write to the environment.
+    const samples = this.streamSamples;
+    if (samples && mayWrite) this.monitor.onOverview((overview) => samples.observe(overview));
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
     // On a Redis Cluster, BullMQ queues (no hash-tag prefix), pub/sub tails and alert state (Lua over
     // undeclared keys) are not available: they stay null and their calls answer UNSUPPORTED.
@@ -123,6 +131,6 @@ export class EnvironmentRuntime {
     await this.demo.stop().catch(() => undefined);
     await this.bull?.stop();
     await this.pubsub?.close();
-    await Promise.all([this.redis?.close(), this.amqp?.close(), this.history?.close()]);
+    await Promise.all([this.redis?.close(), this.amqp?.close(), this.history?.close(), this.streamSamples?.close()]);
   }
 }

@@ -16,6 +16,11 @@ export function streamHandlers(ctx: CoreContext): HandlerGroup<'streams.'> {
       if (!history.knows(stream)) throw new CodedError('NOT_FOUND', `no stream "${stream}" has been seen in this environment`);
       return history.query(stream, ctx.clock.now(), windowSeconds, maxPoints);
     },
+    'streams.storedHistory': async ({ envId, stream, range }) => {
+      const samples = ctx.runtime(envId).streamSamples;
+      if (!samples) throw new CodedError('NOT_FOUND', 'no database configured for this environment: its stream history ends after the live hour (Environments → Edit → Database)');
+      return samples.history(stream, range, ctx.clock.now());
+    },
     'streams.pending': async ({ envId, stream, group, after, count }) => pendingPage(ctx.anyRedisOf(envId), stream, group, count, after),
     'streams.entries': async ({ envId, stream, order, after, from, count, previewBytes }) =>
       entriesPage(ctx.anyRedisOf(envId), stream, { order, count, previewBytes, ...(after ? { after } : {}), ...(from ? { from } : {}) }, ctx.runtime(envId).env.payloadKey),

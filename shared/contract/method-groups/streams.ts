@@ -17,6 +17,11 @@ export const streamMethods = {
       .strict(),
     result: StreamHistory,
   },
+  /** A stream's history past the live hour, from the environment's database: 24 h in 5-minute, 7 d in 1-hour buckets. */
+  'streams.storedHistory': {
+    params: z.object({ envId: EnvId, stream: StreamName, range: z.enum(['24h', '7d']) }).strict(),
+    result: StreamHistory,
+  },
   'streams.pending': {
     params: z
       .object({

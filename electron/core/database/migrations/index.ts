@@ -3,6 +3,7 @@ import { MIGRATION_002 } from './002-correlation-index';
 import { MIGRATION_003 } from './003-events-hourly';
 import { MIGRATION_004 } from './004-seed002-tables';
 import { MIGRATION_005 } from './005-metric-alerts';
+import { MIGRATION_006 } from './006-stream-samples';
 
 /** One schema step: applied once, in one transaction, recorded in `watchfloor_migrations`. */
 export interface Migration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'events counted by hour', sql: MIGRATION_003 },
   { version: 4, name: 'seed 002 tables: systems, system_metrics', sql: MIGRATION_004 },
   { version: 5, name: 'seed 002 alert trigger: metric_thresholds, metric_alerts, pg_notify', sql: MIGRATION_005 },
+  { version: 6, name: 'stream samples a minute, for the 24 h and 7 d charts', sql: MIGRATION_006 },
 ];

@@ -1,17 +1,27 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
-import type { StreamInfo } from '../../../../shared/model/overview';
+import type { StreamHistory, StreamInfo } from '../../../../shared/model/overview';
 import { formatClock, formatCount, formatRate } from '../../components/format';
-import { usePolledCall } from '../../components/use-polled-call';
+import { usePolledCall, type PolledState } from '../../components/use-polled-call';
 import { PendingEntries } from './pending-entries';
 import { StreamEntries } from './stream-entries';
-import { actionBlockedReason, streamChartRows, streamTotals, type MultiPoint } from './streams.logic';
+import { actionBlockedReason, streamChartRows, streamTotals, type MultiPoint, type StreamChartRows } from './streams.logic';
 
+/** The live windows (this console's memory) and, with a database, the stored ones. */
 const WINDOWS = [
-  { seconds: 900, label: '15 min' },
-  { seconds: 3600, label: '1 h' },
+  { seconds: 900, label: '15 min', stored: null },
+  { seconds: 3600, label: '1 h', stored: null },
+  { seconds: 86_400, label: '24 h', stored: '24h' },
+  { seconds: 604_800, label: '7 d', stored: '7d' },
 ] as const;
+type StoredRange = '24h' | '7d';
+
+/** "Mon 14:05": a point in a stored range (days apart), where a bare clock time is ambiguous. */
+function formatDayClock(epochMs: number): string {
+  const date = new Date(epochMs);
+  return `${date.toLocaleDateString('en-GB', { weekday: 'short' })} ${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
 const AXIS = { stroke: '#a9b6c4', fontSize: 11 };
 const TOOLTIP_STYLE = { background: '#131a22', border: '1px solid #2c3a4a', color: '#eef3f8' };
 const LINE_COLOURS = ['#58a6ff', '#f0b429', '#3fcf5e', '#d2a8ff', '#ff7b72', '#79c0ff', '#ffa657', '#a5d6ff'];
@@ -39,7 +49,11 @@ export function StreamDetail({
   onClose: () => void;
 }) {
   const [windowSeconds, setWindowSeconds] = useState<number>(900);
-  const history = usePolledCall('streams.history', { envId: env.id, stream, windowSeconds, maxPoints: MAX_POINTS }, `${env.id}\u0000${stream}\u0000${windowSeconds}`);
+  const windows = WINDOWS.filter((w) => w.stored === null || env.postgres);
+  const stored: StoredRange | null = WINDOWS.find((w) => w.seconds === windowSeconds)?.stored ?? null;
+  // The live hour is always polled (it also tells a stream deleted while open); a stored range is shown from its own poll.
+  const liveWindow = stored ? 900 : windowSeconds;
+  const history = usePolledCall('streams.history', { envId: env.id, stream, windowSeconds: liveWindow, maxPoints: MAX_POINTS }, `${env.id}\u0000${stream}\u0000${liveWindow}`);
   const current = history.state === 'ready' ? history.value : history.state === 'error' ? history.last : null;
   const isGone = (current?.gone ?? false) || (isListed && isConnected && live === null);
   const rows = useMemo(() => (current ? streamChartRows(current) : null), [current]);
@@ -59,7 +73,7 @@ export function StreamDetail({
         ) : null}
         <span className="spacer" />
         <div className="streams-segmented" role="group" aria-label="Time window">
-          {WINDOWS.map((w) => (
+          {windows.map((w) => (
             <button
               key={w.seconds}
               type="button"
@@ -81,18 +95,69 @@ export function StreamDetail({
           This stream was deleted while you were watching it. Its history up to the deletion is shown; nothing new will arrive.
         </p>
       ) : null}
+      {stored ? (
+        <StoredHistory env={env} stream={stream} range={stored} />
+      ) : (
+        <HistoryCharts history={history} current={current} rows={rows} stored={null} windowSeconds={windowSeconds} />
+      )}
+      {live && live.groups.length > 0 && !isGone ? (
+        <PendingEntries env={env} stream={stream} groups={live.groups} blocked={blocked} />
+      ) : live && live.groups.length === 0 ? (
+        <p className="muted small">No consumer group reads this stream: nothing is pending, and there are no operator actions.</p>
+      ) : null}
+      <StreamEntries env={env} stream={stream} groups={live?.groups ?? []} lastEntryId={live?.lastEntryId ?? null} isGone={isGone} />
+    </section>
+  );
+}
+
+/** A stream's stored history (24 h / 7 d) from the environment's database, refreshed every minute. */
+function StoredHistory({ env, stream, range }: { env: EnvironmentView; stream: string; range: StoredRange }) {
+  const history = usePolledCall('streams.storedHistory', { envId: env.id, stream, range }, `${env.id}\u0000${stream}\u0000${range}`, 60_000);
+  const current = history.state === 'ready' ? history.value : history.state === 'error' ? history.last : null;
+  const rows = useMemo(() => (current ? streamChartRows(current) : null), [current]);
+  return <HistoryCharts history={history} current={current} rows={rows} stored={range} windowSeconds={range === '24h' ? 86_400 : 604_800} />;
+}
+
+/** The three charts of a history (live or stored), with its loading, error and partial states. */
+function HistoryCharts({
+  history,
+  current,
+  rows,
+  stored,
+  windowSeconds,
+}: {
+  history: PolledState<StreamHistory>;
+  current: StreamHistory | null;
+  rows: StreamChartRows | null;
+  stored: StoredRange | null;
+  windowSeconds: number;
+}) {
+  return (
+    <>
       {history.state === 'loading' ? <p className="empty">Loading history…</p> : null}
       {history.state === 'error' && !current ? (
-        <p className="empty">{history.code === 'NOT_FOUND' ? 'No history yet: the stream has not been sampled.' : `History unavailable: ${history.message}`}</p>
+        <p className="empty" data-testid="stream-history-error">
+          {stored !== null ? `Stored history unavailable — ${history.message}` : history.code === 'NOT_FOUND' ? 'No history yet: the stream has not been sampled.' : `History unavailable: ${history.message}`}
+        </p>
       ) : null}
-      {rows?.isPartial ? (
+      {stored !== null && current ? (
+        <p className="muted small" data-testid="stream-history-stored">
+          From the database: a sample a minute, {stored === '24h' ? '5-minute' : '1-hour'} buckets (length and lag: the highest in the bucket; rates: the mean).
+        </p>
+      ) : null}
+      {rows?.isPartial && stored === null ? (
         <p className="muted small">
           History since {formatClock(rows.length[0]!.at)} (this console has not watched the stream for the whole {windowSeconds === 3600 ? 'hour' : '15 minutes'} yet).
         </p>
       ) : null}
+      {rows?.isPartial && stored !== null ? (
+        <p className="muted small" data-testid="stream-history-stored-since">
+          Stored since {formatDayClock(rows.length[0]!.at)}: the database has no earlier sample of this stream in the last {stored === '24h' ? '24 hours' : '7 days'}.
+        </p>
+      ) : null}
       {rows ? (
         <div className="streams-charts">
-          <Chart title="Length (entries)" testId="chart-length" last={rows.last.length} data={rows.length} keys={['length']} isInteger />
+          <Chart title="Length (entries)" testId="chart-length" last={rows.last.length} data={rows.length} keys={['length']} isInteger formatAt={stored !== null ? formatDayClock : formatClock} />
           <Chart
             title="Lag per group (entries not yet delivered)"
             testId="chart-lag"
@@ -101,17 +166,12 @@ export function StreamDetail({
             keys={rows.lagKeys}
             isInteger
             emptyText="No consumer group on this stream."
+            formatAt={stored !== null ? formatDayClock : formatClock}
           />
-          <Chart title="In / out (entries/s): added, and read per group" testId="chart-rates" last={rows.last.rates} data={rows.rates} keys={rows.rateKeys} />
+          <Chart title="In / out (entries/s): added, and read per group" testId="chart-rates" last={rows.last.rates} data={rows.rates} keys={rows.rateKeys} formatAt={stored !== null ? formatDayClock : formatClock} />
         </div>
       ) : null}
-      {live && live.groups.length > 0 && !isGone ? (
-        <PendingEntries env={env} stream={stream} groups={live.groups} blocked={blocked} />
-      ) : live && live.groups.length === 0 ? (
-        <p className="muted small">No consumer group reads this stream: nothing is pending, and there are no operator actions.</p>
-      ) : null}
-      <StreamEntries env={env} stream={stream} groups={live?.groups ?? []} lastEntryId={live?.lastEntryId ?? null} isGone={isGone} />
-    </section>
+    </>
   );
 }
 
@@ -123,6 +183,7 @@ function Chart({
   keys,
   isInteger = false,
   emptyText,
+  formatAt = formatClock,
 }: {
   title: string;
   testId: string;
@@ -131,6 +192,7 @@ function Chart({
   keys: readonly string[];
   isInteger?: boolean;
   emptyText?: string;
+  formatAt?: (epochMs: number) => string;
 }) {
   return (
     <figure className="streams-chart" data-testid={testId} data-last={last === null ? '' : String(Math.round(last * 100) / 100)}>
@@ -144,7 +206,7 @@ function Chart({
         <ResponsiveContainer width="100%" height={180}>
           <LineChart data={data as MultiPoint[]} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
-            <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatClock} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
+            <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatAt} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
             <YAxis
               tick={AXIS}
               stroke={AXIS.stroke}
@@ -152,7 +214,7 @@ function Chart({
               allowDecimals={!isInteger}
               tickFormatter={(v: number) => (Math.abs(v) < 10 && !Number.isInteger(v) ? v.toFixed(1) : formatCount(v))}
             />
-            <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatClock(Number(v))} formatter={(v) => (typeof v === 'number' ? (isInteger ? formatCount(v) : v.toFixed(1)) : String(v))} />
+            <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatAt(Number(v))} formatter={(v) => (typeof v === 'number' ? (isInteger ? formatCount(v) : v.toFixed(1)) : String(v))} />
             {keys.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
             {keys.map((key, i) => (
               <Line key={key} type="linear" dataKey={key} name={key} stroke={LINE_COLOURS[i % LINE_COLOURS.length]} dot={data.length < 4} isAnimationActive={false} strokeWidth={i === 0 ? 2 : 1.5} />
