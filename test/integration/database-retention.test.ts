@@ -57,7 +57,7 @@ describe('database retention on plain PostgreSQL (issue 17)', () => {
       expect(outcome.ran).toBe(true);
       expect(outcome.missing).toEqual([]);
       // Older than 30 days: days 31..39 (225) and day 30 but its k = 0 event, exactly 30 days old (24); day 29 and after all kept.
-      expect(Object.fromEntries(outcome.deleted.map((d) => [d.table, d.rows]))).toEqual({ events: 249, scans: 1, metrics: 3, stream_samples: 0 });
+      expect(Object.fromEntries(outcome.deleted.map((d) => [d.table, d.rows]))).toEqual({ events: 249, scans: 1, metrics: 3, stream_samples: 0, system_metrics: 0 });
       const counts = await client.query<{ events: string; oldest: Date; hourly: string; scans: string; metrics: string }>(
         `SELECT (SELECT count(*) FROM events) AS events, (SELECT min(ts) FROM events) AS oldest, (SELECT sum(n) FROM events_hourly) AS hourly,
                 (SELECT string_agg(scan_id, ',') FROM scans) AS scans, (SELECT count(*) FROM metrics) AS metrics`,
@@ -94,7 +94,7 @@ describe('database retention on plain PostgreSQL (issue 17)', () => {
     try {
       const client = await bare.client();
       try {
-        expect(await runRetention(client, now)).toMatchObject({ ran: true, deleted: [], missing: ['events', 'scans', 'metrics', 'stream_samples'] });
+        expect(await runRetention(client, now)).toMatchObject({ ran: true, deleted: [], missing: ['events', 'scans', 'metrics', 'stream_samples', 'system_metrics'] });
       } finally {
         await client.end();
       }

@@ -23,6 +23,8 @@ export const DEFAULT_RETENTION: readonly RetentionRule[] = [
   { table: 'scans', column: 'scheduled_time', days: 30 },
   { table: 'metrics', column: 'ts', days: 7 },
   { table: 'stream_samples', column: 'minute', days: 7 },
+  // Seed 002's collector samples; its systems inventory and the detected metric alerts are kept.
+  { table: 'system_metrics', column: 'collected_at', days: 7 },
 ];
 
 const RETENTION_LOCK = 0x77_66_72_74; // "wfrt"
