@@ -67,14 +67,26 @@ export interface AlertFilter {
 
 export const DEFAULT_ALERT_FILTER: AlertFilter = { severities: [], status: 'unresolved', level: null, organization: '', asset: '', source: '', text: '', showSnoozed: false };
 
-/** The alerts a filter lets through, in triage order (unresolved, most severe, newest). */
-export function filterAlerts(alerts: readonly AlertSummary[], filter: AlertFilter, now: number): AlertSummary[] {
+const SEARCH_TEXT = new WeakMap<AlertSummary, string>();
+
+/** What the search box matches an alert by, lower-cased once per alert version. */
+function searchTextOf(a: AlertSummary): string {
+  let text = SEARCH_TEXT.get(a);
+  if (text === undefined) {
+    text = `${a.id} ${a.title} ${a.message} ${a.assignee ?? ''} ${a.correlationId ?? ''}`.toLowerCase();
+    SEARCH_TEXT.set(a, text);
+  }
+  return text;
+}
+
+/** The filter as a test of one alert (`now` decides which snoozes are still running). */
+export function alertMatcher(filter: AlertFilter, now: number): (a: AlertSummary) => boolean {
   const text = filter.text.trim().toLowerCase();
   const org = filter.organization.trim().toLowerCase();
   const asset = filter.asset.trim().toLowerCase();
   const source = filter.source.trim().toLowerCase();
   const severities = filter.severities.length ? new Set(filter.severities) : null;
-  const out = alerts.filter((a) => {
+  return (a) => {
     if (filter.status === 'unresolved' ? a.status === 'resolved' : filter.status !== 'all' && a.status !== filter.status) return false;
     if (severities && !severities.has(a.severity)) return false;
     if (filter.level !== null && a.level !== filter.level) return false;
@@ -82,10 +94,14 @@ export function filterAlerts(alerts: readonly AlertSummary[], filter: AlertFilte
     if (org && !(a.organizationId ?? '').toLowerCase().includes(org)) return false;
     if (asset && !(a.assetId ?? '').toLowerCase().includes(asset)) return false;
     if (source && !(a.source ?? '').toLowerCase().includes(source)) return false;
-    if (text && !`${a.id} ${a.title} ${a.message} ${a.assignee ?? ''} ${a.correlationId ?? ''}`.toLowerCase().includes(text)) return false;
+    if (text && !searchTextOf(a).includes(text)) return false;
     return true;
-  });
-  return out.sort(compareAlerts);
+  };
+}
+
+/** The alerts a filter lets through, in triage order (unresolved, most severe, newest). */
+export function filterAlerts(alerts: readonly AlertSummary[], filter: AlertFilter, now: number): AlertSummary[] {
+  return alerts.filter(alertMatcher(filter, now)).sort(compareAlerts);
 }
 
 /** Every alert known, across the given environments. */
@@ -137,10 +153,19 @@ export function badgeCount(state: AlertsState, repeats: Readonly<Record<string, 
   let n = 0;
   for (const [envId, env] of Object.entries(state.byEnv)) {
     if (repeats[envId]) continue;
-    for (const a of Object.values(env.byId)) if (a.status === 'open' && (a.severity === 'critical' || a.severity === 'high')) n++;
+    let urgent = URGENT_COUNT.get(env.byId);
+    if (urgent === undefined) {
+      urgent = 0;
+      for (const a of Object.values(env.byId)) if (a.status === 'open' && (a.severity === 'critical' || a.severity === 'high')) urgent++;
+      URGENT_COUNT.set(env.byId, urgent);
+    }
+    n += urgent;
   }
   return n;
 }
+
+/** Each environment's count, per version of its alerts: the nav bar and the title ask on every store change. */
+const URGENT_COUNT = new WeakMap<Readonly<Record<string, AlertSummary>>, number>();
 
 /** Moves the cursor by `delta` within the visible list (j/k), clamped. */
 export function moveCursor(ids: readonly string[], current: string | null, delta: number): string | null {

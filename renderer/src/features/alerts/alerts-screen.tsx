@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import { describeGroupKey, GROUP_FIELDS, groupAlerts, type AlertGroup, type GroupField } from '../../../../shared/model/alert-groups';
@@ -8,7 +8,8 @@ import { ALERT_COMMANDS, shortcutHint, type AlertsCommandId } from '../../action
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
-import { DEFAULT_ALERT_FILTER, alertsOf, filterAlerts, moveCursor, type AlertFilter, type StatusFilter } from '../../stores/alerts.logic';
+import { DEFAULT_ALERT_FILTER, alertMatcher, moveCursor, type AlertFilter, type StatusFilter } from '../../stores/alerts.logic';
+import { alertByKey, filterSorted, moveKey, sortedAlertsOf, type SortedAlerts } from '../../stores/alert-index.logic';
 import { loadAlerts } from '../../stores/sync';
 import { AlertDetail } from './alert-detail';
 import { AlertsTable } from './alerts-table';
@@ -40,11 +41,18 @@ export function AlertsScreen() {
   const envIds = useMemo(() => (isAllScope ? withRedis.filter((e) => !repeats[e.id]).map((e) => e.id) : [chosen]), [isAllScope, chosen, withRedis, repeats]);
   const skipped = isAllScope ? withRedis.filter((e) => repeats[e.id]) : [];
   const [filter, setFilter] = useState<AlertFilter>(DEFAULT_ALERT_FILTER);
+  // The fields show each keystroke at once; the list follows in a render React may interrupt
+  // when the next keystroke comes (the list, its count and what the actions apply to all use
+  // this deferred filter, so they agree with what is shown).
+  const listFilter = useDeferredValue(filter);
   const now = useNow(1000);
-  // Filtering and sorting follow the data and the filter, not the clock: the countdowns tick
-  // inside the rows without re-sorting 10,000 alerts every second.
-  const filterNow = useMemo(() => (alertsState && filter ? Date.now() : 0), [alertsState, filter]);
-  const visible = useMemo(() => filterAlerts(alertsOf(alertsState, envIds), filter, filterNow), [alertsState, envIds, filter, filterNow]);
+  // Sorting follows the data only (each environment's sorted list is kept and merged with a
+  // push's changes), filtering the data and the filter, neither the clock: the countdowns tick
+  // inside the rows without re-filtering 100,000 alerts every second.
+  const sortCache = useRef(new Map<string, SortedAlerts>());
+  const sorted = useMemo(() => sortedAlertsOf(alertsState, envIds, sortCache.current), [alertsState, envIds]);
+  const filterNow = useMemo(() => (alertsState && listFilter ? Date.now() : 0), [alertsState, listFilter]);
+  const visible = useMemo(() => filterSorted(sorted, listFilter, filterNow), [sorted, listFilter, filterNow]);
   // Grouped into incidents (rule + asset + type by default): one row a group, drilled into with Enter.
   const [groupBy, setGroupBy] = useState<readonly GroupField[] | null>(readGroupBy);
   const [openGroup, setOpenGroup] = useState<string | null>(null);
@@ -62,13 +70,21 @@ export function AlertsScreen() {
   const [pending, setPending] = useState<PendingAction | null>(null);
   const [notice, setNotice] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const search = useRef<HTMLInputElement>(null);
-  const byKey = useMemo(() => new Map(visible.map((a) => [`${a.envId}/${a.id}`, a])), [visible]);
+  /** The listed alert a key names (one the filters let through), without a map of every listed alert. */
+  const shown = useMemo(() => {
+    const matches = alertMatcher(listFilter, filterNow);
+    return (key: string): AlertSummary | undefined => {
+      const a = alertByKey(alertsState, envIds, key);
+      return a && matches(a) ? a : undefined;
+    };
+  }, [alertsState, envIds, listFilter, filterNow]);
   const keyOf = (a: AlertSummary) => `${a.envId}/${a.id}`;
   // Live updates move alerts out of the list (resolved elsewhere, filtered): count only what an action would touch.
-  const selectedShown = useMemo(() => [...selection].filter((k) => byKey.has(k)).length, [selection, byKey]);
-  const current = cursor ? byKey.get(cursor) ?? null : null;
-  const opened = openId ? (byKey.get(openId) ?? alertsOf(alertsState, envIds).find((a) => keyOf(a) === openId) ?? null) : null;
-  const envOf = (envId: string): EnvironmentView | undefined => environments.find((e) => e.id === envId);
+  const selectedShown = useMemo(() => [...selection].filter((k) => shown(k)).length, [selection, shown]);
+  const current = cursor ? (shown(cursor) ?? null) : null;
+  const opened = openId ? (alertByKey(alertsState, envIds, openId) ?? null) : null;
+  const envOf = useCallback((envId: string): EnvironmentView | undefined => environments.find((e) => e.id === envId), [environments]);
+  const onToggle = useCallback((key: string) => setSelection((s) => toggleSelection(s, key)), []);
   const errors = envIds.flatMap((id) => (alertsState.byEnv[id]?.error ? [`${envOf(id)?.name ?? id}: ${alertsState.byEnv[id]!.error}`] : []));
   const isLoading = envIds.some((id) => !alertsState.byEnv[id]?.isLoaded && !alertsState.byEnv[id]?.error);
 
@@ -82,8 +98,8 @@ export function AlertsScreen() {
 
   // Keep the cursor on a listed alert, and the incident cursor on a listed incident.
   useEffect(() => {
-    if (listed.length && (!cursor || !byKey.has(cursor) || (inGroup && !inGroup.alerts.some((a) => keyOf(a) === cursor)))) setCursor(keyOf(listed[0]!));
-  }, [listed, cursor, byKey, inGroup]);
+    if (listed.length && (!cursor || !shown(cursor) || (inGroup && !inGroup.alerts.some((a) => keyOf(a) === cursor)))) setCursor(keyOf(listed[0]!));
+  }, [listed, cursor, shown, inGroup]);
   useEffect(() => {
     if (groups.length && (!groupCursor || !groupByKey.has(groupCursor))) setGroupCursor(groups[0]!.key);
   }, [groups, groupCursor, groupByKey]);
@@ -104,7 +120,7 @@ export function AlertsScreen() {
 
   /** The alerts an action applies to: the selection, or the one under the cursor. */
   const targets = (): AlertSummary[] => {
-    if (selection.size) return [...selection].flatMap((k) => (byKey.get(k) ? [byKey.get(k)!] : []));
+    if (selection.size) return [...selection].flatMap((k) => shown(k) ?? []);
     if (isGroupList) return (groupCursor ? groupByKey.get(groupCursor)?.alerts : undefined) ?? [];
     const one = opened ?? current;
     return one ? [one] : [];
@@ -141,7 +157,7 @@ export function AlertsScreen() {
   // work while it is shown, and stand aside while one of its action dialogs is open.
   const move = (delta: number) => {
     if (isGroupList) return setGroupCursor(moveCursor(groups.map((g) => g.key), groupCursor, delta));
-    const next = moveCursor(listed.map(keyOf), cursor, delta);
+    const next = moveKey(listed, cursor, delta);
     setCursor(next);
     if (openId && next) setOpenId(next);
   };
@@ -168,7 +184,7 @@ export function AlertsScreen() {
   );
 
   const set = (patch: Partial<AlertFilter>) => setFilter((f) => ({ ...f, ...patch }));
-  const total = envIds.reduce((n, id) => n + Object.keys(alertsState.byEnv[id]?.byId ?? {}).length, 0);
+  const total = useMemo(() => envIds.reduce((n, id) => n + Object.keys(alertsState.byEnv[id]?.byId ?? {}).length, 0), [alertsState, envIds]);
   const isAll = envIds.length > 1;
 
   return (
@@ -294,7 +310,7 @@ export function AlertsScreen() {
         ) : isGroupList && groupBy ? (
           <AlertGroupsTable groups={groups} fields={groupBy} now={now} cursor={groupCursor} selection={selection} showEnv={isAll} envOf={envOf} onCursor={setGroupCursor} onOpen={setOpenGroup} onToggle={toggleGroup} />
         ) : (
-          <AlertsTable alerts={listed} now={now} cursor={cursor} selection={selection} showEnv={isAll} isCompact={opened !== null} envOf={envOf} onCursor={setCursor} onOpen={setOpenId} onToggle={(k) => setSelection((s) => toggleSelection(s, k))} />
+          <AlertsTable alerts={listed} now={now} cursor={cursor} selection={selection} showEnv={isAll} isCompact={opened !== null} envOf={envOf} onCursor={setCursor} onOpen={setOpenId} onToggle={onToggle} />
         )}
         {opened ? <AlertDetail key={keyOf(opened)} summary={opened} env={envOf(opened.envId)} now={now} onClose={() => setOpenId(null)} onAction={(kind) => startAction(kind)} onNotice={setNotice} /> : null}
       </div>

@@ -1,7 +1,8 @@
-import { memo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { slaCountdown } from '../../stores/alerts.logic';
+import { indexOfKey } from '../../stores/alert-index.logic';
 import { formatAge, shortId } from '../../components/format';
 
 export const ALERT_ROW_HEIGHT = 30;
@@ -38,19 +39,36 @@ export function AlertsTable({
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const frame = useRef<number | null>(null);
-  const viewport = box.current?.clientHeight ?? 700;
-  const cursorIndex = cursor ? alerts.findIndex((a) => `${a.envId}/${a.id}` === cursor) : -1;
+  // The scroll box's height, measured by a ResizeObserver: reading clientHeight while rendering
+  // forced the browser to lay out the whole page mid-render on every filter change.
+  const [viewport, setViewport] = useState(() => window.innerHeight);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    setViewport(el.clientHeight);
+    const observer = new ResizeObserver(() => setViewport(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  // Once per cursor move or new list, not on every clock tick's render.
+  const cursorIndex = useMemo(() => indexOfKey(alerts, cursor), [alerts, cursor]);
   const lastCursor = useRef<string | null>(null);
-  if (cursor !== lastCursor.current && box.current && cursorIndex >= 0) {
+  // The cursor row is scrolled into view after the commit, before the paint; the window follows
+  // at once (not on the next scroll event), so a jump never paints an empty window.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (cursor === lastCursor.current || !el || cursorIndex < 0) return;
     lastCursor.current = cursor;
     const top = cursorIndex * ALERT_ROW_HEIGHT;
-    const el = box.current;
     const header = ALERT_ROW_HEIGHT;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ALERT_ROW_HEIGHT + header > el.scrollTop + el.clientHeight) el.scrollTop = top + ALERT_ROW_HEIGHT + header - el.clientHeight;
-  }
-  const first = Math.max(0, Math.floor(scrollTop / ALERT_ROW_HEIGHT) - OVERSCAN_ROWS);
-  const last = Math.min(alerts.length, Math.ceil((scrollTop + viewport) / ALERT_ROW_HEIGHT) + OVERSCAN_ROWS);
+    setScrollTop(el.scrollTop);
+  }, [cursor, cursorIndex]);
+  // A shorter list (a narrower filter) is scrolled less far than the last scroll event said.
+  const shownTop = Math.min(scrollTop, Math.max(0, (alerts.length + 1) * ALERT_ROW_HEIGHT - viewport));
+  const first = Math.max(0, Math.floor(shownTop / ALERT_ROW_HEIGHT) - OVERSCAN_ROWS);
+  const last = Math.min(alerts.length, Math.ceil((shownTop + viewport) / ALERT_ROW_HEIGHT) + OVERSCAN_ROWS);
   return (
     <div
       ref={box}
