@@ -13,6 +13,8 @@ import { firstBullOverview, firstOverview, whenConnected } from './monitor/first
 import { systemClock, type Clock, type Logger, type SecretStore } from './ports';
 import { Redactor, createJsonLogger } from './redaction';
 import { Dispatcher, type Handlers } from './rpc/dispatcher';
+import { PayloadMasker } from './masking';
+import { revealHandlers } from './handlers/reveal';
 import { AuditTrail } from './audit/audit-trail';
 import type { CoreContext } from './handlers/context';
 import { streamHandlers } from './handlers/streams';
@@ -90,6 +92,8 @@ export class AppCore {
   private readonly runtimes = new Map<string, EnvironmentRuntime>();
   private readonly emitter = new EventEmitter();
   private readonly dispatcher: Dispatcher;
+  /** Masks payload fields in every answer and push (issue 20). */
+  readonly masker: PayloadMasker;
   private readonly overviewBatcher: KeyedBatcher<EnvironmentOverview>;
   private readonly bullBatcher: KeyedBatcher<BullOverview>;
   private readonly workersBatcher: KeyedBatcher<WorkersView>;
@@ -137,7 +141,8 @@ export class AppCore {
         return redis?.isReady ? redis.client : null;
       },
     });
-    this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false, trail);
+    this.masker = new PayloadMasker({ configOf: (envId) => this.environments.get(envId).masking, roleOf: (envId) => this.environments.effectiveRole(envId).role });
+    this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false, trail, (method, params, value) => this.masker.outbound(method, params, value));
   }
 
   /** Loads the profiles (creating **Local** on first start) and, unless told not to, connects every environment. */
@@ -270,7 +275,7 @@ export class AppCore {
         monitorOptions: this.options.monitorOptions,
         bullOptions: this.options.bullOptions,
         alertOptions: this.options.alertOptions,
-        onPubSubMessages: (batches) => this.emit('pubsub.messages', { batches }),
+        onPubSubMessages: (batches) => this.emit('pubsub.messages', { batches: this.masker.pubsub(batches) }),
         tunnel: this.environments.tunnels.tunnel(id),
       });
       runtime.monitor.onOverview((overview) => this.overviewBatcher.push(overview.envId, overview));
@@ -320,6 +325,7 @@ export class AppCore {
 
   private handlers(): Handlers {
     const context = this.context();
+    const deadLetters = new DeadLetterService({ clock: this.clock, logger: this.logger, runtime: (envId) => this.runtime(envId), redisOf: (envId, feature) => this.redisOf(envId, feature) });
     return {
       'app.info': async () => ({
         version: this.options.version,
@@ -334,7 +340,8 @@ export class AppCore {
       ...queueHandlers(context),
       ...bullmqHandlers(context),
       ...pubsubHandlers(context),
-      ...dlqHandlers(new DeadLetterService({ clock: this.clock, logger: this.logger, runtime: (envId) => this.runtime(envId), redisOf: (envId, feature) => this.redisOf(envId, feature) })),
+      ...dlqHandlers(deadLetters),
+      ...revealHandlers(context, deadLetters, this.masker),
       ...alertHandlers(context, this.audit, this.settings),
       ...silenceHandlers(context),
       ...workerHandlers(context, this.workers, this.destinations),

@@ -14,6 +14,7 @@ import { confirmMethods } from './method-groups/confirm';
 import { workerMethods } from './method-groups/workers';
 import { eventMethods } from './method-groups/events';
 import { silenceMethods } from './method-groups/silences';
+import { revealMethods } from './method-groups/reveal';
 import { stricter, write, type Access, type MethodPolicy } from './access';
 import type { ConfirmAction } from './method-groups/confirm';
 
@@ -83,6 +84,7 @@ export const methods = {
   ...workerMethods,
   ...eventMethods,
   ...silenceMethods,
+  ...revealMethods,
   'demo.start': write({
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

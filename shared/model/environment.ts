@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MaskingConfig } from './masking';
 import { parseBrokerUrl } from './broker-url';
 
 export const REDIS_SCHEMES = ['redis', 'rediss'] as const;
@@ -191,6 +192,8 @@ export const EnvironmentInput = z.object({
     .optional(),
   /** Keys rotated out, still opened: `id:key` one per line or comma-separated (64 hex characters or base64); kept in the secret store. Absent keeps, null clears. */
   previousPayloadKeys: z.string().max(16_384).nullable().optional(),
+  /** Payload fields masked before they reach a window, the CLI or a search result (issue 20). Absent: the defaults on a new environment, kept on an edit; empty lists: none. */
+  masking: MaskingConfig.optional(),
 });
 export type EnvironmentInput = z.input<typeof EnvironmentInput>;
 export type EnvironmentInputParsed = z.output<typeof EnvironmentInput>;
@@ -240,5 +243,7 @@ export const EnvironmentView = z.object({
   payloadKeyId: z.string().nullable().optional(),
   /** The ids of the previous payload keys still opened (the keys are never sent). */
   previousPayloadKeyIds: z.array(z.string()).optional(),
+  /** The masking in force (the defaults unless the profile sets its own). */
+  masking: MaskingConfig.optional(),
 });
 export type EnvironmentView = z.infer<typeof EnvironmentView>;

@@ -135,6 +135,7 @@ export function normalizeInput(input: EnvironmentInputParsed): NormalizedInput {
       ...(payloadKeyId ? { payloadKeyId } : {}),
       ...(postgres ? { postgres } : {}),
       ...(ssh ? { ssh } : {}),
+      ...(input.masking ? { masking: input.masking } : {}),
     },
     passwords,
   };

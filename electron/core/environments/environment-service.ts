@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CodedError } from '../../../shared/contract/errors';
 import { nextColour, type EnvironmentInputParsed, type EnvironmentView } from '../../../shared/model/environment';
+import { DEFAULT_MASKING } from '../../../shared/model/masking';
 import type { SecretStore } from '../ports';
 import type { Redactor } from '../redaction';
 import { LOCAL_AMQP_PASSWORD, LOCAL_PROFILE, isReadOnly, secretKey, type EnvironmentProfile, type SecretSlot } from './profile';
@@ -131,6 +132,7 @@ export class EnvironmentService {
       ...(profile.managementTlsFiles ? { managementTlsFiles: profile.managementTlsFiles } : {}),
       hasPayloadKey: await has('payloadKey'),
       payloadKeyId: profile.payloadKeyId ?? null,
+      masking: profile.masking ?? DEFAULT_MASKING,
       previousPayloadKeyIds: previousKeyIds(await this.secrets.get(secretKey(profile.id, 'previousPayloadKeys'))),
       ...(profile.postgres ? { postgres: { url: profile.postgres.url, hasPassword: await has('postgres'), ...(profile.postgres.tlsFiles ? { tlsFiles: profile.postgres.tlsFiles } : {}) } } : {}),
       ...(profile.ssh ? { ssh: { ...structuredClone(profile.ssh), hasPassphrase: await has('sshPassphrase'), hasPassword: await has('sshPassword') } } : {}),
@@ -153,7 +155,8 @@ export class EnvironmentService {
     const before = this.get(id);
     const normalized = normalizeInput({ ...input, colour: input.colour ?? before.colour });
     this.assertUniqueName(normalized.profile.name, id);
-    const profile: EnvironmentProfile = { id, ...normalized.profile };
+    // A form or CLI edit that says nothing of masking keeps what the profile had.
+    const profile: EnvironmentProfile = { id, ...normalized.profile, ...(input.masking === undefined && before.masking ? { masking: before.masking } : {}) };
     await this.applyPasswords(id, normalized.passwords);
     this.profiles = this.profiles.map((p) => (p.id === id ? profile : p));
     await this.persist();

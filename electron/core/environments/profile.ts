@@ -1,3 +1,4 @@
+import type { MaskingConfig } from '../../../shared/model/masking';
 import type { ClusterInput, Role, SentinelInput, SshAuth, TlsFiles } from '../../../shared/model/environment';
 
 /** An environment as stored in `environments.json`: no passwords (they live in the secret store). */
@@ -24,6 +25,8 @@ export interface EnvironmentProfile {
   postgres?: { url: string; tlsFiles?: TlsFiles } | null;
   /** Every connection through this SSH hop (passphrase and password in the secret store). Absent: direct. */
   ssh?: SshProfile | null;
+  /** Payload fields masked (issue 20). Absent: DEFAULT_MASKING. */
+  masking?: MaskingConfig;
 }
 
 /** One SSH hop of a profile: the bastion, optionally reached through a jump host with the same credentials. */

@@ -84,6 +84,8 @@ export class Dispatcher {
     private readonly logger: Logger,
     private readonly shouldValidateResults: boolean,
     private readonly guard: CallGuard,
+    /** The last step of every answer (payload masking, electron/core/masking.ts); may refuse with a CodedError. */
+    private readonly outbound: (method: MethodName, params: Record<string, unknown>, value: unknown) => unknown = (_m, _p, value) => value,
   ) {}
 
   async dispatch(method: unknown, rawParams: unknown): Promise<Result<unknown>> {
@@ -98,7 +100,7 @@ export class Dispatcher {
       try {
         const value = await handler(params, { note: () => undefined });
         if (this.shouldValidateResults) spec.result.parse(value);
-        return ok(value);
+        return ok(this.outbound(method, params, value));
       } catch (error) {
         return this.toFailure(method, error);
       }
@@ -171,7 +173,11 @@ export class Dispatcher {
           },
         ];
     await this.write(method, entries, team);
-    return ok(value);
+    try {
+      return ok(this.outbound(method, params, value));
+    } catch (error) {
+      return this.toFailure(method, error);
+    }
   }
 
   /** Records; a log that cannot be written is an error in the log, not a failure of what was done. */

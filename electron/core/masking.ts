@@ -1,0 +1,151 @@
+import { CodedError } from '../../shared/contract/errors';
+import type { MethodName, ResultOf } from '../../shared/contract/methods';
+import type { DeadLetterEntry } from '../../shared/model/dead-letter';
+import { compileMasking, DEFAULT_MASKING, maskNamedText, maskText, NO_MASKING, type Masking, type MaskingConfig } from '../../shared/model/masking';
+import type { PubSubTailBatch } from '../../shared/model/pubsub';
+import type { RabbitDeadLetter } from '../../shared/model/rabbit-dlq';
+import type { StreamEntry } from '../../shared/model/stream-entries';
+import type { BullJobValue } from '../../shared/model/bull-jobs';
+
+/**
+ * Where masking is applied: once, in the host, on the way out of the dispatcher (every transport:
+ * window, browser, CLI) and of the pub/sub push. Each contract method whose result carries payload
+ * text is listed in {@link PAYLOAD_METHODS} with how its result is masked; a unit test fails when a
+ * method's result schema holds a preview that is not listed, so a new one cannot be forgotten.
+ * Replays, edits and exports read the broker's bytes, never a masked preview.
+ */
+
+/** How the masking of one environment is looked up: its profile's setting (absent: the defaults). */
+export interface MaskingSource {
+  configOf(envId: string): MaskingConfig | null | undefined;
+  /** The role in force (viewer, operator, admin). */
+  roleOf(envId: string): 'viewer' | 'operator' | 'admin';
+}
+
+type Mask = (text: string) => string;
+type MaskNamed = (name: string, text: string) => string;
+interface Maskers {
+  text: Mask;
+  named: MaskNamed;
+}
+
+const maskPayloadPreview = <T extends { preview: string; encoding: 'text' | 'hex' }>(payload: T, m: Maskers): T =>
+  // Hex is bytes that are not text: nothing readable to mask (the reveal shows them as they are).
+  payload.encoding === 'text' ? { ...payload, preview: m.text(payload.preview) } : payload;
+
+const maskFields = (fields: Record<string, string>, m: Maskers): Record<string, string> =>
+  Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, m.named(name, value)]));
+
+/** A Redis dead letter: the payload and every other field; the error text too (a consumer may quote the payload). */
+export const maskDeadLetter = (entry: DeadLetterEntry, m: Maskers): DeadLetterEntry => ({
+  ...entry,
+  error: entry.error === null ? null : m.text(entry.error),
+  payload: entry.payload ? maskPayloadPreview(entry.payload, m) : null,
+  fields: maskFields(entry.fields, m),
+});
+
+export const maskStreamEntry = (entry: StreamEntry, m: Maskers): StreamEntry => ({
+  ...entry,
+  fields: entry.fields.map((f) => (f.encoding === 'text' ? { ...f, preview: m.named(f.name, f.preview) } : f)),
+});
+
+const maskRabbitDeadLetter = (message: RabbitDeadLetter, m: Maskers): RabbitDeadLetter => ({
+  ...message,
+  consumerError: message.consumerError === null ? null : m.text(message.consumerError),
+  payload: maskPayloadPreview(message.payload, m),
+  headers: maskFields(message.headers, m),
+});
+
+const maskBullValue = (value: BullJobValue, m: Maskers): BullJobValue => maskPayloadPreview(value, m);
+
+/** Every method whose result carries payload text, and how it is masked. */
+export const PAYLOAD_METHODS: { [M in MethodName]?: (result: ResultOf<M>, m: Maskers) => ResultOf<M> } = {
+  'dlq.list': (r, m) => ({ ...r, entries: r.entries.map((e) => maskDeadLetter(e, m)) }),
+  'dlq.show': (r, m) => maskDeadLetter(r, m),
+  // dlq-search.ts matches on the bytes; what it answers is masked here, at the boundary.
+  'dlq.search': (r, m) => ({ ...r, matches: r.matches.map((e) => maskDeadLetter(e, m)) }),
+  'dlq.groups': (r, m) => ({ ...r, byError: r.byError.map((g) => ({ ...g, key: m.text(g.key), example: m.text(g.example) })) }),
+  'dlq.bullList': (r, m) => r.map((job) => ({ ...job, data: m.text(job.data), failedReason: job.failedReason === null ? null : m.text(job.failedReason) })),
+  'dlq.rabbitBrowse': (r, m) => ({ ...r, messages: r.messages.map((msg) => maskRabbitDeadLetter(msg, m)) }),
+  'streams.entries': (r, m) => ({ ...r, entries: r.entries.map((e) => maskStreamEntry(e, m)) }),
+  'bullmq.jobs': (r, m) => ({
+    ...r,
+    jobs: r.jobs.map((job) => ({ ...job, data: maskBullValue(job.data, m), returnValue: job.returnValue ? maskBullValue(job.returnValue, m) : null, failedReason: job.failedReason === null ? null : m.text(job.failedReason) })),
+  }),
+  'alerts.evidence': (r, m) => ({ ...r, items: r.items.map((item) => ({ ...item, preview: m.text(item.preview) })) }),
+  'events.search': (r, m) => ({ ...r, events: r.events.map((e) => ({ ...e, title: m.text(e.title) })) }),
+};
+
+/**
+ * Methods that answer the original bytes on purpose and are therefore kept from a viewer of an
+ * environment that masks: an export is for re-import and must stay byte-identical.
+ */
+export const ORIGINAL_BYTES_METHODS: readonly MethodName[] = ['dlq.export'];
+
+/** Applies each environment's masking to what leaves the host. */
+export class PayloadMasker {
+  private readonly compiled = new Map<string, { key: string; masking: Masking }>();
+
+  constructor(private readonly source: MaskingSource) {}
+
+  /** The compiled rules of an environment (cached until its setting changes). */
+  maskingOf(envId: string): Masking {
+    let config: MaskingConfig | null | undefined;
+    try {
+      config = this.source.configOf(envId);
+    } catch {
+      return NO_MASKING;
+    }
+    const effective = config === undefined ? DEFAULT_MASKING : (config ?? { paths: [], values: [] });
+    const key = JSON.stringify(effective);
+    const cached = this.compiled.get(envId);
+    if (cached?.key === key) return cached.masking;
+    const masking = compileMasking(effective);
+    this.compiled.set(envId, { key, masking });
+    return masking;
+  }
+
+  /** The maskers of one environment, or null when it masks nothing. */
+  maskersOf(envId: string): Maskers | null {
+    const masking = this.maskingOf(envId);
+    if (!masking.isActive) return null;
+    return { text: (t) => maskText(t, masking).text, named: (n, t) => maskNamedText(n, t, masking).text };
+  }
+
+  /** Which rules hide something in what `mask` would mask (the reveal's audit entry names them). */
+  hiddenBy(envId: string, mask: (m: Maskers) => unknown): string[] {
+    const masking = this.maskingOf(envId);
+    if (!masking.isActive) return [];
+    const hits = new Set<string>();
+    const note = (o: { text: string; masked: string[] }) => {
+      for (const h of o.masked) hits.add(h);
+      return o.text;
+    };
+    mask({ text: (t) => note(maskText(t, masking)), named: (n, t) => note(maskNamedText(n, t, masking)) });
+    return [...hits];
+  }
+
+  /** What a call answers after masking (the dispatcher's last step); unlisted methods pass unchanged. */
+  outbound(method: MethodName, params: Record<string, unknown>, value: unknown): unknown {
+    const envId = typeof params.envId === 'string' ? params.envId : undefined;
+    if (!envId) return value;
+    if (ORIGINAL_BYTES_METHODS.includes(method)) {
+      if (this.maskersOf(envId) && this.source.roleOf(envId) === 'viewer') {
+        throw new CodedError('UNAUTHORIZED', `this environment masks payload fields and ${method} carries the original bytes: it needs an operator or admin`);
+      }
+      return value;
+    }
+    const apply = PAYLOAD_METHODS[method] as ((result: unknown, m: Maskers) => unknown) | undefined;
+    if (!apply) return value;
+    const maskers = this.maskersOf(envId);
+    return maskers ? apply(value, maskers) : value;
+  }
+
+  /** A pub/sub tail's batches, each masked with its environment's rules. */
+  pubsub(batches: PubSubTailBatch[]): PubSubTailBatch[] {
+    return batches.map((batch) => {
+      const maskers = this.maskersOf(batch.envId);
+      return maskers ? { ...batch, messages: batch.messages.map((msg) => maskPayloadPreview(msg, maskers)) } : batch;
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { write } from '../access';
+import { DeadLetterEntry } from '../../model/dead-letter';
+import { StreamEntry } from '../../model/stream-entries';
+import { EntryId, EnvId, StreamName } from './common';
+
+/** Why someone needs to see what is masked: kept in both audit logs. */
+const RevealReason = z.string().trim().min(3, 'give a reason (it is written to the audit logs)').max(500);
+
+/**
+ * The audited reveal of masked payload fields (issue 20): one message, an operator or admin, a
+ * reason. The answer is the message unmasked (not passed through the masking of the dispatcher);
+ * the entry in this console's log and on the team audit stream names which rules had hidden something.
+ */
+export const revealMethods = {
+  'payload.revealDeadLetter': write({
+    params: z.object({ envId: EnvId, source: StreamName, id: EntryId, reason: RevealReason }).strict(),
+    result: z.object({ entry: DeadLetterEntry, masked: z.array(z.string()) }),
+    access: 'operator',
+    audit: { action: 'payload.reveal', target: (p) => `${p.source}/${p.id}`, reason: (p) => p.reason, detail: (r) => ({ revealed: r.masked }) },
+  }),
+  'payload.revealStreamEntry': write({
+    params: z.object({ envId: EnvId, stream: StreamName, id: EntryId, reason: RevealReason }).strict(),
+    result: z.object({ entry: StreamEntry, masked: z.array(z.string()) }),
+    access: 'operator',
+    audit: { action: 'payload.reveal', target: (p) => `${p.stream}/${p.id}`, reason: (p) => p.reason, detail: (r) => ({ revealed: r.masked }) },
+  }),
+} as const;

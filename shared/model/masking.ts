@@ -1,0 +1,243 @@
+import { z } from 'zod';
+
+/**
+ * Masked fields (issue 20): what of a payload a window, the CLI or a search result never shows
+ * unless an operator reveals it with a reason. Pure: the host applies it to every preview it sends
+ * (electron/core/masking.ts); replays and exports read the broker, never a masked preview.
+ *
+ * A path is dotted segments into the payload parsed as JSON: a key, `*` for one segment (a key or
+ * an array index), `**` for any number of them (none too). A path rule masks the value it reaches
+ * whole (`**.credentials.**`: every value under a `credentials` key, wherever it is). A value rule
+ * masks what looks like an e-mail address, a token or an IP address inside the text of a string,
+ * everywhere or only under a path (`ip@**.details.**`).
+ */
+
+export const MASK_KINDS = ['email', 'token', 'ip'] as const;
+export type MaskKind = (typeof MASK_KINDS)[number];
+
+const SEGMENT = /^(\*\*|\*|[A-Za-z0-9_$@:-]+)$/;
+
+/** A path rule as typed (`details.*.ip`, `credentials.**`). */
+export const MaskPath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(256)
+  .refine((p) => p.split('.').every((s) => SEGMENT.test(s)), 'a mask path is keys, * and ** joined by dots (details.*.ip, **.credentials.**)');
+
+/** A value rule as typed: `email`, `token`, `ip`, or one of them under a path (`ip@**.details.**`). */
+export const MaskValueRule = z
+  .string()
+  .trim()
+  .min(1)
+  .max(260)
+  .refine((v) => {
+    const [kind, path] = splitValueRule(v);
+    return (MASK_KINDS as readonly string[]).includes(kind) && (path === undefined || MaskPath.safeParse(path).success);
+  }, 'a value rule is email, token or ip, optionally @PATH (ip@**.details.**)');
+
+/** An environment's masking: path rules and value rules; both empty masks nothing. */
+export const MaskingConfig = z.object({ paths: z.array(MaskPath).max(100), values: z.array(MaskValueRule).max(100) }).strict();
+export type MaskingConfig = z.infer<typeof MaskingConfig>;
+
+/**
+ * The defaults for the seed formats: anything under `credentials`, secret-named keys, the discovery
+ * message's `ip_address` (seed 002), e-mail addresses (a notification's `recipient`, seed 000) and
+ * tokens anywhere, IP addresses inside the free-form parts of an event (`raw_data`, `metadata`, `details`).
+ */
+export const DEFAULT_MASKING: MaskingConfig = {
+  paths: ['**.credentials.**', '**.password', '**.api_key', '**.access_token', '**.secret', '**.ip_address'],
+  values: ['email', 'token', 'ip@**.details.**', 'ip@**.raw_data.**', 'ip@**.metadata.**'],
+};
+
+/** What a masked value shows instead. */
+export const maskLabel = (why: string) => `••• masked (${why})`;
+
+function splitValueRule(rule: string): [string, string | undefined] {
+  const at = rule.indexOf('@');
+  return at < 0 ? [rule.trim(), undefined] : [rule.slice(0, at).trim(), rule.slice(at + 1).trim()];
+}
+
+type Matcher = (path: readonly string[]) => boolean;
+
+function compilePath(path: string): { segments: string[]; matches: Matcher } {
+  const segments = path.split('.');
+  const matchFrom = (p: readonly string[], i: number, j: number): boolean => {
+    if (j === segments.length) return i === p.length;
+    const s = segments[j]!;
+    if (s === '**') {
+      for (let k = i; k <= p.length; k++) if (matchFrom(p, k, j + 1)) return true;
+      return false;
+    }
+    return i < p.length && (s === '*' || s === p[i]) && matchFrom(p, i + 1, j + 1);
+  };
+  return { segments, matches: (p) => matchFrom(p, 0, 0) };
+}
+
+/** The last literal key of a path (`credentials` of `**.credentials.**`): what a cut JSON text is searched for. */
+function lastKey(segments: string[]): string | undefined {
+  for (let i = segments.length - 1; i >= 0; i--) if (segments[i] !== '*' && segments[i] !== '**') return segments[i];
+  return undefined;
+}
+
+// Kept simple and linear: no nested quantifiers, so a hostile payload cannot make them slow.
+const PATTERNS: Record<MaskKind, RegExp> = {
+  email: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
+  token: /\b(?:Bearer\s+[A-Za-z0-9._~+/=-]{8,}|eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}|(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[A-Z0-9]{16})/g,
+  ip: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b/g,
+};
+
+/** The compiled rules of one environment; {@link compileMasking} once, apply many times. */
+export interface Masking {
+  /** False when there are no rules: {@link maskText} returns the text untouched. */
+  readonly isActive: boolean;
+  readonly paths: { path: string; matches: Matcher; key: string | undefined; label: string }[];
+  readonly values: { rule: string; kind: MaskKind; within: Matcher | undefined }[];
+}
+
+/** Compiles a configuration (invalid rules are skipped: the profile was validated when saved). */
+export function compileMasking(config: MaskingConfig): Masking {
+  const paths = config.paths.filter((p) => MaskPath.safeParse(p).success).map((path) => {
+    const compiled = compilePath(path);
+    const key = lastKey(compiled.segments);
+    return { path, matches: compiled.matches, key, label: key ?? path };
+  });
+  const values = config.values
+    .map((rule) => [rule, ...splitValueRule(rule)] as const)
+    .filter(([, kind, path]) => (MASK_KINDS as readonly string[]).includes(kind) && (path === undefined || MaskPath.safeParse(path).success))
+    .map(([rule, kind, path]) => ({ rule: rule.trim(), kind: kind as MaskKind, within: path === undefined ? undefined : compilePath(path).matches }));
+  return { isActive: paths.length + values.length > 0, paths, values };
+}
+
+export const NO_MASKING: Masking = compileMasking({ paths: [], values: [] });
+
+/** What masking one text did: the text to show and which rules hid something. */
+export interface MaskOutcome {
+  text: string;
+  /** Paths and kinds that masked something (`**.credentials.**`, `email`), each once. */
+  masked: string[];
+}
+
+function maskString(value: string, path: readonly string[], masking: Masking, hits: Set<string>): string {
+  let out = value;
+  for (const rule of masking.values) {
+    if (rule.within && !rule.within(path)) continue;
+    const pattern = PATTERNS[rule.kind];
+    pattern.lastIndex = 0;
+    if (!pattern.test(out)) continue;
+    pattern.lastIndex = 0;
+    out = out.replace(pattern, maskLabel(rule.kind));
+    hits.add(rule.rule);
+  }
+  return out;
+}
+
+function maskValue(value: unknown, path: string[], masking: Masking, hits: Set<string>): unknown {
+  if (path.length) {
+    for (const rule of masking.paths) {
+      if (rule.matches(path)) {
+        hits.add(rule.path);
+        return maskLabel(rule.label);
+      }
+    }
+  }
+  if (typeof value === 'string') return maskString(value, path, masking, hits);
+  if (Array.isArray(value)) return value.map((v, i) => maskValue(v, [...path, String(i)], masking, hits));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = maskValue(v, [...path, k], masking, hits);
+    return out;
+  }
+  return value;
+}
+
+/** Index just past the JSON value starting at `start` (a string, a scalar, or a balanced object/array), or the text's end when it is cut. */
+function endOfValue(text: string, start: number): number {
+  const first = text[start];
+  if (first === '"') {
+    for (let i = start + 1; i < text.length; i++) {
+      if (text[i] === '\\') i++;
+      else if (text[i] === '"') return i + 1;
+    }
+    return text.length;
+  }
+  if (first === '{' || first === '[') {
+    let depth = 0;
+    for (let i = start; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') i = endOfValue(text, i) - 1;
+      else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return text.length;
+  }
+  let i = start;
+  while (i < text.length && !/[,}\]\s]/.test(text[i]!)) i++;
+  return i;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A text that is not whole JSON (cut at the preview limit, or not JSON): the values of masked keys, then the value patterns. */
+function maskLooseText(text: string, masking: Masking, hits: Set<string>): string {
+  let out = text;
+  for (const rule of masking.paths) {
+    if (!rule.key) continue;
+    const keyPattern = new RegExp(`"${escapeRegExp(rule.key)}"\\s*:\\s*`, 'g');
+    let result = '';
+    let from = 0;
+    for (let m = keyPattern.exec(out); m; m = keyPattern.exec(out)) {
+      const valueStart = m.index + m[0].length;
+      if (valueStart >= out.length) break;
+      const end = endOfValue(out, valueStart);
+      result += out.slice(from, valueStart) + JSON.stringify(maskLabel(rule.label));
+      from = end;
+      keyPattern.lastIndex = end;
+      hits.add(rule.path);
+    }
+    out = result + out.slice(from);
+  }
+  // Scoped value rules cannot know where they are in a text: only the unscoped ones apply.
+  return maskString(out, [], { ...masking, values: masking.values.filter((v) => !v.within) }, hits);
+}
+
+/**
+ * Masks one payload text as a window would show it. Whole JSON is parsed, masked by path and value
+ * and written back (untouched, byte for byte, when nothing matched); anything else gets the masked
+ * keys' values and the value patterns replaced in the text.
+ */
+export function maskText(text: string, masking: Masking): MaskOutcome {
+  if (!masking.isActive || text.length === 0) return { text, masked: [] };
+  const hits = new Set<string>();
+  const head = text.trimStart()[0];
+  if (head === '{' || head === '[') {
+    let parsed: unknown;
+    let isJson = true;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      isJson = false;
+    }
+    if (isJson) {
+      const masked = maskValue(parsed, [], masking, hits);
+      if (!hits.size) return { text, masked: [] };
+      return { text: JSON.stringify(masked, null, text.includes('\n') ? 2 : undefined), masked: [...hits] };
+    }
+  }
+  const out = maskLooseText(text, masking, hits);
+  return { text: hits.size ? out : text, masked: [...hits] };
+}
+
+/**
+ * Masks a named field's value (a stream entry's field, a message header): a path rule reaching the
+ * name itself (`**.password` on a field `password`) hides it whole; otherwise the value is masked as
+ * a payload of its own.
+ */
+export function maskNamedText(name: string, text: string, masking: Masking): MaskOutcome {
+  if (!masking.isActive) return { text, masked: [] };
+  for (const rule of masking.paths) if (rule.matches([name])) return { text: maskLabel(rule.label), masked: [rule.path] };
+  return maskText(text, masking);
+}
