@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { EnvironmentInput } from '../../../shared/model/environment';
+import { DEFAULT_MASKING, MaskingConfig } from '../../../shared/model/masking';
 import { formatEnvironments, formatTest } from '../cli-format';
 import { askOnTerminal, HostKeyRefused, pinHostKeys } from '../host-key-trust';
 import { SSH_FLAG_OPTIONS, SSH_FLAG_USAGE, sshInputFromFlags } from '../ssh-flags';
@@ -21,13 +22,21 @@ export const envCommand: CliCommand = {
   watchfloor env add --name NAME [--redis URL] [--amqp URL] [--management URL] [--postgres URL]
                      [--colour #RRGGBB] [--production] [--namespace PREFIX]
                      [--cluster HOST:PORT,HOST:PORT] [--json]
+                     [--mask PATH ...] [--mask-value email|token|ip[@PATH] ...] [--no-default-masks]
                      --cluster: Redis Cluster; the URL's host and these nodes are the seeds
+                     --mask: payload fields shown masked (details.*.ip, **.credentials.**), added to
+                     the defaults unless --no-default-masks (then only these; none at all masks nothing)
 ${SSH_FLAG_USAGE}
   watchfloor env test NAME [--json]
   watchfloor env remove NAME`,
   async run(args) {
     const [sub, ...rest] = args;
-    const options = { ...flags(['name', 'redis', 'amqp', 'management', 'postgres', 'colour', 'namespace', 'cluster'], ['json', 'production']), ...SSH_FLAG_OPTIONS };
+    const options = {
+      ...flags(['name', 'redis', 'amqp', 'management', 'postgres', 'colour', 'namespace', 'cluster'], ['json', 'production', 'no-default-masks']),
+      mask: { type: 'string', multiple: true },
+      'mask-value': { type: 'string', multiple: true },
+      ...SSH_FLAG_OPTIONS,
+    } as const;
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options });
     const asJson = values.json ?? false;
     return withCore(async (core) => {
@@ -52,6 +61,8 @@ ${SSH_FLAG_USAGE}
           };
           if (values.colour) input.colour = values.colour;
           if (values.namespace) input.namespace = values.namespace;
+          const masking = maskingFromFlags(values.mask, values['mask-value'], values['no-default-masks'] ?? false);
+          if (masking) input.masking = masking;
           let checked: EnvironmentInput;
           try {
             checked = await pinHostKeys(input, async (draft) => unwrap(await core.call('environments.test', { input: draft })), askOnTerminal, (line) => process.stderr.write(`${line}\n`));
@@ -83,3 +94,12 @@ ${SSH_FLAG_USAGE}
     });
   },
 };
+
+/** The profile's masking from `--mask`, `--mask-value` and `--no-default-masks`; undefined (the defaults) when none is given. */
+export function maskingFromFlags(paths: string[] | undefined, values: string[] | undefined, isWithoutDefaults: boolean): MaskingConfig | undefined {
+  if (!paths?.length && !values?.length && !isWithoutDefaults) return undefined;
+  const base = isWithoutDefaults ? { paths: [], values: [] } : DEFAULT_MASKING;
+  const parsed = MaskingConfig.safeParse({ paths: [...base.paths, ...(paths ?? [])], values: [...base.values, ...(values ?? [])] });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data;
+}
