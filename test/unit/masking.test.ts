@@ -136,3 +136,16 @@ describe('every payload that leaves the host goes through the mask', () => {
     expect(off.outbound('dlq.show', { envId: 'e' }, entry)).toBe(entry);
   });
 });
+
+describe('masking stays linear on large payloads', () => {
+  it('a 256 KiB run with no match and one with many @ are masked quickly (no quadratic scan)', () => {
+    const run = 'x'.repeat(256 * 1024);
+    expect(maskText(run, defaults).masked).toEqual([]);
+    const ats = 'a@'.repeat(64 * 1024);
+    expect(maskText(ats, defaults).masked).toEqual([]);
+    const mails = Array.from({ length: 2000 }, (_, i) => `u${i}@d${i}.example.com`).join(' ');
+    const out = maskText(mails, defaults);
+    expect(out.text).not.toContain('@');
+    expect(out.text.split(maskLabel('email')).length - 1).toBe(2000);
+  });
+});
