@@ -103,6 +103,15 @@ describe('masked payload fields and the audited reveal', () => {
     expect(data.equals(Buffer.from(secretEvent))).toBe(true);
   });
 
+  it('an edited replay that still holds masks is refused (it would replay the masks); the revealed text replays', async () => {
+    const id = (await deadLetter(secretEvent))!;
+    const shown = await t.core.call('dlq.show', { envId: t.envId, source: dlq, id });
+    if (!shown.ok) throw new Error(shown.error.message);
+    const refused = await t.core.call('dlq.replayEdited', { envId: t.envId, source: dlq, id, payload: shown.value.payload!.preview });
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('reveal the entry first') });
+    expect(await redis.xrange(dlq, id, id)).toHaveLength(1);
+  });
+
   it('a profile with its own rules (env add --mask) masks those; empty lists mask nothing', async () => {
     const added = await t.core.call('environments.add', { name: `own ${ns}`, namespace: ns, redis: { url: REDIS_URL }, masking: { paths: ['event_type'], values: [] } });
     if (!added.ok) throw new Error(added.error.message);

@@ -1,3 +1,5 @@
+import { CodedError } from '../../../shared/contract/errors';
+import { MASK_MARK } from '../../../shared/model/masking';
 import type { DeadLetterService } from '../dead-letters/dead-letter-service';
 import type { HandlerGroup } from './context';
 
@@ -15,6 +17,8 @@ export function dlqHandlers(service: DeadLetterService): HandlerGroup<'dlq.'> {
     'dlq.checkPayload': async (params) => service.checkPayload(params),
     'dlq.replay': async (params) => service.replay(params),
     'dlq.replayEdited': async (params, call) => {
+      // An edit started from a masked preview would replay the masks as the payload (issue 20).
+      if (params.payload.includes(MASK_MARK)) throw new CodedError('VALIDATION', 'the payload still holds masked values (••• masked …): reveal the entry first, then edit it');
       const result = await service.replayEdited(params);
       // The original and the change go to the audit entry (the payload itself may be sensitive:
       // this console's log is local, 0600, and hash-chained; the team stream gets no payload).

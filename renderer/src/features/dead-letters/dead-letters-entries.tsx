@@ -9,6 +9,8 @@ import { DeadLetterList, StatusRow } from './dead-letters-list';
 import { ReplayDialog, describeReplay } from './replay-dialog';
 import { toggleSelection } from '../../components/selection';
 import { dryRunReplay } from '../../actions/dead-letter-actions';
+import { revealDeadLetter } from '../../actions/reveal-actions';
+import { RevealControl, isMaskedText } from '../../components/reveal-control';
 
 export function Entries({ env, source, total }: { env: EnvironmentView; source: string; total: number | null }) {
   const services = useServices();
@@ -19,6 +21,8 @@ export function Entries({ env, source, total }: { env: EnvironmentView; source: 
   const [error, setError] = useState<string | null>(null);
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<DeadLetterEntry | null>(null);
+  /** The id of the open entry when it was revealed (issue 20): shown as stored until closed. */
+  const [revealedId, setRevealedId] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const [dialog, setDialog] = useState<'selected' | 'all' | 'matching' | 'edit' | null>(null);
   const search = useDlqSearch(env.id, source);
@@ -64,6 +68,7 @@ export function Entries({ env, source, total }: { env: EnvironmentView; source: 
   const inspect = useCallback(
     async (id: string) => {
       const result = await client.call('dlq.show', { envId: env.id, source, id });
+      setRevealedId(null);
       if (result.ok) setOpen(result.value);
       else setOutcome({ tone: 'bad', text: `${result.error.code}: ${result.error.message}` });
     },
@@ -213,6 +218,20 @@ export function Entries({ env, source, total }: { env: EnvironmentView; source: 
             </button>
           </header>
           <p className="bad">{open.error ?? 'No error recorded.'}</p>
+          {revealedId === open.id || isMaskedDeadLetter(open) ? (
+            <RevealControl
+              env={env}
+              isRevealed={revealedId === open.id}
+              reveal={async (reason) => {
+                const result = await revealDeadLetter(services, env.id, source, open.id, reason);
+                if (result.ok) {
+                  setOpen(result.value.entry);
+                  setRevealedId(open.id);
+                }
+                return result;
+              }}
+            />
+          ) : null}
           {open.payload ? (
             <>
               <p className="muted small">
@@ -268,6 +287,11 @@ export function Entries({ env, source, total }: { env: EnvironmentView; source: 
       ) : null}
     </section>
   );
+}
+
+/** True when the host masked something of the entry (payload, error or another field). */
+function isMaskedDeadLetter(entry: DeadLetterEntry): boolean {
+  return isMaskedText(entry.payload?.preview ?? '') || isMaskedText(entry.error ?? '') || Object.values(entry.fields).some(isMaskedText);
 }
 
 /** JSON pretty-printed when it parses, the text as it is otherwise. */

@@ -7,6 +7,8 @@ import { agoText } from '../../components/freshness';
 import { showValue } from '../../components/payload-text';
 import { useNow } from '../../components/use-now';
 import { useServices } from '../../services';
+import { revealStreamEntry } from '../../actions/reveal-actions';
+import { RevealControl, isMaskedText } from '../../components/reveal-control';
 import { emptyEntriesText, entrySummary, filterEntries, hasNewerEntries } from './stream-entries.logic';
 
 const PAGE_SIZE = 50;
@@ -256,7 +258,8 @@ function EntryRow({ env, stream, entry, now, unread, isOpen, onToggle }: { env: 
 
 /** Every field of one entry; when a value was cut in the list, the entry is read again with the 256 KiB preview. */
 function EntryDetail({ env, stream, entry }: { env: EnvironmentView; stream: string; entry: StreamEntry }) {
-  const { client } = useServices();
+  const services = useServices();
+  const { client } = services;
   const isCut = entry.fields.some((f) => f.truncated);
   const [whole, setWhole] = useState<StreamEntry | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -273,7 +276,9 @@ function EntryDetail({ env, stream, entry }: { env: EnvironmentView; stream: str
       isCancelled = true;
     };
   }, [client, env.id, stream, entry.id, isCut]);
-  const shown = whole ?? entry;
+  const [revealed, setRevealed] = useState<StreamEntry | null>(null);
+  const shown = revealed ?? whole ?? entry;
+  const isMasked = shown.fields.some((f) => f.encoding === 'text' && isMaskedText(f.preview));
   return (
     <div className="bull-job-detail" data-testid="entry-detail">
       <p className="small muted">
@@ -281,6 +286,17 @@ function EntryDetail({ env, stream, entry }: { env: EnvironmentView; stream: str
         {isCut && !whole && !error ? ' · reading the whole values…' : ''}
       </p>
       {error ? <p className="bad small">Could not read the whole values: {error}</p> : null}
+      {revealed || isMasked ? (
+        <RevealControl
+          env={env}
+          isRevealed={revealed !== null}
+          reveal={async (reason) => {
+            const result = await revealStreamEntry(services, env.id, stream, entry.id, reason);
+            if (result.ok) setRevealed(result.value.entry);
+            return result;
+          }}
+        />
+      ) : null}
       {entry.fieldCount > shown.fields.length ? (
         <p className="note small">
           This entry has {formatCount(entry.fieldCount)} fields; the first {formatCount(shown.fields.length)} are shown.
