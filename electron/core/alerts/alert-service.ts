@@ -12,6 +12,7 @@ import { AlertStore } from './alert-store';
 import { EscalationEngine } from './escalation-engine';
 import { readSharedPolicy } from './shared-policy';
 import { DlqAlertWatch } from './dlq-alert-watch';
+import { AlertChangeFeed } from './alert-change-feed';
 
 /** Raises the shared "ingested up to" cursor, never lowers it. KEYS: cursor. ARGV: id. */
 const RAISE_CURSOR = `
@@ -36,8 +37,10 @@ return 1
  * environment neither the ingester nor the engine runs — they write — and actions are refused.
  */
 export interface AlertServiceOptions {
-  /** How often new alerts and changes are read, ms (one XREAD each). */
+  /** How often new alerts are ingested, ms (one XREAD each); changes are followed with a blocking read. */
   pollMs?: number;
+  /** XREAD BLOCK timeout of the change feed, ms: bounds how long a stop waits for the feed. */
+  feedBlockMs?: number;
   policy?: EscalationPolicy;
   engine?: { leaseMs?: number; tickMs?: number };
   /** Neither ingest, escalate nor follow changes (one-shot CLI commands only read and act). */
@@ -57,8 +60,8 @@ export class AlertService {
   private readonly stream: string;
   private readonly cursorKey: string;
   private cursor: string | null = null;
-  /** Last team-audit entry seen: every change of any alert is one entry there. */
-  private feedCursor: string | null = null;
+  /** Follows the team audit stream (every change of any alert is one entry there). */
+  private feed: AlertChangeFeed | null = null;
   private readonly listeners = new Set<(changed: AlertState[]) => void>();
   private readonly pollMs: number;
   private polls = 0;
@@ -95,17 +98,29 @@ export class AlertService {
       });
       this.engine.start();
     }
+    this.feed = new AlertChangeFeed(
+      this.redis.standaloneClient,
+      this.store.keys.audit,
+      async (ids) => {
+        const changed = await this.store.getMany(ids);
+        if (changed.length) for (const listener of this.listeners) listener(changed);
+      },
+      (error) => this.deps.logger.warn(`alerts: change feed: ${this.deps.redactor.redact(error instanceof Error ? error.message : String(error))}`),
+      { blockMs: this.options.feedBlockMs ?? 1000 },
+    );
+    this.feed.start();
     this.timer = setInterval(() => void this.poll(), this.pollMs);
     this.timer.unref?.();
   }
 
-  stop(): void {
+  stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     this.engine?.stop();
+    return this.feed?.stop() ?? Promise.resolve();
   }
 
-  /** One pass: ingest new alerts (writable environments only), then read the change feed. */
+  /** One pass: ingest new alerts (writable environments only) and check the DLQ alerts; changes come from the feed. */
   async poll(): Promise<void> {
     if (this.stopped || this.inFlight || !this.redis.isReady) return;
     this.inFlight = true;
@@ -114,7 +129,6 @@ export class AlertService {
       if (this.polls++ % 20 === 0) await this.loadPolicy();
       if (this.isWritable) await this.ingestOnce();
       if (this.isWritable) await this.dlqWatch?.check();
-      await this.readChanges();
     } catch (error) {
       this.deps.logger.warn(`alerts: ${this.deps.redactor.redact((error as Error).message)}`);
     } finally {
@@ -137,34 +151,6 @@ export class AlertService {
     await this.redis.standaloneClient.set(this.store.keys.policy, JSON.stringify(parsed.data));
     this.store.policy = parsed.data;
     return parsed.data;
-  }
-
-  /** Reads the team audit stream past the last entry seen and reports the alerts it names. */
-  private async readChanges(): Promise<void> {
-    const client = this.redis.standaloneClient;
-    if (this.feedCursor === null) {
-      const last = (await client.xrevrange(this.store.keys.audit, '+', '-', 'COUNT', 1)) as [string, string[]][];
-      this.feedCursor = last[0]?.[0] ?? '0-0';
-      return;
-    }
-    for (let round = 0; round < 20; round++) {
-      const reply = (await client.xread('COUNT', 1000, 'STREAMS', this.store.keys.audit, this.feedCursor)) as [string, [string, string[]][]][] | null;
-      const entries = reply?.[0]?.[1] ?? [];
-      if (!entries.length) return;
-      this.feedCursor = entries[entries.length - 1]![0];
-      const ids = new Set<string>();
-      for (const [, fields] of entries) {
-        try {
-          const entry = JSON.parse(fieldOf(fields, STREAM_PAYLOAD_FIELD) ?? '{}') as { alertId?: string };
-          if (entry.alertId) ids.add(entry.alertId);
-        } catch {
-          // Not ours to judge: an unreadable audit entry names no alert.
-        }
-      }
-      const changed = await this.store.getMany([...ids]);
-      if (changed.length) for (const listener of this.listeners) listener(changed);
-      if (entries.length < 1000) return;
-    }
   }
 
   /** Reads new alerts (at most 500 per pass) and creates their state; malformed ones are logged and skipped. */

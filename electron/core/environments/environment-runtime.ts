@@ -127,7 +127,7 @@ export class EnvironmentRuntime {
     this.monitor.stop();
     this.database?.stop();
     this.retention?.stop();
-    this.alerts?.stop();
+    await this.alerts?.stop();
     await this.demo.stop().catch(() => undefined);
     await this.bull?.stop();
     await this.pubsub?.close();
