@@ -12,6 +12,7 @@ import type { Redactor } from '../redaction';
 import { StatusTracker } from '../brokers/status-tracker';
 import { checkKnownHostsFile, hostKeyFingerprint } from './host-key';
 import { LoopbackForwarders, type Forwarder } from './loopback-forwarders';
+import { acknowledgePromptly } from './prompt-ack';
 import { registerNodeForwarding, targetName } from './tunnelled-nodes';
 
 /** Deadlines and keep-alives of every SSH connection. */
@@ -88,6 +89,8 @@ export class SshTunnel {
   readonly id = randomUUID();
   private readonly unregister: () => void;
   private readonly streams = new Set<net.Socket | ClientChannel>();
+  /** The carried channels (the open ones of the bastion connection), for {@link acknowledgePromptly}. */
+  private readonly channels = new Set<ClientChannel>();
   private readonly tracker: StatusTracker;
   private attempt = 0;
   private retryAt = 0;
@@ -220,6 +223,7 @@ export class SshTunnel {
     clearTimeout(this.timer);
     for (const stream of this.streams) stream.destroy();
     this.streams.clear();
+    this.channels.clear();
     await this.forwarders.close();
     this.client?.end();
     this.jumpClient?.end();
@@ -245,9 +249,11 @@ export class SshTunnel {
             return;
           }
           this.streams.add(stream);
+          this.channels.add(stream);
           stream.on('error', () => socket.destroy());
           stream.once('close', () => {
             this.streams.delete(stream);
+            this.channels.delete(stream);
             socket.destroy();
           });
           socket.once('close', () => stream.destroy());
@@ -368,7 +374,11 @@ export class SshTunnel {
 
   /** Connects the jump host (when any), then the bastion through it. */
   private async open(): Promise<{ client: Client; jump: Client | null }> {
-    if (!this.jump) return { client: await this.connectHop(this.bastion, undefined), jump: null };
+    if (!this.jump) {
+      const client = await this.connectHop(this.bastion, undefined);
+      acknowledgePromptly(client, () => this.channels);
+      return { client, jump: null };
+    }
     const jump = await this.connectHop(this.jump, undefined);
     try {
       const stream = await new Promise<ClientChannel>((resolve, reject) => {
@@ -379,6 +389,8 @@ export class SshTunnel {
           } else resolve(channel);
         });
       });
+      // The TCP socket is the jump host's: its one channel carries the bastion connection.
+      acknowledgePromptly(jump, () => [stream]);
       return { client: await this.connectHop(this.bastion, stream), jump };
     } catch (error) {
       jump.end();
