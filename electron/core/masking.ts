@@ -82,9 +82,47 @@ export const PAYLOAD_METHODS: { [M in MethodName]?: (result: ResultOf<M>, m: Mas
  */
 export const ORIGINAL_BYTES_METHODS: readonly MethodName[] = ['dlq.export'];
 
+/** Characters (keys and values) remembered per environment; masking is a pure function of the text and the rules. */
+const CACHE_CHARS = 16 * 1024 * 1024;
+/** Longer texts are masked each time (a few per page at most; they would crowd the cache out). */
+const CACHE_MAX_TEXT = 64 * 1024;
+
+/**
+ * Remembers what a text masked to (least recently used out first): the first page of a DLQ or a
+ * stream is read again and again (refresh, reopen, another window), and its entries never change.
+ */
+class MaskCache {
+  private readonly map = new Map<string, string>();
+  private chars = 0;
+
+  get(key: string, compute: () => string): string {
+    if (key.length > CACHE_MAX_TEXT) return compute();
+    const hit = this.map.get(key);
+    if (hit !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+      return hit;
+    }
+    const value = compute();
+    this.map.set(key, value);
+    this.chars += key.length + value.length;
+    for (const [oldest, old] of this.map) {
+      if (this.chars <= CACHE_CHARS) break;
+      this.map.delete(oldest);
+      this.chars -= oldest.length + old.length;
+    }
+    return value;
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.chars = 0;
+  }
+}
+
 /** Applies each environment's masking to what leaves the host. */
 export class PayloadMasker {
-  private readonly compiled = new Map<string, { key: string; masking: Masking }>();
+  private readonly compiled = new Map<string, { key: string; masking: Masking; maskers: Maskers | null; cache: MaskCache }>();
 
   constructor(private readonly source: MaskingSource) {}
 
@@ -101,15 +139,27 @@ export class PayloadMasker {
     const cached = this.compiled.get(envId);
     if (cached?.key === key) return cached.masking;
     const masking = compileMasking(effective);
-    this.compiled.set(envId, { key, masking });
+    const cache = new MaskCache();
+    const maskers: Maskers | null = masking.isActive
+      ? {
+          text: (t) => cache.get(t, () => maskText(t, masking).text),
+          // A NUL cannot be in a field name Redis hands out as text here: it keeps name and text apart.
+          named: (n, t) => cache.get(`${n}\u0000${t}`, () => maskNamedText(n, t, masking).text),
+        }
+      : null;
+    this.compiled.set(envId, { key, masking, maskers, cache });
     return masking;
   }
 
   /** The maskers of one environment, or null when it masks nothing. */
   maskersOf(envId: string): Maskers | null {
-    const masking = this.maskingOf(envId);
-    if (!masking.isActive) return null;
-    return { text: (t) => maskText(t, masking).text, named: (n, t) => maskNamedText(n, t, masking).text };
+    this.maskingOf(envId);
+    return this.compiled.get(envId)?.maskers ?? null;
+  }
+
+  /** Forgets every remembered text (the benchmark's cold runs). */
+  clearCache(): void {
+    for (const entry of this.compiled.values()) entry.cache.clear();
   }
 
   /** Which rules hide something in what `mask` would mask (the reveal's audit entry names them). */

@@ -65,6 +65,19 @@ type Matcher = (path: readonly string[]) => boolean;
 
 function compilePath(path: string): { segments: string[]; matches: Matcher } {
   const segments = path.split('.');
+  // The common shapes, matched without the general backtracking (the DLQ page path runs these per value).
+  const isLiteral = (s: string | undefined) => s !== undefined && s !== '*' && s !== '**';
+  if (segments.length === 2 && segments[0] === '**' && isLiteral(segments[1])) {
+    const key = segments[1]!;
+    return { segments, matches: (p) => p.length > 0 && p[p.length - 1] === key };
+  }
+  if (segments.length === 3 && segments[0] === '**' && segments[2] === '**' && isLiteral(segments[1])) {
+    const key = segments[1]!;
+    return { segments, matches: (p) => p.includes(key) };
+  }
+  if (!segments.includes('**')) {
+    return { segments, matches: (p) => p.length === segments.length && segments.every((s, i) => s === '*' || s === p[i]) };
+  }
   const matchFrom = (p: readonly string[], i: number, j: number): boolean => {
     if (j === segments.length) return i === p.length;
     const s = segments[j]!;
@@ -153,6 +166,7 @@ function maskString(value: string, path: readonly string[], masking: Masking, hi
   for (const rule of masking.values) {
     if (rule.within && !rule.within(path)) continue;
     if (rule.kind === 'email') {
+      if (!out.includes('@')) continue;
       const masked = maskEmails(out);
       if (masked !== null) {
         out = masked;
@@ -160,6 +174,8 @@ function maskString(value: string, path: readonly string[], masking: Masking, hi
       }
       continue;
     }
+    // Cheap first looks: an address has dots, a token is at least 8 characters.
+    if (rule.kind === 'ip' ? !out.includes('.') && !out.includes(':') : out.length < 8) continue;
     const pattern = PATTERNS[rule.kind];
     pattern.lastIndex = 0;
     if (!pattern.test(out)) continue;
@@ -170,6 +186,7 @@ function maskString(value: string, path: readonly string[], masking: Masking, hi
   return out;
 }
 
+/** Masks a freshly parsed value in place (it is ours), `path` being the keys down to it (a stack, pushed and popped). */
 function maskValue(value: unknown, path: string[], masking: Masking, hits: Set<string>): unknown {
   if (path.length) {
     for (const rule of masking.paths) {
@@ -180,11 +197,22 @@ function maskValue(value: unknown, path: string[], masking: Masking, hits: Set<s
     }
   }
   if (typeof value === 'string') return maskString(value, path, masking, hits);
-  if (Array.isArray(value)) return value.map((v, i) => maskValue(v, [...path, String(i)], masking, hits));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskValue(v, [...path, k], masking, hits);
-    return out;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      const next = maskValue(value[i], path, masking, hits);
+      if (next !== value[i]) value[i] = next;
+      path.pop();
+    }
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  for (const k of Object.keys(record)) {
+    path.push(k);
+    const next = maskValue(record[k], path, masking, hits);
+    if (next !== record[k]) record[k] = next;
+    path.pop();
   }
   return value;
 }

@@ -17,6 +17,9 @@ import { benchEventsQuery } from './events-query.bench';
 import { benchTunnel } from './tunnel.bench';
 import { benchStreamEntries } from './stream-entries.bench';
 import { benchAuditLog } from './audit-log.bench';
+import { benchDlqSearch } from './dlq-search.bench';
+import { benchAckPropagation } from './ack-propagation.bench';
+import { benchMasking } from './masking.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -37,5 +40,8 @@ if (wanted('amqp-consume')) process.stdout.write(JSON.stringify(await benchAmqpC
 if (wanted('db-sink')) process.stdout.write(JSON.stringify(await benchDbSink()) + '\n');
 if (wanted('events-query')) process.stdout.write(JSON.stringify(await benchEventsQuery()) + '\n');
 if (wanted('stream-entries')) process.stdout.write(JSON.stringify(await benchStreamEntries()) + '\n');
+if (wanted('masking')) process.stdout.write(JSON.stringify(await benchMasking()) + '\n');
 if (wanted('audit-log')) process.stdout.write(JSON.stringify(await benchAuditLog()) + '\n');
+if (wanted('ack-propagation')) process.stdout.write(JSON.stringify(await benchAckPropagation()) + '\n');
+if (wanted('dlq-search')) process.stdout.write(JSON.stringify(await benchDlqSearch()) + '\n');
 if (wanted('tunnel')) process.stdout.write(JSON.stringify(await benchTunnel()) + '\n');

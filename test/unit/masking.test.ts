@@ -149,3 +149,18 @@ describe('masking stays linear on large payloads', () => {
     expect(out.text.split(maskLabel('email')).length - 1).toBe(2000);
   });
 });
+
+describe('the masker remembers masked texts per environment and its rules', () => {
+  it('answers the same masks from memory, and follows a change of the rules at once', () => {
+    let config: MaskingConfig | undefined;
+    const masker = new PayloadMasker({ configOf: () => config, roleOf: () => 'viewer' });
+    const text = '{"owner":"a@b.example.com","k":"v"}';
+    const first = masker.maskersOf('e')!.text(text);
+    expect(first).toBe(JSON.stringify({ owner: maskLabel('email'), k: 'v' }));
+    expect(masker.maskersOf('e')!.text(text)).toBe(first);
+    config = { paths: ['k'], values: [] };
+    expect(masker.maskersOf('e')!.text(text)).toBe(JSON.stringify({ owner: 'a@b.example.com', k: maskLabel('k') }));
+    config = { paths: [], values: [] };
+    expect(masker.maskersOf('e')).toBeNull();
+  });
+});
