@@ -9,13 +9,42 @@ import { DLQ_LIMITS, toEntry } from './redis-dlq';
 
 type RawEntry = [Buffer, Buffer[]];
 
-/** Entries read per command while searching, grouping or exporting. */
-export const SCAN_BATCH = 1000;
+/** Entries read per command while searching, grouping or exporting (a page of a few MB at most). */
+export const SCAN_BATCH = 4000;
+
+const BACKSLASH = 0x5c;
+const fieldNames = new Map<string, Buffer>();
 
 function fieldOf(raw: RawEntry, name: string): Buffer | undefined {
+  let wanted = fieldNames.get(name);
+  if (!wanted) fieldNames.set(name, (wanted = Buffer.from(name)));
   const values = raw[1];
-  for (let i = 0; i + 1 < values.length; i += 2) if (values[i]!.toString() === name) return values[i + 1];
+  for (let i = 0; i + 1 < values.length; i += 2) if (values[i]!.equals(wanted)) return values[i + 1];
   return undefined;
+}
+
+/**
+ * The bytes a payload must contain to possibly have `value` at some path, or null when no such
+ * necessary condition is known. A JSON string without escapes is its UTF-8 bytes, and `true`,
+ * `false`, `null` are written one way; numbers (1e2 is "100"), objects and arrays (whitespace)
+ * are not, so those values are always parsed. A payload with any backslash may hold the value
+ * escaped (\u00e9, \") and is always parsed too (see {@link mayMatchField}).
+ */
+export function fieldPrefilter(value: string): Buffer | null {
+  if (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value) || value.startsWith('{') || value.startsWith('[')) return null;
+  return Buffer.from(value, 'utf8');
+}
+
+/** Whether the raw payload may hold the searched value: the exact check (JSON.parse + path) is only run when it may. */
+export function mayMatchField(payload: Buffer, needle: Buffer | null): boolean {
+  return needle === null || payload.indexOf(needle) >= 0 || payload.indexOf(BACKSLASH) >= 0;
+}
+
+const needles = new WeakMap<DlqMatch, Buffer | null>();
+
+function needleOf(match: DlqMatch & { field: NonNullable<DlqMatch['field']> }): Buffer | null {
+  if (!needles.has(match)) needles.set(match, fieldPrefilter(match.field.value));
+  return needles.get(match)!;
 }
 
 /** Whether one raw entry satisfies every condition of `match` (payload decrypted with the key, if any). */
@@ -33,6 +62,8 @@ export function entryMatches(raw: RawEntry, match: DlqMatch, payloadKey: Buffer 
     }
     if (match.text && !payload.toString('utf8').toLowerCase().includes(match.text.toLowerCase())) return false;
     if (match.field) {
+      // Most entries are rejected on their bytes, without parsing them (exact: see fieldPrefilter).
+      if (!mayMatchField(payload, needleOf(match as DlqMatch & { field: NonNullable<DlqMatch['field']> }))) return false;
       let parsed: unknown;
       try {
         parsed = JSON.parse(payload.toString('utf8'));
