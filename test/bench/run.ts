@@ -19,8 +19,6 @@ import { benchStreamEntries } from './stream-entries.bench';
 import { benchAuditLog } from './audit-log.bench';
 import { benchDlqSearch } from './dlq-search.bench';
 import { benchAckPropagation } from './ack-propagation.bench';
-import { benchDlqSearch } from './dlq-search.bench';
-import { benchAckPropagation } from './ack-propagation.bench';
 import { benchMasking } from './masking.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,8 +42,6 @@ if (wanted('events-query')) process.stdout.write(JSON.stringify(await benchEvent
 if (wanted('stream-entries')) process.stdout.write(JSON.stringify(await benchStreamEntries()) + '\n');
 if (wanted('masking')) process.stdout.write(JSON.stringify(await benchMasking()) + '\n');
 if (wanted('audit-log')) process.stdout.write(JSON.stringify(await benchAuditLog()) + '\n');
-if (wanted('ack-propagation')) process.stdout.write(JSON.stringify(await benchAckPropagation()) + '\n');
-if (wanted('dlq-search')) process.stdout.write(JSON.stringify(await benchDlqSearch()) + '\n');
 if (wanted('ack-propagation')) process.stdout.write(JSON.stringify(await benchAckPropagation()) + '\n');
 if (wanted('dlq-search')) process.stdout.write(JSON.stringify(await benchDlqSearch()) + '\n');
 if (wanted('tunnel')) process.stdout.write(JSON.stringify(await benchTunnel()) + '\n');
