@@ -36,18 +36,22 @@ const maskPayloadPreview = <T extends { preview: string; encoding: 'text' | 'hex
 const maskFields = (fields: Record<string, string>, m: Maskers): Record<string, string> =>
   Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, m.named(name, value)]));
 
-/** A Redis dead letter: the payload and every other field; the error text too (a consumer may quote the payload). */
-export const maskDeadLetter = (entry: DeadLetterEntry, m: Maskers): DeadLetterEntry => ({
-  ...entry,
-  error: entry.error === null ? null : m.text(entry.error),
-  payload: entry.payload ? maskPayloadPreview(entry.payload, m) : null,
-  fields: maskFields(entry.fields, m),
-});
+/**
+ * A Redis dead letter: the payload and every other field; the error text too (a consumer may quote
+ * the payload). In place, as the stream entry's: these run per entry of every page, and a handler's
+ * answer is made for this one call (the reveal masks a copy).
+ */
+export function maskDeadLetter(entry: DeadLetterEntry, m: Maskers): DeadLetterEntry {
+  if (entry.error !== null) entry.error = m.text(entry.error);
+  if (entry.payload && entry.payload.encoding === 'text') entry.payload.preview = m.text(entry.payload.preview);
+  for (const name in entry.fields) entry.fields[name] = m.named(name, entry.fields[name]!);
+  return entry;
+}
 
-export const maskStreamEntry = (entry: StreamEntry, m: Maskers): StreamEntry => ({
-  ...entry,
-  fields: entry.fields.map((f) => (f.encoding === 'text' ? { ...f, preview: m.named(f.name, f.preview) } : f)),
-});
+export function maskStreamEntry(entry: StreamEntry, m: Maskers): StreamEntry {
+  for (const f of entry.fields) if (f.encoding === 'text') f.preview = m.named(f.name, f.preview);
+  return entry;
+}
 
 const maskRabbitDeadLetter = (message: RabbitDeadLetter, m: Maskers): RabbitDeadLetter => ({
   ...message,
@@ -60,14 +64,20 @@ const maskBullValue = (value: BullJobValue, m: Maskers): BullJobValue => maskPay
 
 /** Every method whose result carries payload text, and how it is masked. */
 export const PAYLOAD_METHODS: { [M in MethodName]?: (result: ResultOf<M>, m: Maskers) => ResultOf<M> } = {
-  'dlq.list': (r, m) => ({ ...r, entries: r.entries.map((e) => maskDeadLetter(e, m)) }),
+  'dlq.list': (r, m) => {
+    for (const e of r.entries) maskDeadLetter(e, m);
+    return r;
+  },
   'dlq.show': (r, m) => maskDeadLetter(r, m),
   // dlq-search.ts matches on the bytes; what it answers is masked here, at the boundary.
   'dlq.search': (r, m) => ({ ...r, matches: r.matches.map((e) => maskDeadLetter(e, m)) }),
   'dlq.groups': (r, m) => ({ ...r, byError: r.byError.map((g) => ({ ...g, key: m.text(g.key), example: m.text(g.example) })) }),
   'dlq.bullList': (r, m) => r.map((job) => ({ ...job, data: m.text(job.data), failedReason: job.failedReason === null ? null : m.text(job.failedReason) })),
   'dlq.rabbitBrowse': (r, m) => ({ ...r, messages: r.messages.map((msg) => maskRabbitDeadLetter(msg, m)) }),
-  'streams.entries': (r, m) => ({ ...r, entries: r.entries.map((e) => maskStreamEntry(e, m)) }),
+  'streams.entries': (r, m) => {
+    for (const e of r.entries) maskStreamEntry(e, m);
+    return r;
+  },
   'bullmq.jobs': (r, m) => ({
     ...r,
     jobs: r.jobs.map((job) => ({ ...job, data: maskBullValue(job.data, m), returnValue: job.returnValue ? maskBullValue(job.returnValue, m) : null, failedReason: job.failedReason === null ? null : m.text(job.failedReason) })),

@@ -123,7 +123,7 @@ describe('every payload that leaves the host goes through the mask', () => {
     let role: 'viewer' | 'operator' = 'viewer';
     const masker = new PayloadMasker({ configOf: () => undefined, roleOf: () => role });
     const entry = { id: '1-0', originStream: 's', originGroup: null, originId: null, error: 'bad mail x@y.io', attempts: 1, failedAt: null, replayCount: 0, ageMs: 0, payload: { size: 10, preview: '{"credentials":{"k":"v"}}', encoding: 'text' as const, truncated: false }, fields: { password: 'p' } };
-    const shown = masker.outbound('dlq.show', { envId: 'e' }, entry) as typeof entry;
+    const shown = masker.outbound('dlq.show', { envId: 'e' }, structuredClone(entry)) as typeof entry;
     expect(shown.payload.preview).toBe(JSON.stringify({ credentials: maskLabel('credentials') }));
     expect(shown.error).toBe(`bad mail ${maskLabel('email')}`);
     expect(shown.fields.password).toBe(maskLabel('password'));

@@ -14,13 +14,13 @@ export function revealHandlers(ctx: CoreContext, deadLetters: DeadLetterService,
   return {
     'payload.revealDeadLetter': async ({ envId, source, id }) => {
       const entry = await deadLetters.show({ envId, source, id });
-      return { entry, masked: masker.hiddenBy(envId, (m) => maskDeadLetter(entry, m)) };
+      return { entry, masked: masker.hiddenBy(envId, (m) => maskDeadLetter(structuredClone(entry), m)) };
     },
     'payload.revealStreamEntry': async ({ envId, stream, id }) => {
       const page = await entriesPage(ctx.anyRedisOf(envId), stream, { order: 'oldest', from: id, count: 1, previewBytes: STREAM_ENTRY_LIMITS.maxPreviewBytes }, ctx.runtime(envId).env.payloadKey);
       const entry = page.entries[0];
       if (!entry || entry.id !== id) throw new CodedError('NOT_FOUND', `no entry ${id} in ${stream}`);
-      return { entry, masked: masker.hiddenBy(envId, (m) => maskStreamEntry(entry, m)) };
+      return { entry, masked: masker.hiddenBy(envId, (m) => maskStreamEntry(structuredClone(entry), m)) };
     },
   };
 }
