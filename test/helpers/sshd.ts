@@ -1,5 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { hostKeyFingerprint } from '../../electron/core/tunnel/host-key';
@@ -51,6 +52,22 @@ function descendants(pid: number): number[] {
 export interface OwnSshdOptions {
   /** `AllowTcpForwarding no` when false. */
   allowTcpForwarding?: boolean;
+  /**
+   * Password authentication for a throwaway system user (`wfpw` + random, no home, removed by
+   * stop()): sshd checks passwords against /etc/shadow, so this needs root; the tests skip it otherwise.
+   */
+  passwordUser?: boolean;
+}
+
+/** Whether this process can create the password test user (root, with useradd and chpasswd). */
+export const canCreatePasswordUser = process.getuid?.() === 0 && existsSync('/usr/sbin/useradd') && existsSync('/usr/sbin/chpasswd');
+
+/** Removes password test users a killed run left behind (named wfpw + 8 hex digits). */
+function removeStalePasswordUsers(): void {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const name = line.split(':')[0] ?? '';
+    if (/^wfpw[0-9a-f]{8}$/.test(name)) execFileSync('/usr/sbin/userdel', [name], { stdio: 'ignore' });
+  }
 }
 
 /**
@@ -70,6 +87,8 @@ export class OwnSshd {
   readonly strangerKey: { file: string; publicKey: string };
   hostKeyFingerprint = '';
   log = '';
+  /** With `passwordUser`: the user that logs in with a password, and the password. */
+  readonly passwordLogin: { user: string; password: string } | null = null;
   private child: ChildProcess | undefined;
 
   private constructor(
@@ -84,6 +103,15 @@ export class OwnSshd {
     this.strangerKey = generateKey(this.dir, 'stranger_key');
     writeFileSync(path.join(this.dir, 'authorized_keys'), `${this.key.publicKey}\n${this.passphraseKey.publicKey}\n`, { mode: 0o600 });
     this.newHostKey();
+    if (options.passwordUser) {
+      if (!canCreatePasswordUser) throw new Error('a password test user needs root (useradd, chpasswd)');
+      removeStalePasswordUsers();
+      const user = `wfpw${randomBytes(4).toString('hex')}`;
+      const password = `pw-${randomBytes(9).toString('base64url')}`;
+      execFileSync('/usr/sbin/useradd', ['-M', '-d', '/nonexistent', '-s', '/bin/sh', user], { stdio: 'ignore' });
+      execFileSync('/usr/sbin/chpasswd', [], { input: `${user}:${password}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+      this.passwordLogin = { user, password };
+    }
     writeFileSync(
       path.join(this.dir, 'sshd_config'),
       [
@@ -93,7 +121,7 @@ export class OwnSshd {
         `PidFile ${path.join(this.dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${path.join(this.dir, 'authorized_keys')}`,
         'StrictModes no',
-        'PasswordAuthentication no',
+        `PasswordAuthentication ${options.passwordUser ? 'yes' : 'no'}`,
         'KbdInteractiveAuthentication no',
         'PermitRootLogin prohibit-password',
         'UsePAM no',
@@ -101,7 +129,7 @@ export class OwnSshd {
         'X11Forwarding no',
         'PrintMotd no',
         'LogLevel DEBUG1',
-        `AllowUsers ${this.user}`,
+        `AllowUsers ${this.user}${this.passwordLogin ? ` ${this.passwordLogin.user}` : ''}`,
         '',
       ].join('\n'),
       { mode: 0o600 },
@@ -169,6 +197,7 @@ export class OwnSshd {
   async stop(): Promise<void> {
     await this.halt();
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.passwordLogin) execFileSync('/usr/sbin/userdel', [this.passwordLogin.user], { stdio: 'ignore' });
   }
 }
 
