@@ -132,9 +132,12 @@ async function search({ core, envId, source, values, match, asJson }: DlqContext
     found.push(...step.matches);
     scanned += step.scanned;
     total = step.total;
+    // Progress for a person at a terminal only: stdout stays the result (and --json parseable).
+    if (process.stderr.isTTY) process.stderr.write(`\rscanned ${scanned} of ${total}, ${found.length} matching`);
     if (!step.before || scanned >= maxScan || found.length >= 10_000) break;
     before = step.before;
   }
+  if (process.stderr.isTTY) process.stderr.write('\n');
   print({ source, scanned, total, matches: found }, asJson, () =>
     [...found.map((e) => `${e.id}  from ${e.originStream ?? '?'}  ${e.error ?? ''}`), `${found.length} matching in ${scanned} of ${total} entries`].join('\n'),
   );
