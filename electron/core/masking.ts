@@ -94,11 +94,13 @@ export const ORIGINAL_BYTES_METHODS: readonly MethodName[] = ['dlq.export'];
 
 /** Characters (keys and values) remembered per environment; masking is a pure function of the text and the rules. */
 const CACHE_CHARS = 16 * 1024 * 1024;
+/** Short texts (errors, small fields) are masked directly: cheaper than a lookup. */
+const CACHE_MIN_TEXT = 128;
 /** Longer texts are masked each time (a few per page at most; they would crowd the cache out). */
 const CACHE_MAX_TEXT = 64 * 1024;
 
 /**
- * Remembers what a text masked to (least recently used out first): the first page of a DLQ or a
+ * Remembers what a text masked to (oldest out first): the first page of a DLQ or a
  * stream is read again and again (refresh, reopen, another window), and its entries never change.
  */
 class MaskCache {
@@ -106,13 +108,10 @@ class MaskCache {
   private chars = 0;
 
   get(key: string, compute: () => string): string {
-    if (key.length > CACHE_MAX_TEXT) return compute();
+    if (key.length > CACHE_MAX_TEXT || key.length < CACHE_MIN_TEXT) return compute();
+    // Oldest in, first out: a hit costs one lookup (the first page's entries stay while they are read).
     const hit = this.map.get(key);
-    if (hit !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     const value = compute();
     this.map.set(key, value);
     this.chars += key.length + value.length;

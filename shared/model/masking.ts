@@ -107,16 +107,18 @@ const PATTERNS: Record<Exclude<MaskKind, 'email'>, RegExp> = {
 export interface Masking {
   /** False when there are no rules: {@link maskText} returns the text untouched. */
   readonly isActive: boolean;
-  readonly paths: { path: string; matches: Matcher; key: string | undefined; label: string }[];
+  readonly paths: { path: string; matches: Matcher; key: string | undefined; keyPattern: RegExp | undefined; label: string }[];
   readonly values: { rule: string; kind: MaskKind; within: Matcher | undefined }[];
 }
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Compiles a configuration (invalid rules are skipped: the profile was validated when saved). */
 export function compileMasking(config: MaskingConfig): Masking {
   const paths = config.paths.filter((p) => MaskPath.safeParse(p).success).map((path) => {
     const compiled = compilePath(path);
     const key = lastKey(compiled.segments);
-    return { path, matches: compiled.matches, key, label: key ?? path };
+    return { path, matches: compiled.matches, key, keyPattern: key === undefined ? undefined : new RegExp(`"${escapeRegExp(key)}"\\s*:\\s*`, 'g'), label: key ?? path };
   });
   const values = config.values
     .map((rule) => [rule, ...splitValueRule(rule)] as const)
@@ -245,14 +247,14 @@ function endOfValue(text: string, start: number): number {
   return i;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A text that is not whole JSON (cut at the preview limit, or not JSON): the values of masked keys, then the value patterns. */
 function maskLooseText(text: string, masking: Masking, hits: Set<string>): string {
   let out = text;
   for (const rule of masking.paths) {
-    if (!rule.key) continue;
-    const keyPattern = new RegExp(`"${escapeRegExp(rule.key)}"\\s*:\\s*`, 'g');
+    const keyPattern = rule.keyPattern;
+    if (!keyPattern || !out.includes(`"${rule.key!}"`)) continue;
+    keyPattern.lastIndex = 0;
     let result = '';
     let from = 0;
     for (let m = keyPattern.exec(out); m; m = keyPattern.exec(out)) {
