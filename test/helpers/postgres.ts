@@ -1,3 +1,4 @@
+import { migrate } from '../../electron/core/database/schema';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,18 @@ export interface TestDatabase {
   /** A client on it (closed by the caller). */
   client(): Promise<pg.Client>;
   drop(): Promise<void>;
+}
+
+/** A test database brought to the newest schema (every migration applied), dropped by the caller. */
+export async function createMigratedDatabase(serverUrl = POSTGRES_URL): Promise<TestDatabase> {
+  const db = await createTestDatabase(serverUrl);
+  const client = await db.client();
+  try {
+    await migrate(client);
+  } finally {
+    await client.end();
+  }
+  return db;
 }
 
 export async function createTestDatabase(serverUrl = POSTGRES_URL): Promise<TestDatabase> {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../electron/core/database/schema';
 import { RetentionJob, runRetention } from '../../electron/core/database/retention';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore } from '../helpers/core';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { createMigratedDatabase, createTestDatabase, type TestDatabase } from '../helpers/postgres';
 
 const DAY = 86_400_000;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -13,13 +12,7 @@ describe('database retention on plain PostgreSQL (issue 17)', () => {
   const now = Date.UTC(2026, 11, 7, 12, 0, 0);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const client = await db.client();
-    try {
-      await migrate(client);
-    } finally {
-      await client.end();
-    }
+    db = await createMigratedDatabase();
   }, 60_000);
   afterAll(async () => {
     await db?.drop();

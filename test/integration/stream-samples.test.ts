@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../electron/core/database/schema';
 import { StreamSampleStore } from '../../electron/core/database/stream-samples';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore } from '../helpers/core';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { createMigratedDatabase, type TestDatabase } from '../helpers/postgres';
 import { waitFor } from '../helpers/wait';
 
 const MINUTE = 60_000;
@@ -14,13 +13,7 @@ describe('stream history past the live hour, from the database (issue 17)', () =
   let db: TestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const client = await db.client();
-    try {
-      await migrate(client);
-    } finally {
-      await client.end();
-    }
+    db = await createMigratedDatabase();
   }, 60_000);
   afterAll(async () => {
     await db?.drop();

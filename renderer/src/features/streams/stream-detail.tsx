@@ -132,6 +132,7 @@ function HistoryCharts({
   stored: StoredRange | null;
   windowSeconds: number;
 }) {
+  const formatAt = stored !== null ? formatDayClock : formatClock;
   return (
     <>
       {history.state === 'loading' ? <p className="empty">Loading history…</p> : null}
@@ -157,7 +158,7 @@ function HistoryCharts({
       ) : null}
       {rows ? (
         <div className="streams-charts">
-          <Chart title="Length (entries)" testId="chart-length" last={rows.last.length} data={rows.length} keys={['length']} isInteger formatAt={stored !== null ? formatDayClock : formatClock} />
+          <Chart title="Length (entries)" testId="chart-length" last={rows.last.length} data={rows.length} keys={['length']} isInteger formatAt={formatAt} />
           <Chart
             title="Lag per group (entries not yet delivered)"
             testId="chart-lag"
@@ -166,9 +167,9 @@ function HistoryCharts({
             keys={rows.lagKeys}
             isInteger
             emptyText="No consumer group on this stream."
-            formatAt={stored !== null ? formatDayClock : formatClock}
+            formatAt={formatAt}
           />
-          <Chart title="In / out (entries/s): added, and read per group" testId="chart-rates" last={rows.last.rates} data={rows.rates} keys={rows.rateKeys} formatAt={stored !== null ? formatDayClock : formatClock} />
+          <Chart title="In / out (entries/s): added, and read per group" testId="chart-rates" last={rows.last.rates} data={rows.rates} keys={rows.rateKeys} formatAt={formatAt} />
         </div>
       ) : null}
     </>
