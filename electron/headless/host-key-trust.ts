@@ -36,7 +36,7 @@ export async function pinHostKeys(input: EnvironmentInput, test: Tester, ask: As
     // Tested even with both keys pinned: a pin the bastion does not match is refused here, loudly.
     const failure = (await test(current)).ssh?.failure;
     if (!failure || !failure.kind.startsWith('ssh-host-key')) {
-      if (failure) say(`could not check the SSH host key now (${failure.kind}: ${failure.message}); the environment is added without a pinned key and its first connection will ask for it`);
+      if (failure) say(`the SSH hop could not be checked now (${failure.kind}: ${failure.message}); the environment is added without a pinned host key: fix this, then run \`watchfloor env test ${/\s/.test(input.name.trim()) ? JSON.stringify(input.name.trim()) : input.name.trim()}\` (its connections fail until then)`);
       break;
     }
     const hop = failure.sshHop ?? 'bastion';

@@ -72,4 +72,13 @@ describe.skipIf(!hasSshd)('watchfloor env add --ssh: the bastion’s host key is
     expect(r.stderr).toContain(sshd.hostKeyFingerprint);
     expect((await listed()).map((e) => e.name)).not.toContain('Changed');
   }, 90_000);
+
+  it('an unreadable key file: added unpinned, told to fix it and run env test (no host-key question promised)', async () => {
+    const r = await cli('env', 'add', '--name', 'Bad key', '--redis', REDIS_URL, '--ssh', `${sshd.user}@127.0.0.1:${sshd.port}`, '--ssh-key', '/nonexistent/id_ed25519');
+    expect(r.code).toBe(0);
+    expect(r.stderr + r.stdout).toContain('the SSH hop could not be checked now (ssh-auth');
+    expect(r.stderr + r.stdout).toContain('then run `watchfloor env test "Bad key"`');
+    expect(r.stderr + r.stdout).not.toContain('will ask for it');
+    expect((await listed()).map((e) => e.name)).toContain('Bad key');
+  }, 90_000);
 });
