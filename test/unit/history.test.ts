@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../../shared/model/overview';
 import { parseGroupRow } from '../../electron/core/brokers/redis/stream-sampler';
 import { idTime } from '../../shared/model/stream-ids';
-import { SeriesRing } from '../../electron/core/monitor/series-ring';
+import { COARSE_PERIOD_MS, FINE_CAPACITY, SeriesRing } from '../../electron/core/monitor/series-ring';
 import { StreamHistoryStore } from '../../electron/core/monitor/stream-history';
 
 const stream = (name: string, length: number, lag: number | null, extra: Partial<StreamInfo> = {}): StreamInfo => ({
@@ -37,6 +37,51 @@ describe('SeriesRing', () => {
     ring.advance(2000);
     ring.advance(3000);
     expect(ring.downsample(['a'], 0, 4000, 4).values[0]).toEqual([null, null, null, null]);
+  });
+});
+
+describe('SeriesRing of an hour: ten minutes as sampled, the rest as 10-second averages', () => {
+  const hour = () => {
+    const ring = new SeriesRing(3600);
+    const t0 = 1_700_000_000_000; // a multiple of 10 s
+    for (let i = 0; i < 3600; i++) {
+      ring.advance(t0 + i * 1000);
+      ring.write('v', i);
+      if (i < 1800) ring.write('old-only', 1); // a series that stopped half an hour ago
+    }
+    return { ring, t0, last: t0 + 3599 * 1000 };
+  };
+
+  it('costs 600 + 360 values a series, not 3,600', () => {
+    const { ring } = hour();
+    expect(ring.sampleCount).toBe(FINE_CAPACITY);
+    expect(ring.bytes).toBe(600 * 8 + 360 * 8 + 2 * (600 + 360) * 4);
+  });
+
+  it('the last ten minutes: every sample as it was', () => {
+    const { ring, last } = hour();
+    const { values } = ring.downsample(['v'], last - 599_000, last, 600);
+    expect(values[0]!.slice(0, 3)).toEqual([3000, 3001, 3002]);
+    expect(values[0]![598]).toBe(3598);
+  });
+
+  it('the whole hour in 10-second buckets: each bucket the mean of its ten samples, no gap where the tiers meet', () => {
+    const { ring, t0 } = hour();
+    const { values } = ring.downsample(['v', 'old-only'], t0, t0 + 3600 * 1000, 360);
+    // Bucket b holds samples 10b … 10b+9, whose mean is 10b + 4.5 — from either tier.
+    expect(values[0]!.every((v, b) => v !== null && Math.abs(v - (10 * b + 4.5)) < 1e-3)).toBe(true);
+    expect(values[1]!.slice(0, 180).every((v) => v === 1)).toBe(true);
+    expect(values[1]!.slice(180).every((v) => v === null)).toBe(true);
+  });
+
+  it('finer buckets than 10 s over the old part: each average fills every bucket of its period (no empty teeth)', () => {
+    const { ring, t0 } = hour();
+    const { values } = ring.downsample(['v'], t0, t0 + 60_000, 60);
+    expect(values[0]!.every((v) => v !== null)).toBe(true);
+    expect(values[0]![0]).toBeCloseTo(4.5, 3);
+    expect(values[0]![9]).toBeCloseTo(4.5, 3);
+    expect(values[0]![10]).toBeCloseTo(14.5, 3);
+    expect(COARSE_PERIOD_MS).toBe(10_000);
   });
 });
 
