@@ -61,5 +61,13 @@ if ! listening 5432; then
 fi
 wait_for "postgresql" listening 5432
 if has pg_isready; then wait_for "postgresql to accept connections" pg_isready -q -h 127.0.0.1 -p 5432; fi
+# The test database npm test connects to (POSTGRES_URL's default); each test makes and drops its own
+# wf_test_… database from there, so this one stays empty.
+if has psql; then
+  if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'watchfloor_test'")" != 1 ]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qc 'CREATE DATABASE watchfloor_test'
+    printf 'created the test database watchfloor_test\n'
+  fi
+fi
 
 log "ready: npm ci && npm test"

@@ -72,8 +72,11 @@ export const DatabaseInfo = z.object({
   schemaVersion: z.number().nullable(),
   /** The newest schema version this build knows. */
   knownVersion: z.number(),
-  /** Plain PostgreSQL tables, or TimescaleDB installed; null until first read. */
-  storage: z.enum(['postgresql', 'timescaledb']).nullable(),
+  /**
+   * Plain PostgreSQL tables; TimescaleDB hypertables with retention policies; or TimescaleDB
+   * installed after the schema was made (tables plain); null until first read.
+   */
+  storage: z.enum(['postgresql', 'timescaledb', 'timescaledb-unused']).nullable(),
   /** One line for the header: what the schema state means and what to do, or null when all is well. */
   note: z.string().nullable(),
   /** Epoch ms of the last answer from the database; null before any. */

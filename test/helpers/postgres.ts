@@ -6,11 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { PostgresSettings } from '../../electron/core/environments/resolved-environment';
+import { setting } from '../prereqs/requirements';
 import { freePort } from './brokers';
 import { waitFor } from './wait';
 
-/** The shared PostgreSQL of the machine (trust auth for 127.0.0.1). Tests never create tables in its databases: each makes its own. */
-export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * The test database on the machine's PostgreSQL (trust auth for 127.0.0.1): `watchfloor_test`,
+ * made by `.ci/setup.sh`. Tests never create tables in it: each makes its own wf_test_… database
+ * from this connection and drops it.
+ */
+export const POSTGRES_URL = setting(process.env, 'POSTGRES_URL');
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -94,6 +99,7 @@ export class OwnPostgres {
     readonly port: number,
     readonly dir: string,
     readonly password: string,
+    private readonly pgBin: string,
   ) {}
 
   /** postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres */
@@ -101,7 +107,8 @@ export class OwnPostgres {
     return `postgres://postgres:${this.password}@127.0.0.1:${this.port}/postgres`;
   }
 
-  static async start(password = `pw-${randomBytes(6).toString('hex')}`): Promise<OwnPostgres> {
+  /** `pgBin`: another PostgreSQL tree's bin directory (the TimescaleDB stand-in's, timescale-stub.ts). */
+  static async start(password = `pw-${randomBytes(6).toString('hex')}`, pgBin = PG_BIN): Promise<OwnPostgres> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wf-pg-'));
     const asRoot = process.getuid?.() === 0;
     const pwFile = path.join(dir, 'pw');
@@ -112,10 +119,10 @@ export class OwnPostgres {
       chownSync(dir, uid, gid);
       chownSync(pwFile, uid, gid);
     }
-    const initdb = OwnPostgres.command(`${PG_BIN}/initdb`, ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-sync']);
+    const initdb = OwnPostgres.command(`${pgBin}/initdb`, ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-sync']);
     const made = spawnSync(initdb[0]!, initdb.slice(1), { encoding: 'utf8' });
     if (made.status !== 0) throw new Error(`initdb failed: ${made.stderr || made.stdout}`);
-    const server = new OwnPostgres(await freePort(), dir, password);
+    const server = new OwnPostgres(await freePort(), dir, password, pgBin);
     await server.start();
     return server;
   }
@@ -129,7 +136,7 @@ export class OwnPostgres {
   }
 
   async start(): Promise<void> {
-    const cmd = OwnPostgres.command(`${PG_BIN}/postgres`, ['-D', path.join(this.dir, 'data'), '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-k', this.dir, '-c', 'fsync=off', '-c', 'max_connections=40']);
+    const cmd = OwnPostgres.command(`${this.pgBin}/postgres`, ['-D', path.join(this.dir, 'data'), '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-k', this.dir, '-c', 'fsync=off', '-c', 'max_connections=40']);
     this.child = spawn(cmd[0]!, cmd.slice(1), { stdio: 'ignore' });
     await waitFor(async () => {
       const client = new pg.Client({ ...this.settings(), connectionTimeoutMillis: 1000 });

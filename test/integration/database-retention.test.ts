@@ -37,6 +37,11 @@ describe('database retention on plain PostgreSQL (issue 17)', () => {
          ('old', 'completed', 'vuln', 'org', 'a', 'low', $1::timestamptz - interval '31 days'), ('new', 'completed', 'vuln', 'org', 'a', 'low', $1::timestamptz - interval '29 days')`,
         [new Date(now)],
       );
+      // A RabbitMQ and a BullMQ queue sample 8 days ago (removed) and 6 days ago (kept).
+      await client.query(
+        `INSERT INTO queue_samples (broker, queue, minute, ready, waiting) SELECT b, 'q', $1::timestamptz - (d || ' days')::interval, 1, 1 FROM unnest(ARRAY['rabbitmq', 'bullmq']) b, unnest(ARRAY[8, 6]) d`,
+        [new Date(now)],
+      );
     } finally {
       await client.end();
     }
@@ -50,7 +55,7 @@ describe('database retention on plain PostgreSQL (issue 17)', () => {
       expect(outcome.ran).toBe(true);
       expect(outcome.missing).toEqual([]);
       // Older than 30 days: days 31..39 (225) and day 30 but its k = 0 event, exactly 30 days old (24); day 29 and after all kept.
-      expect(Object.fromEntries(outcome.deleted.map((d) => [d.table, d.rows]))).toEqual({ events: 249, scans: 1, metrics: 3, stream_samples: 0, system_metrics: 0 });
+      expect(Object.fromEntries(outcome.deleted.map((d) => [d.table, d.rows]))).toEqual({ events: 249, scans: 1, metrics: 3, stream_samples: 0, queue_samples: 2, system_metrics: 0 });
       const counts = await client.query<{ events: string; oldest: Date; hourly: string; scans: string; metrics: string }>(
         `SELECT (SELECT count(*) FROM events) AS events, (SELECT min(ts) FROM events) AS oldest, (SELECT sum(n) FROM events_hourly) AS hourly,
                 (SELECT string_agg(scan_id, ',') FROM scans) AS scans, (SELECT count(*) FROM metrics) AS metrics`,
@@ -73,7 +78,7 @@ describe('database retention on plain PostgreSQL (issue 17)', () => {
     const other = await db.client();
     try {
       await holder.query("SELECT pg_advisory_lock(x'77667274'::int)");
-      expect(await runRetention(other, now)).toEqual({ ran: false, deleted: [], missing: [], hasMore: false });
+      expect(await runRetention(other, now)).toEqual({ ran: false, deleted: [], missing: [], hasMore: false, leftToTimescale: [] });
       await holder.query("SELECT pg_advisory_unlock(x'77667274'::int)");
       expect((await runRetention(other, now)).ran).toBe(true);
     } finally {
@@ -87,7 +92,7 @@ describe('database retention on plain PostgreSQL (issue 17)', () => {
     try {
       const client = await bare.client();
       try {
-        expect(await runRetention(client, now)).toMatchObject({ ran: true, deleted: [], missing: ['events', 'scans', 'metrics', 'stream_samples', 'system_metrics'] });
+        expect(await runRetention(client, now)).toMatchObject({ ran: true, deleted: [], missing: ['events', 'scans', 'metrics', 'stream_samples', 'queue_samples', 'system_metrics'] });
       } finally {
         await client.end();
       }

@@ -1,26 +1,19 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StreamSampleStore } from '../../electron/core/database/stream-samples';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { cleanupNamespace, createTestCore } from '../helpers/core';
-import { createMigratedDatabase, type TestDatabase } from '../helpers/postgres';
+import { useMigratedDatabase } from '../helpers/migrated-database';
 import { waitFor } from '../helpers/wait';
 
 const MINUTE = 60_000;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('stream history past the live hour, from the database (issue 17)', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createMigratedDatabase();
-  }, 60_000);
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const fixture = useMigratedDatabase();
 
   it('buckets a minute a sample into 5-minute (24 h) and 1-hour (7 d) points: length and lag the highest, rates the mean; another console’s minute is not written twice', async () => {
-    const store = new StreamSampleStore(db.settings, silent);
+    const store = new StreamSampleStore(fixture.db.settings, silent);
     try {
       const now = Date.UTC(2026, 11, 7, 12, 0, 0);
       const rows: [string, string, Date, number | null, number | null, number | null][] = [];
@@ -59,12 +52,12 @@ describe('stream history past the live hour, from the database (issue 17)', () =
     const ns = uniqueNamespace('samples');
     const readOnlyNs = uniqueNamespace('samples-ro');
     const redis = new Redis(REDIS_URL);
-    const t = await createTestCore(ns, { amqp: null, managementUrl: null, postgres: { url: db.url } });
+    const t = await createTestCore(ns, { amqp: null, managementUrl: null, postgres: { url: fixture.db.url } });
     try {
       await redis.xgroup('CREATE', `${ns}orders`, 'workers', '$', 'MKSTREAM');
       for (let i = 0; i < 7; i++) await redis.xadd(`${ns}orders`, '*', 'data', '{}');
       await redis.xgroup('CREATE', `${readOnlyNs}orders`, 'workers', '$', 'MKSTREAM');
-      const ro = await t.core.call('environments.add', { name: `RO ${readOnlyNs}`, production: true, namespace: readOnlyNs, redis: { url: REDIS_URL }, postgres: { url: db.url } });
+      const ro = await t.core.call('environments.add', { name: `RO ${readOnlyNs}`, production: true, namespace: readOnlyNs, redis: { url: REDIS_URL }, postgres: { url: fixture.db.url } });
       if (!ro.ok) throw new Error(ro.error.message);
       const bare = await t.core.call('environments.add', { name: `No DB ${ns}`, namespace: ns, redis: { url: REDIS_URL } });
       if (!bare.ok) throw new Error(bare.error.message);
@@ -85,7 +78,7 @@ describe('stream history past the live hour, from the database (issue 17)', () =
       }, 'read-only environment sampled');
       // Five more ticks: a write would have landed by then (the writable one's took one).
       await waitFor(() => t.core.runtime(ro.value.id).monitor.snapshot().at >= seen + 1000 || undefined, 'five more ticks');
-      const client = await db.client();
+      const client = await fixture.db.client();
       try {
         const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM stream_samples WHERE stream = $1', [`${readOnlyNs}orders`]);
         expect(Number(rows[0]!.n)).toBe(0);

@@ -127,7 +127,7 @@ async function probePostgres(raw: string): Promise<ProbeOutcome> {
       if (kind === 'E') {
         const fields = answer.subarray(5).toString('utf8').split('\0');
         const message = fields.find((f) => f.startsWith('M'))?.slice(1) ?? 'refused the connection';
-        return finish({ ok: false, problem: message, fix: `make user "${user}" and database "${database}" exist, or point POSTGRES_URL at ones that do` });
+        return finish({ ok: false, problem: message, fix: database === 'watchfloor_test' ? 'run `npm run setup` (it creates the test database watchfloor_test), or point POSTGRES_URL at a database that exists' : `make user "${user}" and database "${database}" exist, or point POSTGRES_URL at ones that do` });
       }
       finish({ ok: false, problem: 'the server at this address does not speak the PostgreSQL protocol', fix: 'point POSTGRES_URL at PostgreSQL (port 5432)' });
     });

@@ -8,7 +8,8 @@ export const DEFAULTS = {
   REDIS_URL: 'redis://127.0.0.1:6379',
   AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
   MANAGEMENT_URL: 'http://127.0.0.1:15672',
-  POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+  /** The test database `.ci/setup.sh` (npm run setup) creates; each test makes its own wf_test_… database from there. */
+  POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/watchfloor_test',
   CHROMIUM_PATH: '/usr/bin/chromium',
   SSHD_PATH: '/usr/sbin/sshd',
   /** initdb and postgres: the database fault tests run a PostgreSQL of their own (test/helpers/postgres.ts). */

@@ -50,7 +50,9 @@ describe('the card’s database line', () => {
   it('names the schema, the storage and who runs retention; nothing while down', () => {
     expect(describeDatabase(up, false)).toBe('schema v3 · plain PostgreSQL · retention by this console: events and scans 30 d, metrics 7 d');
     expect(describeDatabase(up, true)).toBe('schema v3 · plain PostgreSQL · retention left to a console that may write');
-    expect(describeDatabase({ ...up, schemaVersion: null, storage: 'timescaledb' }, false)).toBe('TimescaleDB installed, plain tables · retention by this console: events and scans 30 d, metrics 7 d');
+    expect(describeDatabase({ ...up, schemaVersion: 8, storage: 'timescaledb' }, false)).toBe('schema v8 · TimescaleDB hypertables · retention policies: events 30 d, metrics 7 d; the rest by this console');
+    expect(describeDatabase({ ...up, schemaVersion: 8, storage: 'timescaledb' }, true)).toBe('schema v8 · TimescaleDB hypertables · retention policies: events 30 d, metrics 7 d; the rest left to a console that may write');
+    expect(describeDatabase({ ...up, schemaVersion: null, storage: 'timescaledb-unused' }, false)).toBe('TimescaleDB installed after the schema, plain tables · retention by this console: events and scans 30 d, metrics 7 d');
     expect(describeDatabase({ ...up, status: { state: 'disconnected', since: 2 } }, false)).toBeNull();
   });
 });

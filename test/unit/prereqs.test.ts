@@ -6,7 +6,7 @@ const failed = (problem: string, extra: Partial<Extract<ProbeOutcome, { ok: fals
 
 describe('prerequisites of npm test', () => {
   it('looks where the variables say, else at the defaults, and never prints a password', () => {
-    expect(setting({}, 'POSTGRES_URL')).toBe('postgres://postgres@127.0.0.1:5432/postgres');
+    expect(setting({}, 'POSTGRES_URL')).toBe('postgres://postgres@127.0.0.1:5432/watchfloor_test');
     expect(setting({ CHROMIUM_PATH: '' }, 'CHROMIUM_PATH')).toBe('/usr/bin/chromium');
     expect(byId({ CHROMIUM_PATH: '/opt/chromium' }, 'chromium').where).toBe('/opt/chromium');
     expect(byId({}, 'rabbitmq').where).toBe('amqp://guest:***@127.0.0.1:5672');

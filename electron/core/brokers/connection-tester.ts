@@ -129,7 +129,7 @@ async function testPostgres(settings: PostgresSettings, redactor: Redactor, dead
       const { rows } = await withDeadline(client.query<{ v: string }>("SELECT current_setting('server_version') AS v"), deadlineMs, 'PostgreSQL query');
       const storage = await withDeadline(detectStorage(client), deadlineMs, 'PostgreSQL extension check');
       const latencyMs = Date.now() - started;
-      return { configured: true, ok: true, latencyMs, serverVersion: `PostgreSQL ${rows[0]?.v ?? ''}${storage.timescaleVersion ? `, TimescaleDB ${storage.timescaleVersion}` : ', plain tables (no TimescaleDB)'}` };
+      return { configured: true, ok: true, latencyMs, serverVersion: `PostgreSQL ${rows[0]?.v ?? ''}${storage.mode === 'timescaledb' ? `, TimescaleDB ${storage.timescaleVersion} hypertables` : storage.timescaleVersion ? `, TimescaleDB ${storage.timescaleVersion} (tables plain)` : ', plain tables (no TimescaleDB)'}` };
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -4,7 +4,7 @@ import type { EvidenceItem } from '../../../shared/contract/method-groups/alerts
 import type { EventCursor, EventPage, HourlyCounts, StoredEvent } from '../../../shared/contract/method-groups/events';
 import type { PostgresSettings } from '../environments/resolved-environment';
 import type { DatabaseProbe } from '../monitor/database-watch';
-import { MIGRATIONS_TABLE } from './schema';
+import { MIGRATIONS_TABLE, readHypertables } from './schema';
 import { describePgError, isConnectionError, pgClientConfig, sqlState } from './pg-connection';
 
 export interface EventFilter {
@@ -141,7 +141,7 @@ export class EventHistory {
     const { rows } = await this.pool.query<{ has_table: boolean; timescale: boolean }>(
       `SELECT to_regclass('${MIGRATIONS_TABLE}') IS NOT NULL AS has_table, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS timescale`,
     );
-    const storage = rows[0]?.timescale ? 'timescaledb' : 'postgresql';
+    const storage = rows[0]?.timescale ? ((await readHypertables(this.pool, true)).length ? 'timescaledb' : 'timescaledb-unused') : 'postgresql';
     if (!rows[0]?.has_table) return { version: null, storage };
     const applied = await this.pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${MIGRATIONS_TABLE}`);
     return { version: applied.rows[0]?.version ?? null, storage };

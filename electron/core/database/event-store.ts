@@ -7,7 +7,9 @@ const COLUMNS = ['id', 'ts', 'organization_id', 'asset_id', 'event_type', 'sever
 
 /**
  * One multi-row insert for any number of events: each column as one array parameter (14
- * parameters whatever the batch size), rows already stored skipped by their event id.
+ * parameters whatever the batch size), rows already stored skipped by their event id (the key
+ * is (id, ts) when events is a TimescaleDB hypertable: no conflict target, so either works). Rows go
+ * in hourly-rollup key order, so two sinks' batches lock the rollup rows in one order (migration 8).
  */
 export const INSERT_EVENTS_SQL = `INSERT INTO events (${COLUMNS.join(', ')})
 SELECT u.id, u.ts, u.organization_id, u.asset_id, u.event_type, u.severity, u.source, u.title, u.description, u.metadata,
@@ -15,7 +17,8 @@ SELECT u.id, u.ts, u.organization_id, u.asset_id, u.event_type, u.severity, u.so
 FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
             $10::jsonb[], $11::jsonb[], $12::text[], $13::jsonb[], $14::text[])
   AS u(${COLUMNS.join(', ')})
-ON CONFLICT (id) DO NOTHING`;
+ORDER BY date_trunc('hour', u.ts AT TIME ZONE 'UTC'), u.asset_id, u.severity, u.event_type
+ON CONFLICT DO NOTHING`;
 
 /** The insert's parameters for `events` (one array per column). */
 export function eventColumns(rows: readonly { value: SecurityEvent; entryId: string | null }[]): unknown[][] {

@@ -2,10 +2,13 @@ import type pg from 'pg';
 import type { Clock, Logger } from '../ports';
 import type { PostgresSettings } from '../environments/resolved-environment';
 import { connectPg, describePgError, sqlState } from './pg-connection';
+import { readHypertables } from './schema';
 
 /**
  * Retention on plain PostgreSQL (issue 17): what TimescaleDB's retention policies would do, done
- * by the console. Each table keeps the days below by its time column; older rows are deleted in
+ * by the console. A table that is a TimescaleDB hypertable with a retention policy (migration 8)
+ * is left to that policy; as dropping a chunk fires no delete trigger, the hourly rollup of events
+ * is then deleted here (see rulesBeside). Each table keeps the days below by its time column; older rows are deleted in
  * batches (each its own short transaction, so the sinks never wait long behind it and the
  * hourly rollup's delete trigger sees a bounded set), under a session advisory lock so that of
  * all the consoles and workers on one database only one runs it at a time.
@@ -17,15 +20,28 @@ export interface RetentionRule {
   days: number;
 }
 
-/** Events and scans: the 30 days the Events view and forensics look back (seed 003's 30-day DLQ retention); metric and stream samples: 7 days. */
+/** Events and scans: the 30 days the Events view and forensics look back (seed 003's 30-day DLQ retention); metric, stream and queue samples: 7 days. */
 export const DEFAULT_RETENTION: readonly RetentionRule[] = [
   { table: 'events', column: 'ts', days: 30 },
   { table: 'scans', column: 'scheduled_time', days: 30 },
   { table: 'metrics', column: 'ts', days: 7 },
   { table: 'stream_samples', column: 'minute', days: 7 },
+  { table: 'queue_samples', column: 'minute', days: 7 },
   // Seed 002's collector samples; its systems inventory and the detected metric alerts are kept.
   { table: 'system_metrics', column: 'collected_at', days: 7 },
 ];
+
+/**
+ * The rules to run beside TimescaleDB's policies: tables with a policy of their own are skipped.
+ * When `events` is one, its hourly rollup (which chunk drops do not update) goes by its hour one
+ * day later than the events' age: a chunk is a day, so every hour deleted lies in a dropped chunk.
+ */
+export function rulesBeside(rules: readonly RetentionRule[], withPolicy: ReadonlySet<string>): RetentionRule[] {
+  const kept = rules.filter((rule) => !withPolicy.has(rule.table));
+  const events = rules.find((rule) => rule.table === 'events');
+  if (events && withPolicy.has('events')) kept.push({ table: 'events_hourly', column: 'hour', days: events.days + 1 });
+  return kept;
+}
 
 const RETENTION_LOCK = 0x77_66_72_74; // "wfrt"
 const DAY_MS = 86_400_000;
@@ -38,6 +54,8 @@ export interface RetentionOutcome {
   missing: string[];
   /** True when a table still has rows past its age after maxBatches: the next run goes on. */
   hasMore: boolean;
+  /** Tables skipped because they are TimescaleDB hypertables with a retention policy of their own. */
+  leftToTimescale: string[];
 }
 
 /** One retention pass over `rules` with an open client. */
@@ -50,10 +68,13 @@ export async function runRetention(
   const batch = options.batch ?? 10_000;
   const maxBatches = options.maxBatches ?? 200;
   const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK]);
-  if (!rows[0]?.locked) return { ran: false, deleted: [], missing: [], hasMore: false };
-  const outcome: RetentionOutcome = { ran: true, deleted: [], missing: [], hasMore: false };
+  if (!rows[0]?.locked) return { ran: false, deleted: [], missing: [], hasMore: false, leftToTimescale: [] };
+  const outcome: RetentionOutcome = { ran: true, deleted: [], missing: [], hasMore: false, leftToTimescale: [] };
   try {
-    for (const rule of rules) {
+    const timescale = await client.query<{ installed: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed");
+    const withPolicy = new Set((await readHypertables(client, timescale.rows[0]?.installed === true)).filter((h) => h.dropAfter !== null).map((h) => h.table));
+    outcome.leftToTimescale = rules.filter((rule) => withPolicy.has(rule.table)).map((rule) => rule.table);
+    for (const rule of rulesBeside(rules, withPolicy)) {
       if (!/^[a-z_]+$/.test(rule.table) || !/^[a-z_]+$/.test(rule.column)) throw new Error(`retention: bad table or column name ${rule.table}.${rule.column}`);
       const before = now - rule.days * DAY_MS;
       let total = 0;

@@ -8,11 +8,16 @@ export const MIGRATIONS_TABLE = 'watchfloor_migrations';
 /** Every console and worker migrating the same database takes this transaction-scoped advisory lock first. */
 const MIGRATION_LOCK = 0x77_66_6d_67; // "wfmg"
 
-/** How the tables are stored: plain PostgreSQL tables with time indexes, or TimescaleDB present. */
+/**
+ * How the tables are stored: plain PostgreSQL tables with time indexes; TimescaleDB hypertables
+ * (migration 8 found the extension); or TimescaleDB installed after the schema was made, tables plain.
+ */
 export interface StorageMode {
-  mode: 'postgresql' | 'timescaledb';
+  mode: 'postgresql' | 'timescaledb' | 'timescaledb-unused';
   /** Version of the installed timescaledb extension, or null. */
   timescaleVersion: string | null;
+  /** Tables that are hypertables with the retention policy's age ("30 days"), when TimescaleDB is in use. */
+  hypertables: { table: string; dropAfter: string | null }[];
   /** One line for the view and the CLI. */
   description: string;
 }
@@ -34,19 +39,44 @@ export function checksum(migration: Migration): string {
   return createHash('sha256').update(migration.sql).digest('hex').slice(0, 16);
 }
 
-/** Whether the timescaledb extension is installed in this database (or only available on the server). */
+/** The hypertables of this database and their retention policies' ages; empty without the extension. */
+export async function readHypertables(client: Pick<pg.ClientBase, 'query'>, installed: boolean): Promise<StorageMode['hypertables']> {
+  if (!installed) return [];
+  const { rows } = await client.query<{ table: string; drop_after: string | null }>(
+    `SELECT h.hypertable_name AS table,
+            (SELECT j.config->>'drop_after' FROM timescaledb_information.jobs j
+              WHERE j.proc_name = 'policy_retention' AND j.hypertable_schema = h.hypertable_schema AND j.hypertable_name = h.hypertable_name LIMIT 1) AS drop_after
+       FROM timescaledb_information.hypertables h
+      WHERE h.hypertable_schema = current_schema()
+      ORDER BY 1`,
+  );
+  return rows.map((r) => ({ table: r.table, dropAfter: r.drop_after }));
+}
+
+/** One line saying which of the two storages is in use and who keeps the retention. */
+export function describeStorage(installed: string | null, available: string | null, hypertables: StorageMode['hypertables']): StorageMode {
+  if (installed && hypertables.length) {
+    const kept = hypertables.map((h) => `${h.table}${h.dropAfter ? ` (drop after ${h.dropAfter})` : ' (no retention policy)'}`).join(', ');
+    return { mode: 'timescaledb', timescaleVersion: installed, hypertables, description: `TimescaleDB ${installed}: hypertables with retention policies: ${kept}; the other tables plain, kept by the console's retention job` };
+  }
+  if (installed) {
+    return { mode: 'timescaledb-unused', timescaleVersion: installed, hypertables, description: `TimescaleDB ${installed} installed, but the tables are plain (the schema was made before the extension was installed): time indexes, kept by the console's retention job` };
+  }
+  return {
+    mode: 'postgresql',
+    timescaleVersion: null,
+    hypertables,
+    description: available ? `plain PostgreSQL tables with time indexes (timescaledb ${available} is available on the server but not installed in this database)` : 'plain PostgreSQL tables with time indexes (no timescaledb extension on this server)',
+  };
+}
+
+/** Whether the timescaledb extension is installed in this database (or only available on the server), and which tables are hypertables. */
 export async function detectStorage(client: pg.Client): Promise<StorageMode> {
   const { rows } = await client.query<{ installed: string | null; available: string | null }>(
     "SELECT (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS installed, (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb') AS available",
   );
   const installed = rows[0]?.installed ?? null;
-  const available = rows[0]?.available ?? null;
-  if (installed) return { mode: 'timescaledb', timescaleVersion: installed, description: `TimescaleDB ${installed} installed; tables are plain tables with time indexes (hypertables and retention policies are not built yet)` };
-  return {
-    mode: 'postgresql',
-    timescaleVersion: null,
-    description: available ? `plain PostgreSQL tables with time indexes (timescaledb ${available} is available on the server but not installed in this database)` : 'plain PostgreSQL tables with time indexes (no timescaledb extension on this server)',
-  };
+  return describeStorage(installed, rows[0]?.available ?? null, await readHypertables(client, installed !== null));
 }
 
 /**

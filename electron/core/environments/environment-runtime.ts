@@ -15,6 +15,7 @@ import { MIGRATIONS } from '../database/migrations';
 import { DatabaseWatch } from '../monitor/database-watch';
 import { RetentionJob } from '../database/retention';
 import { StreamSampleStore } from '../database/stream-samples';
+import { QueueSampleStore } from '../database/queue-samples';
 
 /** The newest schema version this build knows. */
 const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -61,6 +62,8 @@ export class EnvironmentRuntime {
   readonly retention: RetentionJob | null;
   /** A minute of each stream's depth kept in the database for the 24 h / 7 d charts; null without a database. */
   readonly streamSamples: StreamSampleStore | null;
+  /** Likewise for each RabbitMQ and BullMQ queue (depth, rates, job counts); null without a database. */
+  readonly queueSamples: QueueSampleStore | null;
 
   constructor(
     readonly env: ResolvedEnvironment,
@@ -87,11 +90,15 @@ export class EnvironmentRuntime {
     // Read everywhere; written only by a console that may write to the environment.
     const samples = this.streamSamples;
     if (samples && mayWrite) this.monitor.onOverview((overview) => samples.observe(overview));
+    const queueSamples = postgres ? new QueueSampleStore(postgres, deps.logger) : null;
+    this.queueSamples = queueSamples;
+    if (queueSamples && mayWrite) this.monitor.onOverview((overview) => queueSamples.observeRabbit(overview));
     this.demo = new DemoProducer(profile.id, profile.namespace, this.redis, this.amqp, deps);
     // On a Redis Cluster, BullMQ queues (no hash-tag prefix), pub/sub tails and alert state (Lua over
     // undeclared keys) are not available: they stay null and their calls answer UNSUPPORTED.
     const single = this.redis && !this.redis.isCluster ? this.redis : null;
     this.bull = single ? new BullMonitor(profile.id, profile.namespace, single, deps, deps.bullOptions) : null;
+    if (queueSamples && mayWrite) this.bull?.onOverview((overview) => queueSamples.observeBull(overview));
     this.pubsub = single ? new PubSubService(profile.id, profile.namespace, single, deps, (batches) => deps.onPubSubMessages?.(batches)) : null;
     this.alerts = single ? new AlertService(single, profile.namespace, !isReadOnly(profile), deps, { ...deps.alertOptions, payloadKeys: env.payloadKeys }) : null;
   }
@@ -131,6 +138,6 @@ export class EnvironmentRuntime {
     await this.demo.stop().catch(() => undefined);
     await this.bull?.stop();
     await this.pubsub?.close();
-    await Promise.all([this.redis?.close(), this.amqp?.close(), this.history?.close(), this.streamSamples?.close()]);
+    await Promise.all([this.redis?.close(), this.amqp?.close(), this.history?.close(), this.streamSamples?.close(), this.queueSamples?.close()]);
   }
 }

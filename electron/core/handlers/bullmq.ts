@@ -1,8 +1,10 @@
 import type { Queue } from 'bullmq';
+import { bullPrefix } from '../../../shared/model/bullmq';
 import { CodedError } from '../../../shared/contract/errors';
 import { actOnBullJob, listBullJobs } from '../brokers/bullmq/bull-jobs';
 import { cleanQueue, drainQueue, pauseQueue, promoteDelayed, resumeQueue } from '../brokers/bullmq/bull-queue-actions';
 import type { BullMonitor } from '../monitor/bull-monitor';
+import { storedSamples } from '../database/minute-samples';
 import type { CoreContext, HandlerGroup } from './context';
 
 /**
@@ -34,6 +36,7 @@ export function bullmqHandlers(ctx: CoreContext): HandlerGroup<'bullmq.'> {
       if (!bull.history.knows(queue)) throw new CodedError('NOT_FOUND', `no BullMQ queue "${queue}" has been seen in this environment`);
       return bull.historyOf(queue, ctx.clock.now(), windowSeconds, maxPoints);
     },
+    'bullmq.storedHistory': async ({ envId, queue, range }) => storedSamples(ctx.runtime(envId).queueSamples, 'BullMQ queue history').bullHistory(bullPrefix(ctx.runtime(envId).env.profile.namespace), queue, range, ctx.clock.now()),
     'bullmq.jobs': async ({ envId, queue: name, state, start, count, order }) => {
       const { queue } = target(envId, name);
       return listBullJobs(queue, ctx.redisOf(envId), state, start, count, order);

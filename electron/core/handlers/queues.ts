@@ -1,6 +1,7 @@
 import { CodedError } from '../../../shared/contract/errors';
 import { purgeQueue } from '../brokers/rabbitmq/queue-purge';
 import { readRabbitBroker } from '../brokers/rabbitmq/rabbit-broker';
+import { storedSamples } from '../database/minute-samples';
 import type { CoreContext, HandlerGroup } from './context';
 
 /** RabbitMQ queues: history and purge (admin, typed confirmation, audited: declared in the contract, enforced by the dispatcher). */
@@ -11,6 +12,7 @@ export function queueHandlers(ctx: CoreContext): HandlerGroup<'queues.'> {
       if (!history.knows(queue)) throw new CodedError('NOT_FOUND', `no queue "${queue}" has been seen in this environment`);
       return history.query(queue, ctx.clock.now(), windowSeconds, maxPoints);
     },
+    'queues.storedHistory': async ({ envId, queue, range }) => storedSamples(ctx.runtime(envId).queueSamples, 'queue history').rabbitHistory(queue, range, ctx.clock.now()),
     'queues.rabbitBroker': async ({ envId }) => {
       const runtime = ctx.runtime(envId);
       if (!runtime.env.amqp) throw new CodedError('NOT_FOUND', 'this environment has no RabbitMQ');

@@ -3,6 +3,7 @@ import { deadLetterStreamOf } from '../../../shared/model/dead-letter';
 import { pendingPage } from '../brokers/redis/pending-entries';
 import { entriesPage } from '../brokers/redis/stream-entries';
 import { acknowledge, claimIdle, deleteConsumer, moveOverDeliveredToDlq } from '../brokers/redis/stream-actions';
+import { storedSamples } from '../database/minute-samples';
 import type { CoreContext, HandlerGroup } from './context';
 
 /**
@@ -17,9 +18,7 @@ export function streamHandlers(ctx: CoreContext): HandlerGroup<'streams.'> {
       return history.query(stream, ctx.clock.now(), windowSeconds, maxPoints);
     },
     'streams.storedHistory': async ({ envId, stream, range }) => {
-      const samples = ctx.runtime(envId).streamSamples;
-      if (!samples) throw new CodedError('NOT_FOUND', 'no database configured for this environment: its stream history ends after the live hour (Environments → Edit → Database)');
-      return samples.history(stream, range, ctx.clock.now());
+      return storedSamples(ctx.runtime(envId).streamSamples, 'stream history').history(stream, range, ctx.clock.now());
     },
     'streams.pending': async ({ envId, stream, group, after, count }) => pendingPage(ctx.anyRedisOf(envId), stream, group, count, after),
     'streams.entries': async ({ envId, stream, order, after, from, count, previewBytes }) =>

@@ -6,7 +6,7 @@ import type { Clock } from '../ports';
 export interface DatabaseProbe {
   /** The applied schema version, or null when the migrations table does not exist yet. */
   version: number | null;
-  storage: 'postgresql' | 'timescaledb';
+  storage: DatabaseInfo['storage'] & string;
 }
 
 /** How often the database is checked: it is not on the 1 s tick, a failure shows within this. */

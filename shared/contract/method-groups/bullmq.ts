@@ -3,7 +3,7 @@ import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { BullOverview, BullQueueHistory } from '../../model/bullmq';
 import { BullJobAction, BullJobPage, BullJobState } from '../../model/bull-jobs';
-import { EnvId, HistoryWindow } from './common';
+import { EnvId, HistoryWindow, StoredRange } from './common';
 
 /** A BullMQ queue name (BullMQ refuses ':' in names). */
 export const BullQueueName = z.string().min(1).max(255).regex(/^[^:]+$/, 'a BullMQ queue name has no ":"');
@@ -21,6 +21,11 @@ export const bullmqMethods = {
         ...HistoryWindow,
       })
       .strict(),
+    result: BullQueueHistory,
+  },
+  /** A BullMQ queue's job counts past the live hour, from the environment's database: 24 h in 5-minute, 7 d in 1-hour buckets. */
+  'bullmq.storedHistory': {
+    params: z.object({ envId: EnvId, queue: BullQueueName, range: StoredRange }).strict(),
     result: BullQueueHistory,
   },
   /** A page of one state's jobs (bull-board's list): data, timestamps, attempts, failure reason, stack traces. */

@@ -12,3 +12,6 @@ export const HistoryWindow = {
   windowSeconds: z.number().int().min(60).max(3600).default(900),
   maxPoints: z.number().int().min(10).max(1000).default(300),
 };
+
+/** A chart's range past the live hour, from the environment's database: 24 h in 5-minute, 7 d in 1-hour buckets. */
+export const StoredRange = z.enum(['24h', '7d']);

@@ -3,7 +3,7 @@ import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { QueueHistory } from '../../model/overview';
 import { RabbitBroker } from '../../model/rabbit-broker';
-import { EnvId, HistoryWindow } from './common';
+import { EnvId, HistoryWindow, StoredRange } from './common';
 
 /** A RabbitMQ queue name (AMQP short string: at most 255 bytes). */
 export const QueueName = z.string().min(1).max(255);
@@ -18,6 +18,11 @@ export const queueMethods = {
         ...HistoryWindow,
       })
       .strict(),
+    result: QueueHistory,
+  },
+  /** A queue's history past the live hour, from the environment's database: 24 h in 5-minute, 7 d in 1-hour buckets. */
+  'queues.storedHistory': {
+    params: z.object({ envId: EnvId, queue: QueueName, range: StoredRange }).strict(),
     result: QueueHistory,
   },
   /** RabbitMQ's nodes (memory, disk, alarms), connections and channels, from the management API. */

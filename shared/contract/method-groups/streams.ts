@@ -3,7 +3,7 @@ import { ConfirmToken } from './confirm';
 import { write } from '../access';
 import { PendingPage, StreamHistory } from '../../model/overview';
 import { STREAM_ENTRY_LIMITS, StreamEntriesPage } from '../../model/stream-entries';
-import { ConsumerName, EntryId, EnvId, GroupName, StreamName, HistoryWindow } from './common';
+import { ConsumerName, EntryId, EnvId, GroupName, StreamName, HistoryWindow, StoredRange } from './common';
 
 /** Redis Streams: history, the pending-entries list and the operator actions. */
 export const streamMethods = {
@@ -19,7 +19,7 @@ export const streamMethods = {
   },
   /** A stream's history past the live hour, from the environment's database: 24 h in 5-minute, 7 d in 1-hour buckets. */
   'streams.storedHistory': {
-    params: z.object({ envId: EnvId, stream: StreamName, range: z.enum(['24h', '7d']) }).strict(),
+    params: z.object({ envId: EnvId, stream: StreamName, range: StoredRange }).strict(),
     result: StreamHistory,
   },
   'streams.pending': {

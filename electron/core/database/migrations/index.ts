@@ -4,6 +4,8 @@ import { MIGRATION_003 } from './003-events-hourly';
 import { MIGRATION_004 } from './004-seed002-tables';
 import { MIGRATION_005 } from './005-metric-alerts';
 import { MIGRATION_006 } from './006-stream-samples';
+import { MIGRATION_007 } from './007-queue-samples';
+import { MIGRATION_008 } from './008-timescaledb';
 
 /** One schema step: applied once, in one transaction, recorded in `watchfloor_migrations`. */
 export interface Migration {
@@ -24,4 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'seed 002 tables: systems, system_metrics', sql: MIGRATION_004 },
   { version: 5, name: 'seed 002 alert trigger: metric_thresholds, metric_alerts, pg_notify', sql: MIGRATION_005 },
   { version: 6, name: 'stream samples a minute, for the 24 h and 7 d charts', sql: MIGRATION_006 },
+  { version: 7, name: 'queue samples a minute (RabbitMQ, BullMQ), for the 24 h and 7 d charts', sql: MIGRATION_007 },
+  { version: 8, name: 'TimescaleDB when installed: events and metrics hypertables with retention policies', sql: MIGRATION_008 },
 ];

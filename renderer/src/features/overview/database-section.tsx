@@ -2,12 +2,19 @@ import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { DatabaseInfo } from '../../../../shared/model/overview';
 import { BrokerHeader } from './broker-header';
 
+const STORAGE_LABEL: Record<NonNullable<DatabaseInfo['storage']>, string> = {
+  timescaledb: 'TimescaleDB hypertables',
+  'timescaledb-unused': 'TimescaleDB installed after the schema, plain tables',
+  postgresql: 'plain PostgreSQL',
+};
+
 /** What the schema, the storage and the retention mean for an analyst, in one line. */
 export function describeDatabase(db: DatabaseInfo, readOnly: boolean): string | null {
   if (db.status.state !== 'connected') return null;
-  // Hypertables are not built yet: on both, the tables are plain and the console runs retention.
-  const storage = db.storage === 'timescaledb' ? 'TimescaleDB installed, plain tables' : db.storage === 'postgresql' ? 'plain PostgreSQL' : null;
-  const retention = readOnly ? 'retention left to a console that may write' : 'retention by this console: events and scans 30 d, metrics 7 d';
+  const storage = db.storage ? STORAGE_LABEL[db.storage] : null;
+  const byConsole = readOnly ? 'retention left to a console that may write' : 'retention by this console: events and scans 30 d, metrics 7 d';
+  // On hypertables TimescaleDB's policies drop events (30 d) and metrics (7 d); the console keeps the rest.
+  const retention = db.storage === 'timescaledb' ? `retention policies: events 30 d, metrics 7 d; the rest ${readOnly ? 'left to a console that may write' : 'by this console'}` : byConsole;
   const schema = db.schemaVersion === null ? null : `schema v${db.schemaVersion}`;
   return [schema, storage, storage ? retention : null].filter((part): part is string => part !== null).join(' · ') || null;
 }

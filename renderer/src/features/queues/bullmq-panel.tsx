@@ -1,16 +1,17 @@
 import { memo, useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from 'zustand';
 import type { BullQueueInfo } from '../../../../shared/model/bullmq';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatClock, formatCount } from '../../components/format';
 import { Sparkline } from '../../components/sparkline';
-import { usePolledCall } from '../../components/use-polled-call';
+import { TimeWindowSelector, useTimeWindow } from '../../components/time-range';
+import { latestOf, usePolledCall } from '../../components/use-polled-call';
 import { useServices } from '../../services';
 import { backlogOf, bullBlockedReason, bullChartRows, sortBullQueues, type BullSortKey } from '../../stores/bullmq.logic';
 import { cleanBullQueue, drainBullQueue, promoteBullQueue, setBullQueuePaused } from '../../actions/queue-actions';
 import { BrokerHeader } from '../overview/broker-header';
+import { BullChart, StoredBullHistory } from './bull-history-chart';
 import { BullJobs } from './bull-jobs';
 
 const COLUMNS: { key: Exclude<BullSortKey, 'name'>; label: string; title: string }[] = [
@@ -21,14 +22,6 @@ const COLUMNS: { key: Exclude<BullSortKey, 'name'>; label: string; title: string
   { key: 'failed', label: 'Failed', title: 'Jobs that failed after their last attempt' },
   { key: 'completed', label: 'Completed', title: 'Jobs completed and still kept' },
 ];
-const SERIES = [
-  { key: 'waiting', colour: '#58a6ff' },
-  { key: 'active', colour: '#3fcf5e' },
-  { key: 'delayed', colour: '#f0b429' },
-  { key: 'failed', colour: '#ff7b72' },
-] as const;
-const AXIS = { stroke: '#a9b6c4', fontSize: 11 };
-const TOOLTIP_STYLE = { background: '#131a22', border: '1px solid #2c3a4a', color: '#eef3f8' };
 const EMPTY: readonly number[] = [];
 
 /** BullMQ queues (seed 003) of every environment with Redis (or the one chosen in the top bar). */
@@ -173,11 +166,13 @@ function BullQueueDetail({
   onClose: () => void;
 }) {
   const services = useServices();
-  const [windowSeconds, setWindowSeconds] = useState(900);
+  const range = useTimeWindow(env);
+  const { liveWindow } = range;
   const [action, setAction] = useState<BullAction | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
-  const history = usePolledCall('bullmq.history', { envId: env.id, queue, windowSeconds, maxPoints: 180 }, `${env.id}\u0000${queue}\u0000${windowSeconds}`);
-  const current = history.state === 'ready' ? history.value : history.state === 'error' ? history.last : null;
+  // The live history is always polled (it also tells a queue deleted while open); a stored range is shown from its own poll.
+  const history = usePolledCall('bullmq.history', { envId: env.id, queue, windowSeconds: liveWindow, maxPoints: 180 }, `${env.id}\u0000${queue}\u0000${liveWindow}`);
+  const current = latestOf(history);
   const isGone = (current?.gone ?? false) || (isListed && isConnected && live === null);
   const chart = useMemo(() => (current ? bullChartRows(current) : null), [current]);
   const blocked = bullBlockedReason(env, isConnected, isGone);
@@ -203,20 +198,7 @@ function BullQueueDetail({
           </span>
         ) : null}
         <span className="spacer" />
-        <div className="rabbit-segmented" role="group" aria-label="Time window">
-          {[900, 3600].map((seconds) => (
-            <button
-              key={seconds}
-              type="button"
-              className={seconds === windowSeconds ? 'button button-quiet is-current' : 'button button-quiet'}
-              aria-pressed={seconds === windowSeconds}
-              data-testid={`bull-window-${seconds}`}
-              onClick={() => setWindowSeconds(seconds)}
-            >
-              {seconds === 900 ? '15 min' : '1 h'}
-            </button>
-          ))}
-        </div>
+        <TimeWindowSelector state={range} className="rabbit-segmented" testIdPrefix="bull-" />
         <span title={blocked ?? undefined} className="streams-actions">
           {live?.isPaused ? button('resume', 'Resume…') : button('pause', 'Pause…')}
           {button('promote', 'Promote delayed…', (live?.delayed ?? 0) === 0)}
@@ -242,24 +224,17 @@ function BullQueueDetail({
           This queue was deleted (obliterated) while you were watching it. Its history up to the deletion is shown; nothing new will arrive.
         </p>
       ) : null}
-      {history.state === 'loading' ? <p className="empty">Loading history…</p> : null}
-      {chart ? (
-        <figure className="rabbit-chart" data-testid="bull-chart" data-last={chart.last === null ? '' : String(chart.last)}>
-          <figcaption className="rabbit-chart-title">Jobs by state</figcaption>
-          <ResponsiveContainer width="100%" height={190}>
-            <LineChart data={chart.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
-              <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatClock} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
-              <YAxis tick={AXIS} stroke={AXIS.stroke} allowDecimals={false} width={52} />
-              <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatClock(Number(v))} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              {SERIES.map((s) => (
-                <Line key={s.key} type="linear" dataKey={s.key} name={s.key} stroke={s.colour} dot={chart.rows.length < 4} isAnimationActive={false} strokeWidth={s.key === 'waiting' ? 2 : 1.5} />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
-        </figure>
-      ) : null}
+      {range.stored ? (
+        <StoredBullHistory env={env} queue={queue} range={range.stored} />
+      ) : (
+        <>
+          {history.state === 'loading' ? <p className="empty">Loading history…</p> : null}
+          {history.state === 'error' && !current ? (
+            <p className="empty">{history.code === 'NOT_FOUND' ? 'No history yet: the queue has not been sampled.' : `History unavailable: ${history.message}`}</p>
+          ) : null}
+          {chart ? <BullChart chart={chart} formatAt={formatClock} /> : null}
+        </>
+      )}
       {isGone ? null : <BullJobs env={env} queue={queue} live={live} blocked={blocked} onDone={(text) => setOutcome(`${formatClock(Date.now())} — ${text}`)} />}
       {action === 'pause' || action === 'resume' ? (
         <ActionDialog

@@ -3,14 +3,10 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { QueueInfo } from '../../../../shared/model/overview';
 import { formatClock, formatCount, formatRate } from '../../components/format';
+import { StoredHistory, TimeWindowSelector, formatDayClock, useTimeWindow, type StoredRange } from '../../components/time-range';
 import { PurgeDialog } from './purge-dialog';
 import { STATS_LAG_NOTE, chartRows, depthOf, purgeBlockedReason } from './rabbit-queues.logic';
 import { latestOf, usePolledCall } from '../../components/use-polled-call';
-
-const WINDOWS = [
-  { seconds: 900, label: '15 min' },
-  { seconds: 3600, label: '1 h' },
-] as const;
 
 const AXIS = { stroke: '#a9b6c4', fontSize: 11 };
 const TOOLTIP_STYLE = { background: '#131a22', border: '1px solid #2c3a4a', color: '#eef3f8' };
@@ -25,12 +21,17 @@ interface RabbitQueueDetailProps {
   onClose: () => void;
 }
 
-/** One queue: depth and rate charts over 15 min / 1 h (refreshed while open), its numbers now, and purge. */
+/**
+ * One queue: depth and rate charts over 15 min / 1 h (refreshed while open) and, when the
+ * environment has a database, 24 h / 7 d from it; its numbers now, and purge.
+ */
 export function RabbitQueueDetail({ env, queue, live, isConnected, hasManagement, onClose }: RabbitQueueDetailProps) {
-  const [windowSeconds, setWindowSeconds] = useState<number>(900);
+  const range = useTimeWindow(env);
+  const { windowSeconds, liveWindow } = range;
   const [isPurgeOpen, setIsPurgeOpen] = useState(false);
   const [purged, setPurged] = useState<{ count: number; at: number } | null>(null);
-  const history = usePolledCall('queues.history', { envId: env.id, queue, windowSeconds, maxPoints: 180 }, `${env.id}\u0000${queue}\u0000${windowSeconds}`);
+  // The live history is always polled (it also tells a queue deleted while open); a stored range is shown from its own poll.
+  const history = usePolledCall('queues.history', { envId: env.id, queue, windowSeconds: liveWindow, maxPoints: 180 }, `${env.id}\u0000${queue}\u0000${liveWindow}`);
   const current = latestOf(history);
   const isGone = current?.gone ?? false;
   const rows = useMemo(() => (current ? chartRows(current) : null), [current]);
@@ -49,20 +50,7 @@ export function RabbitQueueDetail({ env, queue, live, isConnected, hasManagement
           </span>
         ) : null}
         <span className="spacer" />
-        <div className="rabbit-segmented" role="group" aria-label="Time window">
-          {WINDOWS.map((w) => (
-            <button
-              key={w.seconds}
-              type="button"
-              className={w.seconds === windowSeconds ? 'button button-quiet is-current' : 'button button-quiet'}
-              aria-pressed={w.seconds === windowSeconds}
-              data-testid={`rabbit-window-${w.seconds}`}
-              onClick={() => setWindowSeconds(w.seconds)}
-            >
-              {w.label}
-            </button>
-          ))}
-        </div>
+        <TimeWindowSelector state={range} className="rabbit-segmented" testIdPrefix="rabbit-" />
         <span title={blocked ?? undefined}>
           <button type="button" className="button button-danger" data-testid="purge-open" disabled={blocked !== null} onClick={() => setIsPurgeOpen(true)}>
             Purge…
@@ -87,51 +75,22 @@ export function RabbitQueueDetail({ env, queue, live, isConnected, hasManagement
           This queue was deleted while you were watching it. Its history up to the deletion is shown; nothing new will arrive.
         </p>
       ) : null}
-      {history.state === 'loading' ? <p className="empty">Loading history…</p> : null}
-      {history.state === 'error' && !current ? (
-        <p className="empty">{history.code === 'NOT_FOUND' ? 'No history yet: the queue has not been sampled.' : `History unavailable: ${history.message}`}</p>
-      ) : null}
-      {rows?.isPartial ? (
-        <p className="muted small" data-testid="rabbit-history-since">
-          History since {formatClock(rows.depth[0]!.at)} (this console has not watched the queue for the whole {windowSeconds === 3600 ? 'hour' : '15 minutes'} yet).
-        </p>
-      ) : null}
-      {rows ? (
-        <div className="rabbit-charts">
-          <figure className="rabbit-chart" data-testid="rabbit-chart-depth">
-            <figcaption className="rabbit-chart-title">Depth (ready + unacked)</figcaption>
-            <ResponsiveContainer width="100%" height={190}>
-              <LineChart data={rows.depth} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
-                <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatClock} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
-                <YAxis tick={AXIS} stroke={AXIS.stroke} allowDecimals={false} width={52} />
-                <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatClock(Number(v))} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Line type="linear" dataKey="depth" name="depth" stroke="#58a6ff" dot={false} isAnimationActive={false} strokeWidth={2} />
-                <Line type="linear" dataKey="ready" name="ready" stroke="#3fcf5e" dot={false} isAnimationActive={false} strokeWidth={1} />
-                <Line type="linear" dataKey="unacked" name="unacked" stroke="#f0b429" dot={false} isAnimationActive={false} strokeWidth={1} />
-              </LineChart>
-            </ResponsiveContainer>
-          </figure>
-          <figure className="rabbit-chart" data-testid="rabbit-chart-rates">
-            <figcaption className="rabbit-chart-title">
-              Rates (messages/s) <span className="muted small">— {rows.hasRates ? STATS_LAG_NOTE : noRatesText(hasManagement)}</span>
-            </figcaption>
-            <ResponsiveContainer width="100%" height={190}>
-              <LineChart data={rows.rates} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
-                <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatClock} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
-                <YAxis tick={AXIS} stroke={AXIS.stroke} width={52} tickFormatter={(v: number) => (Math.abs(v) < 10 && !Number.isInteger(v) ? v.toFixed(1) : String(Math.round(v)))} />
-                <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatClock(Number(v))} formatter={(v) => (typeof v === 'number' ? v.toFixed(1) : String(v))} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Line type="linear" dataKey="publish" name="publish/s" stroke="#58a6ff" dot={false} isAnimationActive={false} strokeWidth={2} />
-                <Line type="linear" dataKey="deliver" name="deliver/s" stroke="#d2a8ff" dot={false} isAnimationActive={false} strokeWidth={1.5} />
-                <Line type="linear" dataKey="ack" name="ack/s" stroke="#3fcf5e" dot={false} isAnimationActive={false} strokeWidth={1.5} />
-              </LineChart>
-            </ResponsiveContainer>
-          </figure>
-        </div>
-      ) : null}
+      {range.stored ? (
+        <StoredRabbitHistory env={env} queue={queue} range={range.stored} hasManagement={hasManagement} />
+      ) : (
+        <>
+          {history.state === 'loading' ? <p className="empty">Loading history…</p> : null}
+          {history.state === 'error' && !current ? (
+            <p className="empty">{history.code === 'NOT_FOUND' ? 'No history yet: the queue has not been sampled.' : `History unavailable: ${history.message}`}</p>
+          ) : null}
+          {rows?.isPartial ? (
+            <p className="muted small" data-testid="rabbit-history-since">
+              History since {formatClock(rows.depth[0]!.at)} (this console has not watched the queue for the whole {windowSeconds === 3600 ? 'hour' : '15 minutes'} yet).
+            </p>
+          ) : null}
+          {rows ? <RabbitCharts rows={rows} formatAt={formatClock} ratesNote={rows.hasRates ? STATS_LAG_NOTE : noRatesText(hasManagement)} /> : null}
+        </>
+      )}
       {isPurgeOpen ? (
         <PurgeDialog
           envId={env.id}
@@ -147,6 +106,73 @@ export function RabbitQueueDetail({ env, queue, live, isConnected, hasManagement
       ) : null}
     </section>
   );
+}
+
+type RabbitRows = ReturnType<typeof chartRows>;
+
+const rabbitFirstAt = (rows: RabbitRows) => (rows.isPartial ? rows.depth[0]!.at : null);
+
+/** A queue's stored history (24 h / 7 d) from the environment's database, refreshed every minute. */
+function StoredRabbitHistory({ env, queue, range, hasManagement }: { env: EnvironmentView; queue: string; range: StoredRange; hasManagement: boolean }) {
+  return (
+    <StoredHistory
+      method="queues.storedHistory"
+      params={{ envId: env.id, queue, range }}
+      toRows={chartRows}
+      firstAt={rabbitFirstAt}
+      noun="queue"
+      aggregation="depth, ready and unacked: the highest in the bucket; rates: the mean"
+      testIdPrefix="rabbit-"
+    >
+      {(rows) => <RabbitCharts rows={rows} formatAt={formatDayClock} ratesNote={rows.hasRates ? 'RabbitMQ management statistics, as the console sampled them' : storedNoRatesText(hasManagement)} />}
+    </StoredHistory>
+  );
+}
+
+/** Depth (ready + unacked) and the publish / deliver / ack rates of a history (live or stored). */
+function RabbitCharts({ rows, formatAt, ratesNote }: { rows: RabbitRows; formatAt: (epochMs: number) => string; ratesNote: string }) {
+  const lastDepth = [...rows.depth].reverse().find((r) => r.depth !== null)?.depth ?? null;
+  return (
+    <div className="rabbit-charts">
+      <figure className="rabbit-chart" data-testid="rabbit-chart-depth" data-last={lastDepth === null ? '' : String(lastDepth)}>
+        <figcaption className="rabbit-chart-title">Depth (ready + unacked)</figcaption>
+        <ResponsiveContainer width="100%" height={190}>
+          <LineChart data={rows.depth} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
+            <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatAt} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
+            <YAxis tick={AXIS} stroke={AXIS.stroke} allowDecimals={false} width={52} />
+            <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatAt(Number(v))} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Line type="linear" dataKey="depth" name="depth" stroke="#58a6ff" dot={rows.depth.length < 4} isAnimationActive={false} strokeWidth={2} />
+            <Line type="linear" dataKey="ready" name="ready" stroke="#3fcf5e" dot={rows.depth.length < 4} isAnimationActive={false} strokeWidth={1} />
+            <Line type="linear" dataKey="unacked" name="unacked" stroke="#f0b429" dot={rows.depth.length < 4} isAnimationActive={false} strokeWidth={1} />
+          </LineChart>
+        </ResponsiveContainer>
+      </figure>
+      <figure className="rabbit-chart" data-testid="rabbit-chart-rates">
+        <figcaption className="rabbit-chart-title">
+          Rates (messages/s) <span className="muted small">— {ratesNote}</span>
+        </figcaption>
+        <ResponsiveContainer width="100%" height={190}>
+          <LineChart data={rows.rates} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#2c3a4a" strokeDasharray="3 3" />
+            <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatAt} tick={AXIS} stroke={AXIS.stroke} minTickGap={40} />
+            <YAxis tick={AXIS} stroke={AXIS.stroke} width={52} tickFormatter={(v: number) => (Math.abs(v) < 10 && !Number.isInteger(v) ? v.toFixed(1) : String(Math.round(v)))} />
+            <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(v) => formatAt(Number(v))} formatter={(v) => (typeof v === 'number' ? v.toFixed(1) : String(v))} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Line type="linear" dataKey="publish" name="publish/s" stroke="#58a6ff" dot={rows.depth.length < 4} isAnimationActive={false} strokeWidth={2} />
+            <Line type="linear" dataKey="deliver" name="deliver/s" stroke="#d2a8ff" dot={rows.depth.length < 4} isAnimationActive={false} strokeWidth={1.5} />
+            <Line type="linear" dataKey="ack" name="ack/s" stroke="#3fcf5e" dot={rows.depth.length < 4} isAnimationActive={false} strokeWidth={1.5} />
+          </LineChart>
+        </ResponsiveContainer>
+      </figure>
+    </div>
+  );
+}
+
+/** Why a stored range has no rates: none were reported while it was sampled, or there is no management API. */
+function storedNoRatesText(hasManagement: boolean): string {
+  return hasManagement ? 'no rates stored: the management API reported none for this queue in this range' : 'no rates: they need the management API';
 }
 
 /**

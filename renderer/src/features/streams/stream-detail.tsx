@@ -1,27 +1,14 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import type { StreamHistory, StreamInfo } from '../../../../shared/model/overview';
 import { formatClock, formatCount, formatRate } from '../../components/format';
+import { StoredHistory, TimeWindowSelector, formatDayClock, useTimeWindow, type StoredRange } from '../../components/time-range';
 import { usePolledCall, type PolledState } from '../../components/use-polled-call';
 import { PendingEntries } from './pending-entries';
 import { StreamEntries } from './stream-entries';
 import { actionBlockedReason, streamChartRows, streamTotals, type MultiPoint, type StreamChartRows } from './streams.logic';
 
-/** The live windows (this console's memory) and, with a database, the stored ones. */
-const WINDOWS = [
-  { seconds: 900, label: '15 min', stored: null },
-  { seconds: 3600, label: '1 h', stored: null },
-  { seconds: 86_400, label: '24 h', stored: '24h' },
-  { seconds: 604_800, label: '7 d', stored: '7d' },
-] as const;
-type StoredRange = '24h' | '7d';
-
-/** "Mon 14:05": a point in a stored range (days apart), where a bare clock time is ambiguous. */
-function formatDayClock(epochMs: number): string {
-  const date = new Date(epochMs);
-  return `${date.toLocaleDateString('en-GB', { weekday: 'short' })} ${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-}
 const AXIS = { stroke: '#a9b6c4', fontSize: 11 };
 const TOOLTIP_STYLE = { background: '#131a22', border: '1px solid #2c3a4a', color: '#eef3f8' };
 const LINE_COLOURS = ['#58a6ff', '#f0b429', '#3fcf5e', '#d2a8ff', '#ff7b72', '#79c0ff', '#ffa657', '#a5d6ff'];
@@ -48,11 +35,9 @@ export function StreamDetail({
   isConnected: boolean;
   onClose: () => void;
 }) {
-  const [windowSeconds, setWindowSeconds] = useState<number>(900);
-  const windows = WINDOWS.filter((w) => w.stored === null || env.postgres);
-  const stored: StoredRange | null = WINDOWS.find((w) => w.seconds === windowSeconds)?.stored ?? null;
+  const range = useTimeWindow(env);
+  const { stored, liveWindow } = range;
   // The live hour is always polled (it also tells a stream deleted while open); a stored range is shown from its own poll.
-  const liveWindow = stored ? 900 : windowSeconds;
   const history = usePolledCall('streams.history', { envId: env.id, stream, windowSeconds: liveWindow, maxPoints: MAX_POINTS }, `${env.id}\u0000${stream}\u0000${liveWindow}`);
   const current = history.state === 'ready' ? history.value : history.state === 'error' ? history.last : null;
   const isGone = (current?.gone ?? false) || (isListed && isConnected && live === null);
@@ -72,20 +57,7 @@ export function StreamDetail({
           </span>
         ) : null}
         <span className="spacer" />
-        <div className="streams-segmented" role="group" aria-label="Time window">
-          {windows.map((w) => (
-            <button
-              key={w.seconds}
-              type="button"
-              className={w.seconds === windowSeconds ? 'button button-quiet is-current' : 'button button-quiet'}
-              aria-pressed={w.seconds === windowSeconds}
-              data-testid={`window-${w.seconds}`}
-              onClick={() => setWindowSeconds(w.seconds)}
-            >
-              {w.label}
-            </button>
-          ))}
-        </div>
+        <TimeWindowSelector state={range} className="streams-segmented" />
         <button type="button" className="button button-quiet" onClick={onClose} aria-label="Close stream detail" data-testid="stream-detail-close">
           ✕
         </button>
@@ -96,9 +68,9 @@ export function StreamDetail({
         </p>
       ) : null}
       {stored ? (
-        <StoredHistory env={env} stream={stream} range={stored} />
+        <StoredStreamHistory env={env} stream={stream} range={stored} />
       ) : (
-        <HistoryCharts history={history} current={current} rows={rows} stored={null} windowSeconds={windowSeconds} />
+        <HistoryCharts history={history} current={current} rows={rows} windowSeconds={range.windowSeconds} />
       )}
       {live && live.groups.length > 0 && !isGone ? (
         <PendingEntries env={env} stream={stream} groups={live.groups} blocked={blocked} />
@@ -110,69 +82,62 @@ export function StreamDetail({
   );
 }
 
+const streamFirstAt = (rows: StreamChartRows) => (rows.isPartial ? rows.length[0]!.at : null);
+
 /** A stream's stored history (24 h / 7 d) from the environment's database, refreshed every minute. */
-function StoredHistory({ env, stream, range }: { env: EnvironmentView; stream: string; range: StoredRange }) {
-  const history = usePolledCall('streams.storedHistory', { envId: env.id, stream, range }, `${env.id}\u0000${stream}\u0000${range}`, 60_000);
-  const current = history.state === 'ready' ? history.value : history.state === 'error' ? history.last : null;
-  const rows = useMemo(() => (current ? streamChartRows(current) : null), [current]);
-  return <HistoryCharts history={history} current={current} rows={rows} stored={range} windowSeconds={range === '24h' ? 86_400 : 604_800} />;
+function StoredStreamHistory({ env, stream, range }: { env: EnvironmentView; stream: string; range: StoredRange }) {
+  return (
+    <StoredHistory
+      method="streams.storedHistory"
+      params={{ envId: env.id, stream, range }}
+      toRows={streamChartRows}
+      firstAt={streamFirstAt}
+      noun="stream"
+      aggregation="length and lag: the highest in the bucket; rates: the mean"
+      testIdPrefix="stream-"
+    >
+      {(rows) => <StreamCharts rows={rows} formatAt={formatDayClock} />}
+    </StoredHistory>
+  );
 }
 
-/** The three charts of a history (live or stored), with its loading, error and partial states. */
-function HistoryCharts({
-  history,
-  current,
-  rows,
-  stored,
-  windowSeconds,
-}: {
-  history: PolledState<StreamHistory>;
-  current: StreamHistory | null;
-  rows: StreamChartRows | null;
-  stored: StoredRange | null;
-  windowSeconds: number;
-}) {
-  const formatAt = stored !== null ? formatDayClock : formatClock;
+/** The three charts of the live history, with its loading, error and partial states. */
+function HistoryCharts({ history, current, rows, windowSeconds }: { history: PolledState<StreamHistory>; current: StreamHistory | null; rows: StreamChartRows | null; windowSeconds: number }) {
   return (
     <>
       {history.state === 'loading' ? <p className="empty">Loading history…</p> : null}
       {history.state === 'error' && !current ? (
         <p className="empty" data-testid="stream-history-error">
-          {stored !== null ? `Stored history unavailable — ${history.message}` : history.code === 'NOT_FOUND' ? 'No history yet: the stream has not been sampled.' : `History unavailable: ${history.message}`}
+          {history.code === 'NOT_FOUND' ? 'No history yet: the stream has not been sampled.' : `History unavailable: ${history.message}`}
         </p>
       ) : null}
-      {stored !== null && current ? (
-        <p className="muted small" data-testid="stream-history-stored">
-          From the database: a sample a minute, {stored === '24h' ? '5-minute' : '1-hour'} buckets (length and lag: the highest in the bucket; rates: the mean).
-        </p>
-      ) : null}
-      {rows?.isPartial && stored === null ? (
+      {rows?.isPartial ? (
         <p className="muted small">
           History since {formatClock(rows.length[0]!.at)} (this console has not watched the stream for the whole {windowSeconds === 3600 ? 'hour' : '15 minutes'} yet).
         </p>
       ) : null}
-      {rows?.isPartial && stored !== null ? (
-        <p className="muted small" data-testid="stream-history-stored-since">
-          Stored since {formatDayClock(rows.length[0]!.at)}: the database has no earlier sample of this stream in the last {stored === '24h' ? '24 hours' : '7 days'}.
-        </p>
-      ) : null}
-      {rows ? (
-        <div className="streams-charts">
-          <Chart title="Length (entries)" testId="chart-length" last={rows.last.length} data={rows.length} keys={['length']} isInteger formatAt={formatAt} />
-          <Chart
-            title="Lag per group (entries not yet delivered)"
-            testId="chart-lag"
-            last={rows.last.lag}
-            data={rows.lag}
-            keys={rows.lagKeys}
-            isInteger
-            emptyText="No consumer group on this stream."
-            formatAt={formatAt}
-          />
-          <Chart title="In / out (entries/s): added, and read per group" testId="chart-rates" last={rows.last.rates} data={rows.rates} keys={rows.rateKeys} formatAt={formatAt} />
-        </div>
-      ) : null}
+      {rows ? <StreamCharts rows={rows} formatAt={formatClock} /> : null}
     </>
+  );
+}
+
+/** Length, lag per group and in/out rates of a history (live or stored). */
+function StreamCharts({ rows, formatAt }: { rows: StreamChartRows; formatAt: (epochMs: number) => string }) {
+  return (
+    <div className="streams-charts">
+      <Chart title="Length (entries)" testId="chart-length" last={rows.last.length} data={rows.length} keys={['length']} isInteger formatAt={formatAt} />
+      <Chart
+        title="Lag per group (entries not yet delivered)"
+        testId="chart-lag"
+        last={rows.last.lag}
+        data={rows.lag}
+        keys={rows.lagKeys}
+        isInteger
+        emptyText="No consumer group on this stream."
+        formatAt={formatAt}
+      />
+      <Chart title="In / out (entries/s): added, and read per group" testId="chart-rates" last={rows.last.rates} data={rows.rates} keys={rows.rateKeys} formatAt={formatAt} />
+    </div>
   );
 }
 
