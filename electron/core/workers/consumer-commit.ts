@@ -27,7 +27,8 @@ export interface BatchParts {
 
 /**
  * Handles one batch and commits it: outputs, dedup marks and one multi-id XACK in one script, so a
- * crash before it leaves the batch pending and after it leaves it done. Failures go to the retries
+ * crash before it leaves the batch pending and after it leaves it done (on a Redis Cluster, outputs
+ * with their idempotency marks per output stream's slot, then the XACK: see cluster-commit.ts). Failures go to the retries
  * (backoff or DLQ). The returned promise settles when the commit did.
  */
 export async function handleBatch(parts: BatchParts, batch: StreamMessage[]): Promise<void> {
@@ -87,7 +88,7 @@ export async function handleBatch(parts: BatchParts, batch: StreamMessage[]): Pr
       }
     });
     if (committed.length) {
-      const dups = new Set(await commitBatch(redis, scope, committed));
+      const dups = new Set(await commitBatch(redis, scope, committed, handler.mode === 'effectful'));
       stats.count('duplicates', dups.size);
       stats.count('processed', committed.filter((item, i) => !dups.has(i) && !notProcessed.has(item.id)).length);
     }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../brokers/redis/redis-client';
 
 /**
  * Resets the idle time of entries this consumer still holds (XCLAIM … JUSTID with no minimum
@@ -21,7 +21,7 @@ return n
 `;
 
 /** Keeps `ids` (pending with `consumer`) from being reclaimed as idle; at most 500 per call. */
-export async function keepPending(redis: Redis, stream: string, group: string, consumer: string, ids: string[]): Promise<number> {
+export async function keepPending(redis: RedisClient, stream: string, group: string, consumer: string, ids: string[]): Promise<number> {
   if (!ids.length) return 0;
   return (await redis.eval(KEEP_PENDING, 1, stream, group, consumer, ...ids.slice(0, 500))) as number;
 }

@@ -47,6 +47,16 @@ export const PROCESSOR_CATALOG: Readonly<Record<ProcessorName, CatalogEntry>> = 
   'pg-alert-notifier': { title: 'Alert notifier (PostgreSQL → alert_queue)', broker: 'amqp', source: 'metric_alerts', group: '', settings: { concurrency: 1, batch: 100 }, maxProcessingMs: 30_000, sink: 'postgres' },
 };
 
+/**
+ * Processors that cannot run on a Redis Cluster yet, with why. The stream consumers commit per slot
+ * (cluster-commit.ts); these write Watchfloor keys of several slots in one script or MULTI.
+ */
+export const CLUSTER_UNSUPPORTED: Partial<Record<ProcessorName, string>> = {
+  alert: 'not on a Redis Cluster yet: the alert store writes each alert, its index and due-time set in one script (several slots)',
+  escalation: 'not on a Redis Cluster yet: the escalation engine takes its lease and fencing token and updates alerts in one script (several slots)',
+  metrics: 'not on a Redis Cluster yet: the minute aggregates and their index are written in one MULTI (several slots)',
+};
+
 /** The status of a processor that is not running here, with why it cannot run when it cannot. */
 export function idleStatus(name: ProcessorName, namespace: string, consumer: string, settings: ProcessorSettings, unavailable: string | null): ProcessorStatus {
   const entry = PROCESSOR_CATALOG[name];

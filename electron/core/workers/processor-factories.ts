@@ -100,7 +100,8 @@ function sinkOptions(ctx: FactoryContext): PgSinkOptions {
 /** How each processor is built from the runtime's context. A processor without a factory is listed as not available. */
 export const PROCESSOR_FACTORIES: Partial<Record<ProcessorName, ProcessorFactory>> = {
   event: (ctx) => {
-    const silences = new SilenceStore(ctx.sharedRedis(), ctx.config.env.namespace);
+    // Only list() is used here: one HGETALL, which a cluster serves as well as one server.
+    const silences = new SilenceStore(ctx.sharedClient() as Redis, ctx.config.env.namespace);
     return ctx.streamConsumer(new EventHandler({ namespace: ctx.config.env.namespace, rules: ctx.config.rulesYaml ? parseRoutingRules(ctx.config.rulesYaml) : SEED_ROUTING_RULES, silences: () => silences.list() }));
   },
   slack: notificationFactory('slack'),

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../brokers/redis/redis-client';
 import type { ProcessorName, ProcessorSettings } from '../../../shared/model/workers';
 import type { ResolvedEnvironment } from '../environments/resolved-environment';
 import type { Clock, Logger } from '../ports';
@@ -58,6 +59,8 @@ export interface FactoryContext {
   consumerPrefix: string;
   /** A Redis Streams processor over `handler` with the catalog's stream and group. */
   streamConsumer(handler: StreamHandler): StreamConsumer;
-  /** A shared, non-blocking connection (alert store, metrics writes). */
+  /** A shared, non-blocking connection (alert store, metrics writes); throws on a Redis Cluster. */
   sharedRedis(): Redis;
+  /** The same shared connection, a `Cluster` on a cluster: for single-key reads that work on both. */
+  sharedClient(): RedisClient;
 }

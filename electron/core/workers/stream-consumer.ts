@@ -1,4 +1,6 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../brokers/redis/redis-client';
+import type { CommitStep } from './cluster-commit';
+import { consumerScope } from './consumer-scope';
 import type { ProcessorName, ProcessorSettings, ProcessorStatus } from '../../../shared/model/workers';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import type { Clock, Logger } from '../ports';
@@ -22,8 +24,14 @@ export interface StreamConsumerOptions {
   keyPrefix: string;
   handler: StreamHandler;
   settings: ProcessorSettings;
-  /** A new connection for one loop (it blocks on XREADGROUP); the consumer closes it. */
-  createClient: () => Redis;
+  /** A new connection for one loop (it blocks on XREADGROUP); the consumer closes it. A `Cluster` when `cluster`. */
+  createClient: () => RedisClient;
+  /** A Redis Cluster: the commit is split by slot (cluster-commit.ts), its marks beside each stream. */
+  cluster?: boolean;
+  /** How long the cluster commit's written / dead-letter marks live (default: see `markTtlMs`). */
+  commitMarkTtlMs?: number;
+  /** Test hook (cluster): called at each step of a batch's commit. */
+  onCommitStep?: (step: CommitStep) => Promise<void> | void;
   clock: Clock;
   logger: Logger;
   /** XREADGROUP BLOCK, ms. */
@@ -58,7 +66,7 @@ const DEFAULTS = { blockMs: 1000, reclaimIdleMs: 30_000, reclaimEveryMs: 5000, d
 const PREPARE_TIMEOUT_MS = 3000;
 
 /** Creates the consumer group unless it exists (an existing one keeps its position); resolves to whether it was created. */
-export async function createGroup(redis: Redis, stream: string, group: string, fromStart: boolean): Promise<boolean> {
+export async function createGroup(redis: RedisClient, stream: string, group: string, fromStart: boolean): Promise<boolean> {
   try {
     await redis.xgroup('CREATE', stream, group, fromStart ? '0' : '$', 'MKSTREAM');
     return true;
@@ -93,13 +101,7 @@ export class StreamConsumer implements Processor {
     this.name = options.name;
     this.settings = { ...options.settings };
     this.stats = new ProcessorStats(options.clock);
-    this.scope = {
-      stream: options.stream,
-      group: options.group,
-      dedupPrefix: `${options.keyPrefix}dedup:${options.group}:`,
-      dedupTtlMs: options.dedupWindowMs ?? DEFAULTS.dedupWindowMs,
-      attemptsKey: `${options.keyPrefix}attempts:${options.stream}:${options.group}`,
-    };
+    this.scope = consumerScope(options, DEFAULTS);
   }
 
   /**
@@ -216,7 +218,10 @@ class ConsumerLoop {
     private readonly consumer: string,
   ) {
     this.stopRequested = new Promise((resolve) => (this.requestStop = resolve));
-    this.redis = withScripts(owner.internals.options.createClient());
+    const client = owner.internals.options.createClient();
+    // The commit's shape follows the profile; a client of the other kind would commit wrongly.
+    if (isCluster(client) !== Boolean(owner.internals.options.cluster)) throw new Error(`worker ${owner.name}: the client is ${isCluster(client) ? 'a cluster' : 'one server'}, the consumer was set up for ${owner.internals.options.cluster ? 'a cluster' : 'one server'}`);
+    this.redis = withScripts(client);
     this.redis.on('error', (error: Error) => {
       this.isFailing = true;
       owner.internals.stats.fail(`Redis: ${error.message}`);

@@ -1,11 +1,16 @@
-import type { Redis } from 'ioredis';
 import { DLQ_FIELDS } from '../../../shared/model/dead-letter';
-import type { StreamOutput } from './stream-handler';
+import { isCluster, type RedisClient } from '../brokers/redis/redis-client';
+import { commitOnCluster, deadLetterOnCluster, withClusterScripts, type ClusterCommitScope, type ClusterScriptClient } from './cluster-commit';
+import type { CommitItem } from './commit-item';
+
+export type { CommitItem } from './commit-item';
 
 /**
  * The consumer engine's Lua scripts. Each is one round trip and atomic, so a crash leaves a
  * message either pending (it will be reclaimed and handled again) or fully done — never half.
- * Streams other than the one in KEYS are named in ARGV: standalone and Sentinel Redis only.
+ * Streams other than the one in KEYS are named in ARGV: standalone and Sentinel Redis only. On a
+ * Redis Cluster the commit and dead-letter steps are split by slot instead (cluster-commit.ts);
+ * the claim and release scripts run there too, their marks in the input stream's slot.
  */
 
 /**
@@ -59,7 +64,8 @@ return dups
  * Claims the dedup ids of messages an effectful handler is about to act on: SET NX `claim:<id>`
  * for `claimTtlMs`. Returns per message 1 = go, 0 = duplicate (done by another entry), 2 = busy
  * (another entry with the same id is being handled right now: try again later).
- * KEYS: none. ARGV: prefix, claimTtlMs, then pairs of id, dedupId.
+ * KEYS: the input stream (it only routes the call: on a cluster the marks are in its slot).
+ * ARGV: prefix, claimTtlMs, then pairs of id, dedupId.
  */
 const CLAIM = `
 local prefix, ttl = ARGV[1], ARGV[2]
@@ -112,15 +118,6 @@ redis.call('HDEL', attemptsKey, id)
 return 1
 `;
 
-/** What the commit of one message carries. */
-export interface CommitItem {
-  id: string;
-  dedupId: string | null;
-  outputs: StreamOutput[];
-  /** The message failed before (or was reclaimed): its retry counter is dropped. */
-  hasAttempts?: boolean;
-}
-
 /** The keys and settings the scripts share for one stream and group. */
 export interface ScriptScope {
   stream: string;
@@ -128,29 +125,36 @@ export interface ScriptScope {
   dedupPrefix: string;
   dedupTtlMs: number;
   attemptsKey: string;
+  /** On a Redis Cluster: the commit split by slot, and where its marks live (dedupPrefix and attemptsKey are then in the stream's slot). */
+  cluster: ClusterCommitScope | null;
 }
 
-export type ScriptClient = Redis & {
+export type ScriptClient = RedisClient & {
   wfCommit(stream: string, ...args: (string | Buffer | number)[]): Promise<number[]>;
-  wfClaim(...args: (string | number)[]): Promise<number[]>;
-  wfRelease(...args: string[]): Promise<number>;
+  wfClaim(stream: string, ...args: (string | number)[]): Promise<number[]>;
+  wfRelease(stream: string, ...args: string[]): Promise<number>;
   wfDeadLetter(stream: string, ...args: (string | Buffer | number)[]): Promise<number>;
 };
 
 /** Registers the scripts on a client (EVALSHA with a fallback to EVAL, by ioredis). */
-export function withScripts(redis: Redis): ScriptClient {
+export function withScripts(redis: RedisClient): ScriptClient {
   const client = redis as ScriptClient;
   if (typeof client.wfCommit !== 'function') {
     redis.defineCommand('wfCommit', { numberOfKeys: 1, lua: COMMIT });
-    redis.defineCommand('wfClaim', { numberOfKeys: 0, lua: CLAIM });
-    redis.defineCommand('wfRelease', { numberOfKeys: 0, lua: RELEASE });
+    redis.defineCommand('wfClaim', { numberOfKeys: 1, lua: CLAIM });
+    redis.defineCommand('wfRelease', { numberOfKeys: 1, lua: RELEASE });
     redis.defineCommand('wfDeadLetter', { numberOfKeys: 1, lua: DEAD_LETTER });
+    if (isCluster(redis)) withClusterScripts(redis);
   }
   return client;
 }
 
-/** Acknowledges `items` writing their outputs and dedup marks; resolves to the indexes (0-based) of duplicates. */
-export async function commitBatch(redis: ScriptClient, scope: ScriptScope, items: CommitItem[]): Promise<number[]> {
+/**
+ * Acknowledges `items` writing their outputs and dedup marks; resolves to the indexes (0-based) of
+ * duplicates. `claimed`: the dedup ids are an effectful handler's claims (kept beside the input).
+ */
+export async function commitBatch(redis: ScriptClient, scope: ScriptScope, items: CommitItem[], claimed = false): Promise<number[]> {
+  if (scope.cluster) return commitOnCluster(redis as ScriptClient & ClusterScriptClient, scope.cluster, items, !claimed);
   const args: (string | Buffer | number)[] = [scope.group, scope.dedupPrefix, scope.dedupTtlMs, scope.attemptsKey, items.length];
   for (const item of items) {
     args.push(item.id, item.dedupId ?? '', item.hasAttempts ? '1' : '0', item.outputs.length);
@@ -163,15 +167,16 @@ export async function commitBatch(redis: ScriptClient, scope: ScriptScope, items
 /** 1 go, 0 duplicate, 2 busy — per item, in order. */
 export async function claimBatch(redis: ScriptClient, scope: ScriptScope, claimTtlMs: number, items: { id: string; dedupId: string }[]): Promise<number[]> {
   if (!items.length) return [];
-  return redis.wfClaim(scope.dedupPrefix, claimTtlMs, ...items.flatMap((i) => [i.id, i.dedupId]));
+  return redis.wfClaim(scope.stream, scope.dedupPrefix, claimTtlMs, ...items.flatMap((i) => [i.id, i.dedupId]));
 }
 
 export async function releaseClaims(redis: ScriptClient, scope: ScriptScope, items: { id: string; dedupId: string }[]): Promise<void> {
-  if (items.length) await redis.wfRelease(scope.dedupPrefix, ...items.flatMap((i) => [i.id, i.dedupId]));
+  if (items.length) await redis.wfRelease(scope.stream, scope.dedupPrefix, ...items.flatMap((i) => [i.id, i.dedupId]));
 }
 
 /** Moves one entry to `dlq` with its metadata; false when it was no longer pending. */
 export async function deadLetter(redis: ScriptClient, scope: ScriptScope, dlq: string, entry: { id: string; fields: Buffer[] }, error: string, attempts: number, failedAt: number): Promise<boolean> {
+  if (scope.cluster) return deadLetterOnCluster(redis as ScriptClient & ClusterScriptClient, scope.cluster, dlq, entry, error, attempts, failedAt);
   const moved = await redis.wfDeadLetter(scope.stream, scope.group, dlq, scope.attemptsKey, entry.id, error, attempts, new Date(failedAt).toISOString(), ...entry.fields);
   return moved === 1;
 }

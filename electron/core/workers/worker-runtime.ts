@@ -1,10 +1,11 @@
 import os from 'node:os';
 import { Redis } from 'ioredis';
+import type { RedisClient } from '../brokers/redis/redis-client';
 import { PROCESSOR_NAMES, type ProcessorName, type ProcessorSettings, type WorkersView } from '../../../shared/model/workers';
-import { redisOptions } from '../brokers/redis/redis-connection';
+import { createRedisClient, redisOptions } from '../brokers/redis/redis-connection';
 import type { ResolvedDestinations } from './destinations-store';
 import type { Processor } from './processor';
-import { idleStatus, NO_DATABASE_REASON, PROCESSOR_CATALOG } from './processor-catalog';
+import { CLUSTER_UNSUPPORTED, idleStatus, NO_DATABASE_REASON, PROCESSOR_CATALOG } from './processor-catalog';
 import { PROCESSOR_FACTORIES } from './processor-factories';
 import { StreamConsumer } from './stream-consumer';
 import { keyringFromData, type PayloadKeyring } from '../payload-crypto';
@@ -21,7 +22,7 @@ export class WorkerRuntime {
   private readonly running = new Map<ProcessorName, Processor>();
   private readonly unavailable = new Map<ProcessorName, string>();
   private readonly settings = new Map<ProcessorName, ProcessorSettings>();
-  private shared: Redis | null = null;
+  private shared: RedisClient | null = null;
   readonly consumerPrefix: string;
   /** The environment's payload keys (seed 001 encryption), or null: the stream processors decrypt inputs and encrypt outputs with them. */
   private readonly payloadKeys: PayloadKeyring | null;
@@ -116,8 +117,8 @@ export class WorkerRuntime {
   private staticReason(name: ProcessorName): string | null {
     const { broker } = PROCESSOR_CATALOG[name];
     if (broker === 'redis' && !this.config.env.redis) return 'this environment has no Redis';
-    // The commit and dead-letter scripts write to streams in several hash slots.
-    if (broker === 'redis' && this.config.env.redis?.cluster) return 'not on a Redis Cluster (the workers write several streams in one script)';
+    const clusterReason = this.config.env.redis?.cluster ? CLUSTER_UNSUPPORTED[name] : undefined;
+    if (clusterReason) return clusterReason;
     if ((name === 'slack' || name === 'email' || name === 'webhook') && !this.config.destinations?.[name]) {
       return `no ${{ slack: 'Slack webhook URL', email: 'SMTP server', webhook: 'webhook URL' }[name]} configured (Workers view → Notification destinations, or watchfloor destinations --set)`;
     }
@@ -140,13 +141,27 @@ export class WorkerRuntime {
     }
   }
 
-  private createRedis(connectionName: string): Redis {
+  private createRedis(connectionName: string): RedisClient {
     const settings = this.config.env.redis!;
     // Commands wait for a reconnect instead of failing (offline queue, no per-request retry limit):
     // a loop blocked on a dead broker resumes where it was; its state shows `failing` meanwhile.
-    const client = new Redis(redisOptions(settings, { connectionName, lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined }));
+    const overrides = { connectionName, lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined };
+    let client: RedisClient;
+    if (settings.cluster) {
+      // A cluster: one connection per master for this loop, following the slot map (MOVED, failover).
+      const cluster = createRedisClient(settings, overrides);
+      cluster.options.enableOfflineQueue = true;
+      client = cluster;
+    } else client = new Redis(redisOptions(settings, overrides));
     client.on('error', () => undefined);
     return client;
+  }
+
+  /** The shared connection as one server (the processors that need one are refused on a cluster, see CLUSTER_UNSUPPORTED). */
+  private sharedServer(): Redis {
+    const client = (this.shared ??= this.createRedis('watchfloor-worker'));
+    if (client instanceof Redis) return client;
+    throw new Error('needs a single Redis server, and this environment is a Redis Cluster');
   }
 
   private context(name: ProcessorName, start: StartOptions): FactoryContext {
@@ -159,7 +174,8 @@ export class WorkerRuntime {
       deps: this.deps,
       settings: this.settings.get(name)!,
       consumerPrefix: this.consumerPrefix,
-      sharedRedis: () => (this.shared ??= this.createRedis('watchfloor-worker')),
+      sharedRedis: () => this.sharedServer(),
+      sharedClient: () => (this.shared ??= this.createRedis('watchfloor-worker')),
       streamConsumer: (handler) =>
         new StreamConsumer({
           name,
@@ -172,6 +188,7 @@ export class WorkerRuntime {
           payloadKeys: this.payloadKeys,
           settings: this.settings.get(name)!,
           createClient: () => this.createRedis(`watchfloor-${name}`),
+          cluster: Boolean(env.redis?.cluster),
           clock: this.deps.clock,
           logger: this.deps.logger,
           reclaimIdleMs: timings?.reclaimIdleMs ?? entry.maxProcessingMs,
