@@ -30,10 +30,13 @@ import { eventHandlers } from './handlers/events';
 import { DeadLetterService } from './dead-letters/dead-letter-service';
 import type { BullMonitorOptions } from './monitor/bull-monitor';
 import type { BullOverview } from '../../shared/model/bullmq';
-import { requireStandalone, type RedisClient } from './brokers/redis/redis-client';
+import { isCluster, requireStandalone, type RedisClient } from './brokers/redis/redis-client';
 import { CodedError } from '../../shared/contract/errors';
 import { alertHandlers } from './handlers/alerts';
 import { silenceHandlers } from './handlers/silences';
+import { replayJobHandlers } from './handlers/replay-jobs';
+import { ReplayJobService, type ReplayJobServiceOptions } from './dead-letters/replay-job-service';
+import { searchHandlers } from './handlers/searches';
 import { LocalAuditLog } from './audit/local-audit-log';
 import { ConsoleSettingsStore } from './settings/console-settings';
 import type { AlertServiceOptions } from './alerts/alert-service';
@@ -63,6 +66,8 @@ export interface AppCoreOptions {
   workerOptions?: WorkersServiceOptions;
   /** Check every result against the contract too (tests). */
   shouldValidateResults?: boolean;
+  /** Replay jobs: whether this console takes jobs up (by default when it starts its runtimes), how often it looks. */
+  replayJobOptions?: ReplayJobServiceOptions;
   /** Start connections and monitors for every environment (false for one-shot CLI commands). */
   shouldStartRuntimes?: boolean;
 }
@@ -89,6 +94,8 @@ export class AppCore {
   /** The pipeline's consumer workers this console runs. */
   readonly workers: WorkersService;
   readonly destinations: DestinationsStore;
+  /** Replay jobs: run here, and taken up from consoles that stopped (issue 20). */
+  readonly replayJobs: ReplayJobService;
   private readonly runtimes = new Map<string, EnvironmentRuntime>();
   private readonly emitter = new EventEmitter();
   private readonly dispatcher: Dispatcher;
@@ -141,6 +148,16 @@ export class AppCore {
         return redis?.isReady ? redis.client : null;
       },
     });
+    this.replayJobs = new ReplayJobService(
+      {
+        clock: this.clock,
+        logger: this.logger,
+        who: () => this.settings.who(),
+        environment: (envId) => ({ ...this.jobEnvironment(envId), client: this.redisOf(envId, 'Replay jobs') }),
+        environments: () => [...this.runtimes.keys()].map((envId) => this.jobEnvironment(envId)),
+      },
+      { shouldSupervise: options.shouldStartRuntimes ?? true, ...options.replayJobOptions },
+    );
     this.masker = new PayloadMasker({ configOf: (envId) => this.environments.get(envId).masking, roleOf: (envId) => this.environments.effectiveRole(envId).role });
     this.dispatcher = new Dispatcher(this.handlers(), this.redactor, this.logger, options.shouldValidateResults ?? false, trail, (method, params, value) => this.masker.outbound(method, params, value));
   }
@@ -233,6 +250,7 @@ export class AppCore {
     if (this.isClosed) return;
     this.isClosed = true;
     clearInterval(this.demoTimer);
+    await this.replayJobs.close();
     this.overviewBatcher.close();
     this.bullBatcher.close();
     await this.workers.close();
@@ -307,6 +325,14 @@ export class AppCore {
     return requireStandalone(this.anyRedisOf(envId), feature);
   }
 
+  /** An environment as the replay jobs see it: its standalone Redis when connected (never a cluster). */
+  private jobEnvironment(envId: string) {
+    const runtime = this.runtime(envId);
+    const redis = runtime.redis;
+    const client = redis?.isReady && !isCluster(redis.client) ? redis.client : null;
+    return { envId, namespace: runtime.env.profile.namespace, payloadKey: runtime.env.payloadKey, client };
+  }
+
   /** What the handler groups may use of the core. */
   private context(): CoreContext {
     return {
@@ -344,6 +370,8 @@ export class AppCore {
       ...revealHandlers(context, deadLetters, this.masker),
       ...alertHandlers(context, this.audit, this.settings),
       ...silenceHandlers(context),
+      ...replayJobHandlers(this.replayJobs),
+      ...searchHandlers(context),
       ...workerHandlers(context, this.workers, this.destinations),
       ...demoHandlers(context),
       ...eventHandlers(context),

@@ -1,11 +1,13 @@
 import { CodedError } from '../../shared/contract/errors';
 import type { MethodName, ResultOf } from '../../shared/contract/methods';
 import type { DeadLetterEntry } from '../../shared/model/dead-letter';
-import { compileMasking, DEFAULT_MASKING, maskNamedText, maskText, NO_MASKING, type Masking, type MaskingConfig } from '../../shared/model/masking';
+import type { DlqMatch, DlqSearchStep } from '../../shared/model/dlq-search';
+import { compileMasking, DEFAULT_MASKING, fieldSearchRefusal, maskLabel, maskNamedText, maskText, NO_MASKING, type Masking, type MaskingConfig } from '../../shared/model/masking';
 import type { PubSubTailBatch } from '../../shared/model/pubsub';
 import type { RabbitDeadLetter } from '../../shared/model/rabbit-dlq';
 import type { StreamEntry } from '../../shared/model/stream-entries';
 import type { BullJobValue } from '../../shared/model/bull-jobs';
+import type { BullDeadJob } from '../../shared/model/bull-dlq';
 
 /**
  * Where masking is applied: once, in the host, on the way out of the dispatcher (every transport:
@@ -27,11 +29,23 @@ type MaskNamed = (name: string, text: string) => string;
 interface Maskers {
   text: Mask;
   named: MaskNamed;
+  /** A binary payload's hex: withheld whole (see {@link BINARY_MASK}). */
+  binary: Mask;
 }
 
-const maskPayloadPreview = <T extends { preview: string; encoding: 'text' | 'hex' }>(payload: T, m: Maskers): T =>
-  // Hex is bytes that are not text: nothing readable to mask (the reveal shows them as they are).
-  payload.encoding === 'text' ? { ...payload, preview: m.text(payload.preview) } : payload;
+/**
+ * What a binary payload's hex shows while the environment masks anything. Rules cannot be applied
+ * to bytes reliably: hex is undone by anyone, and the bytes may be JSON with one control character,
+ * UTF-16, or compressed text a reader inflates offline — so no rule "cannot match" them. Withheld
+ * whole, for every role; the audited reveal shows the hex.
+ */
+export const BINARY_MASK = maskLabel('binary payload');
+export const BINARY_RULE = 'binary payload';
+
+/** An alert evidence item carries no encoding: a hex preview is told by its shape (a text of hex digit pairs is withheld too: the safe side). */
+const isHexPreview = (preview: string) => preview.length >= 2 && preview.length % 2 === 0 && /^[0-9a-f]+$/.test(preview);
+
+const maskPayloadPreview = <T extends { preview: string; encoding: 'text' | 'hex' }>(payload: T, m: Maskers): T => ({ ...payload, preview: payload.encoding === 'text' ? m.text(payload.preview) : m.binary(payload.preview) });
 
 const maskFields = (fields: Record<string, string>, m: Maskers): Record<string, string> =>
   Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, m.named(name, value)]));
@@ -43,22 +57,25 @@ const maskFields = (fields: Record<string, string>, m: Maskers): Record<string, 
  */
 export function maskDeadLetter(entry: DeadLetterEntry, m: Maskers): DeadLetterEntry {
   if (entry.error !== null) entry.error = m.text(entry.error);
-  if (entry.payload && entry.payload.encoding === 'text') entry.payload.preview = m.text(entry.payload.preview);
+  if (entry.payload) entry.payload.preview = entry.payload.encoding === 'text' ? m.text(entry.payload.preview) : m.binary(entry.payload.preview);
   for (const name in entry.fields) entry.fields[name] = m.named(name, entry.fields[name]!);
   return entry;
 }
 
 export function maskStreamEntry(entry: StreamEntry, m: Maskers): StreamEntry {
-  for (const f of entry.fields) if (f.encoding === 'text') f.preview = m.named(f.name, f.preview);
+  for (const f of entry.fields) f.preview = f.encoding === 'text' ? m.named(f.name, f.preview) : m.binary(f.preview);
   return entry;
 }
 
-const maskRabbitDeadLetter = (message: RabbitDeadLetter, m: Maskers): RabbitDeadLetter => ({
+export const maskRabbitDeadLetter = (message: RabbitDeadLetter, m: Maskers): RabbitDeadLetter => ({
   ...message,
   consumerError: message.consumerError === null ? null : m.text(message.consumerError),
   payload: maskPayloadPreview(message.payload, m),
   headers: maskFields(message.headers, m),
 });
+
+/** A BullMQ dead job (failed, or in a `{queue}-dlq` queue): its data and the reason (it may quote the data). */
+export const maskBullDeadJob = (job: BullDeadJob, m: Maskers): BullDeadJob => ({ ...job, data: m.text(job.data), failedReason: job.failedReason === null ? null : m.text(job.failedReason) });
 
 const maskBullValue = (value: BullJobValue, m: Maskers): BullJobValue => maskPayloadPreview(value, m);
 
@@ -72,7 +89,7 @@ export const PAYLOAD_METHODS: { [M in MethodName]?: (result: ResultOf<M>, m: Mas
   // dlq-search.ts matches on the bytes; what it answers is masked here, at the boundary.
   'dlq.search': (r, m) => ({ ...r, matches: r.matches.map((e) => maskDeadLetter(e, m)) }),
   'dlq.groups': (r, m) => ({ ...r, byError: r.byError.map((g) => ({ ...g, key: m.text(g.key), example: m.text(g.example) })) }),
-  'dlq.bullList': (r, m) => r.map((job) => ({ ...job, data: m.text(job.data), failedReason: job.failedReason === null ? null : m.text(job.failedReason) })),
+  'dlq.bullList': (r, m) => r.map((job) => maskBullDeadJob(job, m)),
   'dlq.rabbitBrowse': (r, m) => ({ ...r, messages: r.messages.map((msg) => maskRabbitDeadLetter(msg, m)) }),
   'streams.entries': (r, m) => {
     for (const e of r.entries) maskStreamEntry(e, m);
@@ -82,7 +99,7 @@ export const PAYLOAD_METHODS: { [M in MethodName]?: (result: ResultOf<M>, m: Mas
     ...r,
     jobs: r.jobs.map((job) => ({ ...job, data: maskBullValue(job.data, m), returnValue: job.returnValue ? maskBullValue(job.returnValue, m) : null, failedReason: job.failedReason === null ? null : m.text(job.failedReason) })),
   }),
-  'alerts.evidence': (r, m) => ({ ...r, items: r.items.map((item) => ({ ...item, preview: m.text(item.preview) })) }),
+  'alerts.evidence': (r, m) => ({ ...r, items: r.items.map((item) => ({ ...item, preview: isHexPreview(item.preview) ? m.binary(item.preview) : m.text(item.preview) })) }),
   'events.search': (r, m) => ({ ...r, events: r.events.map((e) => ({ ...e, title: m.text(e.title) })) }),
 };
 
@@ -154,6 +171,7 @@ export class PayloadMasker {
           text: (t) => cache.get(t, () => maskText(t, masking).text),
           // A NUL cannot be in a field name Redis hands out as text here: it keeps name and text apart.
           named: (n, t) => cache.get(`${n}\u0000${t}`, () => maskNamedText(n, t, masking).text),
+          binary: (hex) => (hex === '' ? hex : BINARY_MASK),
         }
       : null;
     this.compiled.set(envId, { key, masking, maskers, cache });
@@ -180,7 +198,11 @@ export class PayloadMasker {
       for (const h of o.masked) hits.add(h);
       return o.text;
     };
-    mask({ text: (t) => note(maskText(t, masking)), named: (n, t) => note(maskNamedText(n, t, masking)) });
+    mask({
+      text: (t) => note(maskText(t, masking)),
+      named: (n, t) => note(maskNamedText(n, t, masking)),
+      binary: (hex) => note(hex === '' ? { text: hex, masked: [] } : { text: BINARY_MASK, masked: [BINARY_RULE] }),
+    });
     return [...hits];
   }
 
@@ -194,10 +216,40 @@ export class PayloadMasker {
       }
       return value;
     }
+    if (method === 'dlq.search' && this.source.roleOf(envId) === 'viewer') {
+      const maskers = this.maskersOf(envId);
+      if (maskers) return this.viewerSearch(envId, params.match as DlqMatch, value as DlqSearchStep, maskers);
+    }
     const apply = PAYLOAD_METHODS[method] as ((result: unknown, m: Maskers) => unknown) | undefined;
     if (!apply) return value;
     const maskers = this.maskersOf(envId);
     return maskers ? apply(value, maskers) : value;
+  }
+
+  /**
+   * A viewer's DLQ search where fields are masked: the search runs on the stored bytes, so what it
+   * matches could tell what the masks hide. A field search on a masked path (or for a value a rule
+   * would mask there) is refused; a text or error search keeps only the entries it still matches
+   * in what the viewer sees (masked), silently: a count of the others would tell the same thing.
+   */
+  private viewerSearch(envId: string, match: DlqMatch, step: DlqSearchStep, m: Maskers): DlqSearchStep {
+    if (match.field) {
+      const refusal = fieldSearchRefusal(this.maskingOf(envId), match.field.path, match.field.value);
+      if (refusal) {
+        throw new CodedError('UNAUTHORIZED', `${refusal}: a viewer's search on it would tell the hidden value by what it matches. An operator or admin may search it (or reveal one message, with a reason).`);
+      }
+    }
+    const text = match.text?.toLowerCase();
+    const error = match.error?.toLowerCase();
+    // Seen in what is shown, or matched beyond the preview (no text of it is shown either way).
+    const stillMatches = (needle: string | undefined, raw: string, shown: string) => needle === undefined || !raw.toLowerCase().includes(needle) || shown.toLowerCase().includes(needle);
+    const textOf = (entry: DeadLetterEntry) => (entry.payload?.encoding === 'text' ? entry.payload.preview : '');
+    const matches = step.matches.filter((entry) => {
+      const raw = { preview: textOf(entry), error: entry.error ?? '' };
+      maskDeadLetter(entry, m);
+      return stillMatches(text, raw.preview, textOf(entry)) && stillMatches(error, raw.error, entry.error ?? '');
+    });
+    return { ...step, matches };
   }
 
   /** A pub/sub tail's batches, each masked with its environment's rules. */

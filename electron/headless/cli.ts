@@ -3,8 +3,10 @@ import { alertsCommand } from './commands/alerts';
 import { auditCommand } from './commands/audit';
 import { demoCommand } from './commands/demo';
 import { dlqCommand } from './commands/dlq';
+import { replayJobsCommand } from './commands/replay-jobs';
 import { envCommand } from './commands/env';
 import { eventsCommand } from './commands/events';
+import { searchesCommand } from './commands/searches';
 import { serveCommand } from './commands/serve';
 import { silencesCommand } from './commands/silences';
 import { entriesCommand, queuesCommand, streamsCommand } from './commands/streams';
@@ -15,7 +17,7 @@ import { destinationsCommand, workCommand } from './commands/work';
  * lists them; the dispatcher and the help text are both made from this table. The shared parser
  * helpers, exit codes and `--json` output are in `cli-kit.ts`.
  */
-const COMMANDS: readonly CliCommand[] = [serveCommand, envCommand, streamsCommand, entriesCommand, queuesCommand, demoCommand, dlqCommand, alertsCommand, silencesCommand, auditCommand, eventsCommand, workCommand, destinationsCommand];
+const COMMANDS: readonly CliCommand[] = [serveCommand, envCommand, streamsCommand, entriesCommand, queuesCommand, demoCommand, dlqCommand, replayJobsCommand, alertsCommand, silencesCommand, searchesCommand, auditCommand, eventsCommand, workCommand, destinationsCommand];
 
 const USAGE = `watchfloor — operations console for Redis Streams and RabbitMQ
 

@@ -15,6 +15,8 @@ import { workerMethods } from './method-groups/workers';
 import { eventMethods } from './method-groups/events';
 import { silenceMethods } from './method-groups/silences';
 import { revealMethods } from './method-groups/reveal';
+import { replayJobMethods } from './method-groups/replay-jobs';
+import { searchMethods } from './method-groups/searches';
 import { stricter, write, type Access, type MethodPolicy } from './access';
 import type { ConfirmAction } from './method-groups/confirm';
 
@@ -85,6 +87,8 @@ export const methods = {
   ...eventMethods,
   ...silenceMethods,
   ...revealMethods,
+  ...replayJobMethods,
+  ...searchMethods,
   'demo.start': write({
     params: z.object({ envId: EnvId, rate: z.number().positive().max(MAX_DEMO_RATE).default(20) }).strict(),
     result: DemoStatus,

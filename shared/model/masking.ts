@@ -109,7 +109,21 @@ export interface Masking {
   readonly isActive: boolean;
   readonly paths: { path: string; matches: Matcher; key: string | undefined; keyPattern: RegExp | undefined; label: string }[];
   readonly values: { rule: string; kind: MaskKind; within: Matcher | undefined }[];
+  /** The value rules that apply anywhere (a text that is not whole JSON cannot tell where it is). */
+  readonly unscoped: Masking['values'];
+  /**
+   * One look that tells a text cannot change (issue 20 bench): none of the path rules' keys as a
+   * JSON key and nothing a value kind starts with. Null when some path has no key to look for.
+   */
+  readonly mayMatch: RegExp | null;
 }
+
+/** What each value kind needs somewhere in a text before its pattern is worth running. */
+const TRIGGERS: Record<MaskKind, string> = {
+  email: '@',
+  token: 'Bearer|eyJ|[spr]k_(?:live|test)_|gh[pousr]_|xox[abprs]-|AKIA',
+  ip: '\\d\\.\\d|[0-9A-Fa-f]:[0-9A-Fa-f]',
+};
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -124,7 +138,9 @@ export function compileMasking(config: MaskingConfig): Masking {
     .map((rule) => [rule, ...splitValueRule(rule)] as const)
     .filter(([, kind, path]) => (MASK_KINDS as readonly string[]).includes(kind) && (path === undefined || MaskPath.safeParse(path).success))
     .map(([rule, kind, path]) => ({ rule: rule.trim(), kind: kind as MaskKind, within: path === undefined ? undefined : compilePath(path).matches }));
-  return { isActive: paths.length + values.length > 0, paths, values };
+  const kinds = [...new Set(values.map((v) => v.kind))];
+  const mayMatch = paths.some((p) => p.key === undefined) ? null : new RegExp([...paths.map((p) => `"${escapeRegExp(p.key!)}"`), ...kinds.map((k) => TRIGGERS[k])].join('|') || '(?!)');
+  return { isActive: paths.length + values.length > 0, paths, values, unscoped: values.filter((v) => !v.within), mayMatch };
 }
 
 export const NO_MASKING: Masking = compileMasking({ paths: [], values: [] });
@@ -163,9 +179,9 @@ function maskEmails(text: string): string | null {
   return isChanged ? out + text.slice(from) : null;
 }
 
-function maskString(value: string, path: readonly string[], masking: Masking, hits: Set<string>): string {
+function maskString(value: string, path: readonly string[], rules: Masking['values'], hits: Set<string>): string {
   let out = value;
-  for (const rule of masking.values) {
+  for (const rule of rules) {
     if (rule.within && !rule.within(path)) continue;
     if (rule.kind === 'email') {
       if (!out.includes('@')) continue;
@@ -198,7 +214,7 @@ function maskValue(value: unknown, path: string[], masking: Masking, hits: Set<s
       }
     }
   }
-  if (typeof value === 'string') return maskString(value, path, masking, hits);
+  if (typeof value === 'string') return maskString(value, path, masking.values, hits);
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -269,7 +285,7 @@ function maskLooseText(text: string, masking: Masking, hits: Set<string>): strin
     out = result + out.slice(from);
   }
   // Scoped value rules cannot know where they are in a text: only the unscoped ones apply.
-  return maskString(out, [], { ...masking, values: masking.values.filter((v) => !v.within) }, hits);
+  return maskString(out, [], masking.unscoped, hits);
 }
 
 /**
@@ -279,6 +295,9 @@ function maskLooseText(text: string, masking: Masking, hits: Set<string>): strin
  */
 export function maskText(text: string, masking: Masking): MaskOutcome {
   if (!masking.isActive || text.length === 0) return { text, masked: [] };
+  // Most texts (errors, ids, counters, clean payloads) hold nothing any rule looks for.
+  // (A JSON escape could spell a key or an '@' the look would miss: such a text is masked in full.)
+  if (masking.mayMatch && !masking.mayMatch.test(text) && !text.includes('\\u')) return { text, masked: [] };
   const hits = new Set<string>();
   const head = text.trimStart()[0];
   if (head === '{' || head === '[') {
@@ -306,6 +325,38 @@ export function maskText(text: string, masking: Masking): MaskOutcome {
  */
 export function maskNamedText(name: string, text: string, masking: Masking): MaskOutcome {
   if (!masking.isActive) return { text, masked: [] };
-  for (const rule of masking.paths) if (rule.matches([name])) return { text: maskLabel(rule.label), masked: [rule.path] };
+  const path = [name];
+  for (const rule of masking.paths) if (rule.matches(path)) return { text: maskLabel(rule.label), masked: [rule.path] };
   return maskText(text, masking);
+}
+
+/**
+ * Why a viewer may not search a payload field for a value (a DLQ search's `path=value`), or null
+ * when they may: its matches would tell what the mask hides (`credentials.password=guess` finds
+ * the entries whose password is the guess). Refused when a path rule hides the path or a part
+ * above it, or when the value searched for holds what a rule would mask there (an address under
+ * `details`, a whole object whose `password` is masked).
+ */
+export function fieldSearchRefusal(masking: Masking, path: string, value: string): string | null {
+  if (!masking.isActive) return null;
+  const segments = path.split('.');
+  for (let k = 1; k <= segments.length; k++) {
+    const above = segments.slice(0, k);
+    const rule = masking.paths.find((r) => r.matches(above));
+    if (rule) return `the field ${path} is masked in this environment (${rule.path})`;
+  }
+  const hits = new Set<string>();
+  const head = value.trimStart()[0];
+  let parsed: unknown = value;
+  if (head === '{' || head === '[') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = value;
+    }
+  }
+  if (typeof parsed === 'string') maskString(parsed, segments, masking.values, hits);
+  else maskValue(parsed, [...segments], masking, hits);
+  const [hit] = hits;
+  return hit === undefined ? null : `the value searched for in ${path} holds what this environment masks there (${hit})`;
 }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { AlertStore } from '../../electron/core/alerts/alert-store';
@@ -82,7 +82,9 @@ export async function benchAlerts(): Promise<Record<string, unknown>> {
 /** A filter change as the UI part makes it, and the filter state it leads to (to know what the list must show). */
 type FilterStep = { kind: 'text'; term: string } | { kind: 'severity'; severity: string };
 const TERMS = ['k', 'k8', 'k8s', 'aws', 'finding 1', 'finding 12', '', 'github', 'asset', ''];
-const STEPS: FilterStep[] = Array.from({ length: 3 }, () => [...TERMS.map((term) => ({ kind: 'text', term }) as const), ...['critical', 'high', 'critical', 'high'].map((severity) => ({ kind: 'severity', severity }) as const)]).flat();
+const ALL_STEPS: FilterStep[] = Array.from({ length: 3 }, () => [...TERMS.map((term) => ({ kind: 'text', term }) as const), ...['critical', 'high', 'critical', 'high'].map((severity) => ({ kind: 'severity', severity }) as const)]).flat();
+/** BENCH_ALERTS_STEPS=N: only the first N changes (a quick look on a slow machine). */
+const STEPS = ALL_STEPS.slice(0, Number(process.env.BENCH_ALERTS_STEPS) || ALL_STEPS.length);
 
 function nextFilter(filter: AlertFilter, step: FilterStep): AlertFilter {
   if (step.kind === 'text') return { ...filter, text: step.term };
@@ -92,7 +94,7 @@ function nextFilter(filter: AlertFilter, step: FilterStep): AlertFilter {
 
 /**
  * One Alerts view of `envs` environments × `perEnv` alerts ("All environments" when more than one;
- * the renderer loads up to 20,000 alerts an environment; 100,000 are ten environments of 10,000, each loaded as the 10,000 case is).
+ * the renderer loads every alert of an environment, 10,000 an alerts.list call; 100,000 are ten environments of 10,000, each loaded as the 10,000 case is).
  */
 async function rendererPart(envs: number, perEnv: number): Promise<Record<string, unknown>> {
   const total = envs * perEnv;
@@ -115,7 +117,7 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
   writeFileSync(file, JSON.stringify(profiles));
   const envIds: string[] = profiles.environments.map((p: { id: string }) => p.id);
   // What the list must show after each step: its count and its first row (the renderer's own filterAlerts, run here).
-  const listed = (await Promise.all(stores.map(async (store, e) => (await store.list(perEnv)).map((a) => summarizeAlert(envIds[e]!, a))))).flat();
+  const listed = (await Promise.all(stores.map(async (store, e) => (await store.list(perEnv)).alerts.map((a) => summarizeAlert(envIds[e]!, a))))).flat();
   let filter = DEFAULT_ALERT_FILTER;
   const expected = STEPS.map((step) => {
     filter = nextFilter(filter, step);
@@ -140,6 +142,7 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
     // tsx keeps function names with a `__name` helper that page.evaluate bodies do not carry.
     await page.addInitScript({ content: 'window.__name = (f) => f;' });
     await page.addInitScript({ content: await filterAlertsScript() });
+    if (process.env.BENCH_ALERTS_DEBUG) page.on('console', (m) => m.text().startsWith('wf-bench') && process.stderr.write(`${m.text()}\n`));
     await page.goto(url);
     await page.getByTestId('nav-alerts').click();
     const countText = new RegExp(`of ${total.toLocaleString('en-US').replace(/,/g, '[,.\\s\\u202f]?')}`);
@@ -148,6 +151,7 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
       .filter({ hasText: countText })
       .waitFor({ timeout: 120_000 })
       .catch(async (error: unknown) => {
+        await printStuckStack(page);
         await page.screenshot({ path: path.join(os.tmpdir(), 'wf-bench-alerts-timeout.png') });
         throw new Error(`the Alerts view never listed ${total} alerts (screenshot in ${os.tmpdir()}): ${String(error)}`);
       });
@@ -198,7 +202,10 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
             setValue.call(input, step.term);
             input.dispatchEvent(new Event('input', { bubbles: true }));
           } else (document.querySelector(`[data-testid="alerts-sev-${step.severity}"]`) as HTMLButtonElement).click();
-          const shown = shownThenPaint(expected[i]!).then(() => toShownFrame.push(performance.now() - t));
+          const shown = shownThenPaint(expected[i]!).then(() => {
+            toShownFrame.push(performance.now() - t);
+            console.log(`wf-bench step ${i}: shown after ${Math.round(performance.now() - t)} ms`);
+          });
           await twoFrames();
           toFrame.push(performance.now() - t);
           await shown;
@@ -218,7 +225,12 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
         return { toFrame, toShownFrame, empty, emptyPaint };
       },
       { steps: STEPS, expected },
-    );
+    ).catch(async (error: unknown) => {
+      await printStuckStack(page);
+      const shot = path.join(os.tmpdir(), `wf-bench-alerts-${total}-steps.png`);
+      await page.screenshot({ path: shot });
+      throw new Error(`${String(error)} (count line: ${await page.getByTestId('alerts-count').textContent()}; screenshot ${shot})`);
+    });
     // The filter+sort step alone: the same filters, in the same order, over the alerts the view holds.
     // filterAndSort: filterAlerts (filter, then sort what passes); listStep: what the view does on a
     // filter change (filterSorted over the list it keeps in triage order); sortOnDataChange: that
@@ -292,6 +304,26 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
     redis.disconnect();
     for (const ns of namespaces) await cleanupNamespace(ns);
     home.cleanup();
+  }
+}
+
+/** BENCH_ALERTS_DEBUG=1: where the page's main thread is when a wait timed out (a busy page cannot even take a screenshot). */
+async function printStuckStack(page: Page): Promise<void> {
+  if (!process.env.BENCH_ALERTS_DEBUG) return;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Debugger.enable');
+  for (let i = 0; i < 3; i++) {
+    const paused = new Promise<unknown>((r) => cdp.once('Debugger.paused', r));
+    await cdp.send('Debugger.pause');
+    const at = (await paused) as { callFrames: { functionName: string; url: string; location: { lineNumber: number; columnNumber: number } }[] };
+    process.stderr.write(`stack when stuck (${i + 1}/3):\n${at.callFrames.slice(0, 25).map((f) => `  ${f.functionName} ${f.url.split('/').pop()}:${f.location.lineNumber}:${f.location.columnNumber}`).join('\n')}\n`);
+    if (i === 0) {
+      const expression = "[...document.querySelectorAll('[data-testid=alerts-count],[data-testid=alerts-partial],[role=alert]')].map((e) => e.textContent).join(' | ')";
+      const shown = (await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: (at.callFrames[0] as unknown as { callFrameId: string }).callFrameId, expression })) as { result: { value?: unknown } };
+      process.stderr.write(`the view says: ${String(shown.result.value)}\n`);
+    }
+    await cdp.send('Debugger.resume');
+    await new Promise((r) => setTimeout(r, 300));
   }
 }
 

@@ -20,6 +20,7 @@ import { benchAuditLog } from './audit-log.bench';
 import { benchDlqSearch } from './dlq-search.bench';
 import { benchAckPropagation } from './ack-propagation.bench';
 import { benchMasking } from './masking.bench';
+import { benchReplayJob } from './replay-job.bench';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -44,4 +45,5 @@ if (wanted('masking')) process.stdout.write(JSON.stringify(await benchMasking())
 if (wanted('audit-log')) process.stdout.write(JSON.stringify(await benchAuditLog()) + '\n');
 if (wanted('ack-propagation')) process.stdout.write(JSON.stringify(await benchAckPropagation()) + '\n');
 if (wanted('dlq-search')) process.stdout.write(JSON.stringify(await benchDlqSearch()) + '\n');
+if (wanted('replay-job')) process.stdout.write(JSON.stringify(await benchReplayJob()) + '\n');
 if (wanted('tunnel')) process.stdout.write(JSON.stringify(await benchTunnel()) + '\n');

@@ -22,7 +22,8 @@ describe('dead letters on Redis DLQ streams: browse, show, replay copy → remov
     redis.xadd(dlq, '*', 'data', payload, ...extra, DLQ_FIELDS.originStream, origin, DLQ_FIELDS.originGroup, 'event-processors', DLQ_FIELDS.originId, '1-0', DLQ_FIELDS.error, error, DLQ_FIELDS.attempts, '3', DLQ_FIELDS.failedAt, new Date().toISOString());
 
   beforeAll(async () => {
-    t = await createTestCore(ns, { amqp: null, managementUrl: null });
+    // Previews as they are: masking (which withholds binary ones) has its own tests, masking*.test.ts.
+    t = await createTestCore(ns, { amqp: null, managementUrl: null, masking: { paths: [], values: [] } });
     const added = await t.core.call('environments.add', { name: `RO ${ns}`, production: true, namespace: ns, redis: { url: REDIS_URL } });
     if (!added.ok) throw new Error(added.error.message);
     readOnlyId = added.value.id;

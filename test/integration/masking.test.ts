@@ -50,8 +50,9 @@ describe('masked payload fields and the audited reveal', () => {
       expect(listed.ok && listed.value.entries.find((e) => e.id === id)?.payload?.preview).toBe(shown.value.payload!.preview);
       const found = await t.core.call('dlq.search', { envId, source: dlq, match: { text: 'hunter2' } });
       if (!found.ok) throw new Error(found.error.message);
-      // dlq-search matches the bytes; what it answers is masked.
-      expect(found.value.matches.map((m) => m.id)).toEqual([id]);
+      // dlq-search matches the bytes; what it answers is masked. A viewer's text search keeps only
+      // what it matches in what they see (else the match would tell the password).
+      expect(found.value.matches.map((m) => m.id)).toEqual(envId === viewerId ? [] : [id]);
       expect(JSON.stringify(found.value.matches)).not.toContain('hunter2');
       const entries = await t.core.call('streams.entries', { envId, stream: dlq, count: 10 });
       if (!entries.ok) throw new Error(entries.error.message);
@@ -87,6 +88,45 @@ describe('masked payload fields and the audited reveal', () => {
     const operatorExport = await t.core.call('dlq.export', { envId: t.envId, source: dlq, ids: [id] });
     // The export carries the stored bytes (base64), not the masked preview.
     expect(operatorExport.ok && operatorExport.value.lines).toContain(Buffer.from(secretEvent).toString('base64'));
+  });
+
+  it("a viewer's field search on a masked path is refused; operators search it; a text search matches what the viewer sees", async () => {
+    const id = (await deadLetter(secretEvent))!;
+    const search = (envId: string, match: Record<string, unknown>) => t.core.call('dlq.search', { envId, source: dlq, match });
+    for (const field of [{ path: 'credentials.password', value: 'hunter2' }, { path: 'credentials', value: '{"user":"svc","password":"hunter2"}' }, { path: 'contact', value: 'soc@corp.example.com' }, { path: 'raw_data.src_ip', value: '10.9.8.7' }]) {
+      const refused = await search(viewerId, { field });
+      expect(!refused.ok && refused.error, field.path).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('An operator or admin may search it') });
+      const operator = await search(t.envId, { field });
+      expect(operator.ok && operator.value.matches.map((m) => m.id), field.path).toContain(id);
+      expect(operator.ok && JSON.stringify(operator.value.matches)).not.toContain('hunter2');
+    }
+    const unmasked = await search(viewerId, { field: { path: 'event_type', value: 'login' } });
+    expect(unmasked.ok && unmasked.value.matches.map((m) => m.id)).toContain(id);
+    const visible = await search(viewerId, { text: 'event_type' });
+    expect(visible.ok && visible.value.matches.map((m) => m.id)).toContain(id);
+    const hidden = await search(viewerId, { text: 'soc@corp' });
+    expect(hidden.ok && hidden.value.matches.map((m) => m.id)).not.toContain(id);
+  });
+
+  it('a binary payload (shown as hex) is withheld whole while rules are in force, revealed with a reason, shown where nothing is masked', async () => {
+    // JSON with one control character is not text: its hex would give the password away to anyone who decodes it.
+    const bytes = Buffer.concat([Buffer.from('{"credentials":{"password":"hunter2"}}'), Buffer.from([0x00, 0xff])]);
+    const id = (await redis.xadd(dlq, '*', 'data', bytes, DLQ_FIELDS.originStream, origin, DLQ_FIELDS.error, 'bad bytes'))!;
+    const hex = bytes.toString('hex');
+    for (const envId of [t.envId, viewerId]) {
+      const shown = await t.core.call('dlq.show', { envId, source: dlq, id });
+      expect(shown.ok && shown.value.payload).toMatchObject({ encoding: 'hex', preview: maskLabel('binary payload'), size: bytes.length });
+      const entries = await t.core.call('streams.entries', { envId, stream: dlq, count: 50 });
+      expect(entries.ok && JSON.stringify(entries.value)).not.toContain(hex);
+    }
+    const revealed = await t.core.call('payload.revealDeadLetter', { envId: t.envId, source: dlq, id, reason: 'incident 43: the bytes' });
+    expect(revealed.ok && revealed.value).toMatchObject({ entry: { payload: { encoding: 'hex', preview: hex } }, masked: ['binary payload'] });
+    const off = await t.core.call('environments.add', { name: `no masks ${ns}`, namespace: ns, redis: { url: REDIS_URL }, masking: { paths: [], values: [] } });
+    if (!off.ok) throw new Error(off.error.message);
+    await t.core.startRuntimes([t.envId, viewerId, off.value.id]);
+    await waitFor(() => t.core.runtime(off.value.id).redis?.isReady, 'connected');
+    const plain = await t.core.call('dlq.show', { envId: off.value.id, source: dlq, id });
+    expect(plain.ok && plain.value.payload?.preview).toBe(hex);
   });
 
   it('a masked entry replayed arrives in its origin byte-identical', async () => {

@@ -22,7 +22,8 @@ describe('Redis pub/sub: channels, live tails, test publish', () => {
 
   beforeAll(async () => {
     await listener.subscribe(`${ns}custom.events`);
-    t = await createTestCore(ns, { amqp: null, managementUrl: null });
+    // Previews as they are: masking (which withholds binary ones) has its own tests, masking*.test.ts.
+    t = await createTestCore(ns, { amqp: null, managementUrl: null, masking: { paths: [], values: [] } });
     const added = await t.core.call('environments.add', { name: `RO ${ns}`, production: true, namespace: ns, redis: { url: REDIS_URL } });
     if (!added.ok) throw new Error(added.error.message);
     readOnlyId = added.value.id;

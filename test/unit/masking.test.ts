@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { methods, METHOD_NAMES, type MethodName } from '../../shared/contract/methods';
 import { events } from '../../shared/contract/events';
-import { compileMasking, DEFAULT_MASKING, maskLabel, MaskingConfig, maskNamedText, maskText } from '../../shared/model/masking';
+import { compileMasking, DEFAULT_MASKING, fieldSearchRefusal, maskLabel, MaskingConfig, maskNamedText, maskText } from '../../shared/model/masking';
 import { ORIGINAL_BYTES_METHODS, PAYLOAD_METHODS, PayloadMasker } from '../../electron/core/masking';
 
 const defaults = compileMasking(DEFAULT_MASKING);
@@ -103,7 +103,7 @@ describe('every payload that leaves the host goes through the mask', () => {
       const keys = keysOf(methods[name].result as z.ZodTypeAny);
       return PAYLOAD_KEYS.some((k) => keys.has(k));
     });
-    const handled = new Set<MethodName>([...(Object.keys(PAYLOAD_METHODS) as MethodName[]), ...ORIGINAL_BYTES_METHODS, 'payload.revealDeadLetter', 'payload.revealStreamEntry']);
+    const handled = new Set<MethodName>([...(Object.keys(PAYLOAD_METHODS) as MethodName[]), ...ORIGINAL_BYTES_METHODS, 'payload.revealDeadLetter', 'payload.revealStreamEntry', 'payload.revealRabbitDeadLetter', 'payload.revealBullJob']);
     const forgotten = carrying.filter((name) => !handled.has(name));
     expect(forgotten).toEqual([]);
     // The list is not trivially short: the DLQ pages, stream entries, BullMQ jobs, evidence, history.
@@ -162,5 +162,39 @@ describe('the masker remembers masked texts per environment and its rules', () =
     expect(masker.maskersOf('e')!.text(text)).toBe(JSON.stringify({ owner: 'a@b.example.com', k: maskLabel('k') }));
     config = { paths: [], values: [] };
     expect(masker.maskersOf('e')).toBeNull();
+  });
+});
+
+describe("a viewer's field search on what is masked (it would tell the value by its matches)", () => {
+  const masking = compileMasking(DEFAULT_MASKING);
+  it('refuses a masked path, a path under a masked one, and a value a rule would mask there', () => {
+    expect(fieldSearchRefusal(masking, 'credentials.password', 'guess')).toContain('**.credentials.**');
+    expect(fieldSearchRefusal(masking, 'user.password', 'guess')).toContain('**.password');
+    expect(fieldSearchRefusal(masking, 'ip_address', '10.0.0.1')).toContain('**.ip_address');
+    expect(fieldSearchRefusal(masking, 'recipient', 'soc@corp.example.com')).toContain('email');
+    expect(fieldSearchRefusal(masking, 'details.src', '10.0.0.1')).toContain('ip@**.details.**');
+    // A whole object compared as text: its password is masked.
+    expect(fieldSearchRefusal(masking, 'user', '{"name":"svc","password":"guess"}')).toContain('**.password');
+  });
+  it('lets the rest through: unmasked paths, and values nothing would mask there', () => {
+    expect(fieldSearchRefusal(masking, 'event.severity', 'critical')).toBeNull();
+    expect(fieldSearchRefusal(masking, 'src_ip', '10.0.0.1')).toBeNull();
+    expect(fieldSearchRefusal(masking, 'user', '{"name":"svc"}')).toBeNull();
+    expect(fieldSearchRefusal(compileMasking({ paths: [], values: [] }), 'credentials.password', 'x')).toBeNull();
+  });
+});
+
+describe('the first look that skips texts no rule can touch (masking bench)', () => {
+  const masking = compileMasking(DEFAULT_MASKING);
+  it('skips clean texts untouched, and never skips what a rule would mask', () => {
+    const clean = '{"event_type":"heartbeat","severity":"low"}';
+    expect(maskText(clean, masking)).toEqual({ text: clean, masked: [] });
+    // A key spelled with a JSON escape is still the key once parsed.
+    expect(JSON.parse(maskText('{"cred\\u0065ntials":{"user":"x"}}', masking).text)).toEqual({ credentials: maskLabel('credentials') });
+    expect(maskText('call me at a@b.io', masking).text).toBe(`call me at ${maskLabel('email')}`);
+    expect(maskText('{"details":{"note":"from 10.0.0.1"}}', masking).text).toContain(maskLabel('ip'));
+    expect(maskText('{"t":"ghp_abcdefghijklmnopqrstuvwxyz"}', masking).text).toContain(maskLabel('token'));
+    // A path rule without a literal key cannot be looked for: every text is masked in full.
+    expect(maskText('{"a":{"b":"x"}}', compileMasking({ paths: ['*.*'], values: [] })).text).toBe(JSON.stringify({ a: { b: maskLabel('*.*') } }));
   });
 });

@@ -102,8 +102,12 @@ export class AlertService {
       this.redis.standaloneClient,
       this.store.keys.audit,
       async (ids) => {
-        const changed = await this.store.getMany(ids);
+        const { alerts: changed, unread } = await this.store.getMany(ids);
         if (changed.length) for (const listener of this.listeners) listener(changed);
+        // A passing failure (a timeout) makes the feed read the same entries again (its cursor
+        // stays; a repeated change is ignored by version); a lasting one is said, not retried forever.
+        if (unread?.retryable) throw new Error(`${unread.count} changed alert(s) could not be read (${unread.reason}); reading again`);
+        if (unread) this.deps.logger.warn(`alerts: change feed: ${unread.count} changed alert(s) could not be read: ${this.deps.redactor.redact(unread.reason)} (e.g. ${unread.sampleIds.join(', ')})`);
       },
       (error) => this.deps.logger.warn(`alerts: change feed: ${this.deps.redactor.redact(error instanceof Error ? error.message : String(error))}`),
       { blockMs: this.options.feedBlockMs ?? 1000 },

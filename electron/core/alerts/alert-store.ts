@@ -12,6 +12,7 @@ import type { SecurityAlert } from '../../../shared/schemas/security-streams';
 import { alertTarget, silenceFor } from '../../../shared/model/silences';
 import { readSharedPolicy } from './shared-policy';
 import { SilenceStore } from './silence-store';
+import { readInPages, type PagedRead } from './alert-pages';
 import { applyAction, initialState, notConfiguredEntry, notificationFor, readAuditEntry, silencedState, statusNotificationFor, summary, type ActionInput, type AuditEntry } from './alert-transitions';
 
 export type { ActionInput, AlertAction, AuditEntry } from './alert-transitions';
@@ -159,9 +160,12 @@ export class AlertStore {
     return json ? (JSON.parse(json) as AlertState) : null;
   }
 
-  /** The newest `limit` alerts by creation time. */
-  async list(limit = 1000): Promise<AlertState[]> {
-    return this.getMany(await this.redis.zrevrange(this.keys.index, 0, limit - 1));
+  /**
+   * The alerts from the `offset`-th newest on, at most `limit`, by creation time, read in bounded
+   * pages (alert-pages.ts); `unread` says how many of the listed ids could not be read and why.
+   */
+  async list(limit = 1000, offset = 0): Promise<PagedRead> {
+    return this.getMany(await this.redis.zrevrange(this.keys.index, offset, offset + limit - 1));
   }
 
   async count(): Promise<number> {
@@ -217,13 +221,13 @@ export class AlertStore {
     return rows.map(([streamId, fields]) => readAuditEntry(streamId, fields));
   }
 
-  /** Fetches several alerts in one pipeline (missing ones left out). */
-  async getMany(ids: string[]): Promise<AlertState[]> {
-    if (!ids.length) return [];
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hget(this.keys.alert(id), 'json');
-    const rows = (await pipe.exec()) ?? [];
-    return rows.flatMap(([, json]) => (typeof json === 'string' ? [JSON.parse(json) as AlertState] : []));
+  /** Fetches several alerts in bounded pipelines; what could not be read is counted in `unread`, never dropped quietly. */
+  async getMany(ids: readonly string[]): Promise<PagedRead> {
+    return readInPages(ids, async (page) => {
+      const pipe = this.redis.pipeline();
+      for (const id of page) pipe.hget(this.keys.alert(id), 'json');
+      return (await pipe.exec()) ?? [];
+    });
   }
 
   private async cas(current: AlertState, next: AlertState, audit: AuditEntry, zrem: string[], notification: string, fence: { leaseKey: string; token: string } | null): Promise<void> {

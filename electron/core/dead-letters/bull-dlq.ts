@@ -18,6 +18,20 @@ function toDeadJob(job: Job): BullDeadJob {
   };
 }
 
+/**
+ * One job as {@link listBullDead} lists it, by id (the reveal): a failed job must still be failed,
+ * a job of a `{queue}-dlq` queue still there; read only, the job is not touched.
+ */
+export async function showBullDead(queue: Queue, kind: 'failed' | 'dlq-queue', id: string): Promise<BullDeadJob> {
+  const job = (await queue.getJob(id)) as Job | undefined;
+  if (!job) throw new CodedError('NOT_FOUND', `no job ${id} in ${queue.name} (retried, moved back or removed meanwhile)`);
+  if (kind === 'failed') {
+    const state = await job.getState();
+    if (state !== 'failed') throw new CodedError('NOT_FOUND', `job ${id} of ${queue.name} is not failed any more (${state}): it was retried meanwhile`);
+  }
+  return toDeadJob(job);
+}
+
 /** A page of a queue's failed jobs (newest first), or of the waiting jobs of a `{queue}-dlq` queue. */
 export async function listBullDead(queue: Queue, kind: 'failed' | 'dlq-queue', start: number, count: number): Promise<BullDeadJob[]> {
   const jobs = kind === 'failed' ? await queue.getFailed(start, start + count - 1) : await queue.getWaiting(start, start + count - 1);

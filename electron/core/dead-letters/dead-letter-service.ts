@@ -5,10 +5,10 @@ import type { DeadLetterSource } from '../../../shared/model/dead-letter';
 import type { EnvironmentRuntime } from '../environments/environment-runtime';
 import { encryptPayload } from '../payload-crypto';
 import type { Clock, Logger } from '../ports';
-import { listBullDead, retryBullDead } from './bull-dlq';
+import { listBullDead, retryBullDead, showBullDead } from './bull-dlq';
 import { bullDeadLetterSources, originOfDeadLetterName, rabbitDeadLetterSources, redisDeadLetterSources } from '../../../shared/model/dead-letter-sources';
 import { exportDeadLetters, groupDeadLetters, importDeadLetters, matchingIds, replayEdited, searchStep } from './dlq-search';
-import { browseRabbitDlq, replayRabbitDlq } from './rabbit-dlq';
+import { browseRabbitDlq, findRabbitDeadLetter, replayRabbitDlq } from './rabbit-dlq';
 import { listDeadLetters, purgeOlderThan, replayAll, replayIds, showDeadLetter } from './redis-dlq';
 import { checkEntry } from './replay-check';
 import type { Redis } from 'ioredis';
@@ -102,6 +102,11 @@ export class DeadLetterService {
     return listBullDead(this.bullQueue(envId, queue), kind, start, count);
   }
 
+  /** One job of `bullList` by id (the reveal). */
+  bullJob(envId: string, queue: string, kind: 'failed' | 'dlq-queue', id: string) {
+    return showBullDead(this.bullQueue(envId, queue), kind, id);
+  }
+
   async bullRetry({ envId, queue, kind, ids, all, dryRun }: P<'dlq.bullRetry'>) {
     const bull = this.deps.runtime(envId).bull;
     const origin = kind === 'dlq-queue' ? originOfDeadLetterName(queue) : null;
@@ -116,6 +121,11 @@ export class DeadLetterService {
 
   rabbitBrowse({ envId, queue, count }: P<'dlq.rabbitBrowse'>) {
     return browseRabbitDlq(this.amqpOf(envId), queue, count, this.payloadKey(envId));
+  }
+
+  /** One message of `rabbitBrowse` by position and message id (the reveal). */
+  rabbitMessage(envId: string, queue: string, position: number, messageId: string | null) {
+    return findRabbitDeadLetter(this.amqpOf(envId), queue, position, messageId, this.payloadKey(envId));
   }
 
   async rabbitReplay({ envId, queue, count, target, dryRun, maxReplays, force }: P<'dlq.rabbitReplay'>) {

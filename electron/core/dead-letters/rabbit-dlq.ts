@@ -92,6 +92,21 @@ export async function browseRabbitDlq(connection: ChannelModel, queue: string, c
 }
 
 /**
+ * One message of a DLQ's head as {@link browseRabbitDlq} showed it (the reveal): the one at
+ * `position` when its message id is `messageId`; else, when there is an id, the first with it in
+ * the head (the queue moved). Browsed the same way: taken unacknowledged and put back.
+ */
+export async function findRabbitDeadLetter(connection: ChannelModel, queue: string, position: number, messageId: string | null, payloadKey: Buffer | null): Promise<RabbitDeadLetter> {
+  const near = await browseRabbitDlq(connection, queue, position, payloadKey);
+  const there = near.messages[position - 1];
+  if (there && there.messageId === messageId) return there;
+  const found = messageId === null ? undefined : (await browseRabbitDlq(connection, queue, MAX_BROWSE, payloadKey)).messages.find((m) => m.messageId === messageId);
+  if (found) return found;
+  const which = messageId === null ? `the message without an id at #${position}` : `message ${messageId}`;
+  throw new CodedError('NOT_FOUND', `${which} is no longer in the head of ${queue} (replayed, consumed or moved): look again`);
+}
+
+/**
  * Replays up to `count` dead letters from the head of the queue, to the queue each died in (its
  * first `x-death` entry) or to `target`, through the default exchange: a confirm channel,
  * `mandatory` set; the dead letter is acknowledged only after the broker confirmed the copy

@@ -5,6 +5,7 @@ import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import { previewOf } from '../brokers/payload-preview';
 import { decryptPayload } from '../payload-crypto';
 import { idTime } from '../../../shared/model/stream-ids';
+import { REPLAY_JOB_FIELD } from '../../../shared/model/replay-jobs';
 import { addVerdict, checkEntry, emptyCheck, mergeCheck } from './replay-check';
 
 export const DLQ_LIMITS = {
@@ -21,18 +22,19 @@ export const DLQ_LIMITS = {
 const META = new Set<string>(Object.values(DLQ_FIELDS));
 
 /**
- * Per id, atomically, copy → remove: skip if no longer in the DLQ; refuse past the loop guard
+ * The per-id copy → remove, as Lua: skip if no longer in the DLQ; refuse past the loop guard
  * unless forced; XADD the original fields (metadata dropped, replay marks set) to the target — the
- * given one or the entry's origin; XDEL from the DLQ. Byte-safe: fields pass through as Lua strings.
- * KEYS: dlq. ARGV: target ('' = origin), maxReplays, force ('1'/'0'), dryRun ('1'/'0'), then ids.
- * Returns per id {status, target-or-reason}: status 1 replayed, 0 skipped (gone), -1 failed.
+ * given one or the entry's origin; XDEL from the DLQ. Byte-safe: fields pass through as Lua
+ * strings. Shared by the one-shot replay below and replay jobs (replay-job-script.ts), which add a
+ * lineage field (`extraFields`: Lua appending to `out`) and their cursor in the same script.
+ * `ids`, `target`, `maxReplays`, `force`, `dryRun` are Lua expressions; appends {status,
+ * target-or-reason} per id to `results`: status 1 replayed, 0 skipped (gone), -1 failed.
  * (The origin stream is not in KEYS: standalone and Sentinel Redis only, not Cluster.)
  */
-const REPLAY_SCRIPT = `
-local results = {}
-local maxReplays = tonumber(ARGV[2])
-for i = 5, #ARGV do
-  local id = ARGV[i]
+export function replayEntriesLua(v: { ids: string; target: string; maxReplays: string; force: string; dryRun: string; extraFields?: string }): string {
+  return `
+local maxReplays = tonumber(${v.maxReplays})
+for _, id in ipairs(${v.ids}) do
   local entries = redis.call('XRANGE', KEYS[1], id, id)
   if #entries == 0 then
     results[#results + 1] = {0, 'gone'}
@@ -45,33 +47,43 @@ for i = 5, #ARGV do
       local name = fields[f]
       if name == '${DLQ_FIELDS.originStream}' then origin = fields[f + 1]
       elseif name == '${REPLAY_FIELDS.count}' then count = tonumber(fields[f + 1]) or 0
-      elseif name == '${REPLAY_FIELDS.of}' then
+      elseif name == '${REPLAY_FIELDS.of}' or name == '${REPLAY_JOB_FIELD}' then
       elseif string.sub(name, 1, 4) ~= 'dlq_' then
         out[#out + 1] = name
         out[#out + 1] = fields[f + 1]
       end
     end
-    local target = ARGV[1]
+    local target = ${v.target}
     if target == '' then target = origin end
     if target == nil or target == '' then
       results[#results + 1] = {-1, 'no origin stream recorded: give a target'}
-    elseif count >= maxReplays and ARGV[3] ~= '1' then
+    elseif count >= maxReplays and ${v.force} ~= '1' then
       results[#results + 1] = {-1, 'replayed ' .. count .. ' times already (loop guard): force to replay again'}
     elseif target == KEYS[1] then
       results[#results + 1] = {-1, 'the target is the DLQ itself'}
-    elseif ARGV[4] == '1' then
+    elseif ${v.dryRun} == '1' then
       results[#results + 1] = {1, target}
     else
       out[#out + 1] = '${REPLAY_FIELDS.count}'
       out[#out + 1] = tostring(count + 1)
       out[#out + 1] = '${REPLAY_FIELDS.of}'
       out[#out + 1] = KEYS[1] .. '/' .. id
+      ${v.extraFields ?? ''}
       redis.call('XADD', target, '*', unpack(out))
       redis.call('XDEL', KEYS[1], id)
       results[#results + 1] = {1, target}
     end
   end
 end
+`;
+}
+
+/** KEYS: dlq. ARGV: target ('' = origin), maxReplays, force ('1'/'0'), dryRun ('1'/'0'), then ids. */
+const REPLAY_SCRIPT = `
+local results = {}
+local ids = {}
+for i = 5, #ARGV do ids[#ids + 1] = ARGV[i] end
+${replayEntriesLua({ ids: 'ids', target: 'ARGV[1]', maxReplays: 'ARGV[2]', force: 'ARGV[3]', dryRun: 'ARGV[4]' })}
 return results
 `;
 

@@ -21,10 +21,20 @@ export function alertHandlers(ctx: CoreContext, audit: LocalAuditLog, settings: 
     return service;
   };
   return {
-    'alerts.list': async ({ envId, limit }) => {
+    'alerts.list': async ({ envId, limit, offset }) => {
       const service = serviceOf(envId);
-      const [alerts, total] = await Promise.all([service.store.list(limit), service.store.count()]);
-      return { envId, alerts: alerts.map((a) => summarize(envId, a)), total, readOnly: ctx.environments.isReadOnlyNow(ctx.environments.get(envId)) };
+      const [{ alerts, unread }, total] = await Promise.all([service.store.list(limit, offset), service.store.count()]);
+      const unreadShown = unread ? { ...unread, reason: ctx.redactor.redact(unread.reason) } : null;
+      return {
+        envId,
+        alerts: alerts.map((a) => summarize(envId, a)),
+        total,
+        offset,
+        listed: alerts.length + (unread?.count ?? 0),
+        partial: unread !== null,
+        unread: unreadShown,
+        readOnly: ctx.environments.isReadOnlyNow(ctx.environments.get(envId)),
+      };
     },
     'alerts.get': async ({ envId, id }) => {
       const service = serviceOf(envId);

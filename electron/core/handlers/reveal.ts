@@ -2,7 +2,7 @@ import { CodedError } from '../../../shared/contract/errors';
 import { STREAM_ENTRY_LIMITS } from '../../../shared/model/stream-entries';
 import { entriesPage } from '../brokers/redis/stream-entries';
 import type { DeadLetterService } from '../dead-letters/dead-letter-service';
-import { maskDeadLetter, maskStreamEntry, type PayloadMasker } from '../masking';
+import { maskBullDeadJob, maskDeadLetter, maskRabbitDeadLetter, maskStreamEntry, type PayloadMasker } from '../masking';
 import type { CoreContext, HandlerGroup } from './context';
 
 /**
@@ -21,6 +21,14 @@ export function revealHandlers(ctx: CoreContext, deadLetters: DeadLetterService,
       const entry = page.entries[0];
       if (!entry || entry.id !== id) throw new CodedError('NOT_FOUND', `no entry ${id} in ${stream}`);
       return { entry, masked: masker.hiddenBy(envId, (m) => maskStreamEntry(structuredClone(entry), m)) };
+    },
+    'payload.revealRabbitDeadLetter': async ({ envId, queue, position, messageId }) => {
+      const message = await deadLetters.rabbitMessage(envId, queue, position, messageId);
+      return { message, masked: masker.hiddenBy(envId, (m) => maskRabbitDeadLetter(message, m)) };
+    },
+    'payload.revealBullJob': async ({ envId, queue, kind, id }) => {
+      const job = await deadLetters.bullJob(envId, queue, kind, id);
+      return { job, masked: masker.hiddenBy(envId, (m) => maskBullDeadJob(job, m)) };
     },
   };
 }

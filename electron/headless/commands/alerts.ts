@@ -4,6 +4,8 @@ import { sortAlerts } from '../../../shared/model/alerts';
 import { describeGroupKey, GROUP_FIELDS, groupAlerts, type GroupField } from '../../../shared/model/alert-groups';
 import { alertDetailText, alertTable, table } from '../cli-format';
 import { flags, print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
+import { alertMatcher } from '../../../shared/model/alert-filter';
+import { recordSavedRun, resolveSavedSearch, savedRunLine } from './searches';
 
 const ACTIONS: Record<string, 'ack' | 'escalate' | 'resolve' | 'reopen' | 'note'> = { ack: 'ack', escalate: 'escalate', resolve: 'resolve', reopen: 'reopen', note: 'note' };
 
@@ -20,6 +22,7 @@ export const alertsCommand: CliCommand = {
   name: 'alerts',
   usage: `  watchfloor alerts list --env NAME [--status open|acknowledged|resolved] [--severity S]
                      [--limit N] [--group rule,asset,title|source|organization] [--json]
+                     [--saved NAME]   a saved alert search (searches list), instead of --status/--severity
                      --group: one line an incident (count, open/acknowledged, first/last seen)
   watchfloor alerts show ID --env NAME [--json]
   watchfloor alerts ack|escalate|reopen ID --env NAME [--reason TEXT] [--json]
@@ -28,14 +31,24 @@ export const alertsCommand: CliCommand = {
   watchfloor alerts policy --env NAME [--set POLICY.json] [--json]   escalation policy, per severity`,
   async run(args) {
     const [action, ...rest] = args;
-    const options = flags(['env', 'status', 'severity', 'limit', 'reason', 'text', 'set', 'group'], ['json', 'false-positive', 'duplicate']);
+    const options = flags(['env', 'status', 'severity', 'limit', 'reason', 'text', 'set', 'group', 'saved'], ['json', 'false-positive', 'duplicate']);
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options });
     if (!values.env) throw new UsageError('alerts needs --env NAME');
     const asJson = values.json ?? false;
+    if (values.saved !== undefined && action !== 'list') throw new UsageError('--saved goes with alerts list');
+    if (values.saved !== undefined && (values.status || values.severity)) throw new UsageError('give --saved NAME or --status/--severity, not both (the saved search has its own)');
     return withEnvironment(values.env, 'connected', async (core, env) => {
       if (action === 'list') {
+        const saved = values.saved === undefined ? undefined : await resolveSavedSearch(core, env, values.saved, 'alerts');
         const listed = unwrap(await core.call('alerts.list', { envId: env.id, limit: values.limit ? Number(values.limit) : 20_000 }));
-        const alerts = sortAlerts(listed.alerts.filter((a) => (!values.status || a.status === values.status) && (!values.severity || a.severity === values.severity)));
+        // Never a quietly short list: what could not be read is said (the --json answer carries it too).
+        if (listed.unread) process.stderr.write(`warning: ${listed.unread.count} of ${listed.listed} listed alerts could not be read (${listed.unread.reason}); the list is partial\n`);
+        if (listed.offset + listed.listed < listed.total) process.stderr.write(`note: ${listed.listed} newest of ${listed.total} alerts listed (--limit)\n`);
+        const matches = saved?.query.kind === 'alerts' ? alertMatcher(saved.query.filter, Date.now()) : (a: (typeof listed.alerts)[number]) => (!values.status || a.status === values.status) && (!values.severity || a.severity === values.severity);
+        const alerts = sortAlerts(listed.alerts.filter(matches));
+        // The count is exact when every alert of the environment was read (not cut at --limit, none unreadable).
+        const isComplete = !listed.partial && listed.offset + listed.listed >= listed.total;
+        if (saved) await recordSavedRun(core, env.id, saved, alerts.length, isComplete);
         if (values.group !== undefined) {
           const fields = groupFields(values.group);
           const groups = groupAlerts(alerts, fields).map((g) => ({ key: g.values, title: g.alerts[0]!.title, severity: g.severity, count: g.alerts.length, open: g.open, acknowledged: g.acknowledged, resolved: g.resolved, firstSeen: new Date(g.firstSeen).toISOString(), lastSeen: new Date(g.lastSeen).toISOString(), ids: g.alerts.map((a) => a.id) }));
@@ -44,7 +57,9 @@ export const alertsCommand: CliCommand = {
           );
           return 0;
         }
-        print({ envId: env.id, total: listed.total, alerts }, asJson, () => alertTable(alerts, Date.now()));
+        print({ envId: env.id, total: listed.total, partial: listed.partial, unread: listed.unread, alerts, ...(saved ? { saved: { name: saved.name, previousRun: saved.lastRun } } : {}) }, asJson, () =>
+          [alertTable(alerts, Date.now()), ...(saved ? [savedRunLine(saved, alerts.length, isComplete)] : [])].join('\n'),
+        );
         return 0;
       }
       if (action === 'policy') {

@@ -6,6 +6,9 @@ import type { DlqMatch } from '../../../shared/model/dlq-search';
 import { describeCheck, type DeadLetterEntry } from '../../../shared/model/dead-letter';
 import type { AppCore } from '../../core/app-core';
 import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
+import { replayAsJob } from './replay-jobs';
+import type { SavedSearchView } from '../../../shared/model/saved-searches';
+import { recordSavedRun, resolveSavedSearch, savedRunLine } from './searches';
 
 const DLQ_OPTIONS = {
   env: { type: 'string' },
@@ -29,6 +32,11 @@ const DLQ_OPTIONS = {
   'max-scan': { type: 'string' },
   out: { type: 'string' },
   in: { type: 'string' },
+  job: { type: 'boolean' },
+  rate: { type: 'string' },
+  batch: { type: 'string' },
+  detach: { type: 'boolean' },
+  saved: { type: 'string' },
 } as const;
 
 const parse = (args: string[]) => parseArgs({ args, allowPositionals: true, options: DLQ_OPTIONS });
@@ -43,6 +51,8 @@ interface DlqContext {
   positionals: string[];
   match: DlqMatch | undefined;
   asJson: boolean;
+  /** `--saved NAME`: the saved search the match came from (its last count is updated after the run). */
+  saved?: SavedSearchView;
 }
 
 /** --match path=value, --text, --error, --origin: a search, for search, export and replay. */
@@ -81,6 +91,7 @@ async function show({ core, envId, source, positionals, asJson }: DlqContext): P
 async function replay({ core, envId, source, values, match, asJson }: DlqContext): Promise<number> {
   const isDryRun = values['dry-run'] ?? false;
   if (!isDryRun && !values.yes) throw new UsageError('dlq replay changes the brokers: add --yes (or --dry-run to count first)');
+  if (values.job) return replayAsJob({ core, envId, source, ids: values.id, all: values.all ?? false, match, target: values.target, maxReplays: values['max-replays'] ? Number(values['max-replays']) : 3, force: values.force ?? false, rate: values.rate, batch: values.batch, isDetached: values.detach ?? false, isDryRun, asJson });
   // --yes is the typed confirmation of a bulk replay: the core still issues and checks its token.
   const isBulk = !isDryRun && ((values.all ?? false) || match !== undefined || (values.id?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE);
   const confirmToken = isBulk ? unwrap(await core.call('confirm.issue', { envId, action: 'dlq.replay', target: source, typed: source })).token : undefined;
@@ -119,13 +130,15 @@ async function purge({ core, envId, source, values, asJson }: DlqContext): Promi
   return 0;
 }
 
-async function search({ core, envId, source, values, match, asJson }: DlqContext): Promise<number> {
+async function search({ core, envId, source, values, match, asJson, saved }: DlqContext): Promise<number> {
   if (!match) throw new UsageError('dlq search needs --match PATH=VALUE, --text, --error or --origin');
   const maxScan = values['max-scan'] ? Number(values['max-scan']) : 1_000_000;
   const found: DeadLetterEntry[] = [];
   let before: string | undefined;
   let scanned = 0;
   let total = 0;
+  /** The whole stream was searched (not stopped by --max-scan or the 10,000 cap): the count is exact. */
+  let isComplete = false;
   // Bounded steps, as the UI does, until the stream (or --max-scan) is covered.
   for (;;) {
     const step = unwrap(await core.call('dlq.search', { envId, source, match, maxScan: 20_000, limit: 1000, ...(before ? { before } : {}) }));
@@ -134,12 +147,18 @@ async function search({ core, envId, source, values, match, asJson }: DlqContext
     total = step.total;
     // Progress for a person at a terminal only: stdout stays the result (and --json parseable).
     if (process.stderr.isTTY) process.stderr.write(`\rscanned ${scanned} of ${total}, ${found.length} matching`);
+    isComplete = !step.before;
     if (!step.before || scanned >= maxScan || found.length >= 10_000) break;
     before = step.before;
   }
   if (process.stderr.isTTY) process.stderr.write('\n');
-  print({ source, scanned, total, matches: found }, asJson, () =>
-    [...found.map((e) => `${e.id}  from ${e.originStream ?? '?'}  ${e.error ?? ''}`), `${found.length} matching in ${scanned} of ${total} entries`].join('\n'),
+  if (saved) await recordSavedRun(core, envId, saved, found.length, isComplete, saved.query.kind === 'dlq' && !saved.query.source ? source : undefined);
+  print({ source, scanned, total, matches: found, ...(saved ? { saved: { name: saved.name, previousRun: saved.lastRun } } : {}) }, asJson, () =>
+    [
+      ...found.map((e) => `${e.id}  from ${e.originStream ?? '?'}  ${e.error ?? ''}`),
+      `${found.length} matching in ${scanned} of ${total} entries`,
+      ...(saved ? [savedRunLine(saved, found.length, isComplete)] : []),
+    ].join('\n'),
   );
   return 0;
 }
@@ -185,9 +204,11 @@ export const dlqCommand: CliCommand = {
   watchfloor dlq show ID --env NAME --source DLQ [--json]
   watchfloor dlq replay --env NAME --source DLQ (--id ID ... | --all) [--target STREAM]
                      [--dry-run] [--force] [--max-replays N] --yes [--json]
+                     [--job [--rate N] [--batch N] [--detach]]   as a job: rate cap, pause, resume
   watchfloor dlq purge --env NAME --source DLQ --older-than-hours H --yes [--json]
   watchfloor dlq search --env NAME --source DLQ [--match PATH=VALUE] [--text T] [--error E]
                      [--origin STREAM] [--max-scan N] [--json]
+  watchfloor dlq search --env NAME --saved NAME [--source DLQ] [--json]   a saved search (searches list)
   watchfloor dlq groups --env NAME --source DLQ [--json]          what failed, how often
   watchfloor dlq export --env NAME --source DLQ (--id ID ... | --match …) [--out FILE]
   watchfloor dlq import --env NAME --source DLQ --in FILE --yes [--json]
@@ -195,13 +216,19 @@ export const dlqCommand: CliCommand = {
   async run(args) {
     const [action, ...rest] = args;
     const { values, positionals } = parse(rest);
-    if (!values.env || !values.source) throw new UsageError('dlq needs --env NAME and --source DLQ');
-    const source = values.source;
+    const savedName = values.saved;
+    if (savedName !== undefined && action !== 'search') throw new UsageError('--saved goes with dlq search');
+    if (!values.env || (!values.source && savedName === undefined)) throw new UsageError('dlq needs --env NAME and --source DLQ');
     const match = matchOf(values);
+    if (savedName !== undefined && match) throw new UsageError('give --saved NAME or the search flags (--match, --text, --error, --origin), not both');
     return withEnvironment(values.env, 'connected', async (core, env) => {
       const run = action !== undefined && Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
       if (!run) throw new UsageError('dlq needs list, show, search, groups, replay, export, import or purge');
-      return run({ core, envId: env.id, source, values, positionals, match, asJson: values.json ?? false });
+      const saved = savedName === undefined ? undefined : await resolveSavedSearch(core, env, savedName, 'dlq');
+      const savedQuery = saved?.query.kind === 'dlq' ? saved.query : undefined;
+      const source = values.source ?? savedQuery?.source;
+      if (!source) throw new UsageError(`saved search "${saved?.name ?? ''}" names no DLQ: add --source DLQ`);
+      return run({ core, envId: env.id, source, values, positionals, match: savedQuery?.match ?? match, asJson: values.json ?? false, ...(saved ? { saved } : {}) });
     });
   },
 };

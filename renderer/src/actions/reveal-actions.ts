@@ -18,3 +18,13 @@ export function revealDeadLetter({ client }: Services, envId: string, source: st
 export function revealStreamEntry({ client }: Services, envId: string, stream: string, id: string, reason: string): Promise<Result<ResultOf<'payload.revealStreamEntry'>>> {
   return client.call('payload.revealStreamEntry', { envId, stream, id, reason: reason.trim() });
 }
+
+/** One RabbitMQ DLQ message unmasked (the one browsed at `position`, checked by its message id), with why. */
+export function revealRabbitDeadLetter({ client }: Services, envId: string, queue: string, position: number, messageId: string | null, reason: string): Promise<Result<ResultOf<'payload.revealRabbitDeadLetter'>>> {
+  return client.call('payload.revealRabbitDeadLetter', { envId, queue, position, messageId, reason: reason.trim() });
+}
+
+/** One BullMQ failed or `-dlq` job unmasked, with why. */
+export function revealBullJob({ client }: Services, envId: string, queue: string, kind: 'failed' | 'dlq-queue', id: string, reason: string): Promise<Result<ResultOf<'payload.revealBullJob'>>> {
+  return client.call('payload.revealBullJob', { envId, queue, kind, id, reason: reason.trim() });
+}

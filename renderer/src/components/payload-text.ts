@@ -1,4 +1,8 @@
 import { formatBytes } from './format';
+import { MASK_MARK } from '../../../shared/model/masking';
+
+/** A binary value whose hex the host withheld (the environment masks fields, issue 20). */
+const isWithheld = (value: PreviewedValue) => value.encoding === 'hex' && value.preview.startsWith(MASK_MARK);
 
 /** A value as the core previews it (a job's data, a stream field, a message body). */
 export interface PreviewedValue {
@@ -25,15 +29,15 @@ export function showValue(value: PreviewedValue): string {
     }
   }
   const notes = [
-    value.encoding === 'hex' ? 'binary, shown as hex' : null,
+    isWithheld(value) ? `binary, ${formatBytes(value.size)}: its hex is withheld while this environment masks fields` : value.encoding === 'hex' ? 'binary, shown as hex' : null,
     value.encoding === 'text' && value.isJson === false && !value.truncated ? 'not JSON: shown as stored' : null,
-    value.truncated ? `first ${formatBytes(value.preview.length / (value.encoding === 'hex' ? 2 : 1))} of ${formatBytes(value.size)}` : null,
+    value.truncated && !isWithheld(value) ? `first ${formatBytes(value.preview.length / (value.encoding === 'hex' ? 2 : 1))} of ${formatBytes(value.size)}` : null,
   ].filter(Boolean);
   return notes.length ? `${text}\n\n(${notes.join('; ')})` : text;
 }
 
 /** One line of a value for a table: compact, cut at `max` characters. */
 export function dataLine(value: PreviewedValue, max = 120): string {
-  const text = value.encoding === 'hex' ? `0x${value.preview}` : value.preview.replace(/\s+/g, ' ');
+  const text = isWithheld(value) ? value.preview : value.encoding === 'hex' ? `0x${value.preview}` : value.preview.replace(/\s+/g, ' ');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -1,4 +1,5 @@
-import { compareAlerts, slaDeadlineOf, type AlertStatus, type AlertSummary } from '../../../shared/model/alerts';
+import { compareAlerts, slaDeadlineOf, type AlertSummary } from '../../../shared/model/alerts';
+import { alertMatcher, type AlertFilter } from '../../../shared/model/alert-filter';
 
 /** Alerts of one environment as this console knows them. */
 export interface EnvAlerts {
@@ -7,6 +8,16 @@ export interface EnvAlerts {
   readOnly: boolean;
   isLoaded: boolean;
   error: string | null;
+  /** What the last load listed but could not read (issue 19): the list is partial until a load reads them. */
+  unread: AlertsUnread | null;
+}
+
+/** Alerts an `alerts.list` answer counted but could not read: how many, why, whether reading again may help. */
+export interface AlertsUnread {
+  count: number;
+  reason: string;
+  retryable: boolean;
+  sampleIds: readonly string[];
 }
 
 export interface AlertsState {
@@ -15,13 +26,31 @@ export interface AlertsState {
 
 export const initialAlertsState: AlertsState = { byEnv: {} };
 
-const EMPTY_ENV: EnvAlerts = { byId: {}, total: 0, readOnly: false, isLoaded: false, error: null };
+const EMPTY_ENV: EnvAlerts = { byId: {}, total: 0, readOnly: false, isLoaded: false, error: null, unread: null };
 
-/** A full list from `alerts.list` replaces what was known of the environment. */
-export function applyAlertList(state: AlertsState, list: { envId: string; alerts: readonly AlertSummary[]; total: number; readOnly: boolean }): AlertsState {
+/**
+ * A full list from `alerts.list` replaces what was known of the environment. `before` is the
+ * environment's `byId` when the load began: an alert pushed while it ran (held now, not as it was
+ * then) is kept when the list has it older or not at all — a load of 100,000 alerts takes a while.
+ */
+export function applyAlertList(
+  state: AlertsState,
+  list: { envId: string; alerts: readonly AlertSummary[]; total: number; readOnly: boolean; unread?: AlertsUnread | null },
+  before?: Readonly<Record<string, AlertSummary>>,
+): AlertsState {
   const byId: Record<string, AlertSummary> = {};
   for (const a of list.alerts) byId[a.id] = a;
-  return { byEnv: { ...state.byEnv, [list.envId]: { byId, total: list.total, readOnly: list.readOnly, isLoaded: true, error: null } } };
+  let pushed = 0;
+  if (before) {
+    for (const [id, held] of Object.entries(state.byEnv[list.envId]?.byId ?? {})) {
+      if (held === before[id]) continue;
+      const listed = byId[id];
+      if (!listed) pushed++;
+      if (!listed || listed.version < held.version) byId[id] = held;
+    }
+  }
+  const env: EnvAlerts = { byId, total: Math.max(list.total, list.alerts.length + pushed), readOnly: list.readOnly, isLoaded: true, error: null, unread: list.unread ?? null };
+  return { byEnv: { ...state.byEnv, [list.envId]: env } };
 }
 
 export function applyAlertError(state: AlertsState, envId: string, message: string): AlertsState {
@@ -50,54 +79,8 @@ export function retainAlerts(state: AlertsState, envIds: ReadonlySet<string>): A
   return kept.length === Object.keys(state.byEnv).length ? state : { byEnv: Object.fromEntries(kept) };
 }
 
-/** Which alerts a list shows: `unresolved` is open + acknowledged. */
-export type StatusFilter = 'unresolved' | AlertStatus | 'all';
-
-export interface AlertFilter {
-  severities: readonly string[];
-  status: StatusFilter;
-  level: 1 | 2 | 3 | null;
-  organization: string;
-  asset: string;
-  source: string;
-  text: string;
-  /** Snoozed alerts are hidden until their time unless this is on. */
-  showSnoozed: boolean;
-}
-
-export const DEFAULT_ALERT_FILTER: AlertFilter = { severities: [], status: 'unresolved', level: null, organization: '', asset: '', source: '', text: '', showSnoozed: false };
-
-const SEARCH_TEXT = new WeakMap<AlertSummary, string>();
-
-/** What the search box matches an alert by, lower-cased once per alert version. */
-function searchTextOf(a: AlertSummary): string {
-  let text = SEARCH_TEXT.get(a);
-  if (text === undefined) {
-    text = `${a.id} ${a.title} ${a.message} ${a.assignee ?? ''} ${a.correlationId ?? ''}`.toLowerCase();
-    SEARCH_TEXT.set(a, text);
-  }
-  return text;
-}
-
-/** The filter as a test of one alert (`now` decides which snoozes are still running). */
-export function alertMatcher(filter: AlertFilter, now: number): (a: AlertSummary) => boolean {
-  const text = filter.text.trim().toLowerCase();
-  const org = filter.organization.trim().toLowerCase();
-  const asset = filter.asset.trim().toLowerCase();
-  const source = filter.source.trim().toLowerCase();
-  const severities = filter.severities.length ? new Set(filter.severities) : null;
-  return (a) => {
-    if (filter.status === 'unresolved' ? a.status === 'resolved' : filter.status !== 'all' && a.status !== filter.status) return false;
-    if (severities && !severities.has(a.severity)) return false;
-    if (filter.level !== null && a.level !== filter.level) return false;
-    if (!filter.showSnoozed && a.snoozedUntil !== undefined && a.snoozedUntil > now && a.status !== 'resolved') return false;
-    if (org && !(a.organizationId ?? '').toLowerCase().includes(org)) return false;
-    if (asset && !(a.assetId ?? '').toLowerCase().includes(asset)) return false;
-    if (source && !(a.source ?? '').toLowerCase().includes(source)) return false;
-    if (text && !searchTextOf(a).includes(text)) return false;
-    return true;
-  };
-}
+// The filter lives in shared/ so a saved alert search (issue 20) means the same in the CLI.
+export { DEFAULT_ALERT_FILTER, alertMatcher, type AlertFilter, type StatusFilter } from '../../../shared/model/alert-filter';
 
 /** The alerts a filter lets through, in triage order (unresolved, most severe, newest). */
 export function filterAlerts(alerts: readonly AlertSummary[], filter: AlertFilter, now: number): AlertSummary[] {

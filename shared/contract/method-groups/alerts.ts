@@ -40,9 +40,24 @@ export type EvidenceItem = z.infer<typeof EvidenceItem>;
 
 /** Alerts (issue 5): triage state shared in the environment's Redis, the team audit and this console's own log. */
 export const alertMethods = {
+  /**
+   * A page of the environment's alerts, newest first: `offset` alerts skipped, at most `limit`
+   * (the renderer asks page after page until `total`). Never silently short: `partial` is true and
+   * `unread` counts and names what was listed in the index but could not be read.
+   */
   'alerts.list': {
-    params: z.object({ envId: EnvId, limit: z.number().int().min(1).max(50_000).default(20_000) }).strict(),
-    result: z.object({ envId: z.string(), alerts: z.array(AlertSummary), total: z.number().int(), readOnly: z.boolean() }),
+    params: z.object({ envId: EnvId, limit: z.number().int().min(1).max(50_000).default(20_000), offset: z.number().int().min(0).default(0) }).strict(),
+    result: z.object({
+      envId: z.string(),
+      alerts: z.array(AlertSummary),
+      total: z.number().int(),
+      offset: z.number().int(),
+      /** How many index entries this page covered (alerts read + unread). */
+      listed: z.number().int(),
+      partial: z.boolean(),
+      unread: z.object({ count: z.number().int(), reason: z.string(), retryable: z.boolean(), sampleIds: z.array(z.string()) }).nullable(),
+      readOnly: z.boolean(),
+    }),
   },
   'alerts.get': {
     params: z.object({ envId: EnvId, id: AlertId }).strict(),

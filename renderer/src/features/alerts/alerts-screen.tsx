@@ -13,6 +13,7 @@ import { alertByKey, filterSorted, moveKey, sortedAlertsOf, type SortedAlerts } 
 import { loadAlerts } from '../../stores/sync';
 import { AlertDetail } from './alert-detail';
 import { AlertsTable } from './alerts-table';
+import { AlertsCoverage } from './alerts-coverage';
 import { AlertGroupsTable } from './alert-groups-table';
 import { BulkDialog, EscalateDialog, ResolveDialog, type PendingAction } from './alert-dialogs';
 import { NotifyPrefsControl } from './desktop-notifier';
@@ -20,6 +21,7 @@ import { ShortcutHelp } from './shortcut-help';
 import { useNow } from '../../components/use-now';
 import { useSameRedis } from '../../components/use-same-redis';
 import { toggleSelection } from '../../components/selection';
+import { SavedAlertSearches } from '../searches/saved-alert-searches';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
@@ -84,6 +86,7 @@ export function AlertsScreen() {
   const current = cursor ? (shown(cursor) ?? null) : null;
   const opened = openId ? (alertByKey(alertsState, envIds, openId) ?? null) : null;
   const envOf = useCallback((envId: string): EnvironmentView | undefined => environments.find((e) => e.id === envId), [environments]);
+  const nameOf = useCallback((envId: string) => envOf(envId)?.name ?? envId, [envOf]);
   const onToggle = useCallback((key: string) => setSelection((s) => toggleSelection(s, key)), []);
   const errors = envIds.flatMap((id) => (alertsState.byEnv[id]?.error ? [`${envOf(id)?.name ?? id}: ${alertsState.byEnv[id]!.error}`] : []));
   const isLoading = envIds.some((id) => !alertsState.byEnv[id]?.isLoaded && !alertsState.byEnv[id]?.error);
@@ -255,6 +258,7 @@ export function AlertsScreen() {
           {groupBy ? ` in ${formatCount(groups.length)} incident${groups.length === 1 ? '' : 's'}` : ''}
         </span>
       </div>
+      {!isAllScope && envOf(chosen) ? <SavedAlertSearches env={envOf(chosen)!} filter={filter} shownFilter={listFilter} shownCount={visible.length} onApply={setFilter} /> : null}
       {skipped.length ? (
         <p className="muted small" data-testid="alerts-same-redis">
           {skipped.map((e) => `${e.name} (same Redis and namespace as ${envOf(repeats[e.id]!)?.name ?? repeats[e.id]})`).join(', ')}: its alerts are listed once, under the
@@ -300,6 +304,7 @@ export function AlertsScreen() {
           Could not load alerts — {e}. Retrying…
         </p>
       ))}
+      <AlertsCoverage envIds={envIds} nameOf={nameOf} />
       <div className={opened ? 'alerts-layout has-detail' : 'alerts-layout'}>
         {isLoading && !total ? (
           <p className="empty">Loading alerts…</p>

@@ -7,14 +7,19 @@ import { ActionDialog } from '../../components/action-dialog';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { toggleSelection } from '../../components/selection';
+import { revealBullJob } from '../../actions/reveal-actions';
+import { RevealControl, isMaskedText } from '../../components/reveal-control';
 
 /** Failed jobs of a BullMQ queue (retried through the library) or the jobs of a `{queue}-dlq` queue (moved back). */
 export function BullEntries({ env, source }: { env: EnvironmentView; source: BullDeadSource }) {
-  const { client } = useServices();
+  const services = useServices();
+  const { client } = services;
   const [jobs, setJobs] = useState<BullDeadJob[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<BullDeadJob | null>(null);
+  /** The id of the open job when it was revealed (issue 20): shown as stored until another is opened. */
+  const [revealedId, setRevealedId] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const [dialog, setDialog] = useState<'selected' | 'all' | null>(null);
   const blocked = env.readOnly ? `${env.name} is read-only: retry is not allowed here (dry runs are).` : null;
@@ -70,7 +75,10 @@ export function BullEntries({ env, source }: { env: EnvironmentView; source: Bul
           </thead>
           <tbody>
             {jobs.map((j) => (
-              <tr key={j.id} className={open?.id === j.id ? 'streams-row-selected streams-row' : 'streams-row'} onClick={() => setOpen(j)} data-testid={`bull-dlq-row-${j.id}`}>
+              <tr key={j.id} className={open?.id === j.id ? 'streams-row-selected streams-row' : 'streams-row'} onClick={() => {
+                  setOpen(j);
+                  setRevealedId(null);
+                }} data-testid={`bull-dlq-row-${j.id}`}>
                 <td onClick={(e) => e.stopPropagation()}>
                   <input type="checkbox" aria-label={`Select job ${j.id}`} checked={selection.has(j.id)} onChange={() => setSelection((s) => toggleSelection(s, j.id))} data-testid={`bull-dlq-select-${j.id}`} />
                 </td>
@@ -85,9 +93,26 @@ export function BullEntries({ env, source }: { env: EnvironmentView; source: Bul
         </table>
       ) : null}
       {open ? (
-        <section className="streams-detail">
+        <section className="streams-detail" data-testid="bull-dlq-detail">
           <h4 className="streams-detail-title mono">job {open.id}</h4>
-          <pre className="dlq-payload">{open.data}</pre>
+          {open.failedReason ? <p className="bad small">{open.failedReason}</p> : null}
+          {revealedId === open.id || isMaskedText(open.data) || isMaskedText(open.failedReason ?? '') ? (
+            <RevealControl
+              env={env}
+              isRevealed={revealedId === open.id}
+              reveal={async (reason) => {
+                const result = await revealBullJob(services, env.id, source.queue, source.kind, open.id, reason);
+                if (result.ok) {
+                  setOpen(result.value.job);
+                  setRevealedId(open.id);
+                }
+                return result;
+              }}
+            />
+          ) : null}
+          <pre className="dlq-payload" data-testid="bull-dlq-payload">
+            {open.data}
+          </pre>
           {open.stack ? <pre className="dlq-payload small">{open.stack}</pre> : null}
         </section>
       ) : null}

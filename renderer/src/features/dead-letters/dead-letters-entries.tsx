@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DeadLetterEntry } from '../../../../shared/model/dead-letter';
 import type { EnvironmentView } from '../../../../shared/model/environment';
+import type { SavedSearchView } from '../../../../shared/model/saved-searches';
 import { formatBytes, formatClock, formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { EditReplayDialog, GroupsPanel, SearchBar, SearchProgress, download, useDlqSearch } from './dead-letters-tools';
@@ -11,8 +12,9 @@ import { toggleSelection } from '../../components/selection';
 import { dryRunReplay } from '../../actions/dead-letter-actions';
 import { revealDeadLetter } from '../../actions/reveal-actions';
 import { RevealControl, isMaskedText } from '../../components/reveal-control';
+import { useSavedDlqSearch } from '../searches/use-saved-dlq-search';
 
-export function Entries({ env, source, total }: { env: EnvironmentView; source: string; total: number | null }) {
+export function Entries({ env, source, total, saved, onOpenSaved }: { env: EnvironmentView; source: string; total: number | null; saved?: SavedSearchView | null; onOpenSaved?: (search: SavedSearchView) => void }) {
   const services = useServices();
   const { client } = services;
   const [order, setOrder] = useState<'newest' | 'oldest'>('newest');
@@ -26,6 +28,7 @@ export function Entries({ env, source, total }: { env: EnvironmentView; source: 
   const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const [dialog, setDialog] = useState<'selected' | 'all' | 'matching' | 'edit' | null>(null);
   const search = useDlqSearch(env.id, source);
+  const savedSearches = useSavedDlqSearch({ env, source, search, saved, onOpenSaved, onStart: () => setSelection(new Set()) });
   const blocked = env.readOnly ? `${env.name} is read-only: replay is not allowed here (dry runs are).` : null;
   const scroll = useRef<HTMLDivElement | null>(null);
   // The latest loaded state and in-flight call, read by fetches outside a render.
@@ -150,20 +153,25 @@ export function Entries({ env, source, total }: { env: EnvironmentView; source: 
         </span>
       </header>
       <SearchBar
+        key={savedSearches.barKey}
+        initial={savedSearches.initial}
         isActive={search.state !== null}
         onSearch={(match) => {
+          savedSearches.forget();
           setSelection(new Set());
           if (scroll.current) scroll.current.scrollTop = 0;
           void search.start(match);
         }}
         onClear={() => {
+          savedSearches.forget();
           setSelection(new Set());
           search.clear();
           reload();
         }}
       />
+      {savedSearches.bar}
       {search.state ? <SearchProgress state={search.state} onCancel={search.cancel} /> : null}
-      <GroupsPanel envId={env.id} source={source} onPickError={(error) => void search.start({ error })} />
+      <GroupsPanel envId={env.id} source={source} onPickError={(error) => (savedSearches.forget(), void search.start({ error }))} />
       {blocked ? (
         <p className="note" data-testid="dlq-blocked">
           {blocked}

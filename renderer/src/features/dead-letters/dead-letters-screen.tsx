@@ -10,6 +10,8 @@ import { brokerDownText } from '../../stores/overview.logic';
 import { bullDeadLetterSources, rabbitDeadLetterSources, redisDeadLetterSources } from '../../../../shared/model/dead-letter-sources';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { Entries } from './dead-letters-entries';
+import { ReplayJobsPanel } from './replay-jobs-panel';
+import type { SavedSearchView } from '../../../../shared/model/saved-searches';
 
 /** Dead letters of the Redis DLQ streams of one environment: browse, inspect, replay (dry run first), for the analyst. */
 export function DeadLettersScreen() {
@@ -50,6 +52,15 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
   const [source, setSource] = useState<string | null>(null);
   const [rabbitQueue, setRabbitQueue] = useState<string | null>(null);
   const [bullSource, setBullSource] = useState<BullDeadSource | null>(null);
+  /** A saved search of another DLQ (issue 20): that DLQ opens and runs it. */
+  const [pendingSaved, setPendingSaved] = useState<SavedSearchView | null>(null);
+  const openSaved = (s: SavedSearchView) => {
+    if (s.query.kind !== 'dlq' || !s.query.source) return;
+    setRabbitQueue(null);
+    setBullSource(null);
+    setSource(s.query.source);
+    setPendingSaved(s);
+  };
   const current = source ?? [...(list ?? [])].sort((a, b) => b.length - a.length)[0]?.name ?? null;
   return (
     <div className="dlq-layout">
@@ -77,6 +88,7 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
                   onClick={() => {
                     setRabbitQueue(null);
                     setBullSource(null);
+                    setPendingSaved(null);
                     setSource(s.name);
                   }}
                 >
@@ -122,8 +134,9 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
             </ul>
           </>
         ) : null}
+        <ReplayJobsPanel envId={env.id} canWrite={!env.readOnly} />
       </section>
-      {bullSource ? <BullEntries key={`${bullSource.queue}/${bullSource.kind}`} env={env} source={bullSource} /> : rabbitQueue ? <RabbitEntries key={rabbitQueue} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} total={list?.find((s) => s.name === current)?.length ?? null} /> : null}
+      {bullSource ? <BullEntries key={`${bullSource.queue}/${bullSource.kind}`} env={env} source={bullSource} /> : rabbitQueue ? <RabbitEntries key={rabbitQueue} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} total={list?.find((s) => s.name === current)?.length ?? null} saved={pendingSaved?.query.kind === 'dlq' && pendingSaved.query.source === current ? pendingSaved : null} onOpenSaved={openSaved} /> : null}
     </div>
   );
 }

@@ -69,9 +69,10 @@ export function useDlqSearch(envId: string, source: string) {
   return { state, start, cancel, clear };
 }
 
-export function SearchBar({ onSearch, onClear, isActive }: { onSearch: (match: DlqMatch) => void; onClear: () => void; isActive: boolean }) {
-  const [query, setQuery] = useState('');
-  const [error, setError] = useState('');
+export function SearchBar({ onSearch, onClear, isActive, initial }: { onSearch: (match: DlqMatch) => void; onClear: () => void; isActive: boolean; initial?: DlqMatch }) {
+  // A saved search applied (issue 20) fills the fields it can show (remounted with a new key).
+  const [query, setQuery] = useState(() => (initial?.field ? `${initial.field.path}=${initial.field.value}` : (initial?.text ?? '')));
+  const [error, setError] = useState(initial?.error ?? '');
   const match = parseSearch(query, error);
   return (
     <form

@@ -1,13 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ResultOf } from '../../../../shared/contract/methods';
 import type { EnvironmentView } from '../../../../shared/model/environment';
-import type { RabbitReplayOutcome } from '../../../../shared/model/rabbit-dlq';
+import type { RabbitDeadLetter, RabbitReplayOutcome } from '../../../../shared/model/rabbit-dlq';
 import { describeCheck } from '../../../../shared/model/dead-letter';
 import { BULK_REPLAY_CONFIRM_ABOVE } from '../../../../shared/contract/method-groups/confirm';
 import { dryRunRabbitReplay, replayRabbitDeadLetters } from '../../actions/dead-letter-actions';
 import { ActionDialog } from '../../components/action-dialog';
 import { formatCount, formatDateTime } from '../../components/format';
 import { useServices } from '../../services';
+import { revealRabbitDeadLetter } from '../../actions/reveal-actions';
+import { RevealControl, isMaskedText } from '../../components/reveal-control';
+
+/** True when the host masked something of a browsed message (payload, consumer error, a header). */
+const isMaskedRabbit = (m: RabbitDeadLetter) => isMaskedText(m.payload.preview) || isMaskedText(m.consumerError ?? '') || Object.values(m.headers).some(isMaskedText);
 
 export function describeRabbitReplay(o: RabbitReplayOutcome): string {
   const targets = Object.entries(o.targets)
@@ -25,11 +30,14 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
   const [outcome, setOutcome] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const [open, setOpen] = useState<number | null>(null);
   const [dialog, setDialog] = useState(false);
+  /** The open message as stored, after a reveal (issue 20): shown until another is opened or the head is browsed again. */
+  const [revealed, setRevealed] = useState<{ position: number; message: RabbitDeadLetter } | null>(null);
   const blocked = env.readOnly ? `${env.name} is read-only: replay is not allowed here (dry runs are).` : null;
   const load = useCallback(async () => {
     const answer = await client.call('dlq.rabbitBrowse', { envId: env.id, queue, count: 50 });
     if (answer.ok) {
       setBrowse(answer.value);
+      setRevealed(null);
       setError(null);
     } else setError(`${answer.error.code}: ${answer.error.message}`);
   }, [client, env.id, queue]);
@@ -40,7 +48,8 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
     const r = await dryRunRabbitReplay(services, env.id, queue, Math.max(1, browse?.messageCount ?? 1));
     setOutcome(r.ok ? { tone: 'ok', text: `dry run: ${describeRabbitReplay(r.value)}` } : { tone: 'bad', text: `${r.error.code}: ${r.error.message}` });
   };
-  const message = open !== null ? browse?.messages.find((m) => m.position === open) : undefined;
+  const browsed = open !== null ? browse?.messages.find((m) => m.position === open) : undefined;
+  const message = revealed && revealed.position === open ? revealed.message : browsed;
   return (
     <section className="streams-env dlq-entries" aria-label={`Dead letters of ${queue}`} style={{ borderLeftColor: env.colour }} data-testid="rabbit-dlq">
       <header className="streams-pending-header">
@@ -85,7 +94,10 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
           </thead>
           <tbody>
             {browse.messages.map((m) => (
-              <tr key={m.position} className={open === m.position ? 'streams-row-selected streams-row' : 'streams-row'} onClick={() => setOpen(m.position)} data-testid={`rabbit-dlq-row-${m.position}`}>
+              <tr key={m.position} className={open === m.position ? 'streams-row-selected streams-row' : 'streams-row'} onClick={() => {
+                  setOpen(m.position);
+                  if (revealed?.position !== m.position) setRevealed(null);
+                }} data-testid={`rabbit-dlq-row-${m.position}`}>
                 <td className="num">{m.position}</td>
                 <td className="mono small">{m.originQueue ?? '—'}</td>
                 <td className="small" data-testid="rabbit-dlq-reason">
@@ -107,6 +119,23 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
           <h4 className="streams-detail-title mono">
             #{message.position} {message.messageId ?? ''}
           </h4>
+          {browsed && (revealed?.position === open || isMaskedRabbit(browsed)) ? (
+            <RevealControl
+              env={env}
+              isRevealed={revealed?.position === open}
+              reveal={async (reason) => {
+                const result = await revealRabbitDeadLetter(services, env.id, queue, browsed.position, browsed.messageId, reason);
+                // Shown in the place it was opened from; the answer names where it is now when the head moved.
+                if (result.ok) setRevealed({ position: browsed.position, message: result.value.message });
+                return result;
+              }}
+            />
+          ) : null}
+          {revealed?.position === open && revealed.message.position !== revealed.position ? (
+            <p className="warn small" data-testid="rabbit-dlq-moved">
+              The head moved since you looked: this message is now #{revealed.message.position}. Look again to see the queue as it is.
+            </p>
+          ) : null}
           <p className="bad" data-testid="rabbit-dlq-why">
             {message.reasonText ?? 'No x-death header: this message was put here directly, not dead-lettered by RabbitMQ.'}
             {message.diedAt ? ` — ${formatDateTime(message.diedAt)}` : ''}

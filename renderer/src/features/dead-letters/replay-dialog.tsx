@@ -6,6 +6,7 @@ import { ActionDialog } from '../../components/action-dialog';
 import { formatCount } from '../../components/format';
 import { dryRunReplay, replayDeadLetters } from '../../actions/dead-letter-actions';
 import { useServices } from '../../services';
+import { JobPreview, jobSelection, runReplayJob, useJobOptions } from './replay-jobs-dialog';
 
 /** Describes a replay outcome in one line: what happened, where to, what failed, and for a dry run what would fail again. */
 export function describeReplay(outcome: ReplayOutcome, withCheck = true): string {
@@ -57,15 +58,18 @@ export function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: 
   const n = ids === 'all' ? 0 : Array.isArray(ids) ? ids.length : ids.count;
   const count = ids === 'all' ? 'every entry' : Array.isArray(ids) ? `${formatCount(n)} entr${n === 1 ? 'y' : 'ies'}` : `every entry matching the search (${formatCount(n)} found)`;
   const fails = verdict.state === 'done' ? (verdict.outcome.check?.fails ?? 0) : 0;
+  const job = useJobOptions();
+  const jobRequest = { envId, source, selection: jobSelection(ids), target, force: isForced };
   return (
     <ActionDialog
       title={`Replay ${count} of ${source}?`}
-      confirmLabel={fails > 0 ? `Replay anyway` : 'Replay'}
+      confirmLabel={job.isJob ? (fails > 0 ? 'Start the job anyway' : 'Start the job') : fails > 0 ? `Replay anyway` : 'Replay'}
       isDangerous={fails > 0}
-      isReady={!isBulk || typed === source}
+      isReady={(!isBulk || typed === source) && (!job.isJob || job.pace !== null)}
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
+        if (job.isJob && job.pace) return runReplayJob(services, jobRequest, job.pace, isBulk ? typed : null);
         const r = await replayDeadLetters(services, envId, source, ids, { force: isForced, target }, isBulk ? typed : null);
         return r.ok ? { ok: true, text: describeReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
@@ -90,6 +94,8 @@ export function ReplayDialog({ envId, source, ids, onCancel, onDone }: { envId: 
       <label className="streams-force">
         <input type="checkbox" checked={isForced} data-testid="dlq-force" onChange={(e) => setIsForced(e.target.checked)} /> Replay entries past the loop guard too
       </label>
+      {job.fields}
+      {job.isJob ? <JobPreview request={jobRequest} /> : null}
     </ActionDialog>
   );
 }

@@ -1,4 +1,5 @@
 import { nextColour, type EnvironmentInput, type EnvironmentView, type Role, type SshAuth, type TlsFiles } from '../../../../shared/model/environment';
+import { maskingFormValuesFrom, maskingInputFrom, type MaskingFormValues } from './environment-form-masking.logic';
 
 
 /** What the form's fields hold: strings and booleans exactly as typed. */
@@ -60,6 +61,8 @@ export interface EnvironmentFormValues {
   sshJumpPort: string;
   sshJumpUser: string;
   sshJumpHostKey: string;
+  /** Masked payload fields (issue 20). */
+  masking: MaskingFormValues;
 }
 
 export interface TlsFileValues {
@@ -126,6 +129,7 @@ export function formValuesFrom(env: EnvironmentView | null, existing: readonly P
     sshJumpPort: String(env?.ssh?.jump?.port ?? 22),
     sshJumpUser: env?.ssh?.jump?.user ?? '',
     sshJumpHostKey: env?.ssh?.jump?.hostKey ?? '',
+    masking: maskingFormValuesFrom(env?.masking),
   };
 }
 
@@ -202,6 +206,7 @@ export function inputFromFormValues(values: EnvironmentFormValues): EnvironmentI
     previousPayloadKeys: passwordChange(values.previousPayloadKeys.trim(), values.clearPreviousPayloadKeys),
     ...(postgresUrl !== '' ? { postgres: { url: postgresUrl, password: passwordChange(values.postgresPassword, values.clearPostgresPassword) } } : {}),
     ssh: sshInputFrom(values),
+    ...(maskingInputFrom(values.masking) ? { masking: maskingInputFrom(values.masking) } : {}),
   };
 }
 

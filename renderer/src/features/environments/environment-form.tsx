@@ -8,6 +8,7 @@ import { formValuesFrom, inputFromFormValues, type EnvironmentFormValues, type T
 import { TestResultPanel } from './test-result-panel';
 import { SecretField } from '../../components/secret-field';
 import { isTestFor, type useConnectionTest } from './use-connection-test';
+import { MaskingFields } from './environment-form-masking';
 
 /** Add or edit an environment: identity, Redis, RabbitMQ, management API; test before saving. */
 export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView | null; connectionTest: ReturnType<typeof useConnectionTest> }) {
@@ -262,6 +263,8 @@ export function EnvironmentForm({ env, connectionTest }: { env: EnvironmentView 
         {env?.previousPayloadKeyIds?.length ? <p className="field-hint" data-testid="env-previous-payload-key-ids">Stored previous keys: {env.previousPayloadKeyIds.join(', ')}</p> : null}
         <p className="field-hint">Seed 001 encrypted messages are then shown decrypted (and marked so); replays keep the ciphertext byte for byte. The workers open encrypted inputs with the key their envelope names (or the current key, then the previous ones), encrypt what they write with the current key, and dead-letter what no key authenticates. Kept in the secret store, never sent back to this window.</p>
       </fieldset>
+
+      <MaskingFields values={values.masking} onChange={(v) => set('masking', v)} />
 
       {shownError ? (
         <div className="form-error" role="alert" data-testid="form-error">

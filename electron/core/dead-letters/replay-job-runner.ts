@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../ports';
+import { BATCH_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './replay-job-script';
+import { RateMeter, TokenBucket } from './replay-job-rate';
+import type { ReplayJobStore } from './replay-job-store';
+
+/** How a run ended: the job finished; it was paused, cancelled or taken by another console; this console stopped; Redis failed it. */
+export type RunEnd = 'done' | 'paused' | 'cancelled' | 'lost' | 'stopped' | 'failed' | 'error';
+
+export interface RunOptions {
+  clock: Clock;
+  leaseMs: number;
+  /** Asked between batches and while waiting for tokens: true ends the run (the lease released). */
+  shouldStop?: () => boolean;
+  /** After each batch (the CLI's progress line). */
+  onBatch?: (replayed: number) => void;
+}
+
+/** A Redis error the script itself raised (not a lost connection): retrying will not help. */
+const isScriptError = (error: unknown) => (error as { name?: string }).name === 'ReplyError' && /script|ERR/i.test(String((error as Error).message));
+
+/**
+ * Runs one replay job this console holds (claimed with `token`) until it is done, paused,
+ * cancelled, taken over or told to stop: per batch, tokens from the rate cap, then one batch
+ * script (which refuses if the job is no longer this console's or no longer running).
+ */
+export async function runReplayJob(store: ReplayJobStore, jobId: string, token: string, options: RunOptions): Promise<RunEnd> {
+  const { client, keys } = store;
+  const [rateText, batchText, source] = await client.hmget(keys.job(jobId), 'rate', 'batch', 'source');
+  const bucket = new TokenBucket(rateText ? Number(rateText) : null);
+  const batch = bucket.batchSize(Number(batchText ?? 200));
+  const meter = new RateMeter();
+  let replayedHere = 0;
+  const stopped = async (): Promise<RunEnd> => {
+    await client.eval(RELEASE_SCRIPT, 1, keys.job(jobId), token).catch(() => undefined);
+    return 'stopped';
+  };
+  // While the bucket refills: keep the lease, and notice a pause or cancel.
+  const waitFor = async (ms: number): Promise<RunEnd | null> => {
+    const until = options.clock.now() + ms;
+    for (let left = ms; left > 0; left = until - options.clock.now()) {
+      await sleep(Math.min(left, options.leaseMs / 3, 500));
+      if (options.shouldStop?.()) return stopped();
+      const state = (await client.eval(RENEW_SCRIPT, 1, keys.job(jobId), token, options.leaseMs)) as string;
+      if (state !== 'running') return ended(state);
+    }
+    return null;
+  };
+  try {
+    meter.add(options.clock.now(), 0);
+    for (;;) {
+      if (options.shouldStop?.()) return await stopped();
+      const wait = bucket.take(batch, options.clock.now());
+      if (wait > 0) {
+        const end = await waitFor(wait);
+        if (end) return end;
+      }
+      const rate = meter.rate();
+      const reply = (await client.eval(BATCH_SCRIPT, 4, source ?? '', keys.job(jobId), keys.ids(jobId), keys.failures(jobId), token, batch, options.leaseMs, rate === null ? '' : rate.toFixed(1), String(options.clock.now()), jobId)) as [string, string, number?];
+      if (reply[0] !== 'ok') return ended(reply[1]);
+      replayedHere += Number(reply[2] ?? 0);
+      meter.add(options.clock.now(), replayedHere);
+      options.onBatch?.(replayedHere);
+      if (reply[1] === 'done') return 'done';
+    }
+  } catch (error) {
+    if (isScriptError(error)) {
+      await store.fail(jobId, token, String((error as Error).message), options.clock.now()).catch(() => undefined);
+      return 'failed';
+    }
+    // A lost connection: the lease runs out and this or another console takes the job up again.
+    return 'error';
+  }
+}
+
+function ended(state: string): RunEnd {
+  return state === 'paused' || state === 'cancelled' || state === 'done' || state === 'failed' ? state : 'lost';
+}
