@@ -1,3 +1,4 @@
+import { MASK_MARK } from '../../shared/model/masking';
 import { slaDeadlineOf, type AlertState, type AlertSummary } from '../../shared/model/alerts';
 import type { BrokerStatus, ConnectionTestResult } from '../../shared/model/connection';
 import type { EnvironmentView } from '../../shared/model/environment';
@@ -209,7 +210,11 @@ export function formatEntries(page: StreamEntriesPage): string {
   for (const e of page.entries) {
     lines.push('', `${e.id}  ${new Date(e.at).toISOString()}  ${e.fieldCount} field${e.fieldCount === 1 ? '' : 's'}, ${e.size} B`);
     for (const f of e.fields) {
-      const note = [f.encoding === 'hex' ? 'hex' : null, f.truncated ? `first ${f.encoding === 'hex' ? f.preview.length / 2 : Buffer.byteLength(f.preview)} of ${f.size} B` : null, f.decrypted ? 'decrypted' : null, f.decryptError ?? null].filter(Boolean);
+      // A binary field under masking carries the mask, not hex: say so instead of "hex" and a byte count of the mask.
+      const isWithheld = f.encoding === 'hex' && f.preview.startsWith(MASK_MARK);
+      const note = isWithheld
+        ? [`binary, ${f.size} B: its hex is withheld while this environment masks fields`]
+        : [f.encoding === 'hex' ? 'hex' : null, f.truncated ? `first ${f.encoding === 'hex' ? f.preview.length / 2 : Buffer.byteLength(f.preview)} of ${f.size} B` : null, f.decrypted ? 'decrypted' : null, f.decryptError ?? null].filter(Boolean);
       lines.push(`  ${f.name} = ${f.preview.replace(/\n/g, '\\n')}${note.length ? `  (${note.join('; ')})` : ''}`);
     }
     if (e.fieldCount > e.fields.length) lines.push(`  … ${e.fieldCount - e.fields.length} more fields (not shown)`);

@@ -82,7 +82,8 @@ describe('watchfloor CLI', { timeout: 180_000 }, () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${stream}: 3 entries, newest first, 2 shown`);
     expect(text.stdout).toContain('  data = {"n":2}');
-    expect(text.stdout).toContain('  bin = ff02  (hex)');
+    // Binary under the default masking: the hex is withheld, and said to be (not labelled as hex).
+    expect(text.stdout).toContain('  bin = ••• masked (binary payload)  (binary, 2 B: its hex is withheld while this environment masks fields)');
     expect(text.stdout).toContain(`more: --after ${ids[1]}`);
     const rest = await cli('entries', '--env', 'CLI Test', '--stream', stream, '--after', ids[1]!, '--json');
     expect(JSON.parse(rest.stdout).entries.map((e: { id: string }) => e.id)).toEqual([ids[0]]);

@@ -9,6 +9,7 @@ import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../
 import { replayAsJob } from './replay-jobs';
 import type { SavedSearchView } from '../../../shared/model/saved-searches';
 import { recordSavedRun, resolveSavedSearch, savedRunLine } from './searches';
+import { MASK_MARK } from '../../../shared/model/masking';
 
 const DLQ_OPTIONS = {
   env: { type: 'string' },
@@ -73,7 +74,7 @@ async function list({ core, envId, source, values, asJson }: DlqContext): Promis
   const page = unwrap(await core.call('dlq.list', { envId, source, order: values.oldest ? 'oldest' : 'newest', count: values.count ? Number(values.count) : 50, ...(values.after ? { after: values.after } : {}) }));
   print(page, asJson, () =>
     [
-      ...page.entries.map((e) => `${e.id}  from ${e.originStream ?? '?'}  attempts ${e.attempts ?? '?'}  replays ${e.replayCount}  ${e.error ?? ''}\n    ${e.payload ? (e.payload.encoding === 'hex' ? `hex ${e.payload.preview}` : e.payload.preview) : '(no payload)'}`),
+      ...page.entries.map((e) => `${e.id}  from ${e.originStream ?? '?'}  attempts ${e.attempts ?? '?'}  replays ${e.replayCount}  ${e.error ?? ''}\n    ${e.payload ? (e.payload.encoding === 'hex' && !e.payload.preview.startsWith(MASK_MARK) ? `hex ${e.payload.preview}` : e.payload.preview) : '(no payload)'}`),
       page.nextAfter ? `(more: --after ${page.nextAfter})` : '(end)',
     ].join('\n'),
   );
