@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { AlertStore } from '../../electron/core/alerts/alert-store';
@@ -102,42 +102,46 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
   const home = tempHome();
   const redis = new Redis(REDIS_URL);
   const stores = namespaces.map((ns) => new AlertStore(redis, ns, DEFAULT_ESCALATION_POLICY));
-  const now = Date.now();
-  const idOf = (e: number, i: number) => (envs === 1 ? `bench-${i}` : `bench-${e}-${i}`);
-  for (const [e, store] of stores.entries()) {
-    for (let i = 0; i < perEnv; i += 500) await Promise.all(Array.from({ length: Math.min(500, perEnv - i) }, (_, j) => store.ingest({ ...seedAlert(i + j, now), id: idOf(e, i + j) }, now)));
-  }
-  const cli = path.join(ROOT, 'dist/headless/cli.cjs');
-  const env = { ...process.env, WATCHFLOOR_HOME: home.dir };
-  await new Promise((r) => spawn(process.execPath, [cli, 'env', 'list'], { env, stdio: 'ignore' }).once('exit', r));
-  const file = path.join(home.dir, 'environments.json');
-  const profiles = JSON.parse(readFileSync(file, 'utf8'));
-  const template = { ...profiles.environments[0], amqp: null, managementUrl: null };
-  profiles.environments = namespaces.map((namespace, e) => (e === 0 ? { ...template, namespace } : { ...template, id: `bench${e}`, name: `Bench ${e}`, namespace }));
-  writeFileSync(file, JSON.stringify(profiles));
-  const envIds: string[] = profiles.environments.map((p: { id: string }) => p.id);
-  // What the list must show after each step: its count and its first row (the renderer's own filterAlerts, run here).
-  const listed = (await Promise.all(stores.map(async (store, e) => (await store.list(perEnv)).alerts.map((a) => summarizeAlert(envIds[e]!, a))))).flat();
-  let filter = DEFAULT_ALERT_FILTER;
-  const expected = STEPS.map((step) => {
-    filter = nextFilter(filter, step);
-    const shown = filterAlerts(listed, filter, Date.now());
-    return { count: shown.length, firstId: shown[0]?.id ?? null };
-  });
-  const host = spawn(process.execPath, [cli, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve) => {
-    let out = '';
-    host.stdout!.on('data', (c) => {
-      out += c;
-      const m = /open (http\S+#token=\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-  });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  // Everything from the first alert written on sits in the try: a setup that fails leaves no namespace behind.
+  let host: ChildProcess | undefined;
+  let browser: Browser | undefined;
   try {
+    const now = Date.now();
+    const idOf = (e: number, i: number) => (envs === 1 ? `bench-${i}` : `bench-${e}-${i}`);
+    for (const [e, store] of stores.entries()) {
+      for (let i = 0; i < perEnv; i += 500) await Promise.all(Array.from({ length: Math.min(500, perEnv - i) }, (_, j) => store.ingest({ ...seedAlert(i + j, now), id: idOf(e, i + j) }, now)));
+    }
+    const cli = path.join(ROOT, 'dist/headless/cli.cjs');
+    const env = { ...process.env, WATCHFLOOR_HOME: home.dir };
+    await new Promise((r) => spawn(process.execPath, [cli, 'env', 'list'], { env, stdio: 'ignore' }).once('exit', r));
+    const file = path.join(home.dir, 'environments.json');
+    const profiles = JSON.parse(readFileSync(file, 'utf8'));
+    const template = { ...profiles.environments[0], amqp: null, managementUrl: null };
+    profiles.environments = namespaces.map((namespace, e) => (e === 0 ? { ...template, namespace } : { ...template, id: `bench${e}`, name: `Bench ${e}`, namespace }));
+    writeFileSync(file, JSON.stringify(profiles));
+    const envIds: string[] = profiles.environments.map((p: { id: string }) => p.id);
+    // What the list must show after each step: its count and its first row (the renderer's own filterAlerts, run here).
+    const listed = (await Promise.all(stores.map(async (store, e) => (await store.list(perEnv)).alerts.map((a) => summarizeAlert(envIds[e]!, a))))).flat();
+    let filter = DEFAULT_ALERT_FILTER;
+    const expected = STEPS.map((step) => {
+      filter = nextFilter(filter, step);
+      const shown = filterAlerts(listed, filter, Date.now());
+      return { count: shown.length, firstId: shown[0]?.id ?? null };
+    });
+    const served = spawn(process.execPath, [cli, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    host = served;
+    const url = await new Promise<string>((resolve) => {
+      let out = '';
+      served.stdout!.on('data', (c) => {
+        out += c;
+        const m = /open (http\S+#token=\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+    });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // tsx keeps function names with a `__name` helper that page.evaluate bodies do not carry.
     await page.addInitScript({ content: 'window.__name = (f) => f;' });
@@ -161,6 +165,9 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
     // (a MutationObserver sees the count and the first row match; then requestAnimationFrame and
     // a task after it, which runs once that frame is painted). A list that lags the input (a
     // deferred render) counts here until it has caught up.
+    // BENCH_ALERTS_TRACE=DIR: a Chromium trace (timeline + JS samples) of the typing run, for profiling only.
+    const traceDir = process.env.BENCH_ALERTS_TRACE;
+    if (traceDir) await browser.startTracing(page, { path: path.join(traceDir, `alerts-${total}.trace.json`), screenshots: false, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler', 'v8.execute', 'blink.user_timing'] });
     const measured = await page.evaluate(
       async ({ steps, expected }) => {
         const screen = document.querySelector('[data-testid="alerts-screen"]')!;
@@ -231,6 +238,7 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
       await page.screenshot({ path: shot });
       throw new Error(`${String(error)} (count line: ${await page.getByTestId('alerts-count').textContent()}; screenshot ${shot})`);
     });
+    if (traceDir) await browser.stopTracing();
     // The filter+sort step alone: the same filters, in the same order, over the alerts the view holds.
     // filterAndSort: filterAlerts (filter, then sort what passes); listStep: what the view does on a
     // filter change (filterSorted over the list it keeps in triage order); sortOnDataChange: that
@@ -299,8 +307,8 @@ async function rendererPart(envs: number, perEnv: number): Promise<Record<string
       goal: total >= 100_000 ? 'input to frame p95 < 100 ms' : 'input to frame p95 < 50 ms',
     };
   } finally {
-    await browser.close();
-    host.kill('SIGTERM');
+    await browser?.close();
+    host?.kill('SIGTERM');
     redis.disconnect();
     for (const ns of namespaces) await cleanupNamespace(ns);
     home.cleanup();

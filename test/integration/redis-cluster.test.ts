@@ -1,24 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySlot } from '../../electron/core/brokers/redis/redis-client';
-import { OwnRedis, freePort } from '../helpers/brokers';
+import { freePort } from '../helpers/brokers';
 import { createTestCore, type TestCore } from '../helpers/core';
-import { waitFor } from '../helpers/wait';
-
-const run = promisify(execFile);
+import { OwnCluster } from '../helpers/own-cluster';
 
 /**
  * A Redis Cluster of three masters started here on free ports. The console seeds from one node,
  * discovers streams on every master and samples their length and group lag.
  */
 describe('Redis Cluster: streams on every master', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wf-cluster-'));
-  const nodes: OwnRedis[] = [];
+  let cluster: OwnCluster | undefined;
   let admin: Cluster;
   let test: TestCore;
   const namespace = `wfc${process.pid}.`;
@@ -26,25 +18,7 @@ describe('Redis Cluster: streams on every master', () => {
   const streams: string[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < 3; i++) {
-      const port = await freePort();
-      const node = new OwnRedis(port, ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, `nodes-${port}.conf`), '--dir', dir]);
-      await node.start();
-      nodes.push(node);
-    }
-    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-    for (const node of nodes) {
-      await waitFor(async () => {
-        const client = new Redis({ port: node.port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
-        client.on('error', () => undefined);
-        try {
-          await client.connect();
-          return /cluster_state:ok/.test(await client.cluster('INFO'));
-        } finally {
-          client.disconnect();
-        }
-      }, `cluster_state:ok on ${node.port}`, 30_000);
-    }
+    cluster = await OwnCluster.start();
     const thirds = [0, 5461, 10923, 16384];
     for (let third = 0; third < 3; third++) {
       for (let i = 0; ; i++) {
@@ -56,7 +30,7 @@ describe('Redis Cluster: streams on every master', () => {
         }
       }
     }
-    admin = new Cluster([{ host: '127.0.0.1', port: nodes[0]!.port }]);
+    admin = cluster.client();
     for (const [index, name] of streams.entries()) {
       for (let i = 0; i <= index; i++) await admin.xadd(name, '*', 'n', String(i));
     }
@@ -64,14 +38,13 @@ describe('Redis Cluster: streams on every master', () => {
     await admin.xgroup('CREATE', streams[0]!, 'router', '0');
     for (let i = 0; i < 4; i++) await admin.xadd(streams[0]!, '*', 'n', `more-${i}`);
     await admin.xreadgroup('GROUP', 'router', 'worker-1', 'COUNT', 2, 'STREAMS', streams[0]!, '>');
-    test = await createTestCore(namespace, { redis: { url: `redis://127.0.0.1:${nodes[0]!.port}`, cluster: { nodes: nodes.slice(1).map((n) => `127.0.0.1:${n.port}`) } }, amqp: null, managementUrl: null });
+    test = await createTestCore(namespace, { redis: cluster.profile, amqp: null, managementUrl: null });
   }, 90_000);
 
   afterAll(async () => {
     await test?.close();
     admin?.disconnect();
-    for (const node of nodes) await node.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster?.stop();
   });
 
   it('computes slots as Redis does, and the streams sit on three different masters', async () => {

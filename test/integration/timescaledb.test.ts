@@ -6,7 +6,8 @@ import { runRetention } from '../../electron/core/database/retention';
 import { detectStorage, migrate } from '../../electron/core/database/schema';
 import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
 import type { SecurityEvent } from '../../shared/schemas/security-streams';
-import { createMigratedDatabase, OwnPostgres, type TestDatabase } from '../helpers/postgres';
+import { OwnPostgres } from '../helpers/postgres';
+import { useMigratedDatabase } from '../helpers/migrated-database';
 import { TIMESCALE_STUB_VERSION, timescaleStubTree } from '../helpers/timescale-stub';
 
 /**
@@ -37,16 +38,10 @@ async function hourlyTotal(client: pg.Client): Promise<number> {
 }
 
 describe('migration 8 on the machine’s plain PostgreSQL', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createMigratedDatabase();
-  }, 60_000);
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const fixture = useMigratedDatabase();
 
   it('changes nothing: events keyed by id, the statement triggers kept, storage named plain', async () => {
-    const client = await db.client();
+    const client = await fixture.db.client();
     try {
       expect(await primaryKey(client, 'events')).toEqual(['id']);
       expect(await triggersOf(client, 'events')).toEqual([
