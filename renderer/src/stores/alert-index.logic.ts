@@ -1,5 +1,5 @@
 import { compareAlerts, type AlertSummary } from '../../../shared/model/alerts';
-import { alertMatcher, type AlertFilter, type AlertsState } from './alerts.logic';
+import { alertChangesBetween, alertMatcher, type AlertFilter, type AlertsDelta, type AlertsState } from './alerts.logic';
 
 /**
  * The Alerts view's list, kept cheap at 100,000 alerts: the triage order depends on the data
@@ -21,6 +21,11 @@ const MERGE_SHARE = 0.25;
 /** `byId` in triage order, from `previous` (the same environment's last result) when it can. */
 export function sortEnvAlerts(byId: Readonly<Record<string, AlertSummary>>, previous?: SortedAlerts): SortedAlerts {
   if (previous?.byId === byId) return previous;
+  if (previous) {
+    // Made from the previous version by pushes: only the alerts they changed move.
+    const changes = alertChangesBetween(previous.byId, byId);
+    if (changes) return { byId, sorted: applySortedChanges(previous.sorted, changes, compareAlerts) };
+  }
   const all = Object.values(byId);
   if (previous && previous.sorted.length) {
     const changed = all.filter((a) => previous.byId[a.id] !== a);
@@ -33,13 +38,52 @@ export function sortEnvAlerts(byId: Readonly<Record<string, AlertSummary>>, prev
   return { byId, sorted: all.sort(compareAlerts) };
 }
 
+/** Up to this many changes are moved one by one (binary search and splice); more are merged in one pass. */
+const SPLICE_CHANGES = 64;
+
+/**
+ * A list sorted by `compare` (a strict order: no two of its alerts compare equal) with a push's
+ * changes applied: each replaced alert taken out, each put alert placed where a full sort puts it.
+ */
+export function applySortedChanges(sorted: readonly AlertSummary[], changes: Pick<AlertsDelta, 'put' | 'replaced'>, compare: (a: AlertSummary, b: AlertSummary) => number): readonly AlertSummary[] {
+  if (!changes.put.length) return sorted;
+  if (changes.put.length > SPLICE_CHANGES) {
+    const gone = new Set(changes.replaced);
+    return mergeSorted(
+      sorted.filter((a) => !gone.has(a)),
+      [...changes.put].sort(compare),
+      compare,
+    );
+  }
+  const out = sorted.slice();
+  for (const old of changes.replaced) {
+    if (!old) continue;
+    const at = lowerBound(out, old, compare);
+    out.splice(out[at] === old ? at : out.indexOf(old), 1);
+  }
+  for (const a of changes.put) out.splice(lowerBound(out, a, compare), 0, a);
+  return out;
+}
+
+/** The first index whose alert does not sort before `a`. */
+function lowerBound(sorted: readonly AlertSummary[], a: AlertSummary, compare: (a: AlertSummary, b: AlertSummary) => number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compare(sorted[mid]!, a) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /** Two lists in triage order as one (stable: on a tie the first list's alert comes first). */
-export function mergeSorted(a: readonly AlertSummary[], b: readonly AlertSummary[]): AlertSummary[] {
+export function mergeSorted(a: readonly AlertSummary[], b: readonly AlertSummary[], compare: (a: AlertSummary, b: AlertSummary) => number = compareAlerts): AlertSummary[] {
   const out: AlertSummary[] = new Array<AlertSummary>(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < a.length && j < b.length) out[k++] = compareAlerts(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
+  while (i < a.length && j < b.length) out[k++] = compare(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
   while (i < a.length) out[k++] = a[i++]!;
   while (j < b.length) out[k++] = b[j++]!;
   return out;
@@ -59,16 +103,48 @@ export function mergeAll(lists: readonly (readonly AlertSummary[])[]): readonly 
 
 /**
  * The alerts of `envIds` in triage order. `cache` holds each environment's last SortedAlerts
- * and is updated (environments out of scope are dropped from it).
+ * and is updated (environments out of scope are dropped from it). Across environments the list
+ * is the merge of theirs (a tie goes to the environment listed first); a push into one of them
+ * moves its changes in the merged list kept for this cache instead of merging 100,000 again.
  */
 export function sortedAlertsOf(state: AlertsState, envIds: readonly string[], cache: Map<string, SortedAlerts>): readonly AlertSummary[] {
-  const lists = envIds.map((envId) => {
-    const sorted = sortEnvAlerts(state.byEnv[envId]?.byId ?? {}, cache.get(envId));
+  const before = envIds.map((envId) => cache.get(envId));
+  const now = envIds.map((envId, i) => {
+    const sorted = sortEnvAlerts(state.byEnv[envId]?.byId ?? {}, before[i]);
     cache.set(envId, sorted);
-    return sorted.sorted;
+    return sorted;
   });
   for (const envId of [...cache.keys()]) if (!envIds.includes(envId)) cache.delete(envId);
-  return lists.length === 1 ? lists[0]! : mergeAll(lists);
+  if (now.length === 1) return now[0]!.sorted;
+  const held = MERGED.get(cache);
+  let merged = held && sameList(held.envIds, envIds) && sameList(held.parts, now) ? held.merged : null;
+  if (!merged && held && sameList(held.envIds, envIds)) merged = mergeChanges(held, now, envIds);
+  merged ??= mergeAll(now.map((s) => s.sorted));
+  MERGED.set(cache, { envIds, parts: now, merged });
+  return merged;
+}
+
+/** The merged list each cache of sortedAlertsOf last gave, and what it was made of. */
+const MERGED = new WeakMap<Map<string, SortedAlerts>, { envIds: readonly string[]; parts: readonly SortedAlerts[]; merged: readonly AlertSummary[] }>();
+
+const sameList = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The merged list with the pushes into its environments applied, or null when one of them was not a push (a reload): merge again. */
+function mergeChanges(held: { parts: readonly SortedAlerts[]; merged: readonly AlertSummary[] }, now: readonly SortedAlerts[], envIds: readonly string[]): readonly AlertSummary[] | null {
+  const put: AlertSummary[] = [];
+  const replaced: (AlertSummary | undefined)[] = [];
+  for (const [i, part] of now.entries()) {
+    const was = held.parts[i]!;
+    if (was === part) continue;
+    const changes = alertChangesBetween(was.byId, part.byId);
+    if (!changes) return null;
+    put.push(...changes.put);
+    replaced.push(...changes.replaced);
+  }
+  const rank = new Map(envIds.map((envId, i) => [envId, i]));
+  // mergeAll's order: triage order, then the environment's place in `envIds` (ids repeat across environments).
+  const compare = (a: AlertSummary, b: AlertSummary) => compareAlerts(a, b) || rank.get(a.envId)! - rank.get(b.envId)!;
+  return applySortedChanges(held.merged, { put, replaced }, compare);
 }
 
 /** The alerts of a list already in triage order that pass the filter, in that order. */

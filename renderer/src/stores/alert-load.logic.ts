@@ -1,5 +1,5 @@
 import type { AlertSummary } from '../../../shared/model/alerts';
-import type { AlertsState, AlertsUnread } from './alerts.logic';
+import { heldCount, type AlertsState, type AlertsUnread } from './alerts.logic';
 
 /**
  * Loading every alert of an environment (issue 19): `alerts.list` page after page (an analyst
@@ -75,7 +75,7 @@ export function alertsCoverage(state: AlertsState, envIds: readonly string[], na
   for (const envId of envIds) {
     const env = state.byEnv[envId];
     if (!env?.isLoaded) continue;
-    const held = Object.keys(env.byId).length;
+    const held = heldCount(env.byId);
     loaded += held;
     // Below the cap, the index's count read beside the list may differ by an alert created in
     // between (its push follows): what was listed is held or unread, and that is the total.

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AlertSummary } from '../../../../shared/model/alerts';
-import { DEFAULT_NOTIFY_PREFS, badgeCount, notifiable, notificationText, type AlertsState, type NotifyPrefs } from '../../stores/alerts.logic';
+import { DEFAULT_NOTIFY_PREFS, alertChangesBetween, badgeCount, notifiable, notificationText, type AlertsState, type NotifyPrefs } from '../../stores/alerts.logic';
 
 const PREFS_KEY = 'watchfloor.notify';
 const BASE_TITLE = 'Watchfloor';
@@ -45,7 +45,8 @@ export function startAlertNotifier(store: StoreApi<AlertsState>, repeats: () => 
       // The same alert seen through a second profile of the same Redis notifies once.
       if (repeated[envId]) continue;
       if (!before || before === env) continue;
-      const changed = Object.values(env.byId).filter((a) => before.byId[a.id] !== a);
+      // A push says what it changed; a full list is compared alert by alert.
+      const changed = alertChangesBetween(before.byId, env.byId)?.put ?? Object.values(env.byId).filter((a) => before.byId[a.id] !== a);
       // A silenced alert (issue 20) notifies nobody, this console's desktop included.
       held.push(...notifiable(before, changed, prefs).filter((a) => a.silencedBy === undefined));
     }
