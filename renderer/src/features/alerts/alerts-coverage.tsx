@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
@@ -13,7 +13,8 @@ export const PARTIAL_RETRY_MS = 5000;
  * could not be read (reading again on its own when that may help), or the per-environment cap
  * left the oldest out. Nothing when the list is complete.
  */
-export function AlertsCoverage({ envIds, nameOf }: { envIds: readonly string[]; nameOf: (envId: string) => string }) {
+// Memo: its props change with the scope, not with each keystroke in the Alerts filter.
+export const AlertsCoverage = memo(function AlertsCoverage({ envIds, nameOf }: { envIds: readonly string[]; nameOf: (envId: string) => string }) {
   const { client, stores } = useServices();
   const alertsState = useStore(stores.alerts, (s) => s);
   const coverage = useMemo(() => alertsCoverage(alertsState, envIds, nameOf), [alertsState, envIds, nameOf]);
@@ -45,4 +46,4 @@ export function AlertsCoverage({ envIds, nameOf }: { envIds: readonly string[]; 
       <p className="banner-hint small">Actions, counts and filters apply to the alerts shown; the ones missing are still in Redis, untouched.</p>
     </div>
   );
-}
+});

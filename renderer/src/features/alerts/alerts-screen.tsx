@@ -8,7 +8,7 @@ import { ALERT_COMMANDS, shortcutHint, type AlertsCommandId } from '../../action
 import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
-import { DEFAULT_ALERT_FILTER, alertMatcher, moveCursor, type AlertFilter, type StatusFilter } from '../../stores/alerts.logic';
+import { DEFAULT_ALERT_FILTER, alertMatcher, heldCount, moveCursor, type AlertFilter, type StatusFilter } from '../../stores/alerts.logic';
 import { alertByKey, filterSorted, moveKey, sortedAlertsOf, type SortedAlerts } from '../../stores/alert-index.logic';
 import { loadAlerts } from '../../stores/sync';
 import { AlertDetail } from './alert-detail';
@@ -33,7 +33,9 @@ export function AlertsScreen() {
   const { client, stores, commands } = useServices();
   const environments = useStore(stores.environments, (s) => s.environments);
   const selectedEnvId = useStore(stores.environments, (s) => s.selectedId);
-  const alertsState = useStore(stores.alerts, (s) => s);
+  // Pushes (an escalation storm changes alerts every 100 ms) re-render the list in a render React
+  // interrupts for a keystroke, like the filter below: typing never waits behind a push.
+  const alertsState = useDeferredValue(useStore(stores.alerts, (s) => s));
   const withRedis = useMemo(() => environments.filter((e) => e.redis !== null), [environments]);
   const { pick } = usePageEnvironment(withRedis);
   const repeats = useSameRedis();
@@ -65,7 +67,7 @@ export function AlertsScreen() {
   const isGroupList = groupBy !== null && inGroup === null;
   /** The alert table's rows: the open incident's alerts, or every alert that passes the filters. */
   const listed = inGroup ? inGroup.alerts : visible;
-  const [cursor, setCursor] = useState<string | null>(null);
+  const [pickedCursor, setCursor] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [isHelpOpen, setIsHelpOpen] = useState(false);
@@ -81,6 +83,12 @@ export function AlertsScreen() {
     };
   }, [alertsState, envIds, listFilter, filterNow]);
   const keyOf = (a: AlertSummary) => `${a.envId}/${a.id}`;
+  // The cursor stays on a listed alert: the first one once the filter or a push took its alert out
+  // of the list, none while nothing is listed (the list that follows starts at its top). Worked out
+  // while rendering (kept by the effect below), so a filter change renders the list once, not once
+  // and again with the cursor moved.
+  const isPickedListed = pickedCursor !== null && shown(pickedCursor) !== undefined && (!inGroup || inGroup.alerts.some((a) => keyOf(a) === pickedCursor));
+  const cursor = isPickedListed ? pickedCursor : listed.length ? keyOf(listed[0]!) : null;
   // Live updates move alerts out of the list (resolved elsewhere, filtered): count only what an action would touch.
   const selectedShown = useMemo(() => [...selection].filter((k) => shown(k)).length, [selection, shown]);
   const current = cursor ? (shown(cursor) ?? null) : null;
@@ -101,8 +109,8 @@ export function AlertsScreen() {
 
   // Keep the cursor on a listed alert, and the incident cursor on a listed incident.
   useEffect(() => {
-    if (listed.length && (!cursor || !shown(cursor) || (inGroup && !inGroup.alerts.some((a) => keyOf(a) === cursor)))) setCursor(keyOf(listed[0]!));
-  }, [listed, cursor, shown, inGroup]);
+    if (cursor !== pickedCursor) setCursor(cursor);
+  }, [cursor, pickedCursor]);
   useEffect(() => {
     if (groups.length && (!groupCursor || !groupByKey.has(groupCursor))) setGroupCursor(groups[0]!.key);
   }, [groups, groupCursor, groupByKey]);
@@ -187,7 +195,7 @@ export function AlertsScreen() {
   );
 
   const set = (patch: Partial<AlertFilter>) => setFilter((f) => ({ ...f, ...patch }));
-  const total = useMemo(() => envIds.reduce((n, id) => n + Object.keys(alertsState.byEnv[id]?.byId ?? {}).length, 0), [alertsState, envIds]);
+  const total = useMemo(() => envIds.reduce((n, id) => n + heldCount(alertsState.byEnv[id]?.byId ?? {}), 0), [alertsState, envIds]);
   const isAll = envIds.length > 1;
 
   return (

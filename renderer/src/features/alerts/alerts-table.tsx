@@ -6,7 +6,8 @@ import { indexOfKey } from '../../stores/alert-index.logic';
 import { formatAge, shortId } from '../../components/format';
 
 export const ALERT_ROW_HEIGHT = 30;
-const OVERSCAN_ROWS = 15;
+/** Rows rendered past each edge of the scroll box: each is laid out again on every filter change. */
+const OVERSCAN_ROWS = 6;
 
 /**
  * The alert list. Only the rows in (and near) the scroll box are rendered — rows have a fixed
@@ -101,9 +102,11 @@ export function AlertsTable({
               <td colSpan={10} />
             </tr>
           ) : null}
-          {alerts.slice(first, last).map((a) => {
+          {alerts.slice(first, last).map((a, i) => {
             const key = `${a.envId}/${a.id}`;
-            return <AlertRow key={key} alert={a} now={now} isCursor={key === cursor} isSelected={selection.has(key)} isCompact={isCompact} env={showEnv ? envOf(a.envId) : undefined} onCursor={onCursor} onOpen={onOpen} onToggle={onToggle} />;
+            // Keyed by place, not by alert: a filter change refills the rows it has (text and
+            // attributes) instead of removing 50 rows and building 50 others.
+            return <AlertRow key={first + i} alert={a} now={now} isCursor={key === cursor} isSelected={selection.has(key)} isCompact={isCompact} env={showEnv ? envOf(a.envId) : undefined} onCursor={onCursor} onOpen={onOpen} onToggle={onToggle} />;
           })}
           {last < alerts.length ? (
             <tr aria-hidden="true" style={{ height: (alerts.length - last) * ALERT_ROW_HEIGHT }}>
