@@ -4,13 +4,15 @@ import { REDIS_URL } from '../helpers/brokers';
 import type pg from 'pg';
 import { eventColumns, INSERT_EVENTS_SQL } from '../../electron/core/database/event-store';
 import { migrate } from '../../electron/core/database/schema';
+import { INSERT_METRICS_SQL, metricColumns } from '../../electron/core/database/metrics-store';
 import { createRandom, securityEvent } from '../../electron/core/demo/message-factory';
-import type { SecurityEvent } from '../../shared/schemas/security-streams';
+import type { SecurityEvent, SecurityMetric } from '../../shared/schemas/security-streams';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { EnvironmentsPage, expect, shot, test } from './fixtures';
 
 const HOUR = 3_600_000;
 const ASSETS = ['asset-a', 'asset-b', 'asset-c'];
+const METRIC_SAMPLES = 141;
 
 /** What an analyst does on the Events view. */
 class EventsPage {
@@ -58,6 +60,9 @@ test.describe('the Events view', () => {
       await migrate(client);
       const inserted = await client.query(INSERT_EVENTS_SQL, eventColumns([...recent, ...older].map((value) => ({ value, entryId: null }))));
       expect(inserted.rowCount).toBe(400);
+      // asset-b's metric samples: one every 10 minutes over the last 23.5 hours, cpu 40..49, memory 70.
+      const metrics: SecurityMetric[] = Array.from({ length: METRIC_SAMPLES }, (_, k) => ({ asset_id: 'asset-b', organization_id: 'org-1', metric_type: 'system', timestamp: new Date(now - 60_000 - k * 600_000).toISOString(), metrics: { cpu_usage: 40 + (k % 10), memory_usage: 70 }, tags: {} }) as SecurityMetric);
+      await client.query(INSERT_METRICS_SQL, metricColumns(metrics.map((value) => ({ value, entryId: null }))));
     } finally {
       await client?.end();
     }
@@ -146,6 +151,15 @@ test.describe('the Events view', () => {
     await page.getByTestId('events-asset').fill('asset-b');
     const assetB = newestFirst(recent.filter((e) => e.asset_id === 'asset-b'));
     await expect(events.total()).toHaveText(String(assetB.length));
+    // Filtered to one asset, its stored metrics are charted above the rows: a chart a field, the newest bucket's mean beside it.
+    const cpu = page.getByTestId('asset-metric-system-cpu_usage');
+    await expect(cpu).toBeVisible();
+    await expect(cpu.getByTestId('asset-metric-latest')).toHaveText('40');
+    await expect(cpu).toContainText(`${METRIC_SAMPLES} samples`);
+    await expect(page.getByTestId('asset-metric-system-memory_usage').getByTestId('asset-metric-latest')).toHaveText('70');
+    await expect(cpu.locator('.recharts-line-curve').first()).toBeVisible();
+    await page.getByTestId('asset-metrics').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('events-asset-metrics.png') });
     await expect(events.rows()).toHaveCount(100);
     await page.getByTestId('events-older').click();
     await expect(events.rows()).toHaveCount(assetB.length);

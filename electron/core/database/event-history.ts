@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { CodedError } from '../../../shared/contract/errors';
 import type { EvidenceItem } from '../../../shared/contract/method-groups/alerts';
-import type { EventCursor, EventPage, HourlyCounts, StoredEvent } from '../../../shared/contract/method-groups/events';
+import type { AssetMetrics, AssetMetricSeries, EventCursor, EventPage, HourlyCounts, StoredEvent } from '../../../shared/contract/method-groups/events';
 import type { PostgresSettings } from '../environments/resolved-environment';
 import type { DatabaseProbe } from '../monitor/database-watch';
 import { MIGRATIONS_TABLE, readHypertables } from './schema';
@@ -20,6 +20,18 @@ export interface EventFilter {
 const HOUR_MS = 3_600_000;
 /** The UTC hour an event falls in, whatever the session's time zone. */
 const UTC_HOUR = "date_trunc('hour', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'";
+
+/** The most series an asset's metric chart carries (those with the most samples). */
+export const MAX_METRIC_SERIES = 24;
+
+/** The bucket of an asset's metric chart: 5 minutes up to a day, an hour up to 7 days, 6 hours beyond (about 170–290 points). */
+export function metricBucketMs(spanMs: number): number {
+  if (spanMs <= 86_400_000 + HOUR_MS) return 5 * 60_000;
+  if (spanMs <= 7 * 86_400_000 + HOUR_MS) return HOUR_MS;
+  return 6 * HOUR_MS;
+}
+
+const NO_METRICS_TABLE = 'no metrics stored yet: this database has no metrics table (the metrics-store sink creates it: watchfloor work --env NAME --only metrics-store)';
 
 /** Where stored evidence says it comes from (in place of a stream name). */
 export const STORED_EVENTS_SOURCE = 'events table (PostgreSQL)';
@@ -136,6 +148,40 @@ export class EventHistory {
     return rows.map((r) => ({ stream: STORED_EVENTS_SOURCE, id: r.stream_entry_id ?? r.id, isDeadLetter: false, isTrigger: r.id === eventId, preview: JSON.stringify(r.doc, null, 2), truncated: false }));
   }
 
+  /**
+   * An asset's metric samples (`metrics`, seed 000's metrics-store) over the range, each numeric
+   * field of each metric type bucketed (mean and highest). Read with the table's key (asset,
+   * metric type, time); at most {@link MAX_METRIC_SERIES} series, the rest counted.
+   */
+  async assetMetrics(asset: string, since: number, until: number): Promise<AssetMetrics> {
+    whereOf({ since, until });
+    const stepMs = metricBucketMs(until - since);
+    const from = Math.floor(since / stepMs) * stepMs;
+    const points = Math.ceil((until - from) / stepMs);
+    const rows = await this.query<{ metric_type: string; name: string; bucket: number; avg: number; max: number; n: string }>(
+      `SELECT m.metric_type, k.key AS name, floor((extract(epoch FROM m.ts) * 1000 - $4::bigint) / $5::bigint)::int AS bucket,
+              avg((k.value #>> '{}')::double precision) AS avg, max((k.value #>> '{}')::double precision) AS max, count(*) AS n
+       FROM metrics m CROSS JOIN LATERAL jsonb_each(m.metrics) k
+       WHERE m.asset_id = $1 AND m.ts >= $2 AND m.ts < $3 AND jsonb_typeof(k.value) = 'number'
+       GROUP BY 1, 2, 3`,
+      [asset, new Date(since), new Date(until), from, stepMs],
+      NO_METRICS_TABLE,
+    );
+    const byKey = new Map<string, AssetMetricSeries>();
+    for (const r of rows) {
+      const key = `${r.metric_type}\u0000${r.name}`;
+      let series = byKey.get(key);
+      if (!series) byKey.set(key, (series = { metricType: r.metric_type, name: r.name, avg: new Array<number | null>(points).fill(null), max: new Array<number | null>(points).fill(null), samples: 0 }));
+      if (r.bucket < 0 || r.bucket >= points) continue;
+      series.avg[r.bucket] = Number(r.avg);
+      series.max[r.bucket] = Number(r.max);
+      series.samples += Number(r.n);
+    }
+    const kept = [...byKey.values()].sort((a, b) => b.samples - a.samples).slice(0, MAX_METRIC_SERIES);
+    kept.sort((a, b) => a.metricType.localeCompare(b.metricType) || a.name.localeCompare(b.name));
+    return { asset, from, stepMs, points, series: kept, omitted: byKey.size - kept.length };
+  }
+
   /** Reachability, schema version and storage mode (two short queries); the raw error thrown (the watch names it). */
   async probe(): Promise<DatabaseProbe> {
     const { rows } = await this.pool.query<{ has_table: boolean; timescale: boolean }>(
@@ -151,11 +197,11 @@ export class EventHistory {
     await this.pool.end().catch(() => undefined);
   }
 
-  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[], noTable = 'no events stored yet: this database has no events table (the event-store sink creates it: watchfloor work --env NAME --only event-store)'): Promise<R[]> {
     try {
       return (await this.pool.query<R>(sql, params)).rows;
     } catch (error) {
-      if (sqlState(error) === '42P01') throw new CodedError('NOT_FOUND', 'no events stored yet: this database has no events table (the event-store sink creates it: watchfloor work --env NAME --only event-store)');
+      if (sqlState(error) === '42P01') throw new CodedError('NOT_FOUND', noTable);
       if (isConnectionError(error)) throw new CodedError('BROKER_UNAVAILABLE', `PostgreSQL: ${describePgError(error, this.settings)}`);
       throw new CodedError('INTERNAL', `PostgreSQL: ${describePgError(error, this.settings)}`);
     }

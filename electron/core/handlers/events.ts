@@ -21,5 +21,6 @@ export function eventHandlers(ctx: CoreContext): HandlerGroup<'events.'> {
   return {
     'events.search': async (params) => historyOf(params.envId).search(filterOf(params), params.limit, params.before),
     'events.hourly': async (params) => historyOf(params.envId).hourly(filterOf(params)),
+    'events.assetMetrics': async ({ envId, asset, since, until }) => historyOf(envId).assetMetrics(asset, instantOf(since, 'since'), instantOf(until, 'until')),
   };
 }

@@ -44,6 +44,32 @@ export const HourlyCounts = z.object({
 });
 export type HourlyCounts = z.infer<typeof HourlyCounts>;
 
+/** One numeric field of an asset's stored metric samples over a range, bucketed (null: no sample in the bucket). */
+export const AssetMetricSeries = z.object({
+  metricType: z.string(),
+  name: z.string(),
+  /** Mean of the samples in each bucket. */
+  avg: z.array(z.number().nullable()),
+  /** Highest sample in each bucket. */
+  max: z.array(z.number().nullable()),
+  /** Samples over the range. */
+  samples: z.number(),
+});
+export type AssetMetricSeries = z.infer<typeof AssetMetricSeries>;
+
+export const AssetMetrics = z.object({
+  asset: z.string(),
+  /** The first bucket's start (epoch ms), the bucket length, how many buckets. */
+  from: z.number(),
+  stepMs: z.number(),
+  points: z.number(),
+  /** By metric type, then name; at most the 24 with the most samples. */
+  series: z.array(AssetMetricSeries),
+  /** Series left out past those 24. */
+  omitted: z.number(),
+});
+export type AssetMetrics = z.infer<typeof AssetMetrics>;
+
 export const eventMethods = {
   /** Stored events newest first, filtered, a page at a time (keyset paging on time and id). */
   'events.search': {
@@ -52,4 +78,9 @@ export const eventMethods = {
   },
   /** How many stored events an hour, with the same filter. */
   'events.hourly': { params: z.object(EventFilter).strict(), result: HourlyCounts },
+  /** An asset's stored metric samples (the `metrics` table of the metrics-store sink), bucketed over the range: 5 min up to a day, 1 h up to 7 days, 6 h beyond. */
+  'events.assetMetrics': {
+    params: z.object({ envId: EnvId, asset: z.string().min(1).max(256), since: Instant, until: Instant }).strict(),
+    result: AssetMetrics,
+  },
 } as const;

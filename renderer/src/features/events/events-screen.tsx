@@ -6,6 +6,7 @@ import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { useServices } from '../../services';
 import { openEditForm } from '../../stores/navigation.logic';
 import { EventsChart } from './events-chart';
+import { AssetMetricsPanel } from './asset-metrics';
 import { EventsTable } from './events-table';
 import { emptyFilter, filterParams, hourlyBars, rangeOf, RANGES, SEVERITIES, toggleSeverity, type EventsFilter, type EventsProblem, type RangeKey } from './events.logic';
 import { useEventHistory } from './use-event-history';
@@ -89,6 +90,7 @@ function EventsHistory({ env, rangeKey, now, filter }: { env: EnvironmentView; r
   return (
     <>
       <EventsChart bars={bars} total={hourly.total} range={range} rangeLabel={rangeLabel} />
+      {params.asset ? <AssetMetricsPanel env={env} asset={params.asset} range={range} rangeLabel={rangeLabel} /> : null}
       {events.length === 0 ? (
         <p className="empty" data-testid="events-empty">
           No stored events in this range{params.asset || params.severity || params.type ? ' with this filter' : ''}.
