@@ -351,7 +351,7 @@ export class AppCore {
 
   private handlers(): Handlers {
     const context = this.context();
-    const deadLetters = new DeadLetterService({ clock: this.clock, logger: this.logger, runtime: (envId) => this.runtime(envId), redisOf: (envId, feature) => this.redisOf(envId, feature) });
+    const deadLetters = new DeadLetterService({ clock: this.clock, logger: this.logger, runtime: (envId) => this.runtime(envId), redisOf: (envId, feature) => this.redisOf(envId, feature), who: () => this.settings.who() });
     return {
       'app.info': async () => ({
         version: this.options.version,

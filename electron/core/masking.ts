@@ -57,6 +57,11 @@ const maskFields = (fields: Record<string, string>, m: Maskers): Record<string, 
  */
 export function maskDeadLetter(entry: DeadLetterEntry, m: Maskers): DeadLetterEntry {
   if (entry.error !== null) entry.error = m.text(entry.error);
+  // The lineage's reasons are earlier errors, and may quote the payload just the same.
+  if (entry.lineage) {
+    for (const step of entry.lineage.steps) if (step.error !== null) step.error = m.text(step.error);
+    entry.lineage.notes = entry.lineage.notes.map((note) => m.text(note));
+  }
   if (entry.payload) entry.payload.preview = entry.payload.encoding === 'text' ? m.text(entry.payload.preview) : m.binary(entry.payload.preview);
   for (const name in entry.fields) entry.fields[name] = m.named(name, entry.fields[name]!);
   return entry;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReplayLineage } from './replay-lineage';
 
 /**
  * The dead-letter entry format on Redis DLQ streams, shared by the workers and the console's
@@ -23,6 +24,13 @@ export const REPLAY_FIELDS = {
   of: 'replay_of',
 } as const;
 
+/**
+ * The lineage a replayed entry carries (issue 20): a JSON array appended to on every replay, one
+ * step per replay (the DLQ entry, why it was dead-lettered, when and by whom it was replayed, the
+ * job). Unlike `replay_of` it is never overwritten; see shared/model/replay-lineage.ts.
+ */
+export const REPLAY_LINEAGE_FIELD = 'replay_lineage';
+
 /** One Redis DLQ stream of an environment. */
 export const DeadLetterSource = z.object({
   name: z.string(),
@@ -43,6 +51,8 @@ export const DeadLetterEntry = z.object({
   attempts: z.number().nullable(),
   failedAt: z.string().nullable(),
   replayCount: z.number(),
+  /** Its earlier replays, oldest first (absent when it was never replayed); its own dlq_* fields are the step after the last. */
+  lineage: ReplayLineage.optional(),
   /** Age from the entry id's time, ms. */
   ageMs: z.number(),
   /** The payload field (`data`), or null when the entry has none. */

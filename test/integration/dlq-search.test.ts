@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_FIELDS } from '../../shared/model/dead-letter';
+import { parseLineage } from '../../shared/model/replay-lineage';
 import { REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { callConfirmed, cleanupNamespace, createTestCore, type TestCore } from '../helpers/core';
 import { waitFor } from '../helpers/wait';
@@ -123,7 +124,11 @@ describe('dead letters: search, groups, export/import', () => {
     const done = await t.core.call('dlq.replayEdited', { envId: t.envId, source: dlq, id, payload: edited });
     expect(done.ok && done.value).toMatchObject({ status: 'replayed', target: originA, reEncrypted: false });
     const [[, fields]] = (await redis.xrevrange(originA, '+', '-', 'COUNT', 1)) as [[string, string[]]];
-    expect(fields).toEqual(['data', edited, 'replay_count', '1', 'replay_of', `${dlq}/${id}`]);
+    expect(fields.slice(0, 6)).toEqual(['data', edited, 'replay_count', '1', 'replay_of', `${dlq}/${id}`]);
+    // Then the lineage (issue 20): this replay's step, marked edited.
+    expect(fields[6]).toBe('replay_lineage');
+    expect(parseLineage(fields[7]!).steps).toEqual([expect.objectContaining({ dlqId: id, error: 'schema: missing event_type', isEdited: true })]);
+    expect(fields).toHaveLength(8);
     expect(await redis.xrange(dlq, id, id)).toEqual([]);
     const local = await t.core.call('audit.local', { count: 5 });
     expect(local.ok && local.value.entries[0]).toMatchObject({

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DLQ_FIELDS, REPLAY_FIELDS } from '../../shared/model/dead-letter';
+import { DLQ_FIELDS, REPLAY_FIELDS, REPLAY_LINEAGE_FIELD } from '../../shared/model/dead-letter';
+import { parseLineage } from '../../shared/model/replay-lineage';
 import { REPLAY_JOB_FIELD } from '../../shared/model/replay-jobs';
 import { ReplayJobService, type JobEnvironment } from '../../electron/core/dead-letters/replay-job-service';
 import { ReplayJobStore, type NewReplayJob } from '../../electron/core/dead-letters/replay-job-store';
@@ -64,7 +65,10 @@ describe('replay jobs on Redis DLQ streams (issue 20)', () => {
     const original = before[0]![1];
     const pairs = (f: Buffer[]) => Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!.toString('hex')]));
     const kept = Object.fromEntries(Object.entries(pairs(original)).filter(([k]) => !k.startsWith('dlq_')));
-    expect(pairs(first)).toEqual({ ...kept, [REPLAY_FIELDS.count]: Buffer.from('1').toString('hex'), [REPLAY_FIELDS.of]: Buffer.from(`${dlq}/${before[0]![0].toString()}`).toString('hex'), [REPLAY_JOB_FIELD]: Buffer.from(started.id).toString('hex') });
+    const { [REPLAY_LINEAGE_FIELD]: lineage, ...rest } = pairs(first);
+    expect(rest).toEqual({ ...kept, [REPLAY_FIELDS.count]: Buffer.from('1').toString('hex'), [REPLAY_FIELDS.of]: Buffer.from(`${dlq}/${before[0]![0].toString()}`).toString('hex'), [REPLAY_JOB_FIELD]: Buffer.from(started.id).toString('hex') });
+    // The lineage step (issue 20): which dead letter, why, the job and who started it.
+    expect(parseLineage(Buffer.from(lineage!, 'hex').toString()).steps).toEqual([expect.objectContaining({ dlqId: before[0]![0].toString(), error: 'schema: x', attempts: 3, replayedBy: 'ana', job: started.id })]);
   });
 
   it('replays given ids or what a search finds (oldest first), and its dry run shows targets and the first differences before anything moves', async () => {

@@ -23,6 +23,8 @@ export interface DeadLetterServiceDeps {
   runtime(envId: string): EnvironmentRuntime;
   /** The connected Redis of an environment as one server (UNSUPPORTED on a cluster, naming `feature`). */
   redisOf(envId: string, feature?: string): Redis;
+  /** "Analyst (os user)": who replays, recorded in each replayed entry's lineage. */
+  who(): string;
 }
 
 type P<M extends Extract<MethodName, `dlq.${string}`>> = ParsedParamsOf<M>;
@@ -83,7 +85,7 @@ export class DeadLetterService {
     const client = this.redis(envId, source);
     const runtime = this.deps.runtime(envId);
     const chosen = !all && match ? await matchingIds(client, source, match, 100_000, runtime.env.payloadKey) : (ids ?? []);
-    const options = { target: target ?? null, maxReplays, force, dryRun, check: { namespace: runtime.env.profile.namespace, payloadKey: runtime.env.payloadKey } };
+    const options = { target: target ?? null, maxReplays, force, dryRun, who: this.deps.who(), now: this.deps.clock.now(), check: { namespace: runtime.env.profile.namespace, payloadKey: runtime.env.payloadKey } };
     const outcome = all ? await replayAll(client, source, options) : await replayIds(client, source, chosen, options);
     this.deps.logger.info(`dlq replay ${source}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, skipped: outcome.skipped, failed: outcome.failed.length, targets: outcome.targets })}`);
     return outcome;
@@ -91,7 +93,7 @@ export class DeadLetterService {
 
   /** Replays one entry with an edited payload; the result carries the original and the diff for the audit entry. */
   replayEdited({ envId, source, id, payload, target, maxReplays, force }: P<'dlq.replayEdited'>) {
-    return replayEdited(this.redis(envId, source), source, id, payload, { target: target ?? null, maxReplays, force, payloadKey: this.payloadKey(envId), encrypt: encryptPayload });
+    return replayEdited(this.redis(envId, source), source, id, payload, { target: target ?? null, maxReplays, force, payloadKey: this.payloadKey(envId), encrypt: encryptPayload, who: this.deps.who(), now: this.deps.clock.now() });
   }
 
   bullSources({ envId }: P<'dlq.bullSources'>) {

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import { CodedError } from '../../../shared/contract/errors';
-import { DLQ_FIELDS, REPLAY_FIELDS } from '../../../shared/model/dead-letter';
+import { DLQ_FIELDS, REPLAY_FIELDS, REPLAY_LINEAGE_FIELD } from '../../../shared/model/dead-letter';
 import { errorShape, valueAtPath, type DlqGroups, type DlqMatch, type DlqSearchStep } from '../../../shared/model/dlq-search';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import { idTime } from '../../../shared/model/stream-ids';
 import { decryptPayload } from '../payload-crypto';
 import { DLQ_LIMITS, toEntry } from './redis-dlq';
+import { LINEAGE_LUA } from './replay-lineage-lua';
 
 type RawEntry = [Buffer, Buffer[]];
 
@@ -213,11 +214,11 @@ export async function importDeadLetters(client: Redis, source: string, text: str
 /**
  * Replays ONE dead letter with its payload replaced (edit before replay), atomically: skip if it
  * is no longer in the DLQ; XADD the entry's fields (metadata dropped, replay marks set, `data` =
- * the new payload) to the target or origin; XDEL it from the DLQ.
- * KEYS: dlq. ARGV: id, target ('' = origin), new payload, maxReplays, force ('1'/'0').
+ * the new payload, a lineage step marked edited) to the target or origin; XDEL it from the DLQ.
+ * KEYS: dlq. ARGV: id, target ('' = origin), new payload, maxReplays, force ('1'/'0'), who, at (ISO time).
  * Returns {1, target, newId} | {0, 'gone'} | {-1, reason}.
  */
-const EDIT_REPLAY_SCRIPT = `
+const EDIT_REPLAY_SCRIPT = `${LINEAGE_LUA}
 local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #entries == 0 then return {0, 'gone'} end
 local fields = entries[1][2]
@@ -225,16 +226,20 @@ local out = {}
 local origin = nil
 local count = 0
 local hasPayload = false
+local meta = {}
+local prior = nil
 for f = 1, #fields, 2 do
   local name = fields[f]
-  if name == '${DLQ_FIELDS.originStream}' then origin = fields[f + 1]
-  elseif name == '${REPLAY_FIELDS.count}' then count = tonumber(fields[f + 1]) or 0
+  if name == '${DLQ_FIELDS.originStream}' then origin = fields[f + 1] end
+  if name == '${REPLAY_FIELDS.count}' then count = tonumber(fields[f + 1]) or 0
   elseif name == '${REPLAY_FIELDS.of}' then
+  elseif name == '${REPLAY_LINEAGE_FIELD}' then prior = fields[f + 1]
+  elseif string.sub(name, 1, 4) == 'dlq_' then meta[name] = fields[f + 1]
   elseif name == '${STREAM_PAYLOAD_FIELD}' then
     out[#out + 1] = name
     out[#out + 1] = ARGV[3]
     hasPayload = true
-  elseif string.sub(name, 1, 4) ~= 'dlq_' then
+  else
     out[#out + 1] = name
     out[#out + 1] = fields[f + 1]
   end
@@ -252,6 +257,8 @@ out[#out + 1] = '${REPLAY_FIELDS.count}'
 out[#out + 1] = tostring(count + 1)
 out[#out + 1] = '${REPLAY_FIELDS.of}'
 out[#out + 1] = KEYS[1] .. '/' .. ARGV[1]
+out[#out + 1] = '${REPLAY_LINEAGE_FIELD}'
+out[#out + 1] = lineageAppend(prior, lineageStep(meta, KEYS[1], ARGV[1], ARGV[7], ARGV[6], '', true))
 local newId = redis.call('XADD', target, '*', unpack(out))
 redis.call('XDEL', KEYS[1], ARGV[1])
 return {1, target, newId}
@@ -291,7 +298,7 @@ export async function replayEdited(
   source: string,
   id: string,
   payload: string,
-  options: { target: string | null; maxReplays: number; force: boolean; payloadKey: Buffer | null; encrypt: (plain: Buffer, key: Buffer) => Buffer },
+  options: { target: string | null; maxReplays: number; force: boolean; payloadKey: Buffer | null; encrypt: (plain: Buffer, key: Buffer) => Buffer; who?: string; now?: number },
 ): Promise<EditedReplay> {
   const raw = (await client.xrangeBuffer(source, id, id)) as unknown as RawEntry[];
   if (raw.length === 0) throw new CodedError('NOT_FOUND', `no entry ${id} in "${source}" (replayed or purged?)`);
@@ -313,7 +320,7 @@ export async function replayEdited(
     }
   }
   const bytes = wasEncrypted ? options.encrypt(Buffer.from(payload, 'utf8'), options.payloadKey!) : Buffer.from(payload, 'utf8');
-  const result = (await client.eval(EDIT_REPLAY_SCRIPT, 1, source, id, options.target ?? '', bytes, String(options.maxReplays), options.force ? '1' : '0')) as [number, string, string?];
+  const result = (await client.eval(EDIT_REPLAY_SCRIPT, 1, source, id, options.target ?? '', bytes, String(options.maxReplays), options.force ? '1' : '0', options.who ?? '', new Date(options.now ?? Date.now()).toISOString())) as [number, string, string?];
   const base = { original: originalText.slice(0, 256 * 1024), diff: lineDiff(originalText, payload), reEncrypted: wasEncrypted };
   if (result[0] === 1) return { ...base, status: 'replayed', target: result[1], newId: result[2] ?? null, reason: null };
   if (result[0] === 0) return { ...base, status: 'gone', target: null, newId: null, reason: 'no longer in the DLQ (replayed or purged meanwhile)' };

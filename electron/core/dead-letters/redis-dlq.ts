@@ -1,12 +1,14 @@
 import type { Redis } from 'ioredis';
 import { CodedError } from '../../../shared/contract/errors';
-import { DLQ_FIELDS, REPLAY_FIELDS, type DeadLetterEntry, type DeadLetterPage, type ReplayOutcome } from '../../../shared/model/dead-letter';
+import { DLQ_FIELDS, REPLAY_FIELDS, REPLAY_LINEAGE_FIELD, type DeadLetterEntry, type DeadLetterPage, type ReplayOutcome } from '../../../shared/model/dead-letter';
 import { STREAM_PAYLOAD_FIELD } from '../../../shared/model/topology';
 import { previewOf } from '../brokers/payload-preview';
 import { decryptPayload } from '../payload-crypto';
 import { idTime } from '../../../shared/model/stream-ids';
 import { REPLAY_JOB_FIELD } from '../../../shared/model/replay-jobs';
 import { addVerdict, checkEntry, emptyCheck, mergeCheck } from './replay-check';
+import { LINEAGE_LUA } from './replay-lineage-lua';
+import { parseLineage } from '../../../shared/model/replay-lineage';
 
 export const DLQ_LIMITS = {
   /** Payload preview in lists. */
@@ -25,14 +27,16 @@ const META = new Set<string>(Object.values(DLQ_FIELDS));
  * The per-id copy → remove, as Lua: skip if no longer in the DLQ; refuse past the loop guard
  * unless forced; XADD the original fields (metadata dropped, replay marks set) to the target — the
  * given one or the entry's origin; XDEL from the DLQ. Byte-safe: fields pass through as Lua
- * strings. Shared by the one-shot replay below and replay jobs (replay-job-script.ts), which add a
- * lineage field (`extraFields`: Lua appending to `out`) and their cursor in the same script.
- * `ids`, `target`, `maxReplays`, `force`, `dryRun` are Lua expressions; appends {status,
+ * strings. Each replay appends a step to the entry's `replay_lineage` (the dead letter's why, `who`
+ * replayed it `at` when, the `job`; see replay-lineage-lua.ts). Shared by the one-shot replay below
+ * and replay jobs (replay-job-script.ts), which add their `replay_job` field (`extraFields`: Lua
+ * appending to `out`) and their cursor in the same script. Put it at a script's top level.
+ * `ids`, `target`, `maxReplays`, `force`, `dryRun`, `who`, `at` (ISO time), `job` ('' none) are Lua expressions; appends {status,
  * target-or-reason} per id to `results`: status 1 replayed, 0 skipped (gone), -1 failed.
  * (The origin stream is not in KEYS: standalone and Sentinel Redis only, not Cluster.)
  */
-export function replayEntriesLua(v: { ids: string; target: string; maxReplays: string; force: string; dryRun: string; extraFields?: string }): string {
-  return `
+export function replayEntriesLua(v: { ids: string; target: string; maxReplays: string; force: string; dryRun: string; who: string; at: string; job: string; extraFields?: string }): string {
+  return `${LINEAGE_LUA}
 local maxReplays = tonumber(${v.maxReplays})
 for _, id in ipairs(${v.ids}) do
   local entries = redis.call('XRANGE', KEYS[1], id, id)
@@ -43,12 +47,16 @@ for _, id in ipairs(${v.ids}) do
     local out = {}
     local origin = nil
     local count = 0
+    local meta = {}
+    local prior = nil
     for f = 1, #fields, 2 do
       local name = fields[f]
-      if name == '${DLQ_FIELDS.originStream}' then origin = fields[f + 1]
-      elseif name == '${REPLAY_FIELDS.count}' then count = tonumber(fields[f + 1]) or 0
+      if name == '${DLQ_FIELDS.originStream}' then origin = fields[f + 1] end
+      if name == '${REPLAY_FIELDS.count}' then count = tonumber(fields[f + 1]) or 0
       elseif name == '${REPLAY_FIELDS.of}' or name == '${REPLAY_JOB_FIELD}' then
-      elseif string.sub(name, 1, 4) ~= 'dlq_' then
+      elseif name == '${REPLAY_LINEAGE_FIELD}' then prior = fields[f + 1]
+      elseif string.sub(name, 1, 4) == 'dlq_' then meta[name] = fields[f + 1]
+      else
         out[#out + 1] = name
         out[#out + 1] = fields[f + 1]
       end
@@ -68,6 +76,8 @@ for _, id in ipairs(${v.ids}) do
       out[#out + 1] = tostring(count + 1)
       out[#out + 1] = '${REPLAY_FIELDS.of}'
       out[#out + 1] = KEYS[1] .. '/' .. id
+      out[#out + 1] = '${REPLAY_LINEAGE_FIELD}'
+      out[#out + 1] = lineageAppend(prior, lineageStep(meta, KEYS[1], id, ${v.at}, ${v.who}, ${v.job}, false))
       ${v.extraFields ?? ''}
       redis.call('XADD', target, '*', unpack(out))
       redis.call('XDEL', KEYS[1], id)
@@ -78,12 +88,12 @@ end
 `;
 }
 
-/** KEYS: dlq. ARGV: target ('' = origin), maxReplays, force ('1'/'0'), dryRun ('1'/'0'), then ids. */
+/** KEYS: dlq. ARGV: target ('' = origin), maxReplays, force ('1'/'0'), dryRun ('1'/'0'), who, at (ISO time), then ids. */
 const REPLAY_SCRIPT = `
 local results = {}
 local ids = {}
-for i = 5, #ARGV do ids[#ids + 1] = ARGV[i] end
-${replayEntriesLua({ ids: 'ids', target: 'ARGV[1]', maxReplays: 'ARGV[2]', force: 'ARGV[3]', dryRun: 'ARGV[4]' })}
+for i = 7, #ARGV do ids[#ids + 1] = ARGV[i] end
+${replayEntriesLua({ ids: 'ids', target: 'ARGV[1]', maxReplays: 'ARGV[2]', force: 'ARGV[3]', dryRun: 'ARGV[4]', who: 'ARGV[5]', at: 'ARGV[6]', job: "''" })}
 return results
 `;
 
@@ -95,11 +105,13 @@ export function toEntry(raw: RawEntry, now: number, previewBytes: number, payloa
   const meta = new Map<string, string>();
   const fields: Record<string, string> = {};
   let payload: DeadLetterEntry['payload'] = null;
+  let lineage: DeadLetterEntry['lineage'];
   const values = raw[1];
   for (let i = 0; i + 1 < values.length; i += 2) {
     const name = values[i]!.toString();
     const value = values[i + 1]!;
     if (META.has(name) || name === REPLAY_FIELDS.count || name === REPLAY_FIELDS.of) meta.set(name, value.toString());
+    else if (name === REPLAY_LINEAGE_FIELD) lineage = parseLineage(value.toString());
     else if (name === STREAM_PAYLOAD_FIELD) {
       const opened = payloadKey ? decryptPayload(value, payloadKey) : null;
       payload = opened && 'plain' in opened ? { ...previewOf(opened.plain, previewBytes), decrypted: true } : { ...previewOf(value, previewBytes), ...(opened ? { decryptError: opened.error } : {}) };
@@ -116,6 +128,7 @@ export function toEntry(raw: RawEntry, now: number, previewBytes: number, payloa
     attempts: number(DLQ_FIELDS.attempts),
     failedAt: meta.get(DLQ_FIELDS.failedAt) ?? null,
     replayCount: number(REPLAY_FIELDS.count) ?? 0,
+    ...(lineage ? { lineage } : {}),
     ageMs: Math.max(0, now - idTime(id)),
     payload,
     fields,
@@ -150,6 +163,10 @@ export interface ReplayOptions {
   onBatch?: (done: number) => void;
   /** Dry runs: run the target processor's event check on each entry that would be replayed (issue 21.7). */
   check?: { namespace: string; payloadKey: Buffer | null };
+  /** Who replays: recorded in each entry's lineage ("analyst (os user)"). */
+  who?: string;
+  /** When (ms), for the lineage; default now. */
+  now?: number;
 }
 
 /** The payload bytes of the given DLQ entries (one pipelined XRANGE each); absent ids are left out. */
@@ -174,7 +191,8 @@ export async function replayIds(client: Redis, source: string, ids: readonly str
   const outcome: ReplayOutcome = { source, dryRun: options.dryRun, matched: 0, replayed: 0, skipped: 0, failed: [], targets: {}, ...(options.dryRun && options.check ? { check: emptyCheck() } : {}) };
   for (let i = 0; i < ids.length; i += DLQ_LIMITS.replayBatch) {
     const batch = ids.slice(i, i + DLQ_LIMITS.replayBatch);
-    const results = (await client.eval(REPLAY_SCRIPT, 1, source, options.target ?? '', options.maxReplays, options.force ? '1' : '0', options.dryRun ? '1' : '0', ...batch)) as [number, string][];
+    const at = new Date(options.now ?? Date.now()).toISOString();
+    const results = (await client.eval(REPLAY_SCRIPT, 1, source, options.target ?? '', options.maxReplays, options.force ? '1' : '0', options.dryRun ? '1' : '0', options.who ?? '', at, ...batch)) as [number, string][];
     results.forEach(([status, detail], j) => {
       outcome.matched++;
       if (status === 1) {

@@ -56,7 +56,7 @@ export async function runReplayJob(store: ReplayJobStore, jobId: string, token: 
         if (end) return end;
       }
       const rate = meter.rate();
-      const reply = (await client.eval(BATCH_SCRIPT, 4, source ?? '', keys.job(jobId), keys.ids(jobId), keys.failures(jobId), token, batch, options.leaseMs, rate === null ? '' : rate.toFixed(1), String(options.clock.now()), jobId)) as [string, string, number?];
+      const reply = (await client.eval(BATCH_SCRIPT, 4, source ?? '', keys.job(jobId), keys.ids(jobId), keys.failures(jobId), token, batch, options.leaseMs, rate === null ? '' : rate.toFixed(1), String(options.clock.now()), jobId, new Date(options.clock.now()).toISOString())) as [string, string, number?];
       if (reply[0] !== 'ok') return ended(reply[1]);
       replayedHere += Number(reply[2] ?? 0);
       meter.add(options.clock.now(), replayedHere);

@@ -15,13 +15,14 @@ const NOW_MS = `local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 /**
- * KEYS: dlq, job, ids, failures. ARGV: owner token, batch size, lease ms, measured rate ('' none), now (display ms), job id.
+ * KEYS: dlq, job, ids, failures. ARGV: owner token, batch size, lease ms, measured rate ('' none), now (display ms), job id, now (ISO, for the lineage).
+ * Each entry's lineage names the job and the analyst who started it (`createdBy`), whichever console runs it.
  * Returns {'lost'|'stopped', state} or {'ok', state, replayed, skipped, failed}.
  */
 export const BATCH_SCRIPT = `
 local job = KEYS[2]
-local h = redis.call('HMGET', job, 'state', 'owner', 'cursor', 'selection', 'endId', 'target', 'maxReplays', 'force')
-local state, owner, cursor, selection, endId, target, maxReplays, force = h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8]
+local h = redis.call('HMGET', job, 'state', 'owner', 'cursor', 'selection', 'endId', 'target', 'maxReplays', 'force', 'createdBy')
+local state, owner, cursor, selection, endId, target, maxReplays, force, createdBy = h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9] or ''
 if not state then return {'lost', 'gone'} end
 if state ~= 'running' then return {'stopped', state} end
 if owner ~= ARGV[1] then return {'lost', state} end
@@ -43,7 +44,7 @@ else
   finished = c + #ids >= redis.call('LLEN', KEYS[3])
 end
 local results = {}
-${replayEntriesLua({ ids: 'ids', target: 'target', maxReplays: 'maxReplays', force: 'force', dryRun: "'0'", extraFields: `out[#out + 1] = '${REPLAY_JOB_FIELD}'\n      out[#out + 1] = ARGV[6]` })}
+${replayEntriesLua({ ids: 'ids', target: 'target', maxReplays: 'maxReplays', force: 'force', dryRun: "'0'", who: 'createdBy', at: 'ARGV[7]', job: 'ARGV[6]', extraFields: `out[#out + 1] = '${REPLAY_JOB_FIELD}'\n      out[#out + 1] = ARGV[6]` })}
 local replayed, skipped, failed = 0, 0, 0
 local listed = redis.call('LLEN', KEYS[4])
 for i, r in ipairs(results) do

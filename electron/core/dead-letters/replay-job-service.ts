@@ -85,7 +85,7 @@ export class ReplayJobService {
 
   dryRun(envId: string, input: Omit<NewReplayJob, 'rate' | 'batch'>): Promise<ReplayJobPreview> {
     const env = this.deps.environment(envId);
-    return previewReplayJob(this.store(envId, input.source), input, { namespace: env.namespace, payloadKey: env.payloadKey });
+    return previewReplayJob(this.store(envId, input.source), input, { namespace: env.namespace, payloadKey: env.payloadKey }, { who: this.deps.who(), now: this.deps.clock.now() });
   }
 
   async control(envId: string, id: string, action: ReplayJobAction): Promise<ReplayJob> {
