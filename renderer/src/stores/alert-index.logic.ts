@@ -175,3 +175,52 @@ export function moveKey(alerts: readonly AlertSummary[], key: string | null, del
   const to = at === -1 ? (delta > 0 ? 0 : alerts.length - 1) : Math.min(alerts.length - 1, Math.max(0, at + delta));
   return `${alerts[to]!.envId}/${alerts[to]!.id}`;
 }
+
+/** How a long filter pass waits for its next slice (the page paints in between). */
+export type SliceScheduler = (next: () => void) => () => void;
+
+/** The next slice as a new task (MessageChannel: no 4 ms clamp of nested timers); returns a cancel. */
+export const nextTaskScheduler: SliceScheduler = (next) => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    next();
+  };
+  channel.port2.postMessage(null);
+  return () => channel.port1.close();
+};
+
+/**
+ * filterSorted over a long list in slices of about `sliceMs` each (the first one at once), so a
+ * filter change over 100,000 alerts never holds the page for the whole pass: `done` gets exactly
+ * what filterSorted gives. Returns a cancel (a newer filter or list makes this pass useless).
+ */
+export function filterSortedInSlices(
+  sorted: readonly AlertSummary[],
+  filter: AlertFilter,
+  now: number,
+  done: (list: AlertSummary[]) => void,
+  options: { sliceMs?: number; schedule?: SliceScheduler; clock?: () => number } = {},
+): () => void {
+  const { sliceMs = 6, schedule = nextTaskScheduler, clock = () => performance.now() } = options;
+  const matches = alertMatcher(filter, now);
+  const out: AlertSummary[] = [];
+  let i = 0;
+  let isCancelled = false;
+  let cancelNext = () => {};
+  const step = () => {
+    if (isCancelled) return;
+    const until = clock() + sliceMs;
+    do {
+      const end = Math.min(sorted.length, i + 1024);
+      for (; i < end; i++) if (matches(sorted[i]!)) out.push(sorted[i]!);
+    } while (i < sorted.length && clock() < until);
+    if (i < sorted.length) cancelNext = schedule(step);
+    else done(out);
+  };
+  step();
+  return () => {
+    isCancelled = true;
+    cancelNext();
+  };
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareAlerts, type AlertSummary } from '../../../shared/model/alerts';
 import { alertChangesBetween, applyAlertChanges, applyAlertList, badgeCount, heldCount, initialAlertsState, type AlertsState } from '../../../renderer/src/stores/alerts.logic';
-import { applySortedChanges, mergeAll, sortedAlertsOf, type SortedAlerts } from '../../../renderer/src/stores/alert-index.logic';
+import { applySortedChanges, filterSorted, filterSortedInSlices, mergeAll, sortedAlertsOf, type SortedAlerts } from '../../../renderer/src/stores/alert-index.logic';
+import { DEFAULT_ALERT_FILTER } from '../../../renderer/src/stores/alerts.logic';
 
 /**
  * The incremental structures (issue 19: a push costs O(changed), not O(alerts held)) checked
@@ -137,5 +138,32 @@ describe('incremental alert list, badge and counts (issue 19)', () => {
       expect(keys(applySortedChanges(list, { put, replaced: [...replaced, undefined] }, compareAlerts))).toEqual(keys(expected));
     }
     expect(applySortedChanges(list, { put: [], replaced: [] }, compareAlerts)).toBe(list);
+  });
+
+  it('filters a long list in slices to exactly what filterSorted gives, and a cancelled pass gives nothing', () => {
+    const rand = random(11);
+    const sorted = Array.from({ length: 5000 }, (_, i) => alert(rand, 'e1', i)).sort(compareAlerts);
+    const waiting: (() => void)[] = [];
+    const schedule = (next: () => void) => (waiting.push(next), () => waiting.splice(waiting.indexOf(next), 1));
+    // A clock that moves 1 ms per reading: each slice ends after a few readings.
+    let t = 0;
+    const clock = () => t++;
+    for (const filter of [DEFAULT_ALERT_FILTER, { ...DEFAULT_ALERT_FILTER, text: 'finding 1' }, { ...DEFAULT_ALERT_FILTER, status: 'all' as const, severities: ['high'] }]) {
+      let got: AlertSummary[] | null = null;
+      filterSortedInSlices(sorted, filter, NOW, (list) => (got = list), { sliceMs: 2, schedule, clock });
+      let slices = 1;
+      while (waiting.length) {
+        waiting.shift()!();
+        slices++;
+      }
+      expect(slices).toBeGreaterThan(2);
+      expect(keys(got!)).toEqual(keys(filterSorted(sorted, filter, NOW)));
+    }
+    let got: AlertSummary[] | null = null;
+    const cancel = filterSortedInSlices(sorted, DEFAULT_ALERT_FILTER, NOW, (list) => (got = list), { sliceMs: 2, schedule, clock });
+    expect(waiting.length).toBe(1);
+    cancel();
+    expect(waiting.length).toBe(0);
+    expect(got).toBeNull();
   });
 });

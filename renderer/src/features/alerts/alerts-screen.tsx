@@ -9,7 +9,8 @@ import { formatCount } from '../../components/format';
 import { useServices } from '../../services';
 import { EnvPicker, usePageEnvironment } from '../../components/env-picker';
 import { DEFAULT_ALERT_FILTER, alertMatcher, heldCount, moveCursor, type AlertFilter, type StatusFilter } from '../../stores/alerts.logic';
-import { alertByKey, filterSorted, moveKey, sortedAlertsOf, type SortedAlerts } from '../../stores/alert-index.logic';
+import { alertByKey, moveKey, sortedAlertsOf, type SortedAlerts } from '../../stores/alert-index.logic';
+import { useFilteredAlerts } from './use-filtered-alerts';
 import { loadAlerts } from '../../stores/sync';
 import { AlertDetail } from './alert-detail';
 import { AlertsTable } from './alerts-table';
@@ -56,7 +57,9 @@ export function AlertsScreen() {
   const sortCache = useRef(new Map<string, SortedAlerts>());
   const sorted = useMemo(() => sortedAlertsOf(alertsState, envIds, sortCache.current), [alertsState, envIds]);
   const filterNow = useMemo(() => (alertsState && listFilter ? Date.now() : 0), [alertsState, listFilter]);
-  const visible = useMemo(() => filterSorted(sorted, listFilter, filterNow), [sorted, listFilter, filterNow]);
+  // Past 20,000 alerts filtered in slices between frames: `filtered` says which filter the list shown was made with.
+  const filtered = useFilteredAlerts(sorted, listFilter, filterNow);
+  const visible = filtered.list;
   // Grouped into incidents (rule + asset + type by default): one row a group, drilled into with Enter.
   const [groupBy, setGroupBy] = useState<readonly GroupField[] | null>(readGroupBy);
   const [openGroup, setOpenGroup] = useState<string | null>(null);
@@ -76,12 +79,12 @@ export function AlertsScreen() {
   const search = useRef<HTMLInputElement>(null);
   /** The listed alert a key names (one the filters let through), without a map of every listed alert. */
   const shown = useMemo(() => {
-    const matches = alertMatcher(listFilter, filterNow);
+    const matches = alertMatcher(filtered.filter, filtered.now);
     return (key: string): AlertSummary | undefined => {
       const a = alertByKey(alertsState, envIds, key);
       return a && matches(a) ? a : undefined;
     };
-  }, [alertsState, envIds, listFilter, filterNow]);
+  }, [alertsState, envIds, filtered.filter, filtered.now]);
   const keyOf = (a: AlertSummary) => `${a.envId}/${a.id}`;
   // The cursor stays on a listed alert: the first one once the filter or a push took its alert out
   // of the list, none while nothing is listed (the list that follows starts at its top). Worked out
@@ -266,7 +269,7 @@ export function AlertsScreen() {
           {groupBy ? ` in ${formatCount(groups.length)} incident${groups.length === 1 ? '' : 's'}` : ''}
         </span>
       </div>
-      {!isAllScope && envOf(chosen) ? <SavedAlertSearches env={envOf(chosen)!} filter={filter} shownFilter={listFilter} shownCount={visible.length} onApply={setFilter} /> : null}
+      {!isAllScope && envOf(chosen) ? <SavedAlertSearches env={envOf(chosen)!} filter={filter} shownFilter={filtered.filter} shownCount={visible.length} onApply={setFilter} /> : null}
       {skipped.length ? (
         <p className="muted small" data-testid="alerts-same-redis">
           {skipped.map((e) => `${e.name} (same Redis and namespace as ${envOf(repeats[e.id]!)?.name ?? repeats[e.id]})`).join(', ')}: its alerts are listed once, under the
