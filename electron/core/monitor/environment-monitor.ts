@@ -68,8 +68,11 @@ export class EnvironmentMonitor {
     private readonly options: MonitorOptions = DEFAULT_MONITOR_OPTIONS,
   ) {
     this.createdAt = deps.clock.now();
-    this.watchedStreams = topologyFor(namespace).deadLetterStreams;
-    this.discovery = redis ? new StreamDiscovery(redis.client, namespace) : null;
+    const topology = topologyFor(namespace);
+    this.watchedStreams = topology.deadLetterStreams;
+    // The seed's streams are looked up by name too: they show at once even in a keyspace one SCAN pass takes long over.
+    const seedStreams = [...new Set([...Object.values(topology.streams).map((s) => s.name), ...topology.deadLetterStreams])];
+    this.discovery = redis ? new StreamDiscovery(redis.client, namespace, undefined, seedStreams) : null;
     this.sampler = new StreamSampler(() => deps.clock.now(), namespace);
     redis?.onStatus(() => this.emit());
     amqp?.onStatus(() => this.emit());

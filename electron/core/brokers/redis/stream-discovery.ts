@@ -10,6 +10,10 @@ export const DISCOVERY_LIMITS = { scanCount: 1000, stepsPerRun: 20, maxStreams: 
  * meanwhile disappear at the end of the pass (or earlier, when sampling finds them gone). On a
  * Redis Cluster a pass scans every master in turn (the masters as the pass began; one that left
  * since is skipped, its keys are found on its successor by the next pass).
+ *
+ * SCAN may miss a key created while a pass is under way, so in a large keyspace a new stream could
+ * wait a whole pass (many runs) to show. The streams the seed topology names (`probeNames`) are
+ * therefore also looked up by name on every run (one TYPE each): they show the run they appear.
  */
 export class StreamDiscovery {
   private cursor = '0';
@@ -25,6 +29,7 @@ export class StreamDiscovery {
     private readonly client: RedisClient,
     private readonly prefix: string,
     private readonly limits: { scanCount: number; stepsPerRun: number; maxStreams: number } = DISCOVERY_LIMITS,
+    private readonly probeNames: readonly string[] = [],
   ) {}
 
   /** Runs at most `stepsPerRun` SCAN calls; returns the known stream names. */
@@ -52,7 +57,19 @@ export class StreamDiscovery {
         }
       }
     }
+    await this.probe();
     return this.names();
+  }
+
+  /** The named streams that exist now join the known set (and this pass): a TYPE each, in parallel (each goes to its slot's master on a cluster). */
+  private async probe(): Promise<void> {
+    if (this.probeNames.length === 0) return;
+    const types = await Promise.all(this.probeNames.map((name) => this.client.type(name).catch(() => 'none')));
+    this.probeNames.forEach((name, i) => {
+      if (types[i] !== 'stream') return;
+      if (this.known.size < this.limits.maxStreams) this.known.add(name);
+      if (this.pass.size < this.limits.maxStreams) this.pass.add(name);
+    });
   }
 
   /** The server to SCAN next: the client itself, or the pass's current master of a cluster. */
