@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AlertSummary } from '../../../../shared/model/alerts';
 import type { EnvironmentView } from '../../../../shared/model/environment';
 import { slaCountdown } from '../../stores/alerts.logic';
@@ -24,6 +24,7 @@ export function AlertsTable({
   onCursor,
   onOpen,
   onToggle,
+  empty,
 }: {
   alerts: readonly AlertSummary[];
   now: number;
@@ -36,6 +37,8 @@ export function AlertsTable({
   onCursor: (key: string) => void;
   onOpen: (key: string) => void;
   onToggle: (key: string) => void;
+  /** Shown under the header when no alert is listed. */
+  empty?: ReactNode;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -56,18 +59,21 @@ export function AlertsTable({
   const lastCursor = useRef<string | null>(null);
   // The cursor row is scrolled into view after the commit, before the paint; the window follows
   // at once (not on the next scroll event), so a jump never paints an empty window.
+  // A shorter list (a narrower filter) is scrolled less far than the last scroll event said.
+  const shownTop = Math.min(scrollTop, Math.max(0, (alerts.length + 1) * ALERT_ROW_HEIGHT - viewport));
+  // Decided on the scroll position and height tracked here: reading el.scrollTop / clientHeight
+  // forced a layout of the whole table in the middle of every filter change's commit.
   useLayoutEffect(() => {
     const el = box.current;
     if (cursor === lastCursor.current || !el || cursorIndex < 0) return;
     lastCursor.current = cursor;
     const top = cursorIndex * ALERT_ROW_HEIGHT;
     const header = ALERT_ROW_HEIGHT;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ALERT_ROW_HEIGHT + header > el.scrollTop + el.clientHeight) el.scrollTop = top + ALERT_ROW_HEIGHT + header - el.clientHeight;
-    setScrollTop(el.scrollTop);
-  }, [cursor, cursorIndex]);
-  // A shorter list (a narrower filter) is scrolled less far than the last scroll event said.
-  const shownTop = Math.min(scrollTop, Math.max(0, (alerts.length + 1) * ALERT_ROW_HEIGHT - viewport));
+    const to = top < shownTop ? top : top + ALERT_ROW_HEIGHT + header > shownTop + viewport ? top + ALERT_ROW_HEIGHT + header - viewport : null;
+    if (to === null) return;
+    el.scrollTop = to;
+    setScrollTop(to);
+  }, [cursor, cursorIndex, shownTop, viewport]);
   const first = Math.max(0, Math.floor(shownTop / ALERT_ROW_HEIGHT) - OVERSCAN_ROWS);
   const last = Math.min(alerts.length, Math.ceil((shownTop + viewport) / ALERT_ROW_HEIGHT) + OVERSCAN_ROWS);
   return (
@@ -115,6 +121,7 @@ export function AlertsTable({
           ) : null}
         </tbody>
       </table>
+      {alerts.length === 0 ? empty : null}
     </div>
   );
 }
