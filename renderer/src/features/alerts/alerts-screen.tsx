@@ -319,14 +319,31 @@ export function AlertsScreen() {
       <div className={opened ? 'alerts-layout has-detail' : 'alerts-layout'}>
         {isLoading && !total ? (
           <p className="empty">Loading alerts…</p>
-        ) : visible.length === 0 ? (
+        ) : total === 0 || (visible.length === 0 && isGroupList) ? (
           <p className="empty" data-testid="alerts-empty">
             {total === 0 ? 'No alerts. New alerts on security.alerts appear here within a second (start the demo to see some).' : 'No alert matches these filters.'}
           </p>
         ) : isGroupList && groupBy ? (
           <AlertGroupsTable groups={groups} fields={groupBy} now={now} cursor={groupCursor} selection={selection} showEnv={isAll} envOf={envOf} onCursor={setGroupCursor} onOpen={setOpenGroup} onToggle={toggleGroup} />
         ) : (
-          <AlertsTable alerts={listed} now={now} cursor={cursor} selection={selection} showEnv={isAll} isCompact={opened !== null} envOf={envOf} onCursor={setCursor} onOpen={setOpenId} onToggle={onToggle} />
+          // Kept mounted when a filter matches nothing (the message in its box): the next filter refills its rows instead of building the table again.
+          <AlertsTable
+            alerts={listed}
+            now={now}
+            cursor={cursor}
+            selection={selection}
+            showEnv={isAll}
+            isCompact={opened !== null}
+            envOf={envOf}
+            onCursor={setCursor}
+            onOpen={setOpenId}
+            onToggle={onToggle}
+            empty={
+              <p className="empty" data-testid="alerts-empty">
+                No alert matches these filters.
+              </p>
+            }
+          />
         )}
         {opened ? <AlertDetail key={keyOf(opened)} summary={opened} env={envOf(opened.envId)} now={now} onClose={() => setOpenId(null)} onAction={(kind) => startAction(kind)} onNotice={setNotice} /> : null}
       </div>
