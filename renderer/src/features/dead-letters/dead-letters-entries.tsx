@@ -13,6 +13,7 @@ import { dryRunReplay } from '../../actions/dead-letter-actions';
 import { revealDeadLetter } from '../../actions/reveal-actions';
 import { RevealControl, isMaskedText } from '../../components/reveal-control';
 import { useSavedDlqSearch } from '../searches/use-saved-dlq-search';
+import { LineageChain } from './lineage-chain';
 
 export function Entries({ env, source, total, saved, onOpenSaved }: { env: EnvironmentView; source: string; total: number | null; saved?: SavedSearchView | null; onOpenSaved?: (search: SavedSearchView) => void }) {
   const services = useServices();
@@ -226,6 +227,7 @@ export function Entries({ env, source, total, saved, onOpenSaved }: { env: Envir
             </button>
           </header>
           <p className="bad">{open.error ?? 'No error recorded.'}</p>
+          {open.lineage || open.replayCount > 0 ? <LineageChain lineage={open.lineage} current={open} replayCount={open.replayCount} testId="dlq-lineage" /> : null}
           {revealedId === open.id || isMaskedDeadLetter(open) ? (
             <RevealControl
               env={env}

@@ -10,6 +10,8 @@ import { useServices } from '../../services';
 import { revealStreamEntry } from '../../actions/reveal-actions';
 import { RevealControl, isMaskedText } from '../../components/reveal-control';
 import { emptyEntriesText, entrySummary, filterEntries, hasNewerEntries } from './stream-entries.logic';
+import { LineageChain, lineageOfField } from '../dead-letters/lineage-chain';
+import { REPLAY_FIELDS, REPLAY_LINEAGE_FIELD } from '../../../../shared/model/dead-letter';
 
 const PAGE_SIZE = 50;
 const FOLLOW_MS = 2000;
@@ -279,6 +281,9 @@ function EntryDetail({ env, stream, entry }: { env: EnvironmentView; stream: str
   const [revealed, setRevealed] = useState<StreamEntry | null>(null);
   const shown = revealed ?? whole ?? entry;
   const isMasked = shown.fields.some((f) => f.encoding === 'text' && isMaskedText(f.preview));
+  // A replayed entry back in its origin: how it got here (issue 20).
+  const lineage = lineageOfField(shown.fields.find((f) => f.name === REPLAY_LINEAGE_FIELD));
+  const replayCount = Number(shown.fields.find((f) => f.name === REPLAY_FIELDS.count)?.preview ?? 0) || 0;
   return (
     <div className="bull-job-detail" data-testid="entry-detail">
       <p className="small muted">
@@ -302,6 +307,7 @@ function EntryDetail({ env, stream, entry }: { env: EnvironmentView; stream: str
           This entry has {formatCount(entry.fieldCount)} fields; the first {formatCount(shown.fields.length)} are shown.
         </p>
       ) : null}
+      {lineage ? <LineageChain lineage={lineage} current={null} replayCount={replayCount} testId="entry-lineage" /> : null}
       <dl className="streams-entry-detail">
         {shown.fields.map((f, i) => (
           <Fragment key={`${i}:${f.name}`}>
