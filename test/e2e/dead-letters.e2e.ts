@@ -196,7 +196,11 @@ test('an analyst finds a dead letter by a field value, edits it, replays it and 
 
     const [[, fields]] = (await redis.xrevrange(origin, '+', '-', 'COUNT', 1)) as [[string, string[]]];
     expect(JSON.parse(fields[1]!)).toEqual({ event_id: 'evt-23', asset_id: 'asset-needle', event_type: 'aws_root_login_breach' });
-    expect(fields.slice(2)).toEqual(['replay_count', '1', 'replay_of', `${dlq}/${needle}`]);
+    expect(fields.slice(2, 6)).toEqual(['replay_count', '1', 'replay_of', `${dlq}/${needle}`]);
+    // And its lineage: one step, from this DLQ entry, edited (issue 20).
+    expect(fields[6]).toBe('replay_lineage');
+    expect(JSON.parse(fields[7]!)).toMatchObject([{ dlq, dlq_id: needle, dlq_error: 'schema: missing event_type', edited: true }]);
+    expect(fields).toHaveLength(8);
     expect(await redis.xlen(dlq)).toBe(39);
     expect(errors).toEqual([]);
   } finally {
