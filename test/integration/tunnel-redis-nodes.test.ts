@@ -163,9 +163,12 @@ describe.skipIf(!hasSshd)('Redis Cluster and Sentinel through the SSH tunnel: ev
       const movedBy = async () => Promise.all(nodes.map((node) => errorCount(direct.get(node.port)!, 'MOVED')));
       const movedBefore = await movedBy();
       expect(await client.get(moved.key)).toBe('moved-value');
-      // One redirect, from the old owner, straight to the new node's forwarder (no detour by another master).
+      // Redirected by the old owner, straight to the new node's forwarder (no detour by another master).
+      // The owner may count more than one MOVED: the console sends other commands on the stale map meanwhile (seen once in CI under load).
       const movedAfter = await movedBy();
-      expect(movedAfter.map((count, index) => count - movedBefore[index]!)).toEqual(nodes.map((node) => (node === owner ? 1 : 0)));
+      const redirects = movedAfter.map((count, index) => count - movedBefore[index]!);
+      expect(redirects[nodes.indexOf(owner)]).toBeGreaterThanOrEqual(1);
+      expect(redirects.filter((_, index) => nodes[index] !== owner)).toEqual(nodes.filter((node) => node !== owner).map(() => 0));
       // Read again from the refreshed slot map, and written through it: the new node serves both slots.
       expect(await client.get(asked.key)).toBe('asked-value');
       await client.set(moved.key, 'written-through-the-tunnel');
