@@ -77,7 +77,7 @@ describe('replay jobs: contract methods and the CLI (issue 20)', { timeout: 240_
     const dry = await cli('dlq', 'replay', '--env', 'Jobs CLI', '--source', dlq, '--all', '--job', '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('a job would cover 60 entries');
-    expect(dry.stdout).toMatch(/drops dlq_origin_stream, dlq_error; adds replay_count=1, replay_of=.*b\.dlq\/\d+-\d+, replay_job=\(this job\), replay_lineage=\[\{"dlq":.*"replay_job":"\(this job\)"\}\]; 1 fields byte for byte/);
+    expect(dry.stdout).toMatch(/drops dlq_origin_stream, dlq_error; adds replay_count=1, replay_of=.*b\.dlq\/\d+-\d+, replay_job=\(this job\), replay_lineage \(1 step, this replay last\); 1 fields byte for byte/);
     const noYes = await cli('dlq', 'replay', '--env', 'Jobs CLI', '--source', dlq, '--all', '--job');
     expect(noYes.code).toBe(2);
     const run = await cli('dlq', 'replay', '--env', 'Jobs CLI', '--source', dlq, '--all', '--job', '--rate', '400', '--batch', '20', '--yes', '--json');

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { DlqMatch } from '../../../shared/model/dlq-search';
+import { REPLAY_LINEAGE_FIELD } from '../../../shared/model/dead-letter';
 import { describeJobProgress, REPLAY_JOB_LIMITS, type ReplayJob, type ReplayJobSelection } from '../../../shared/model/replay-jobs';
 import type { AppCore } from '../../core/app-core';
 import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
@@ -82,7 +83,7 @@ export async function replayAsJob(r: JobReplayRequest): Promise<number> {
         `a job would cover ${preview.total} entries of ${preview.source}; of the first ${preview.outcome.matched}: ${preview.outcome.replayed} would be replayed, ${preview.outcome.failed.length} refused, ${preview.outcome.skipped} gone`,
         ...Object.entries(preview.outcome.targets).map(([t, n]) => `  → ${t}: ${n}`),
         'first differences (replayed entry vs dead letter):',
-        ...preview.differences.map((d) => `  ${d.id} → ${d.target ?? '?'}: drops ${d.removed.join(', ') || 'nothing'}; adds ${Object.entries(d.added).map(([k, v]) => `${k}=${v}`).join(', ')}; ${d.unchanged.length} fields byte for byte${d.refusal ? `; REFUSED: ${d.refusal}` : ''}`),
+        ...preview.differences.map((d) => `  ${d.id} → ${d.target ?? '?'}: drops ${d.removed.join(', ') || 'nothing'}; adds ${Object.entries(d.added).map(([k, v]) => (k === REPLAY_LINEAGE_FIELD ? `${k} (${lineageSteps(v)})` : `${k}=${v}`)).join(', ')}; ${d.unchanged.length} fields byte for byte${d.refusal ? `; REFUSED: ${d.refusal}` : ''}`),
       ].join('\n'),
     );
     return 0;
@@ -131,3 +132,14 @@ export const replayJobsCommand: CliCommand = {
     });
   },
 };
+
+/** The lineage a dry run would write, in words: its JSON is long and says per step what the DLQ entry says already. */
+function lineageSteps(value: string): string {
+  try {
+    const steps = JSON.parse(value) as unknown;
+    if (Array.isArray(steps)) return `${steps.length} step${steps.length === 1 ? '' : 's'}, this replay last`;
+  } catch {
+    // not JSON: said as such below
+  }
+  return 'kept as written';
+}
