@@ -330,7 +330,11 @@ export class AppCore {
     const runtime = this.runtime(envId);
     const redis = runtime.redis;
     const client = redis?.isReady && !isCluster(redis.client) ? redis.client : null;
-    return { envId, namespace: runtime.env.profile.namespace, payloadKey: runtime.env.payloadKey, client };
+    const amqp = runtime.amqp;
+    const rabbit = amqp
+      ? { connection: () => amqp.connection(), isReady: () => amqp.isReady, management: runtime.management, vhost: runtime.env.amqp?.vhost ?? '/', namespace: runtime.env.profile.namespace }
+      : null;
+    return { envId, namespace: runtime.env.profile.namespace, payloadKey: runtime.env.payloadKey, client, rabbit, bullQueue: (name: string) => runtime.bull?.queue(name) ?? null };
   }
 
   /** What the handler groups may use of the core. */

@@ -3,21 +3,43 @@ import { DlqMatch } from './dlq-search';
 import { ReplayOutcome } from './dead-letter';
 
 /**
- * Replay jobs (issue 20): a bulk replay of a Redis DLQ that runs in steps with a rate cap, can be
- * paused, resumed and cancelled from any console, and survives the console that ran it. The record
- * lives in the environment's Redis; the entries move with the one-script-per-batch copy → remove
- * of the one-shot replay, the job's cursor and counters updated in the same script.
+ * Replay jobs (issue 20): a bulk replay of a dead-letter source — a Redis DLQ stream, a RabbitMQ
+ * dead-letter queue or a BullMQ queue's failed jobs / `-dlq` queue — that runs in steps with a rate
+ * cap, can be paused, resumed and cancelled from any console, and survives the console that ran it.
+ * The record lives in the environment's Redis whatever the broker. How each broker moves a batch
+ * exactly once is its runner's (replay-job-runner, rabbit-replay-job, bull-replay-job).
  */
+
+/** The brokers a job replays on. */
+export const REPLAY_JOB_BROKERS = ['redis', 'rabbitmq', 'bullmq'] as const;
+export const ReplayJobBroker = z.enum(REPLAY_JOB_BROKERS);
+export type ReplayJobBroker = z.infer<typeof ReplayJobBroker>;
+
+/** BullMQ: a queue's failed jobs (retried in place) or the jobs waiting in a `{queue}-dlq` queue (moved to the origin). */
+export const BullJobKind = z.enum(['failed', 'dlq-queue']);
+export type BullJobKind = z.infer<typeof BullJobKind>;
 
 /** The lineage field a job adds to each entry it replays (beside `replay_count` and `replay_of`). */
 export const REPLAY_JOB_FIELD = 'replay_job';
 
-/** What a job replays: given ids, every entry matching a search (resolved when it starts), or the whole DLQ as it was then. */
+/**
+ * What a job replays: given ids (stream entry ids, BullMQ job ids), every entry matching a search
+ * (Redis; resolved when it starts), the first `count` messages (RabbitMQ, whose messages have no
+ * ids), or the whole source as it was then.
+ */
 export const ReplayJobSelection = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ids'), ids: z.array(z.string().regex(/^\d+-\d+$/)).min(1).max(100_000) }).strict(),
+  z.object({ kind: z.literal('ids'), ids: z.array(z.string().min(1).max(256)).min(1).max(100_000) }).strict(),
   z.object({ kind: z.literal('match'), match: DlqMatch }).strict(),
+  z.object({ kind: z.literal('count'), count: z.number().int().min(1).max(1_000_000) }).strict(),
   z.object({ kind: z.literal('all') }).strict(),
 ]);
+
+/** The selections each broker can replay. */
+export const SELECTIONS_OF: Record<ReplayJobBroker, readonly ReplayJobSelection['kind'][]> = {
+  redis: ['ids', 'match', 'all'],
+  rabbitmq: ['count', 'all'],
+  bullmq: ['ids', 'all'],
+};
 export type ReplayJobSelection = z.infer<typeof ReplayJobSelection>;
 
 export const REPLAY_JOB_STATES = ['queued', 'running', 'paused', 'cancelled', 'done', 'failed'] as const;
@@ -45,8 +67,11 @@ export const REPLAY_JOB_LIMITS = {
 /** A job as every console sees it. */
 export const ReplayJob = z.object({
   id: z.string(),
+  broker: ReplayJobBroker,
+  /** BullMQ jobs only: failed jobs or a `-dlq` queue. */
+  bullKind: BullJobKind.nullable(),
   source: z.string(),
-  selection: z.enum(['ids', 'match', 'all']),
+  selection: z.enum(['ids', 'match', 'count', 'all']),
   /** The search of a `match` job, for the record. */
   match: DlqMatch.nullable(),
   target: z.string().nullable(),
@@ -123,6 +148,8 @@ export function replayJobKeys(namespace: string) {
     ids: (id: string) => `${base}:${id}:ids`,
     /** `id\treason` of the first refused entries. */
     failures: (id: string) => `${base}:${id}:failures`,
+    /** RabbitMQ: the refused messages already counted (a message's identity), so a resumed job counts none twice. */
+    refused: (id: string) => `${base}:${id}:refused`,
   };
 }
 

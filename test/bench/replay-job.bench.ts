@@ -32,7 +32,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function benchReplayJob(): Promise<Record<string, unknown>> {
   const ns = uniqueNamespace('bench-replay-job');
   const redis = new Redis(REDIS_URL);
-  const env: JobEnvironment & { client: Redis } = { envId: 'bench', namespace: ns, payloadKey: null, client: redis };
+  const env: JobEnvironment & { client: Redis } = { envId: 'bench', namespace: ns, payloadKey: null, client: redis, rabbit: null, bullQueue: () => null };
   const service = new ReplayJobService({ clock: systemClock, logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, who: () => 'bench', environment: () => env, environments: () => [env] }, { shouldSupervise: false });
   const store = new ReplayJobStore(redis, ns);
   const job = (source: string, rate: number | null) => store.create({ source, selection: { kind: 'all' }, target: null, rate, batch: 200, maxReplays: 3, force: false }, 'bench', Date.now());

@@ -15,7 +15,7 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 describe('replay jobs on Redis DLQ streams (issue 20)', () => {
   const ns = uniqueNamespace('replay-job');
   const redis = new Redis(REDIS_URL);
-  const env: JobEnvironment & { client: Redis } = { envId: 'e', namespace: ns, payloadKey: null, client: redis };
+  const env: JobEnvironment & { client: Redis } = { envId: 'e', namespace: ns, payloadKey: null, client: redis, rabbit: null, bullQueue: () => null };
   const services: ReplayJobService[] = [];
   /** A console: its own service (supervising: takes up queued and orphaned jobs). */
   const consoleNamed = (who: string, options: { shouldSupervise?: boolean; leaseMs?: number } = {}) => {

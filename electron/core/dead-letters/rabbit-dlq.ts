@@ -106,6 +106,19 @@ export async function findRabbitDeadLetter(connection: ChannelModel, queue: stri
   throw new CodedError('NOT_FOUND', `${which} is no longer in the head of ${queue} (replayed, consumed or moved): look again`);
 }
 
+/** Where a dead letter of `queue` goes (its x-death origin or `target`), or why the loop guard or a missing origin refuses it. */
+export function planRabbitReplay(queue: string, options: { target: string | null; maxReplays: number; force: boolean }): (message: Message) => ReplayPlan {
+  return (message) => {
+    const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
+    const replays = Number(headers[RABBIT_REPLAY_HEADERS.count] ?? 0) || 0;
+    const target = options.target ?? (xDeathOf(headers)[0]?.queue || null);
+    if (!target) return { target, refused: 'no x-death origin recorded: give a target queue' };
+    if (target === queue) return { target, refused: 'the target is the dead-letter queue itself' };
+    if (replays >= options.maxReplays && !options.force) return { target, refused: `replayed ${replays} times already (loop guard): force to replay again` };
+    return { target, refused: null };
+  };
+}
+
 /**
  * Replays up to `count` dead letters from the head of the queue, to the queue each died in (its
  * first `x-death` entry) or to `target`, through the default exchange: a confirm channel,
@@ -121,15 +134,7 @@ export async function replayRabbitDlq(
   queue: string,
   options: { count: number; target: string | null; dryRun: boolean; maxReplays: number; force: boolean; namespace?: string },
 ): Promise<RabbitReplayOutcome> {
-  const plan = (message: Message): ReplayPlan => {
-    const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
-    const replays = Number(headers[RABBIT_REPLAY_HEADERS.count] ?? 0) || 0;
-    const target = options.target ?? (xDeathOf(headers)[0]?.queue || null);
-    if (!target) return { target, refused: 'no x-death origin recorded: give a target queue' };
-    if (target === queue) return { target, refused: 'the target is the dead-letter queue itself' };
-    if (replays >= options.maxReplays && !options.force) return { target, refused: `replayed ${replays} times already (loop guard): force to replay again` };
-    return { target, refused: null };
-  };
+  const plan = planRabbitReplay(queue, options);
   if (!options.dryRun) return pipelinedReplay(connection, queue, options.count, plan);
   const channel = await connection.createChannel();
   channel.on('error', () => undefined);

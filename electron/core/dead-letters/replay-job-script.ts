@@ -124,3 +124,38 @@ if to == 'cancelled' then
 end
 return {'ok', to}
 `;
+
+/**
+ * Counts a batch that moved outside Redis (a RabbitMQ transaction, BullMQ retries), once: applied
+ * only while the job's cursor is still the one the batch started from, so a batch counted already
+ * (a console that died after counting, another console that took over) is not counted again.
+ * KEYS: job, failures, refused, ids. ARGV: expected cursor, new cursor, replayed, skipped, failed,
+ * measured rate ('' none), now (display ms), finished ('1'/'0'), n failure lines, the lines, then the
+ * identities of refused messages to remember. Returns {'ok', state} or {'stale'|'gone', state}.
+ */
+export const PROGRESS_SCRIPT = `
+local h = redis.call('HMGET', KEYS[1], 'state', 'cursor')
+if not h[1] then return {'gone', 'gone'} end
+if h[2] ~= ARGV[1] then return {'stale', h[1]} end
+redis.call('HINCRBY', KEYS[1], 'done', tonumber(ARGV[3]))
+redis.call('HINCRBY', KEYS[1], 'skipped', tonumber(ARGV[4]))
+redis.call('HINCRBY', KEYS[1], 'failed', tonumber(ARGV[5]))
+redis.call('HSET', KEYS[1], 'cursor', ARGV[2], 'updatedAt', ARGV[7], 'currentRate', ARGV[6])
+redis.call('HDEL', KEYS[1], 'pending')
+local nf = tonumber(ARGV[9])
+local listed = redis.call('LLEN', KEYS[2])
+for i = 10, 9 + nf do
+  if listed < ${REPLAY_JOB_LIMITS.maxListedFailures} then
+    redis.call('RPUSH', KEYS[2], ARGV[i])
+    listed = listed + 1
+  end
+end
+for i = 10 + nf, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
+local state = h[1]
+if ARGV[8] == '1' and (state == 'running' or state == 'paused' or state == 'queued') then
+  state = 'done'
+  redis.call('HSET', KEYS[1], 'state', 'done', 'finishedAt', ARGV[7], 'owner', '', 'currentRate', '')
+  redis.call('DEL', KEYS[4], KEYS[3])
+end
+return {'ok', state}
+`;

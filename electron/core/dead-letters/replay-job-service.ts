@@ -5,16 +5,27 @@ import { CodedError } from '../../../shared/contract/errors';
 import { isDeadLetterName } from '../../../shared/model/topology';
 import { REPLAY_JOB_LIMITS, type ReplayJob, type ReplayJobPreview } from '../../../shared/model/replay-jobs';
 import type { Clock, Logger } from '../ports';
+import type { Queue } from 'bullmq';
+import { originOfDeadLetterName } from '../../../shared/model/dead-letter-sources';
+import { createBullJob, previewBullJob, runBullReplayJob, type BullJobQueues } from './bull-replay-job';
+import { createRabbitJob, previewRabbitJob, runRabbitReplayJob, type RabbitJobEnvironment } from './rabbit-replay-job';
 import { previewReplayJob } from './replay-job-preview';
-import { runReplayJob, type RunEnd } from './replay-job-runner';
+import { runReplayJob, type RunEnd, type RunOptions } from './replay-job-runner';
 import { ReplayJobStore, type NewReplayJob, type ReplayJobAction } from './replay-job-store';
 
-/** An environment as the job service sees it: its Redis (null while down) and namespace. */
+/**
+ * An environment as the job service sees it: its Redis (null while down), where every job's record
+ * lives, and namespace; its RabbitMQ and BullMQ queues for the jobs on those brokers.
+ */
 export interface JobEnvironment {
   envId: string;
   namespace: string;
   payloadKey: Buffer | null;
   client: Redis | null;
+  /** Null when the environment has no RabbitMQ; `isReady` false while it is down. */
+  rabbit: (RabbitJobEnvironment & { isReady(): boolean }) | null;
+  /** A BullMQ queue of the environment by name (null: none such, or no BullMQ here). */
+  bullQueue(name: string): Queue | null;
 }
 
 export interface ReplayJobServiceDeps {
@@ -77,7 +88,16 @@ export class ReplayJobService {
 
   /** Creates a job (queued); a supervising console takes it up at once. */
   async start(envId: string, input: NewReplayJob): Promise<ReplayJob> {
-    const job = await this.store(envId, input.source).create(input, this.deps.who(), this.deps.clock.now());
+    const broker = input.broker ?? 'redis';
+    const who = this.deps.who();
+    const now = this.deps.clock.now();
+    let job: ReplayJob;
+    if (broker === 'redis') job = await this.store(envId, input.source).create(input, who, now);
+    else if (broker === 'rabbitmq') {
+      const env = this.deps.environment(envId);
+      if (!env.rabbit) throw new CodedError('NOT_FOUND', 'this environment has no RabbitMQ');
+      job = await createRabbitJob(this.store(envId), env.rabbit, input, who, now);
+    } else job = await createBullJob(this.store(envId), this.bullQueues(this.deps.environment(envId), input.source, input.bullKind ?? 'failed'), input.bullKind ?? 'failed', input, who, now);
     this.deps.logger.info(`replay job ${job.id} on ${input.source}: ${JSON.stringify({ selection: input.selection.kind, total: job.total, rate: input.rate, batch: input.batch })}`);
     if (this.timer) this.kick();
     return job;
@@ -85,6 +105,11 @@ export class ReplayJobService {
 
   dryRun(envId: string, input: Omit<NewReplayJob, 'rate' | 'batch'>): Promise<ReplayJobPreview> {
     const env = this.deps.environment(envId);
+    if (input.broker === 'rabbitmq') {
+      if (!env.rabbit) throw new CodedError('NOT_FOUND', 'this environment has no RabbitMQ');
+      return previewRabbitJob(env.rabbit, input);
+    }
+    if (input.broker === 'bullmq') return previewBullJob(this.bullQueues(env, input.source, input.bullKind ?? 'failed'), input.bullKind ?? 'failed', input);
     return previewReplayJob(this.store(envId, input.source), input, { namespace: env.namespace, payloadKey: env.payloadKey }, { who: this.deps.who(), now: this.deps.clock.now() });
   }
 
@@ -96,10 +121,27 @@ export class ReplayJobService {
 
   /** Runs a job in this process until it ends (the CLI's foreground `--job`): taken up now if free. */
   async runHere(envId: string, id: string, onBatch?: (replayed: number) => void, shouldStop?: () => boolean): Promise<RunEnd | 'busy'> {
+    const env = this.deps.environment(envId);
     const store = this.store(envId);
+    const job = await store.get(id);
+    if (job.broker === 'rabbitmq' && !env.rabbit?.isReady()) throw new CodedError('BROKER_UNAVAILABLE', 'this job replays on RabbitMQ, which is not connected here');
     const token = this.tokenFor();
     if (!(await store.claim(id, token, this.leaseMs, this.deps.clock.now()))) return 'busy';
-    return this.track(`${envId}/${id}`, runReplayJob(store, id, token, { clock: this.deps.clock, leaseMs: this.leaseMs, onBatch, shouldStop: () => this.isClosed || (shouldStop?.() ?? false) }));
+    return this.track(`${envId}/${id}`, this.runner(env, store, job, token, { clock: this.deps.clock, leaseMs: this.leaseMs, onBatch, shouldStop: () => this.isClosed || (shouldStop?.() ?? false) }));
+  }
+
+  private bullQueues(env: JobEnvironment, source: string, kind: 'failed' | 'dlq-queue'): BullJobQueues {
+    const queue = env.bullQueue(source);
+    if (!queue) throw new CodedError('NOT_FOUND', `no BullMQ queue "${source}" in this environment (deleted, or not discovered yet)`);
+    const originName = kind === 'dlq-queue' ? originOfDeadLetterName(source) : null;
+    return { queue, origin: originName ? env.bullQueue(originName) : null };
+  }
+
+  /** The broker's runner of a job this console holds. */
+  private runner(env: JobEnvironment, store: ReplayJobStore, job: ReplayJob, token: string, options: RunOptions): Promise<RunEnd> {
+    if (job.broker === 'rabbitmq') return runRabbitReplayJob(store, job.id, token, env.rabbit!, options);
+    if (job.broker === 'bullmq') return runBullReplayJob(store, job.id, token, () => this.bullQueues(env, job.source, job.bullKind ?? 'failed'), options);
+    return runReplayJob(store, job.id, token, options);
   }
 
   private track(key: string, run: Promise<RunEnd>): Promise<RunEnd> {
@@ -119,10 +161,13 @@ export class ReplayJobService {
       for (const id of await store.active()) {
         const key = `${env.envId}/${id}`;
         if (this.isClosed || this.running.has(key)) continue;
+        const job = await store.get(id).catch(() => null);
+        // A job on a broker this console cannot reach now is left to one that can (or to later).
+        if (!job || (job.broker === 'rabbitmq' && !env.rabbit?.isReady()) || (job.broker === 'bullmq' && !env.bullQueue(job.source))) continue;
         const token = this.tokenFor();
         if (!(await store.claim(id, token, this.leaseMs, this.deps.clock.now()))) continue;
         this.deps.logger.info(`replay job ${id}: taken up by this console`);
-        void this.track(key, runReplayJob(store, id, token, { clock: this.deps.clock, leaseMs: this.leaseMs, shouldStop: () => this.isClosed })).then((end) => this.deps.logger.info(`replay job ${id}: ${end}`));
+        void this.track(key, this.runner(env, store, job, token, { clock: this.deps.clock, leaseMs: this.leaseMs, shouldStop: () => this.isClosed })).then((end) => this.deps.logger.info(`replay job ${id}: ${end}`));
       }
     }
   }

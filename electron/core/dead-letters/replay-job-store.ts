@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CodedError } from '../../../shared/contract/errors';
 import type { DlqMatch } from '../../../shared/model/dlq-search';
-import { REPLAY_JOB_LIMITS, ReplayJobState, replayJobKeys, type ReplayJob, type ReplayJobSelection } from '../../../shared/model/replay-jobs';
+import { REPLAY_JOB_LIMITS, ReplayJobBroker, ReplayJobState, type BullJobKind, replayJobKeys, type ReplayJob, type ReplayJobSelection } from '../../../shared/model/replay-jobs';
 import { matchingIds } from './dlq-search';
-import { CLAIM_SCRIPT, CONTROL_SCRIPT } from './replay-job-script';
+import { CLAIM_SCRIPT, CONTROL_SCRIPT, PROGRESS_SCRIPT } from './replay-job-script';
 
 export interface NewReplayJob {
+  /** Redis when absent. */
+  broker?: ReplayJobBroker;
+  /** BullMQ only. */
+  bullKind?: BullJobKind | null;
   source: string;
   selection: ReplayJobSelection;
   target: string | null;
@@ -17,6 +21,23 @@ export interface NewReplayJob {
 }
 
 export type ReplayJobAction = 'pause' | 'resume' | 'cancel';
+
+/** A batch moved outside Redis, to be counted once ({@link ReplayJobStore.progress}). */
+export interface BatchProgress {
+  /** The cursor the batch started from, and the one after it. */
+  from: string;
+  to: string;
+  replayed: number;
+  skipped: number;
+  failed: number;
+  rate: number | null;
+  now: number;
+  /** Nothing is left: the job is done. */
+  finished: boolean;
+  failures: { id: string; reason: string }[];
+  /** RabbitMQ: identities of the refused messages counted in this batch. */
+  refused?: string[];
+}
 
 const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
 
@@ -31,8 +52,10 @@ export function toJob(id: string, h: Record<string, string>, failures: string[])
   const currentRate = state === 'running' ? num(h.currentRate) : null;
   return {
     id,
+    broker: ReplayJobBroker.catch('redis').parse(h.broker ?? 'redis'),
+    bullKind: h.bullKind === 'failed' || h.bullKind === 'dlq-queue' ? h.bullKind : null,
     source: h.source ?? '',
-    selection: h.selection === 'ids' || h.selection === 'match' ? h.selection : 'all',
+    selection: h.selection === 'ids' || h.selection === 'match' || h.selection === 'count' ? h.selection : 'all',
     match: h.match ? (JSON.parse(h.match) as DlqMatch) : null,
     target: h.target || null,
     rate: num(h.rate),
@@ -83,29 +106,41 @@ export class ReplayJobStore {
   async resolve(source: string, selection: ReplayJobSelection): Promise<string[] | null> {
     if (selection.kind === 'ids') return [...new Set(selection.ids)];
     if (selection.kind === 'all') return null;
+    if (selection.kind === 'count') throw new CodedError('VALIDATION', 'a Redis DLQ job replays given ids, a search or all of it, not the first N');
     const ids = await matchingIds(this.client, source, selection.match, REPLAY_JOB_LIMITS.maxEntries, this.payloadKey);
     return ids.reverse();
   }
 
+  /** A Redis DLQ job: the selection resolved to ids now, or for `all` the DLQ's last id at this moment. */
   async create(input: NewReplayJob, who: string, now: number): Promise<ReplayJob> {
+    if (input.selection.kind === 'ids') {
+      const bad = input.selection.ids.find((id) => !/^\d+-\d+$/.test(id));
+      if (bad !== undefined) throw new CodedError('VALIDATION', `"${bad}" is not a stream entry id (like 1700000000000-0)`);
+    }
     if ((await this.client.exists(input.source)) === 0) throw new CodedError('NOT_FOUND', `no dead-letter stream "${input.source}"`);
-    const id = `${now.toString(36)}-${randomUUID().slice(0, 8)}`;
     const ids = await this.resolve(input.source, input.selection);
-    let total: number;
-    let endId = '';
     if (ids) {
       if (ids.length === 0) throw new CodedError('VALIDATION', 'the search found no entries: nothing to replay');
-      for (let i = 0; i < ids.length; i += 10_000) await this.client.rpush(this.keys.ids(id), ...ids.slice(i, i + 10_000));
-      total = ids.length;
-    } else {
-      const last = (await this.client.xrevrange(input.source, '+', '-', 'COUNT', 1)) as [string, string[]][];
-      if (last.length === 0) throw new CodedError('VALIDATION', `"${input.source}" is empty: nothing to replay`);
-      endId = last[0]![0];
-      total = await this.client.xlen(input.source);
+      return this.createRecord(input, who, now, { total: ids.length, ids });
     }
+    const last = (await this.client.xrevrange(input.source, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    if (last.length === 0) throw new CodedError('VALIDATION', `"${input.source}" is empty: nothing to replay`);
+    return this.createRecord(input, who, now, { total: await this.client.xlen(input.source), endId: last[0]![0] });
+  }
+
+  /**
+   * Writes a new queued job: its record, the ids it covers (when it covers given ids) and its place
+   * in the index. Every broker's job is created through here.
+   */
+  async createRecord(input: NewReplayJob, who: string, now: number, cover: { total: number; ids?: string[]; endId?: string }): Promise<ReplayJob> {
+    const id = `${now.toString(36)}-${randomUUID().slice(0, 8)}`;
+    const ids = cover.ids;
+    if (ids) for (let i = 0; i < ids.length; i += 10_000) await this.client.rpush(this.keys.ids(id), ...ids.slice(i, i + 10_000));
     await this.client
       .multi()
       .hset(this.keys.job(id), {
+        broker: input.broker ?? 'redis',
+        bullKind: input.bullKind ?? '',
         source: input.source,
         selection: input.selection.kind,
         match: input.selection.kind === 'match' ? JSON.stringify(input.selection.match) : '',
@@ -115,12 +150,12 @@ export class ReplayJobStore {
         maxReplays: String(input.maxReplays),
         force: input.force ? '1' : '0',
         state: 'queued',
-        total: String(total),
+        total: String(cover.total),
         done: '0',
         failed: '0',
         skipped: '0',
         cursor: ids ? '0' : '-',
-        endId,
+        endId: cover.endId ?? '',
         createdBy: who,
         createdAt: String(now),
         updatedAt: String(now),
@@ -173,6 +208,30 @@ export class ReplayJobStore {
   /** Takes the job up for `token` when it is free; true when taken. */
   async claim(id: string, token: string, leaseMs: number, now: number): Promise<boolean> {
     return Number(await this.client.eval(CLAIM_SCRIPT, 1, this.keys.job(id), token, leaseMs, String(now))) === 1;
+  }
+
+  /** Counts a batch once (see PROGRESS_SCRIPT): 'ok' with the job's state, or 'stale' when it was counted already. */
+  async progress(id: string, p: BatchProgress): Promise<{ status: 'ok' | 'stale' | 'gone'; state: string }> {
+    const [status, state] = (await this.client.eval(
+      PROGRESS_SCRIPT,
+      4,
+      this.keys.job(id),
+      this.keys.failures(id),
+      this.keys.refused(id),
+      this.keys.ids(id),
+      p.from,
+      p.to,
+      p.replayed,
+      p.skipped,
+      p.failed,
+      p.rate === null ? '' : p.rate.toFixed(1),
+      String(p.now),
+      p.finished ? '1' : '0',
+      p.failures.length,
+      ...p.failures.map((f) => `${f.id}\t${f.reason}`),
+      ...(p.refused ?? []),
+    )) as [string, string];
+    return { status: status as 'ok' | 'stale' | 'gone', state };
   }
 
   /** Marks a job failed for a reason no retry fixes (a script error), keeping its counters. */

@@ -6,7 +6,14 @@ import type { HandlerGroup } from './context';
  * confirmation and the audit entries are the dispatcher's, from the contract.
  */
 export function replayJobHandlers(service: ReplayJobService): HandlerGroup<'replays.'> {
-  const input = (p: { source: string; target?: string; maxReplays: number; force: boolean }) => ({ source: p.source, target: p.target ?? null, maxReplays: p.maxReplays, force: p.force });
+  const input = (p: { broker: 'redis' | 'rabbitmq' | 'bullmq'; bullKind?: 'failed' | 'dlq-queue'; source: string; target?: string; maxReplays: number; force: boolean }) => ({
+    broker: p.broker,
+    bullKind: p.broker === 'bullmq' ? (p.bullKind ?? 'failed') : null,
+    source: p.source,
+    target: p.target ?? null,
+    maxReplays: p.maxReplays,
+    force: p.force,
+  });
   return {
     'replays.list': async ({ envId }) => ({ envId, jobs: await service.list(envId) }),
     'replays.get': async ({ envId, id }) => service.get(envId, id),

@@ -136,6 +136,20 @@ export class ManagementClient {
     return typeof fromPolicy === 'string' ? fromPolicy : null;
   }
 
+  /**
+   * Whether a queue refuses publishes when full (`x-overflow` / policy `overflow` of reject-publish
+   * or reject-publish-dlx, with a length limit): only a publisher with confirms hears of it.
+   */
+  async queueRejectsWhenFull(vhost: string, queue: string): Promise<boolean> {
+    const body = await this.get<{ arguments?: Record<string, unknown>; effective_policy_definition?: Record<string, unknown> | unknown[] }>(
+      `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`,
+    );
+    const policy = body.effective_policy_definition && !Array.isArray(body.effective_policy_definition) ? body.effective_policy_definition : {};
+    const overflow = body.arguments?.['x-overflow'] ?? policy['overflow'];
+    const limited = ['x-max-length', 'x-max-length-bytes'].some((k) => body.arguments?.[k] !== undefined) || ['max-length', 'max-length-bytes'].some((k) => policy[k] !== undefined);
+    return limited && typeof overflow === 'string' && overflow.startsWith('reject-publish');
+  }
+
   /** Queues of `vhost` whose names start with `prefix`, one page, sorted by name. */
   async queues(vhost: string, prefix: string): Promise<{ queues: QueueInfo[]; truncated: boolean }> {
     const params = new URLSearchParams({
