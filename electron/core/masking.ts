@@ -24,8 +24,12 @@ export interface MaskingSource {
   roleOf(envId: string): 'viewer' | 'operator' | 'admin';
 }
 
-type Mask = (text: string) => string;
-type MaskNamed = (name: string, text: string) => string;
+/**
+ * `hint` (a DLQ or stream entry's id) never changes what a text masks to: it only tells the memory
+ * of masked texts where to look first (see {@link MaskCache}).
+ */
+type Mask = (text: string, hint?: string) => string;
+type MaskNamed = (name: string, text: string, hint?: string) => string;
 interface Maskers {
   text: Mask;
   named: MaskNamed;
@@ -62,13 +66,13 @@ export function maskDeadLetter(entry: DeadLetterEntry, m: Maskers): DeadLetterEn
     for (const step of entry.lineage.steps) if (step.error !== null) step.error = m.text(step.error);
     entry.lineage.notes = entry.lineage.notes.map((note) => m.text(note));
   }
-  if (entry.payload) entry.payload.preview = entry.payload.encoding === 'text' ? m.text(entry.payload.preview) : m.binary(entry.payload.preview);
-  for (const name in entry.fields) entry.fields[name] = m.named(name, entry.fields[name]!);
+  if (entry.payload) entry.payload.preview = entry.payload.encoding === 'text' ? m.text(entry.payload.preview, entry.id) : m.binary(entry.payload.preview);
+  for (const name in entry.fields) entry.fields[name] = m.named(name, entry.fields[name]!, entry.id);
   return entry;
 }
 
 export function maskStreamEntry(entry: StreamEntry, m: Maskers): StreamEntry {
-  for (const f of entry.fields) f.preview = f.encoding === 'text' ? m.named(f.name, f.preview) : m.binary(f.preview);
+  for (const f of entry.fields) f.preview = f.encoding === 'text' ? m.named(f.name, f.preview, entry.id) : m.binary(f.preview);
   return entry;
 }
 
@@ -114,40 +118,109 @@ export const PAYLOAD_METHODS: { [M in MethodName]?: (result: ResultOf<M>, m: Mas
  */
 export const ORIGINAL_BYTES_METHODS: readonly MethodName[] = ['dlq.export'];
 
-/** Characters (keys and values) remembered per environment; masking is a pure function of the text and the rules. */
+/** Characters (names, texts, masked texts, hints) remembered per environment; masking is a pure function of the text and the rules. */
 const CACHE_CHARS = 16 * 1024 * 1024;
 /** Short texts (errors, small fields) are masked directly: cheaper than a lookup. */
 const CACHE_MIN_TEXT = 128;
 /** Longer texts are masked each time (a few per page at most; they would crowd the cache out). */
 const CACHE_MAX_TEXT = 64 * 1024;
+/** Texts remembered under one hint at most (an entry's payload and its fields); the others are found by their whole text. */
+const CACHE_PER_HINT = 64;
+/** What one hint's place is counted as, beyond its characters. */
+const HINT_COST = 32;
+
+interface Remembered {
+  readonly name: string | null;
+  readonly text: string;
+  readonly masked: string;
+  /** The hints it is also found under. */
+  readonly hints: string[];
+}
 
 /**
- * Remembers what a text masked to (oldest out first): the first page of a DLQ or a
- * stream is read again and again (refresh, reopen, another window), and its entries never change.
+ * Remembers what a text (or a named field's text) masked to, oldest out first: the first page of a
+ * DLQ or a stream is read again and again (refresh, reopen, another window), and its entries never
+ * change. A hit is the same name and the same text, compared whole.
+ *
+ * Each text is kept once, by its whole text (the same payload in many entries is masked once). A
+ * caller that knows where a text comes from gives a hint (a DLQ or stream entry's id), and the text
+ * is found again under it first: a Map keyed by a fresh 600-character preview spends most of the
+ * mask step hashing every character of it, once per entry of every page (issue 20 bench), where the
+ * hint is a short id and the text is then compared (the hint never decides the answer: an id met
+ * again with another text, another stream's, is just a miss there).
  */
-class MaskCache {
-  private readonly map = new Map<string, string>();
+export class MaskCache {
+  private readonly texts = new Map<string, Remembered>();
+  /** Named fields, by name and text. */
+  private readonly named = new Map<string, Map<string, Remembered>>();
+  private readonly byHint = new Map<string, Remembered[]>();
+  /** Oldest first from `head` (the ones before it are gone). */
+  private order: Remembered[] = [];
+  private head = 0;
   private chars = 0;
 
-  get(key: string, compute: () => string): string {
-    if (key.length > CACHE_MAX_TEXT || key.length < CACHE_MIN_TEXT) return compute();
-    // Oldest in, first out: a hit costs one lookup (the first page's entries stay while they are read).
-    const hit = this.map.get(key);
-    if (hit !== undefined) return hit;
-    const value = compute();
-    this.map.set(key, value);
-    this.chars += key.length + value.length;
-    for (const [oldest, old] of this.map) {
-      if (this.chars <= CACHE_CHARS) break;
-      this.map.delete(oldest);
-      this.chars -= oldest.length + old.length;
+  constructor(private readonly maxChars = CACHE_CHARS) {}
+
+  get(name: string | null, text: string, compute: () => string, hint?: string): string {
+    if (text.length > CACHE_MAX_TEXT || text.length < CACHE_MIN_TEXT) return compute();
+    let hinted: Remembered[] | undefined;
+    if (hint !== undefined) {
+      hinted = this.byHint.get(hint);
+      if (hinted) for (const r of hinted) if (r.text === text && r.name === name) return r.masked;
     }
-    return value;
+    const byText = name === null ? this.texts : this.named.get(name);
+    let r = byText?.get(text);
+    if (!r) {
+      r = { name, text, masked: compute(), hints: [] };
+      if (byText) byText.set(text, r);
+      else this.named.set(name!, new Map([[text, r]]));
+      this.order.push(r);
+      this.chars += (name?.length ?? 0) + text.length + r.masked.length;
+    }
+    if (hint !== undefined && (hinted?.length ?? 0) < CACHE_PER_HINT) {
+      if (hinted) hinted.push(r);
+      else this.byHint.set(hint, [r]);
+      r.hints.push(hint);
+      this.chars += hint.length + HINT_COST;
+    }
+    const masked = r.masked;
+    while (this.chars > this.maxChars && this.head < this.order.length) this.forget(this.order[this.head++]!);
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+    return masked;
+  }
+
+  /** How many texts are remembered, and under how many hints (tests). */
+  get size(): { texts: number; hints: number } {
+    return { texts: this.order.length - this.head, hints: this.byHint.size };
   }
 
   clear(): void {
-    this.map.clear();
+    this.texts.clear();
+    this.named.clear();
+    this.byHint.clear();
+    this.order = [];
+    this.head = 0;
     this.chars = 0;
+  }
+
+  private forget(r: Remembered): void {
+    this.chars -= (r.name?.length ?? 0) + r.text.length + r.masked.length;
+    if (r.name === null) this.texts.delete(r.text);
+    else {
+      const byText = this.named.get(r.name)!;
+      byText.delete(r.text);
+      if (byText.size === 0) this.named.delete(r.name);
+    }
+    for (const hint of r.hints) {
+      this.chars -= hint.length + HINT_COST;
+      const hinted = this.byHint.get(hint)!;
+      const at = hinted.indexOf(r);
+      if (at >= 0) hinted.splice(at, 1);
+      if (hinted.length === 0) this.byHint.delete(hint);
+    }
   }
 }
 
@@ -173,9 +246,8 @@ export class PayloadMasker {
     const cache = new MaskCache();
     const maskers: Maskers | null = masking.isActive
       ? {
-          text: (t) => cache.get(t, () => maskText(t, masking).text),
-          // A NUL cannot be in a field name Redis hands out as text here: it keeps name and text apart.
-          named: (n, t) => cache.get(`${n}\u0000${t}`, () => maskNamedText(n, t, masking).text),
+          text: (t, hint) => cache.get(null, t, () => maskText(t, masking).text, hint),
+          named: (n, t, hint) => cache.get(n, t, () => maskNamedText(n, t, masking).text, hint),
           binary: (hex) => (hex === '' ? hex : BINARY_MASK),
         }
       : null;
