@@ -1,8 +1,9 @@
+import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_FIELDS } from '../../shared/model/dead-letter';
 import type { ReplayJob } from '../../shared/model/replay-jobs';
-import { REDIS_URL, deleteKeys, tempHome, uniqueNamespace } from '../helpers/brokers';
+import { AMQP_URL, REDIS_URL, deleteKeys, tempHome, uniqueNamespace } from '../helpers/brokers';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { cliIn } from '../helpers/work-process';
 import { waitFor } from '../helpers/wait';
@@ -98,5 +99,37 @@ describe('replay jobs: contract methods and the CLI (issue 20)', { timeout: 240_
     const again = await cli('replay-jobs', 'cancel', id, '--env', 'Jobs CLI');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('[CONFLICT]: cannot cancel a job that is done');
+  });
+
+  it('watchfloor dlq replay --job --broker rabbitmq: a dry run of the first N, then the job run here; a one-shot RabbitMQ replay is told to use --job', async () => {
+    const connection = await amqp.connect(AMQP_URL);
+    const ch = await connection.createChannel();
+    const origin = `${cliNs}rq`;
+    const dlq = `${origin}.dlq`;
+    try {
+      const added = await cli('env', 'add', '--name', 'Jobs Rabbit', '--redis', REDIS_URL, '--amqp', AMQP_URL, '--namespace', cliNs, '--json');
+      expect(added.code).toBe(0);
+      for (const q of [origin, dlq]) await ch.assertQueue(q, { durable: false });
+      for (let i = 0; i < 8; i++) ch.sendToQueue(dlq, Buffer.from(JSON.stringify({ i })), { messageId: `r-${i}`, headers: { 'x-death': [{ queue: origin, reason: 'rejected', count: 1, exchange: '', 'routing-keys': [origin] }] } });
+      await waitFor(async () => ((await ch.checkQueue(dlq)).messageCount === 8 ? true : undefined), '8 dead letters');
+      const dry = await cli('dlq', 'replay', '--env', 'Jobs Rabbit', '--broker', 'rabbitmq', '--source', dlq, '--count', '5', '--job', '--dry-run');
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain(`a job would cover 5 entries of ${dlq}`);
+      expect(dry.stdout).toMatch(/r-0 → .*rq: drops x-death; adds x-replay-count=1, x-replay-of=.*rq\.dlq/);
+      const oneShot = await cli('dlq', 'replay', '--env', 'Jobs Rabbit', '--broker', 'rabbitmq', '--source', dlq, '--all', '--yes');
+      expect(oneShot.code).toBe(2);
+      expect(oneShot.stderr).toContain('runs as a job: add --job');
+      const run = await cli('dlq', 'replay', '--env', 'Jobs Rabbit', '--broker', 'rabbitmq', '--source', dlq, '--count', '5', '--job', '--yes', '--json');
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout) as ReplayJob).toMatchObject({ broker: 'rabbitmq', state: 'done', done: 5, total: 5, selection: 'count' });
+      expect((await ch.checkQueue(origin)).messageCount).toBe(5);
+      expect((await ch.checkQueue(dlq)).messageCount).toBe(3);
+      const list = await cli('replay-jobs', 'list', '--env', 'Jobs Rabbit');
+      expect(list.stdout).toContain(`RabbitMQ ${dlq}  count`);
+    } finally {
+      for (const q of [origin, dlq]) await ch.deleteQueue(q).catch(() => undefined);
+      await connection.close();
+    }
   });
 });

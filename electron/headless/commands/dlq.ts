@@ -38,6 +38,8 @@ const DLQ_OPTIONS = {
   batch: { type: 'string' },
   detach: { type: 'boolean' },
   saved: { type: 'string' },
+  broker: { type: 'string' },
+  kind: { type: 'string' },
 } as const;
 
 const parse = (args: string[]) => parseArgs({ args, allowPositionals: true, options: DLQ_OPTIONS });
@@ -92,7 +94,8 @@ async function show({ core, envId, source, positionals, asJson }: DlqContext): P
 async function replay({ core, envId, source, values, match, asJson }: DlqContext): Promise<number> {
   const isDryRun = values['dry-run'] ?? false;
   if (!isDryRun && !values.yes) throw new UsageError('dlq replay changes the brokers: add --yes (or --dry-run to count first)');
-  if (values.job) return replayAsJob({ core, envId, source, ids: values.id, all: values.all ?? false, match, target: values.target, maxReplays: values['max-replays'] ? Number(values['max-replays']) : 3, force: values.force ?? false, rate: values.rate, batch: values.batch, isDetached: values.detach ?? false, isDryRun, asJson });
+  if (values.job) return replayAsJob({ core, envId, broker: values.broker, bullKind: values.kind, count: values.count, source, ids: values.id, all: values.all ?? false, match, target: values.target, maxReplays: values['max-replays'] ? Number(values['max-replays']) : 3, force: values.force ?? false, rate: values.rate, batch: values.batch, isDetached: values.detach ?? false, isDryRun, asJson });
+  if (values.broker !== undefined && values.broker !== 'redis') throw new UsageError(`a ${values.broker} replay from the command line runs as a job: add --job`);
   // --yes is the typed confirmation of a bulk replay: the core still issues and checks its token.
   const isBulk = !isDryRun && ((values.all ?? false) || match !== undefined || (values.id?.length ?? 0) > BULK_REPLAY_CONFIRM_ABOVE);
   const confirmToken = isBulk ? unwrap(await core.call('confirm.issue', { envId, action: 'dlq.replay', target: source, typed: source })).token : undefined;
@@ -206,6 +209,8 @@ export const dlqCommand: CliCommand = {
   watchfloor dlq replay --env NAME --source DLQ (--id ID ... | --all) [--target STREAM]
                      [--dry-run] [--force] [--max-replays N] --yes [--json]
                      [--job [--rate N] [--batch N] [--detach]]   as a job: rate cap, pause, resume
+  watchfloor dlq replay --job --broker rabbitmq --env NAME --source QUEUE (--count N | --all) …
+  watchfloor dlq replay --job --broker bullmq [--kind failed|dlq-queue] --env NAME --source QUEUE (--id JOB ... | --all) …
   watchfloor dlq purge --env NAME --source DLQ --older-than-hours H --yes [--json]
   watchfloor dlq search --env NAME --source DLQ [--match PATH=VALUE] [--text T] [--error E]
                      [--origin STREAM] [--max-scan N] [--json]

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { DlqMatch } from '../../../shared/model/dlq-search';
 import { REPLAY_LINEAGE_FIELD } from '../../../shared/model/dead-letter';
-import { describeJobProgress, REPLAY_JOB_LIMITS, type ReplayJob, type ReplayJobSelection } from '../../../shared/model/replay-jobs';
+import { BullJobKind, describeJobProgress, REPLAY_JOB_LIMITS, ReplayJobBroker, SELECTIONS_OF, type ReplayJob, type ReplayJobSelection } from '../../../shared/model/replay-jobs';
 import type { AppCore } from '../../core/app-core';
 import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../cli-kit';
 
@@ -9,6 +9,12 @@ import { print, unwrap, UsageError, withEnvironment, type CliCommand } from '../
 export interface JobReplayRequest {
   core: AppCore;
   envId: string;
+  /** `--broker`: redis (a DLQ stream, the default), rabbitmq (a dead-letter queue) or bullmq (a queue). */
+  broker: string | undefined;
+  /** `--kind failed|dlq-queue` (BullMQ). */
+  bullKind: string | undefined;
+  /** `--count N` (RabbitMQ): the first N messages. */
+  count: string | undefined;
   source: string;
   ids: string[] | undefined;
   all: boolean;
@@ -72,10 +78,19 @@ async function runInForeground(core: AppCore, envId: string, id: string, asJson:
 
 /** `dlq replay … --job`: a dry run of the job, or the job created (confirmed) and run here unless `--detach`. */
 export async function replayAsJob(r: JobReplayRequest): Promise<number> {
-  const selection: ReplayJobSelection = r.ids?.length ? { kind: 'ids', ids: r.ids } : r.match ? { kind: 'match', match: r.match } : r.all ? { kind: 'all' } : (() => {
-    throw new UsageError('dlq replay --job needs --id ID ..., a search (--match, --text, --error, --origin) or --all');
-  })();
-  const base = { envId: r.envId, source: r.source, selection, ...(r.target ? { target: r.target } : {}), maxReplays: r.maxReplays, force: r.force };
+  const broker = ReplayJobBroker.safeParse(r.broker ?? 'redis');
+  if (!broker.success) throw new UsageError('--broker takes redis, rabbitmq or bullmq');
+  const bullKind = BullJobKind.safeParse(r.bullKind ?? 'failed');
+  if (!bullKind.success) throw new UsageError('--kind takes failed (a queue\'s failed jobs) or dlq-queue (a {queue}-dlq queue)');
+  const count = positiveNumber(r.count, '--count', 1_000_000);
+  const selection: ReplayJobSelection =
+    r.ids?.length ? { kind: 'ids', ids: r.ids } : r.match ? { kind: 'match', match: r.match } : count !== undefined ? { kind: 'count', count: Math.round(count) } : r.all ? { kind: 'all' } : (() => {
+      throw new UsageError(
+        broker.data === 'rabbitmq' ? 'dlq replay --job --broker rabbitmq needs --count N (the first N messages) or --all' : broker.data === 'bullmq' ? 'dlq replay --job --broker bullmq needs --id JOB ... or --all' : 'dlq replay --job needs --id ID ..., a search (--match, --text, --error, --origin) or --all',
+      );
+    })();
+  if (!SELECTIONS_OF[broker.data].includes(selection.kind)) throw new UsageError(`a ${broker.data} job takes ${SELECTIONS_OF[broker.data].map((k) => ({ ids: '--id', match: 'a search', count: '--count', all: '--all' })[k]).join(', ')}`);
+  const base = { envId: r.envId, broker: broker.data, ...(broker.data === 'bullmq' ? { bullKind: bullKind.data } : {}), source: r.source, selection, ...(r.target ? { target: r.target } : {}), maxReplays: r.maxReplays, force: r.force };
   if (r.isDryRun) {
     const preview = unwrap(await r.core.call('replays.dryRun', base));
     print(preview, r.asJson, () =>
@@ -88,7 +103,7 @@ export async function replayAsJob(r: JobReplayRequest): Promise<number> {
     );
     return 0;
   }
-  const isBulk = selection.kind !== 'ids' || selection.ids.length > 100;
+  const isBulk = selection.kind === 'ids' ? selection.ids.length > 100 : selection.kind !== 'count' || selection.count > 100;
   const confirmToken = isBulk ? unwrap(await r.core.call('confirm.issue', { envId: r.envId, action: 'dlq.replay', target: r.source, typed: r.source })).token : undefined;
   const rate = positiveNumber(r.rate, '--rate', REPLAY_JOB_LIMITS.maxRate);
   const batch = positiveNumber(r.batch, '--batch', REPLAY_JOB_LIMITS.maxBatch);
@@ -102,7 +117,7 @@ export async function replayAsJob(r: JobReplayRequest): Promise<number> {
 
 function jobLine(job: ReplayJob): string {
   const when = new Date(job.createdAt).toISOString();
-  return `${job.id}  ${job.source}${job.target ? ` → ${job.target}` : ''}  ${job.selection}  ${job.rate ? `cap ${job.rate}/s` : 'no cap'}  by ${job.createdBy} ${when}\n    ${describeJobProgress(job)}${job.owner ? `  (run by ${job.owner})` : ''}`;
+  return `${job.id}  ${job.broker === 'redis' ? '' : `${job.broker === 'rabbitmq' ? 'RabbitMQ' : `BullMQ ${job.bullKind === 'dlq-queue' ? 'dlq queue' : 'failed'}`} `}${job.source}${job.target ? ` → ${job.target}` : ''}  ${job.selection}  ${job.rate ? `cap ${job.rate}/s` : 'no cap'}  by ${job.createdBy} ${when}\n    ${describeJobProgress(job)}${job.owner ? `  (run by ${job.owner})` : ''}`;
 }
 
 /** `replay-jobs list|pause|resume|cancel`: the jobs panel for runbooks. */
