@@ -6,7 +6,7 @@ import { waitFor } from '../helpers/wait';
 import { round, summarize } from './stats';
 
 const BIG = 1_000_000;
-const ROUNDS = 100;
+const ROUNDS = 200;
 /** A seed 000 security event with something of every default rule in it: IPs in raw_data, credentials, an e-mail, a token. */
 const PAYLOAD = JSON.stringify({
   id: 'evt-0000000000000000000000000000',
@@ -77,13 +77,28 @@ export async function benchMasking(): Promise<Record<string, unknown>> {
       if (!sourcePage.ok) throw new Error(sourcePage.error.message);
       const step: number[] = [];
       const stepCold: number[] = [];
+      // The same step on a page whose payloads differ (each its own event id, as in a real DLQ; the
+      // stream's entries are all one payload, so a "cold" page above masks one text and remembers it
+      // for the other entries): distinct cold is every preview masked now, distinct warm the page re-read.
+      const stepDistinct: number[] = [];
+      const stepDistinctCold: number[] = [];
+      const distinct = (seq: number | null) => {
+        const copy = structuredClone(sourcePage.value);
+        copy.entries.forEach((e, k) => {
+          const id = `evt-${String(seq === null ? k : (seq + 1) * 1000 + k).padStart(28, '0')}`;
+          e.payload!.preview = e.payload!.preview.replace('evt-0000000000000000000000000000', id);
+        });
+        return copy;
+      };
       for (let i = 0; i < ROUNDS + 5; i++) {
-        for (const isCold of [false, true]) {
-          const copy = structuredClone(sourcePage.value);
-          if (isCold) t.core.masker.clearCache();
+        for (const kind of ['warm', 'cold', 'distinct', 'distinctCold'] as const) {
+          const copy = kind === 'distinct' ? distinct(null) : kind === 'distinctCold' ? distinct(i) : structuredClone(sourcePage.value);
+          if (kind === 'cold') t.core.masker.clearCache();
+          // Re-read: the same page was just read (a cold round clears what the last round remembered).
+          if (kind === 'distinct') t.core.masker.outbound('dlq.list', { envId: maskedId }, distinct(null));
           const started = performance.now();
           t.core.masker.outbound('dlq.list', { envId: maskedId }, copy);
-          if (i >= 5) (isCold ? stepCold : step).push(performance.now() - started);
+          if (i >= 5) (kind === 'warm' ? step : kind === 'cold' ? stepCold : kind === 'distinct' ? stepDistinct : stepDistinctCold).push(performance.now() - started);
         }
       }
       const m = summarize(masked);
@@ -98,13 +113,21 @@ export async function benchMasking(): Promise<Record<string, unknown>> {
         ratioCold: round(c.medianMs / p.medianMs, 3),
         maskStep: summarize(step),
         maskStepCold: summarize(stepCold),
+        maskStepDistinct: summarize(stepDistinct),
+        maskStepDistinctCold: summarize(stepDistinctCold),
         stepShare: round(summarize(step).medianMs / p.medianMs, 3),
         stepShareCold: round(summarize(stepCold).medianMs / p.medianMs, 3),
+        stepShareDistinct: round(summarize(stepDistinct).medianMs / p.medianMs, 3),
+        stepShareDistinctCold: round(summarize(stepDistinctCold).medianMs / p.medianMs, 3),
         pairedRatio: paired(masked),
         pairedRatioCold: paired(cold),
+        // The slow tail: a page's p95 masked over unmasked (retention trims of this DLQ may run in Redis meanwhile, on both sides alike).
+        p95Ratio: round(m.p95Ms / p.p95Ms, 3),
         goal: 'masked / unmasked < 1.10',
       };
     }
+    // The seed retention (security.events.dlq: 10,000 entries) may trim this DLQ, oldest first, while the bench runs: what it held at the end.
+    result.entriesAfter = await redis.xlen(dlq);
     return result;
   } finally {
     await t.close();
