@@ -1,5 +1,5 @@
 import type { Result, ResultOf } from '../../../shared/contract';
-import type { ReplayJobSelection } from '../../../shared/model/replay-jobs';
+import type { BullJobKind, ReplayJobBroker, ReplayJobSelection } from '../../../shared/model/replay-jobs';
 import { withConfirmation } from '../api/confirm';
 import type { AppServices } from '../services';
 
@@ -13,15 +13,18 @@ type Services = Pick<AppServices, 'client'>;
 
 export interface JobRequest {
   envId: string;
+  /** Redis when absent. */
+  broker?: ReplayJobBroker;
+  bullKind?: BullJobKind;
   source: string;
   selection: ReplayJobSelection;
   target?: string;
   force?: boolean;
 }
 
-function base({ envId, source, selection, target, force }: JobRequest) {
+function base({ envId, broker, bullKind, source, selection, target, force }: JobRequest) {
   const trimmed = target?.trim() ?? '';
-  return { envId, source, selection, ...(trimmed ? { target: trimmed } : {}), ...(force === undefined ? {} : { force }) };
+  return { envId, ...(broker ? { broker } : {}), ...(bullKind ? { bullKind } : {}), source, selection, ...(trimmed ? { target: trimmed } : {}), ...(force === undefined ? {} : { force }) };
 }
 
 export function dryRunReplayJob({ client }: Services, request: JobRequest): Promise<Result<ResultOf<'replays.dryRun'>>> {

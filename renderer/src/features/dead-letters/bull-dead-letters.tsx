@@ -9,6 +9,7 @@ import { useServices } from '../../services';
 import { toggleSelection } from '../../components/selection';
 import { revealBullJob } from '../../actions/reveal-actions';
 import { RevealControl, isMaskedText } from '../../components/reveal-control';
+import { JobPreview, runReplayJob, useJobOptions } from './replay-jobs-dialog';
 
 /** Failed jobs of a BullMQ queue (retried through the library) or the jobs of a `{queue}-dlq` queue (moved back). */
 export function BullEntries({ env, source }: { env: EnvironmentView; source: BullDeadSource }) {
@@ -138,16 +139,19 @@ export function BullEntries({ env, source }: { env: EnvironmentView; source: Bul
 function BullRetryDialog({ envId, source, ids, verb, onCancel, onDone }: { envId: string; source: BullDeadSource; ids: string[] | 'all'; verb: string; onCancel: () => void; onDone: (text: string) => void }) {
   const services = useServices();
   const [typed, setTyped] = useState('');
+  const job = useJobOptions();
   const isBulk = ids === 'all' || ids.length > BULK_REPLAY_CONFIRM_ABOVE;
+  const jobRequest = { envId, broker: 'bullmq' as const, bullKind: source.kind, source: source.queue, selection: ids === 'all' ? { kind: 'all' as const } : { kind: 'ids' as const, ids } };
   return (
     <ActionDialog
       title={`${verb}: ${ids === 'all' ? `every job (${formatCount(source.count)})` : `${ids.length} job${ids.length === 1 ? '' : 's'}`}?`}
-      confirmLabel={verb}
+      confirmLabel={job.isJob ? 'Start the job' : verb}
       isDangerous={false}
-      isReady={!isBulk || typed === source.queue}
+      isReady={(!isBulk || typed === source.queue) && (!job.isJob || job.pace !== null)}
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
+        if (job.isJob && job.pace) return runReplayJob(services, jobRequest, job.pace, isBulk ? typed : null);
         const r = await retryBullDeadJobs(services, envId, source, ids, isBulk ? typed : null);
         if (!r.ok) return { ok: false, text: `${r.error.code}: ${r.error.message}` };
         return { ok: true, text: `${source.kind === 'failed' ? 'retried' : 'moved back'} ${formatCount(r.value.retried)} of ${formatCount(r.value.matched)}${r.value.failed.length ? `; ${r.value.failed.length} not (${r.value.failed[0]!.reason})` : ''}` };
@@ -157,7 +161,10 @@ function BullRetryDialog({ envId, source, ids, verb, onCancel, onDone }: { envId
         {source.kind === 'failed'
           ? 'Each job goes back to waiting through BullMQ (job.retry); a worker will run it again.'
           : `Each job is added to ${source.origin} with its name, data and options, and only then removed from ${source.queue}.`}
+        {ids === 'all' && !job.isJob ? ' At most the first 10,000 at once — every one as a job.' : ''}
       </p>
+      {job.fields}
+      {job.isJob ? <JobPreview request={jobRequest} /> : null}
       {isBulk ? (
         <>
           <label className="label-text" htmlFor="bull-retry-confirm">

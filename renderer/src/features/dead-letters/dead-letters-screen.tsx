@@ -54,6 +54,9 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
   const [bullSource, setBullSource] = useState<BullDeadSource | null>(null);
   /** A saved search of another DLQ (issue 20): that DLQ opens and runs it. */
   const [pendingSaved, setPendingSaved] = useState<SavedSearchView | null>(null);
+  // Bumped when a replay job of a source ends, so that source's entries are read again (they moved).
+  const [finishedTick, setFinishedTick] = useState<Record<string, number>>({});
+  const tickOf = (name: string) => finishedTick[name] ?? 0;
   const openSaved = (s: SavedSearchView) => {
     if (s.query.kind !== 'dlq' || !s.query.source) return;
     setRabbitQueue(null);
@@ -134,9 +137,9 @@ function DeadLetters({ env }: { env: EnvironmentView }) {
             </ul>
           </>
         ) : null}
-        <ReplayJobsPanel envId={env.id} canWrite={!env.readOnly} />
+        <ReplayJobsPanel envId={env.id} canWrite={!env.readOnly} onFinished={(name) => setFinishedTick((t) => ({ ...t, [name]: (t[name] ?? 0) + 1 }))} />
       </section>
-      {bullSource ? <BullEntries key={`${bullSource.queue}/${bullSource.kind}`} env={env} source={bullSource} /> : rabbitQueue ? <RabbitEntries key={rabbitQueue} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} total={list?.find((s) => s.name === current)?.length ?? null} saved={pendingSaved?.query.kind === 'dlq' && pendingSaved.query.source === current ? pendingSaved : null} onOpenSaved={openSaved} /> : null}
+      {bullSource ? <BullEntries key={`${bullSource.queue}/${bullSource.kind}/${tickOf(bullSource.queue)}`} env={env} source={bullSource} /> : rabbitQueue ? <RabbitEntries key={`${rabbitQueue}/${tickOf(rabbitQueue)}`} env={env} queue={rabbitQueue} /> : current ? <Entries key={current} env={env} source={current} total={list?.find((s) => s.name === current)?.length ?? null} saved={pendingSaved?.query.kind === 'dlq' && pendingSaved.query.source === current ? pendingSaved : null} onOpenSaved={openSaved} /> : null}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { formatCount, formatDateTime } from '../../components/format';
 import { useServices } from '../../services';
 import { revealRabbitDeadLetter } from '../../actions/reveal-actions';
 import { RevealControl, isMaskedText } from '../../components/reveal-control';
+import { JobPreview, runReplayJob, useJobOptions } from './replay-jobs-dialog';
 
 /** True when the host masked something of a browsed message (payload, consumer error, a header). */
 const isMaskedRabbit = (m: RabbitDeadLetter) => isMaskedText(m.payload.preview) || isMaskedText(m.consumerError ?? '') || Object.values(m.headers).some(isMaskedText);
@@ -184,30 +185,39 @@ function RabbitReplayDialog({ envId, queue, available, onCancel, onDone }: { env
   const services = useServices();
   const [count, setCount] = useState(String(Math.min(available, 100)));
   const [typed, setTyped] = useState('');
+  const job = useJobOptions();
   const n = Number(count);
   const isBulk = n > BULK_REPLAY_CONFIRM_ABOVE;
-  const isValid = Number.isInteger(n) && n >= 1 && n <= 10_000;
+  // A one-shot replay holds its window of messages in this console; a job moves any number in batches.
+  const max = job.isJob ? 1_000_000 : 10_000;
+  const isValid = Number.isInteger(n) && n >= 1 && n <= max;
+  const jobRequest = { envId, broker: 'rabbitmq' as const, source: queue, selection: { kind: 'count' as const, count: isValid ? n : 1 } };
   return (
     <ActionDialog
       title={`Replay from ${queue}?`}
-      confirmLabel="Replay"
+      confirmLabel={job.isJob ? 'Start the job' : 'Replay'}
       isDangerous={false}
-      isReady={isValid && (!isBulk || typed === queue)}
+      isReady={isValid && (!isBulk || typed === queue) && (!job.isJob || job.pace !== null)}
       onCancel={onCancel}
       onDone={onDone}
       run={async () => {
+        if (job.isJob && job.pace) return runReplayJob(services, jobRequest, job.pace, isBulk ? typed : null);
         const r = await replayRabbitDeadLetters(services, envId, queue, n, isBulk ? typed : null);
         return r.ok ? { ok: r.value.unknown === 0, text: describeRabbitReplay(r.value) } : { ok: false, text: `${r.error.code}: ${r.error.message}` };
       }}
     >
       <p className="small">
-        Messages are taken from the head of the queue and published back to the queue each died in (from its x-death header), with publisher confirms. A dead letter is removed only after the
-        broker confirmed its copy; an unroutable one stays.
+        {job.isJob
+          ? 'The job takes the messages from the head of the queue in batches; each batch — copies to the queue each died in, and the removal of their dead letters — is one AMQP transaction, so a console closed or killed mid-batch moves all of it or none, and the next console goes on. A refused message stays in the queue.'
+          : 'Messages are taken from the head of the queue and published back to the queue each died in (from its x-death header), with publisher confirms. A dead letter is removed only after the broker confirmed its copy; an unroutable one stays.'}
       </p>
       <label className="label-text" htmlFor="rabbit-replay-count">
-        How many (from the head; {formatCount(available)} now)
+        How many (from the head; {formatCount(available)} now{job.isJob ? '' : '; up to 10,000 at once — more as a job'})
       </label>
       <input id="rabbit-replay-count" className="input" inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} data-testid="rabbit-replay-count" />
+      {!isValid ? <p className="bad small">A whole number from 1 to {formatCount(max)}.</p> : null}
+      {job.fields}
+      {job.isJob && isValid ? <JobPreview request={jobRequest} /> : null}
       {isBulk ? (
         <>
           <label className="label-text" htmlFor="rabbit-replay-confirm">

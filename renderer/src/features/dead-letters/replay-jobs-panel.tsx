@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeJobProgress, isFinished, type ReplayJob } from '../../../../shared/model/replay-jobs';
 import { controlReplayJob } from '../../actions/replay-job-actions';
 import { formatCount } from '../../components/format';
@@ -24,13 +24,21 @@ const STATE_CLASS: Record<ReplayJob['state'], string> = {
  * The replay jobs of an environment (issue 20): progress (done, refused, left, rate, ETA), who
  * runs each, and pause / resume / cancel — the same record every console and the CLI see.
  */
-export function ReplayJobsPanel({ envId, canWrite }: { envId: string; canWrite: boolean }) {
+export function ReplayJobsPanel({ envId, canWrite, onFinished }: { envId: string; canWrite: boolean; onFinished?: (source: string) => void }) {
   const services = useServices();
   const [jobs, setJobs] = useState<ReplayJob[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Jobs seen unfinished: when one ends, its source's entries are stale (RabbitMQ and BullMQ views are not pushed).
+  const unfinished = useRef(new Set<string>());
+  const finishedRef = useRef(onFinished);
+  finishedRef.current = onFinished;
   const load = useCallback(async () => {
     const r = await services.client.call('replays.list', { envId });
     if (r.ok) {
+      for (const job of r.value.jobs) {
+        if (!isFinished(job.state)) unfinished.current.add(job.id);
+        else if (unfinished.current.delete(job.id)) finishedRef.current?.(job.source);
+      }
       setJobs(r.value.jobs);
       setError(null);
     } else setError(`${r.error.code}: ${r.error.message}`);
@@ -66,7 +74,7 @@ export function ReplayJobsPanel({ envId, canWrite }: { envId: string; canWrite: 
               <span className={STATE_CLASS[job.state]} data-testid="replay-job-state">
                 {job.state}
               </span>{' '}
-              <span className="mono small">{job.source}</span>
+              {job.broker !== 'redis' ? <span className="tag">{job.broker === 'rabbitmq' ? 'RabbitMQ' : `BullMQ ${job.bullKind === 'dlq-queue' ? '-dlq queue' : 'failed jobs'}`}</span> : null} <span className="mono small">{job.source}</span>
               {job.target ? <span className="mono small"> → {job.target}</span> : null} <span className="muted small mono">job {job.id}</span>
             </div>
             <progress max={Math.max(1, job.total)} value={job.done + job.failed + job.skipped} aria-label={`replay job ${job.id} progress`} />
@@ -74,7 +82,7 @@ export function ReplayJobsPanel({ envId, canWrite }: { envId: string; canWrite: 
               {describeJobProgress(job, formatCount)}
             </div>
             <div className="muted small">
-              {job.selection === 'all' ? 'whole DLQ' : job.selection === 'match' ? 'search' : 'selection'} · {job.rate ? `cap ${formatCount(job.rate)}/s` : 'no cap'} · batch {job.batch} · by {job.createdBy}
+              {job.selection === 'all' ? (job.broker === 'redis' ? 'whole DLQ' : job.broker === 'rabbitmq' ? 'whole queue' : 'every job') : job.selection === 'match' ? 'search' : job.selection === 'count' ? `first ${formatCount(job.total)}` : 'selection'} · {job.rate ? `cap ${formatCount(job.rate)}/s` : 'no cap'} · batch {job.batch} · by {job.createdBy}
               {job.owner ? ` · run by ${job.owner}` : job.state === 'running' || job.state === 'queued' ? ' · waiting for a console' : ''}
               {job.claims > 1 ? ` · taken up ${job.claims} times` : ''}
               {job.lastAction ? ` · ${PAST[job.lastAction.action] ?? job.lastAction.action} by ${job.lastAction.by}` : ''}
