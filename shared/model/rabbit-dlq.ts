@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReplayLineage } from './replay-lineage';
 import { ReplayCheck } from './dead-letter';
 
 /** One entry of a RabbitMQ `x-death` header: where and why the message died, how often. */
@@ -40,6 +41,8 @@ export function describeDeathReason(reason: string, queue: string): string {
 
 /** A message of a RabbitMQ dead-letter queue as the console shows it. */
 export const RabbitDeadLetter = z.object({
+  /** Its replays so far, from the `x-replay-lineage` header (absent: never replayed by a console that records it). */
+  lineage: ReplayLineage.optional(),
   /** 1 = the head of the queue, at the time of the browse. */
   position: z.number().int(),
   messageId: z.string().nullable(),

@@ -104,6 +104,22 @@ test('an analyst replays the head of a RabbitMQ dead-letter queue as a paced job
     expect((await channel.checkQueue(work)).messageCount).toBe(150);
     expect((await channel.checkQueue(dlq)).messageCount).toBe(30);
     await expect(page.locator('[data-testid^="rabbit-dlq-row-"]')).toHaveCount(30);
+    // One replayed message dies again: its detail shows the chain original → dead-lettered → replayed by the job → dead-lettered again.
+    while (await channel.get(dlq, { noAck: true })); // the 30 left, out of the way
+    const again = await channel.get(work, { noAck: true });
+    if (!again) throw new Error('no replayed message in the work queue');
+    channel.sendToQueue(dlq, again.content, { messageId: again.properties.messageId as string, headers: { ...(again.properties.headers as Record<string, unknown>), 'x-death': [{ queue: work, reason: 'expired', count: 1, exchange: '', 'routing-keys': [work] }] } });
+    while ((await channel.checkQueue(dlq)).messageCount < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await page.getByTestId('rabbit-dlq-refresh').click();
+    await page.getByTestId('rabbit-dlq-row-1').click();
+    const chain = page.getByTestId('rabbit-dlq-lineage');
+    await expect(chain).toContainText('replayed 1×');
+    await expect(chain).toContainText(`dead-lettered`);
+    await expect(chain).toContainText(`to ${dlq} (rejected)`);
+    await expect(chain).toContainText('[job ');
+    await expect(chain).toContainText('dead-lettered again');
+    await chain.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('replay-job-rabbit-lineage.png') });
 
     await page.getByTestId('bull-dlq-source-e2e-notify-failed').click({ timeout: 40_000 });
     await page.getByTestId('bull-dlq-retry-all').click();

@@ -8,6 +8,7 @@ import { ReplayJobStore, type NewReplayJob } from '../../electron/core/dead-lett
 import { RABBIT_REPLAY_JOB_HEADER, rabbitLedgerQueue } from '../../electron/core/dead-letters/rabbit-replay-job';
 import { bullCopyId } from '../../electron/core/dead-letters/bull-replay-job';
 import { systemClock } from '../../electron/core/ports';
+import { parseLineage } from '../../shared/model/replay-lineage';
 import { AMQP_URL, deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { waitFor } from '../helpers/wait';
 
@@ -109,6 +110,10 @@ describe('replay jobs on RabbitMQ and BullMQ (issue 20)', () => {
     expect(moved.ns.sort((a, b) => a - b)).toEqual(Array.from({ length: 230 }, (_, i) => i));
     expect(moved.headers).toMatchObject({ [RABBIT_REPLAY_JOB_HEADER]: started.id, 'x-replay-count': 1, 'x-replay-of': dlq, kept: 'yes' });
     expect(moved.headers).not.toHaveProperty('x-death');
+    // Its lineage: one step, from this DLQ, why it died, by whom, which job (the chain the detail view shows).
+    const lineage = parseLineage(String(moved.headers?.['x-replay-lineage']));
+    expect(lineage.steps).toEqual([expect.objectContaining({ dlq, dlqId: expect.stringMatching(/^m-\d+$/), originStream: origin, error: 'rejected', replayedBy: 'ana', job: started.id })]);
+    expect(lineage.steps[0]!.failedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(moved.headers).not.toHaveProperty('x-first-death-queue');
     // The refused one is back in the DLQ; the ledger queue is gone.
     await waitFor(async () => ((await ch.checkQueue(dlq)).messageCount === 1 ? true : undefined), 'the refused message back in the DLQ');

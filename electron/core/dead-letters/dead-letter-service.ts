@@ -132,7 +132,7 @@ export class DeadLetterService {
 
   async rabbitReplay({ envId, queue, count, target, dryRun, maxReplays, force }: P<'dlq.rabbitReplay'>) {
     const runtime = this.deps.runtime(envId);
-    const outcome = await replayRabbitDlq(this.amqpOf(envId), queue, { count, target: target ?? null, dryRun, maxReplays, force, namespace: runtime.env.profile.namespace });
+    const outcome = await replayRabbitDlq(this.amqpOf(envId), queue, { count, target: target ?? null, dryRun, maxReplays, force, namespace: runtime.env.profile.namespace, by: { who: this.deps.who(), at: new Date(this.deps.clock.now()).toISOString() } });
     this.deps.logger.info(`dlq rabbit replay ${queue}: ${JSON.stringify({ dryRun, replayed: outcome.replayed, failed: outcome.failed.length, unknown: outcome.unknown })}`);
     void runtime.monitor.tick();
     return outcome;

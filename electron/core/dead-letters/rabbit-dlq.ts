@@ -1,35 +1,19 @@
 import { addVerdict, checkRabbitEntry, emptyCheck } from './replay-check';
 import type { ChannelModel, GetMessage, Message } from 'amqplib';
 import { CodedError } from '../../../shared/contract/errors';
-import { CONSUMER_ERROR_HEADERS, DEAD_LETTER_HEADERS, describeDeathReason, type RabbitDeadLetter, type RabbitReplayOutcome, type XDeath } from '../../../shared/model/rabbit-dlq';
+import { CONSUMER_ERROR_HEADERS, DEAD_LETTER_HEADERS, describeDeathReason, type RabbitDeadLetter, type RabbitReplayOutcome } from '../../../shared/model/rabbit-dlq';
 import { previewOf } from '../brokers/payload-preview';
 import { decryptPayload } from '../payload-crypto';
-import { RABBIT_REPLAY_HEADERS, pipelinedReplay, type ReplayPlan } from './rabbit-replay';
+import { parseLineage } from '../../../shared/model/replay-lineage';
+import { RABBIT_REPLAY_HEADERS, pipelinedReplay, type ReplayBy, type ReplayPlan } from './rabbit-replay';
+import { text, xDeathOf } from './rabbit-death';
+
+export { xDeathOf } from './rabbit-death';
 
 export { RABBIT_REPLAY_HEADERS } from './rabbit-replay';
 
 /** Browsing returns what it took at once; this is how many a browse may hold. */
 export const MAX_BROWSE = 200;
-
-function text(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  return String(value);
-}
-
-/** The `x-death` chain of a dead-lettered message, newest death first (RabbitMQ's order). */
-export function xDeathOf(headers: Record<string, unknown> | undefined): XDeath[] {
-  const raw = headers?.['x-death'];
-  if (!Array.isArray(raw)) return [];
-  return raw.map((d: Record<string, unknown>) => ({
-    queue: text(d.queue) ?? '',
-    reason: text(d.reason) ?? '',
-    count: Number(d.count ?? 1),
-    exchange: text(d.exchange) ?? '',
-    routingKeys: Array.isArray(d['routing-keys']) ? (d['routing-keys'] as unknown[]).map((k) => text(k) ?? '') : [],
-    time: d.time instanceof Date ? d.time.getTime() : typeof d.time === 'object' && d.time && 'value' in d.time ? Number((d.time as { value: number }).value) * 1000 : null,
-  }));
-}
 
 function toDeadLetter(message: Message, position: number, previewBytes: number, payloadKey: Buffer | null): RabbitDeadLetter {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
@@ -53,6 +37,7 @@ function toDeadLetter(message: Message, position: number, previewBytes: number, 
     deaths: deaths.reduce((n, d) => n + d.count, 0),
     xDeath: deaths,
     replayCount: Number(headers[RABBIT_REPLAY_HEADERS.count] ?? 0) || 0,
+    ...(headers[RABBIT_REPLAY_HEADERS.lineage] !== undefined ? { lineage: parseLineage(text(headers[RABBIT_REPLAY_HEADERS.lineage]) ?? '') } : {}),
     redelivered: message.fields.redelivered,
     contentType: text(message.properties.contentType),
     payload,
@@ -132,10 +117,10 @@ export function planRabbitReplay(queue: string, options: { target: string | null
 export async function replayRabbitDlq(
   connection: ChannelModel,
   queue: string,
-  options: { count: number; target: string | null; dryRun: boolean; maxReplays: number; force: boolean; namespace?: string },
+  options: { count: number; target: string | null; dryRun: boolean; maxReplays: number; force: boolean; namespace?: string; by?: ReplayBy },
 ): Promise<RabbitReplayOutcome> {
   const plan = planRabbitReplay(queue, options);
-  if (!options.dryRun) return pipelinedReplay(connection, queue, options.count, plan);
+  if (!options.dryRun) return pipelinedReplay(connection, queue, options.count, plan, options.by);
   const channel = await connection.createChannel();
   channel.on('error', () => undefined);
   const outcome: RabbitReplayOutcome = { queue, dryRun: true, matched: 0, replayed: 0, failed: [], unknown: 0, targets: {} };

@@ -90,7 +90,7 @@ export function runRabbitReplayJob(store: ReplayJobStore, jobId: string, token: 
   const { client, keys } = store;
   const ledger = rabbitLedgerQueue(env.namespace, jobId);
   return runJobLoop(store, jobId, token, options, async () => {
-    const [source, target, maxReplays, force] = (await client.hmget(keys.job(jobId), 'source', 'target', 'maxReplays', 'force')) as string[];
+    const [source, target, maxReplays, force, createdBy] = (await client.hmget(keys.job(jobId), 'source', 'target', 'maxReplays', 'force', 'createdBy')) as string[];
     const queue = source ?? '';
     const plan = planRabbitReplay(queue, { target: target || null, maxReplays: Number(maxReplays ?? 3), force: force === '1' });
     const connection = env.connection();
@@ -161,7 +161,7 @@ export function runRabbitReplayJob(store: ReplayJobStore, jobId: string, token: 
 
         for (const copy of copies) {
           const { message } = copy;
-          channel.publish('', copy.target, message.content, { ...message.properties, headers: { ...copyHeaders(message, queue, copy.replayId), [RABBIT_REPLAY_JOB_HEADER]: jobId }, mandatory: true, persistent: true });
+          channel.publish('', copy.target, message.content, { ...message.properties, headers: { ...copyHeaders(message, queue, copy.replayId, { who: createdBy ?? '', at: new Date(options.clock.now()).toISOString(), job: jobId }), [RABBIT_REPLAY_JOB_HEADER]: jobId }, mandatory: true, persistent: true });
           channel.ack(message);
         }
         const failures = newlyRefused.map((r) => ({ id: r.message.properties.messageId ? String(r.message.properties.messageId) : r.identity.slice(0, 17), reason: r.reason }));
@@ -233,12 +233,12 @@ export async function previewRabbitJob(env: RabbitJobEnvironment, input: Omit<Ne
   const differences = head.messages.map((m) => {
     const id = m.messageId ?? `#${m.position}`;
     const removed = [...(m.xDeath.length ? ['x-death'] : []), ...Object.keys(m.headers).filter((k) => /^x-(first|last)-death-/.test(k))];
-    const unchanged = ['content', ...Object.keys(m.headers).filter((k) => !removed.includes(k) && k !== RABBIT_REPLAY_HEADERS.count && k !== RABBIT_REPLAY_HEADERS.of && k !== RABBIT_REPLAY_HEADERS.id && k !== RABBIT_REPLAY_JOB_HEADER)];
+    const unchanged = ['content', ...Object.keys(m.headers).filter((k) => !removed.includes(k) && !(Object.values(RABBIT_REPLAY_HEADERS) as string[]).includes(k) && k !== RABBIT_REPLAY_JOB_HEADER)];
     return {
       id,
       target: input.target ?? m.originQueue,
       removed,
-      added: { [RABBIT_REPLAY_HEADERS.count]: String(m.replayCount + 1), [RABBIT_REPLAY_HEADERS.of]: input.source, [RABBIT_REPLAY_HEADERS.id]: '(a new id per copy)', [RABBIT_REPLAY_JOB_HEADER]: '(this job)' },
+      added: { [RABBIT_REPLAY_HEADERS.count]: String(m.replayCount + 1), [RABBIT_REPLAY_HEADERS.of]: input.source, [RABBIT_REPLAY_HEADERS.id]: '(a new id per copy)', [RABBIT_REPLAY_JOB_HEADER]: '(this job)', [RABBIT_REPLAY_HEADERS.lineage]: `${(m.lineage?.steps.length ?? 0) + 1} step${m.lineage?.steps.length ? 's' : ''}, this replay last` },
       unchanged,
       refusal: refusals.get(id) ?? null,
     };

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
 import { CodedError } from '../../../shared/contract/errors';
-import type { RabbitReplayOutcome } from '../../../shared/model/rabbit-dlq';
+import { CONSUMER_ERROR_HEADERS, DEAD_LETTER_HEADERS, type RabbitReplayOutcome } from '../../../shared/model/rabbit-dlq';
+import { appendLineage, capText, type StoredStep } from '../../../shared/model/replay-lineage';
+import { text, xDeathOf } from './rabbit-death';
 
 /** Headers the console sets on a replayed message (the loop guard counts them). */
-export const RABBIT_REPLAY_HEADERS = { count: 'x-replay-count', of: 'x-replay-of', id: 'x-watchfloor-replay-id' } as const;
+export const RABBIT_REPLAY_HEADERS = { count: 'x-replay-count', of: 'x-replay-of', id: 'x-watchfloor-replay-id', lineage: 'x-replay-lineage' } as const;
 
 /** At most this many copies are published and not yet confirmed at any time (and as many dead letters held). */
 export const REPLAY_WINDOW = 1000;
@@ -23,11 +25,43 @@ export type PlanReplay = (message: Message) => ReplayPlan;
 
 type Slot = { message: ConsumeMessage; replayId: string; target: string | null; state: 'pending' | 'ok' | 'failed' | 'unknown'; reason?: string };
 
-/** The headers of the copy: the death chain dropped, the replay marks added. */
-export function copyHeaders(message: Message, queue: string, replayId: string): Record<string, unknown> {
+/** Who replays and, for a job, which: written into each copy's lineage step. */
+export interface ReplayBy {
+  who: string;
+  at: string;
+  job?: string;
+}
+
+/** The dead-lettering of a message as one lineage step: which queue it died into, from where, why, when. */
+function lineageStep(message: Message, queue: string, by: ReplayBy): StoredStep {
+  const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
+  const death = xDeathOf(headers)[0];
+  const said = CONSUMER_ERROR_HEADERS.map((h) => text(headers[h])).find((v) => v !== null && v !== '');
+  const attempts = text(headers[DEAD_LETTER_HEADERS.attempts]);
+  return {
+    dlq: queue,
+    dlq_id: message.properties.messageId ? String(message.properties.messageId) : '(no message id)',
+    ...(death?.queue ? { dlq_origin_stream: death.queue } : {}),
+    ...(said || death ? { dlq_error: capText(said ?? `${death!.reason}${death!.count > 1 ? ` ×${death!.count}` : ''}`) } : {}),
+    ...(attempts ? { dlq_attempts: attempts } : {}),
+    ...(death?.time ? { dlq_failed_at: new Date(death.time).toISOString() } : {}),
+    replayed_at: by.at,
+    replayed_by: by.who,
+    ...(by.job ? { replay_job: by.job } : {}),
+  };
+}
+
+/**
+ * The headers of the copy: the death chain dropped, the replay marks added, and — when `by` is
+ * given — this replay appended to its `x-replay-lineage` (the JSON array Redis entries carry in
+ * `replay_lineage`), so the chain original → dead-lettered → replayed → dead-lettered again
+ * survives the death chain being dropped.
+ */
+export function copyHeaders(message: Message, queue: string, replayId: string, by?: ReplayBy): Record<string, unknown> {
   const { ['x-death']: _death, ['x-first-death-exchange']: _fe, ['x-first-death-queue']: _fq, ['x-first-death-reason']: _fr, ['x-last-death-exchange']: _le, ['x-last-death-queue']: _lq, ['x-last-death-reason']: _lr, ...kept } = (message.properties.headers ?? {}) as Record<string, unknown>;
   const replays = Number(kept[RABBIT_REPLAY_HEADERS.count] ?? 0) || 0;
-  return { ...kept, [RABBIT_REPLAY_HEADERS.count]: replays + 1, [RABBIT_REPLAY_HEADERS.of]: queue, [RABBIT_REPLAY_HEADERS.id]: replayId };
+  const lineage = by ? { [RABBIT_REPLAY_HEADERS.lineage]: appendLineage(text(kept[RABBIT_REPLAY_HEADERS.lineage]), lineageStep(message, queue, by)) } : {};
+  return { ...kept, [RABBIT_REPLAY_HEADERS.count]: replays + 1, [RABBIT_REPLAY_HEADERS.of]: queue, [RABBIT_REPLAY_HEADERS.id]: replayId, ...lineage };
 }
 
 /**
@@ -47,7 +81,7 @@ export function copyHeaders(message: Message, queue: string, replayId: string): 
  * - The quota is `min(count, ready messages at start)`; if other consumers drain the queue meanwhile,
  *   an idle replay stops once the broker reports it empty. Deliveries past the quota are put back.
  */
-export async function pipelinedReplay(connection: ChannelModel, queue: string, count: number, plan: PlanReplay): Promise<RabbitReplayOutcome> {
+export async function pipelinedReplay(connection: ChannelModel, queue: string, count: number, plan: PlanReplay, by?: ReplayBy): Promise<RabbitReplayOutcome> {
   const channel: ConfirmChannel = await connection.createConfirmChannel();
   const outcome: RabbitReplayOutcome = { queue, dryRun: false, matched: 0, replayed: 0, failed: [], unknown: 0, targets: {} };
   const returned = new Set<string>();
@@ -158,7 +192,7 @@ export async function pipelinedReplay(connection: ChannelModel, queue: string, c
       return;
     }
     safely(() =>
-      channel.publish('', target!, message.content, { ...message.properties, headers: copyHeaders(message, queue, replayId), mandatory: true, persistent: true }, (error: Error | null) => {
+      channel.publish('', target!, message.content, { ...message.properties, headers: copyHeaders(message, queue, replayId, by), mandatory: true, persistent: true }, (error: Error | null) => {
         // amqplib calls back with 'message nacked' for a broker nack, and with another error for every
         // pending confirm when the channel closes (before our own 'close' listener runs).
         if (error && error.message !== 'message nacked') closed.error ??= error;

@@ -11,6 +11,7 @@ import { useServices } from '../../services';
 import { revealRabbitDeadLetter } from '../../actions/reveal-actions';
 import { RevealControl, isMaskedText } from '../../components/reveal-control';
 import { JobPreview, runReplayJob, useJobOptions } from './replay-jobs-dialog';
+import { LineageChain } from './lineage-chain';
 
 /** True when the host masked something of a browsed message (payload, consumer error, a header). */
 const isMaskedRabbit = (m: RabbitDeadLetter) => isMaskedText(m.payload.preview) || isMaskedText(m.consumerError ?? '') || Object.values(m.headers).some(isMaskedText);
@@ -56,7 +57,7 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
       <header className="streams-pending-header">
         <h3 className="streams-env-name mono">{queue}</h3>
         <span className="muted small">{browse ? `${formatCount(browse.messageCount)} messages` : ''}</span>
-        <button type="button" className="button button-quiet" onClick={() => void load()}>
+        <button type="button" className="button button-quiet" onClick={() => void load()} data-testid="rabbit-dlq-refresh">
           Look again
         </button>
         <span className="spacer" />
@@ -159,6 +160,14 @@ export function RabbitEntries({ env, queue }: { env: EnvironmentView; queue: str
               </li>
             ))}
           </ol>
+          {message.lineage || message.replayCount > 0 ? (
+            <LineageChain
+              lineage={message.lineage}
+              current={{ error: message.consumerError ?? message.reasonText, attempts: message.attempts, failedAt: message.diedAt ? new Date(message.diedAt).toISOString() : null, originGroup: null, originStream: message.originQueue, originId: message.messageId }}
+              replayCount={message.replayCount}
+              testId="rabbit-dlq-lineage"
+            />
+          ) : null}
           <pre className="dlq-payload" data-testid="rabbit-dlq-payload">
             {message.payload.preview}
           </pre>
