@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
+import amqp, { type Channel } from 'amqplib';
 import { Redis } from 'ioredis';
+import { replayRabbitDlq } from '../../electron/core/dead-letters/rabbit-dlq';
 import { replayAll } from '../../electron/core/dead-letters/redis-dlq';
 import { ReplayJobService, type JobEnvironment } from '../../electron/core/dead-letters/replay-job-service';
 import { ReplayJobStore } from '../../electron/core/dead-letters/replay-job-store';
 import { systemClock } from '../../electron/core/ports';
-import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
+import { AMQP_URL, deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { round } from './stats';
 
 const ENTRIES = 100_000;
@@ -19,6 +21,16 @@ async function fill(redis: Redis, stream: string, count: number, origin: string)
     for (let i = 0; i < Math.min(10_000, count - done); i++) pipeline.xadd(stream, '*', 'data', PAYLOAD, 'dlq_origin_stream', origin, 'dlq_error', 'schema: bench', 'dlq_attempts', '3');
     await pipeline.exec();
   }
+}
+
+/** RabbitMQ part: dead letters per round, and the job's batch (a transaction per batch). */
+const RABBIT_ENTRIES = 20_000;
+const RABBIT_BATCH = 1000;
+
+async function fillQueue(ch: Channel, queue: string, origin: string, count: number): Promise<void> {
+  const headers = { 'x-death': [{ queue: origin, reason: 'rejected', count: 1, exchange: '', 'routing-keys': [origin] }] };
+  for (let i = 0; i < count; i++) if (!ch.sendToQueue(queue, Buffer.from(PAYLOAD), { persistent: true, messageId: `b-${i}`, headers })) await new Promise((resolve) => ch.once('drain', resolve));
+  while ((await ch.checkQueue(queue)).messageCount < count) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -65,8 +77,10 @@ export async function benchReplayJob(): Promise<Record<string, unknown>> {
     const cappedMs = performance.now() - t;
     const cappedDone = (await service.get('bench', capped.id)).done;
     const measured = cappedDone / (cappedMs / 1000);
+    const rabbit = await benchRabbitJob(ns, redis);
     return {
       bench: 'replay-job',
+      rabbit,
       uncapped: {
         entries: ENTRIES,
         rounds: ROUNDS,
@@ -83,5 +97,58 @@ export async function benchReplayJob(): Promise<Record<string, unknown>> {
     await service.close();
     await deleteKeys(redis, ns);
     redis.disconnect();
+  }
+}
+
+/**
+ * RabbitMQ: 20,000 dead letters replayed by a job at no cap (batches of 1,000, one AMQP transaction
+ * each) against the one-shot replay (publisher confirms, a window of 1,000 unconfirmed), alternating
+ * over three rounds on durable queues, persistent messages. No goal in the issue: reported.
+ */
+async function benchRabbitJob(ns: string, redis: Redis): Promise<Record<string, unknown>> {
+  const connection = await amqp.connect(AMQP_URL);
+  const ch = await connection.createChannel();
+  const queues: string[] = [];
+  const env: JobEnvironment & { client: Redis } = { envId: 'bench', namespace: ns, payloadKey: null, client: redis, rabbit: { connection: () => connection, isReady: () => true, management: null, vhost: '/', namespace: ns }, bullQueue: () => null };
+  const service = new ReplayJobService({ clock: systemClock, logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, who: () => 'bench', environment: () => env, environments: () => [env] }, { shouldSupervise: false });
+  try {
+    const oneShotMs: number[] = [];
+    const jobMs: number[] = [];
+    let moved = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const origin = `${ns}rabbit${r}`;
+      const dlq = `${origin}.dlq`;
+      for (const q of [origin, dlq]) {
+        await ch.assertQueue(q, { durable: true });
+        queues.push(q);
+      }
+      await fillQueue(ch, dlq, origin, RABBIT_ENTRIES);
+      let t = performance.now();
+      const outcome = await replayRabbitDlq(connection, dlq, { count: RABBIT_ENTRIES, target: null, dryRun: false, maxReplays: 3, force: false });
+      oneShotMs.push(performance.now() - t);
+      if (outcome.replayed !== RABBIT_ENTRIES) throw new Error(`one-shot replayed ${outcome.replayed}`);
+      await ch.purgeQueue(origin);
+      await fillQueue(ch, dlq, origin, RABBIT_ENTRIES);
+      t = performance.now();
+      const created = await service.start('bench', { broker: 'rabbitmq', source: dlq, selection: { kind: 'all' }, target: null, rate: null, batch: RABBIT_BATCH, maxReplays: 3, force: false });
+      const end = await service.runHere('bench', created.id);
+      jobMs.push(performance.now() - t);
+      if (end !== 'done') throw new Error(`rabbit job ended ${end}`);
+      moved += (await ch.checkQueue(origin)).messageCount;
+      await ch.purgeQueue(origin);
+    }
+    return {
+      entries: RABBIT_ENTRIES,
+      rounds: ROUNDS,
+      batch: RABBIT_BATCH,
+      oneShotPerSecond: round(RABBIT_ENTRIES / (median(oneShotMs) / 1000), 0),
+      jobPerSecond: round(RABBIT_ENTRIES / (median(jobMs) / 1000), 0),
+      ratio: round(median(oneShotMs) / median(jobMs), 3),
+      movedByJobs: moved,
+    };
+  } finally {
+    await service.close();
+    for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
+    await connection.close().catch(() => undefined);
   }
 }

@@ -41,6 +41,7 @@ function lineageStep(message: Message, queue: string, by: ReplayBy): StoredStep 
   return {
     dlq: queue,
     dlq_id: message.properties.messageId ? String(message.properties.messageId) : '(no message id)',
+    ...(message.properties.messageId ? { dlq_origin_id: String(message.properties.messageId) } : {}),
     ...(death?.queue ? { dlq_origin_stream: death.queue } : {}),
     ...(said || death ? { dlq_error: capText(said ?? `${death!.reason}${death!.count > 1 ? ` ×${death!.count}` : ''}`) } : {}),
     ...(attempts ? { dlq_attempts: attempts } : {}),
