@@ -103,154 +103,12 @@ const PATTERNS: Record<Exclude<MaskKind, 'email'>, RegExp> = {
   ip: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b/g,
 };
 
-/**
- * The walk of a parsed payload (issue 20 bench: the cold mask step). Every path rule and scoped
- * value rule is a pattern over the keys down to a value; instead of building that key path at each
- * node and matching every rule against it, the walk carries one state: the set of rule positions
- * still alive (an NFA's states, `**` staying on itself), interned so that a state and its steps
- * are computed once per configuration and a step is one Map lookup. Keys no rule names share one
- * step (`other`), so arbitrary keys (ids as keys) add no states.
- */
-const STRIDE = 1024; // a position is rule * STRIDE + segment index (a path is at most 129 segments)
-/** Interned states at most; past it the states are dropped and built again (a pathological configuration). */
-const MAX_STATES = 4096;
-const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
-
-class WalkState {
-  /** The first path rule (the configuration's order) that reaches a value here, or -1. */
-  readonly pathRule: number;
-  /** The value rules that apply to a string here, in the configuration's order. */
-  readonly valueRules: readonly number[];
-  /** Nothing here or below can be masked: the walk skips it. */
-  readonly isInert: boolean;
-  private next: Map<string, WalkState> | null = null;
-  private other: WalkState | null = null;
-  /** Some key this state steps on by name is an array index (`items.0.ip`). */
-  private hasIndexKey = false;
-
-  constructor(
-    private readonly root: WalkRoot,
-    readonly positions: readonly number[],
-  ) {
-    this.pathRule = root.pathRuleAt(positions);
-    this.valueRules = root.valueRulesAt(positions);
-    this.isInert = positions.length === 0 && this.valueRules.length === 0;
-  }
-
-  child(key: string): WalkState {
-    if (this.next === null) this.build();
-    return this.next!.get(key) ?? this.other!;
-  }
-
-  item(index: number): WalkState {
-    if (this.next === null) this.build();
-    return this.hasIndexKey ? (this.next!.get(String(index)) ?? this.other!) : this.other!;
-  }
-
-  private build(): void {
-    const next = new Map<string, WalkState>();
-    for (const key of this.root.literalsAt(this.positions)) {
-      next.set(key, this.root.step(this.positions, key));
-      if (INDEX_KEY.test(key)) this.hasIndexKey = true;
-    }
-    this.other = this.positions.length === 0 ? this : this.root.step(this.positions, null);
-    this.next = next;
-  }
-}
-
-class WalkRoot {
-  private readonly rules: (readonly string[])[];
-  private readonly states = new Map<string, WalkState>();
-  private start: WalkState | null = null;
-
-  /** `paths`: the path rules' segments; `values`: the value rules' (undefined: unscoped). */
-  constructor(
-    private readonly paths: readonly (readonly string[])[],
-    private readonly values: readonly (readonly string[] | undefined)[],
-  ) {
-    this.rules = [...paths, ...values.map((v) => v ?? [])];
-  }
-
-  /** The state at the payload's top (its own value is never masked by a path: only what is under it). */
-  get top(): WalkState {
-    if (this.start === null) {
-      const at: number[] = [];
-      this.rules.forEach((segments, r) => {
-        if (segments.length) at.push(r * STRIDE);
-      });
-      this.start = this.intern(this.closure(new Set(at)));
-    }
-    return this.start;
-  }
-
-  pathRuleAt(positions: readonly number[]): number {
-    for (let r = 0; r < this.paths.length; r++) if (positions.includes(r * STRIDE + this.paths[r]!.length)) return r;
-    return -1;
-  }
-
-  valueRulesAt(positions: readonly number[]): number[] {
-    const out: number[] = [];
-    this.values.forEach((segments, v) => {
-      if (segments === undefined || positions.includes((this.paths.length + v) * STRIDE + segments.length)) out.push(v);
-    });
-    return out;
-  }
-
-  /** The keys named by a rule segment a step from here could consume. */
-  literalsAt(positions: readonly number[]): Set<string> {
-    const out = new Set<string>();
-    for (const p of positions) {
-      const s = this.rules[Math.floor(p / STRIDE)]![p % STRIDE];
-      if (s !== undefined && s !== '*' && s !== '**') out.add(s);
-    }
-    return out;
-  }
-
-  /** The state after one key (`null`: a key no rule names). */
-  step(positions: readonly number[], key: string | null): WalkState {
-    const out = new Set<number>();
-    for (const p of positions) {
-      const s = this.rules[Math.floor(p / STRIDE)]![p % STRIDE];
-      if (s === undefined) continue;
-      if (s === '**') out.add(p);
-      else if (s === '*' || s === key) out.add(p + 1);
-    }
-    return this.intern(this.closure(out));
-  }
-
-  /** `**` matches no segment too: a position on it is also the one after it. */
-  private closure(at: Set<number>): number[] {
-    for (const p of at) if (this.rules[Math.floor(p / STRIDE)]![p % STRIDE] === '**') at.add(p + 1);
-    return [...at].sort((a, b) => a - b);
-  }
-
-  private intern(positions: number[]): WalkState {
-    const key = positions.join(',');
-    let state = this.states.get(key);
-    if (!state) {
-      if (this.states.size >= MAX_STATES) {
-        this.states.clear();
-        this.start = null;
-      }
-      state = new WalkState(this, positions);
-      this.states.set(key, state);
-    }
-    return state;
-  }
-}
-
-/** The shortest text a token pattern matches (`Bearer ` and 8, `xox?-` and 10). */
-const TOKEN_MIN = 15;
-/** The shortest IP address (`1.2.3.4`). */
-const IP_MIN = 7;
-
 /** The compiled rules of one environment; {@link compileMasking} once, apply many times. */
 export interface Masking {
   /** False when there are no rules: {@link maskText} returns the text untouched. */
   readonly isActive: boolean;
-  readonly paths: { path: string; segments: readonly string[]; matches: Matcher; key: string | undefined; keyPattern: RegExp | undefined; label: string }[];
-  /** `segments`: the path a scoped rule applies under (undefined: everywhere). */
-  readonly values: { rule: string; kind: MaskKind; within: Matcher | undefined; segments: readonly string[] | undefined }[];
+  readonly paths: { path: string; matches: Matcher; key: string | undefined; keyPattern: RegExp | undefined; label: string }[];
+  readonly values: { rule: string; kind: MaskKind; within: Matcher | undefined }[];
   /** The value rules that apply anywhere (a text that is not whole JSON cannot tell where it is). */
   readonly unscoped: Masking['values'];
   /**
@@ -258,8 +116,6 @@ export interface Masking {
    * JSON key and nothing a value kind starts with. Null when some path has no key to look for.
    */
   readonly mayMatch: RegExp | null;
-  /** Where a walk of a parsed payload starts (see {@link WalkState}); built on first use. */
-  readonly walk: WalkRoot;
 }
 
 /** What each value kind needs somewhere in a text before its pattern is worth running. */
@@ -271,39 +127,20 @@ const TRIGGERS: Record<MaskKind, string> = {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Compiled configurations by identity: a configuration is compiled once (it is treated as immutable once compiled). */
-const COMPILED = new WeakMap<MaskingConfig, Masking>();
-
 /** Compiles a configuration (invalid rules are skipped: the profile was validated when saved). */
 export function compileMasking(config: MaskingConfig): Masking {
-  let masking = COMPILED.get(config);
-  if (!masking) {
-    masking = compileFresh(config);
-    COMPILED.set(config, masking);
-  }
-  return masking;
-}
-
-function compileFresh(config: MaskingConfig): Masking {
   const paths = config.paths.filter((p) => MaskPath.safeParse(p).success).map((path) => {
     const compiled = compilePath(path);
     const key = lastKey(compiled.segments);
-    return { path, segments: compiled.segments, matches: compiled.matches, key, keyPattern: key === undefined ? undefined : new RegExp(`"${escapeRegExp(key)}"\\s*:\\s*`, 'g'), label: key ?? path };
+    return { path, matches: compiled.matches, key, keyPattern: key === undefined ? undefined : new RegExp(`"${escapeRegExp(key)}"\\s*:\\s*`, 'g'), label: key ?? path };
   });
   const values = config.values
     .map((rule) => [rule, ...splitValueRule(rule)] as const)
     .filter(([, kind, path]) => (MASK_KINDS as readonly string[]).includes(kind) && (path === undefined || MaskPath.safeParse(path).success))
-    .map(([rule, kind, path]) => {
-      const within = path === undefined ? undefined : compilePath(path);
-      return { rule: rule.trim(), kind: kind as MaskKind, within: within?.matches, segments: within?.segments };
-    });
+    .map(([rule, kind, path]) => ({ rule: rule.trim(), kind: kind as MaskKind, within: path === undefined ? undefined : compilePath(path).matches }));
   const kinds = [...new Set(values.map((v) => v.kind))];
   const mayMatch = paths.some((p) => p.key === undefined) ? null : new RegExp([...paths.map((p) => `"${escapeRegExp(p.key!)}"`), ...kinds.map((k) => TRIGGERS[k])].join('|') || '(?!)');
-  const walk = new WalkRoot(
-    paths.map((p) => p.segments),
-    values.map((v) => v.segments),
-  );
-  return { isActive: paths.length + values.length > 0, paths, values, unscoped: values.filter((v) => !v.within), mayMatch, walk };
+  return { isActive: paths.length + values.length > 0, paths, values, unscoped: values.filter((v) => !v.within), mayMatch };
 }
 
 export const NO_MASKING: Masking = compileMasking({ paths: [], values: [] });
@@ -315,11 +152,8 @@ export interface MaskOutcome {
   masked: string[];
 }
 
-const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-/** `[A-Za-z0-9._%+-]` */
-const isLocalChar = (c: number) => isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
-/** `[A-Za-z0-9.-]` */
-const isDomainChar = (c: number) => isAlnum(c) || c === 46 || c === 45;
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
 
 /** E-mail addresses, found from each '@' outwards (local part ≤ 64, domain ≤ 255 with a dot and a letter TLD). */
 function maskEmails(text: string): string | null {
@@ -330,9 +164,9 @@ function maskEmails(text: string): string | null {
   let isChanged = false;
   while (at >= 0) {
     let start = at;
-    while (start > from && at - start < 64 && isLocalChar(text.charCodeAt(start - 1))) start--;
+    while (start > from && at - start < 64 && LOCAL_CHAR.test(text[start - 1]!)) start--;
     let end = at + 1;
-    while (end < text.length && end - at <= 255 && isDomainChar(text.charCodeAt(end))) end++;
+    while (end < text.length && end - at <= 255 && DOMAIN_CHAR.test(text[end]!)) end++;
     while (end > at + 1 && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
     const domain = text.slice(at + 1, end);
     if (start < at && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(domain)) {
@@ -397,85 +231,6 @@ function maskValue(value: unknown, path: string[], masking: Masking, hits: Set<s
     const next = maskValue(record[k], path, masking, hits);
     if (next !== record[k]) record[k] = next;
     path.pop();
-  }
-  return value;
-}
-
-type KindSet = Readonly<Record<MaskKind, boolean>>;
-const NONE_ABSENT: KindSet = { email: false, token: false, ip: false };
-const TRIGGER_PATTERNS = Object.fromEntries(MASK_KINDS.map((k) => [k, new RegExp(TRIGGERS[k])])) as Record<MaskKind, RegExp>;
-
-/**
- * The value kinds a whole JSON text cannot hold anywhere: what each needs (its trigger) is nowhere
- * in the text. Only a `\u` escape spells a trigger's characters (letters, digits, `.:_-@`) in a
- * string without them being in the text: a text with one is looked at in full. A mask label holds
- * no trigger either, so an earlier rule's mask cannot make a later kind appear.
- */
-function absentKinds(text: string, masking: Masking): KindSet {
-  if (text.includes('\\u')) return NONE_ABSENT;
-  const out = { email: false, token: false, ip: false };
-  for (const v of masking.values) out[v.kind] = !TRIGGER_PATTERNS[v.kind].test(text);
-  return out;
-}
-
-/** {@link maskString} for the walk: the rules by index, each skipped when the string cannot hold what it finds. */
-function maskStringAt(value: string, rules: readonly number[], values: Masking['values'], absent: KindSet, hits: Set<string>): string {
-  let out = value;
-  for (const index of rules) {
-    const rule = values[index]!;
-    if (absent[rule.kind]) continue;
-    if (rule.kind === 'email') {
-      if (!out.includes('@')) continue;
-      const masked = maskEmails(out);
-      if (masked !== null) {
-        out = masked;
-        hits.add(rule.rule);
-      }
-      continue;
-    }
-    if (rule.kind === 'ip' ? out.length < IP_MIN || (!out.includes('.') && !out.includes(':')) : out.length < TOKEN_MIN) continue;
-    const pattern = PATTERNS[rule.kind];
-    pattern.lastIndex = 0;
-    if (!pattern.test(out)) continue;
-    pattern.lastIndex = 0;
-    out = out.replace(pattern, maskLabel(rule.kind));
-    hits.add(rule.rule);
-  }
-  return out;
-}
-
-/** {@link maskValue} by walk states: masks a freshly parsed value in place, `state` being where it is. */
-function walkValue(value: unknown, state: WalkState, masking: Masking, absent: KindSet, hits: Set<string>): unknown {
-  if (state.isInert) return value;
-  if (typeof value === 'string') return state.valueRules.length ? maskStringAt(value, state.valueRules, masking.values, absent, hits) : value;
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const child = state.item(i);
-      if (child.pathRule >= 0) {
-        const rule = masking.paths[child.pathRule]!;
-        hits.add(rule.path);
-        value[i] = maskLabel(rule.label);
-        continue;
-      }
-      const item: unknown = value[i];
-      const next = walkValue(item, child, masking, absent, hits);
-      if (next !== item) value[i] = next;
-    }
-    return value;
-  }
-  const record = value as Record<string, unknown>;
-  for (const k of Object.keys(record)) {
-    const child = state.child(k);
-    if (child.pathRule >= 0) {
-      const rule = masking.paths[child.pathRule]!;
-      hits.add(rule.path);
-      record[k] = maskLabel(rule.label);
-      continue;
-    }
-    const item = record[k];
-    const next = walkValue(item, child, masking, absent, hits);
-    if (next !== item) record[k] = next;
   }
   return value;
 }
@@ -554,7 +309,7 @@ export function maskText(text: string, masking: Masking): MaskOutcome {
       isJson = false;
     }
     if (isJson) {
-      const masked = walkValue(parsed, masking.walk.top, masking, absentKinds(text, masking), hits);
+      const masked = maskValue(parsed, [], masking, hits);
       if (!hits.size) return { text, masked: [] };
       return { text: JSON.stringify(masked, null, text.includes('\n') ? 2 : undefined), masked: [...hits] };
     }
