@@ -3,16 +3,14 @@ import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReplayJobService, type JobEnvironment } from '../../electron/core/dead-letters/replay-job-service';
-import { ReplayJobStore, type NewReplayJob } from '../../electron/core/dead-letters/replay-job-store';
+import type { ReplayJobService, JobEnvironment } from '../../electron/core/dead-letters/replay-job-service';
+import { ReplayJobStore } from '../../electron/core/dead-letters/replay-job-store';
 import { RABBIT_REPLAY_JOB_HEADER, rabbitLedgerQueue } from '../../electron/core/dead-letters/rabbit-replay-job';
 import { bullCopyId } from '../../electron/core/dead-letters/bull-replay-job';
-import { systemClock } from '../../electron/core/ports';
 import { parseLineage } from '../../shared/model/replay-lineage';
 import { AMQP_URL, deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { waitFor } from '../helpers/wait';
-
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { jobConsoles, jobFinished, testJob } from '../helpers/replay-job-consoles';
 
 /**
  * Replay jobs on RabbitMQ and BullMQ (issue 20): the job's record in Redis, the messages on their
@@ -34,19 +32,12 @@ describe('replay jobs on RabbitMQ and BullMQ (issue 20)', () => {
   let ch: Channel;
   const declared: string[] = [];
   let env: JobEnvironment & { client: Redis };
-  const services: ReplayJobService[] = [];
-  const consoleNamed = (who: string, options: { shouldSupervise?: boolean; leaseMs?: number } = {}) => {
-    const service = new ReplayJobService({ clock: systemClock, logger: quiet, who: () => who, environment: () => env, environments: () => [env] }, { pollMs: 100, leaseMs: 1000, ...options });
-    services.push(service);
-    return service;
-  };
+  const consoles = jobConsoles(() => env);
+  /** A console: its own service (supervising: takes up queued and orphaned jobs). */
+  const consoleNamed = consoles.named;
   const store = new ReplayJobStore(redis, ns);
-  const job = (source: string, over: Partial<NewReplayJob> = {}): NewReplayJob => ({ source, selection: { kind: 'all' }, target: null, rate: null, batch: 50, maxReplays: 3, force: false, ...over });
-  const finished = (id: string, service: ReplayJobService) =>
-    waitFor(async () => {
-      const j = await service.get('e', id);
-      return j.state === 'done' || j.state === 'cancelled' || j.state === 'failed' ? j : null;
-    }, `job ${id} finished`, 90_000);
+  const job = testJob;
+  const finished = (id: string, service: ReplayJobService) => jobFinished(service, 'e', id, 90_000);
 
   /** A DLQ queue with `count` dead letters of `origin` (payload {n}, an x-death naming the origin), as RabbitMQ's dead-lettering writes them. */
   const rabbitPair = async (name: string, count: number, from = 0) => {
@@ -85,7 +76,7 @@ describe('replay jobs on RabbitMQ and BullMQ (issue 20)', () => {
     env = { envId: 'e', namespace: ns, payloadKey: null, client: redis, rabbit: { connection: () => model, isReady: () => true, management: null, vhost: '/', namespace: ns }, bullQueue };
   });
   afterAll(async () => {
-    await Promise.all(services.map((s) => s.close()));
+    await consoles.closeAll();
     const cleanup = await model.createChannel();
     cleanup.on('error', () => undefined);
     for (const q of declared) await cleanup.deleteQueue(q).catch(() => undefined);
@@ -124,7 +115,7 @@ describe('replay jobs on RabbitMQ and BullMQ (issue 20)', () => {
   });
 
   it('RabbitMQ: the first N only, and a dry run shows targets and differences without moving anything', async () => {
-    await Promise.all(services.splice(0).map((s) => s.close()));
+    await consoles.closeAll();
     const { origin, dlq } = await rabbitPair('first', 40, 1000);
     const service = consoleNamed('ben', { shouldSupervise: false });
     const preview = await service.dryRun('e', { broker: 'rabbitmq', source: dlq, selection: { kind: 'count', count: 10 }, target: null, maxReplays: 3, force: false });
@@ -140,14 +131,14 @@ describe('replay jobs on RabbitMQ and BullMQ (issue 20)', () => {
   });
 
   it('RabbitMQ: paused from one console, resumed by another, finished with each message once', async () => {
-    await Promise.all(services.splice(0).map((s) => s.close()));
+    await consoles.closeAll();
     const { origin, dlq } = await rabbitPair('paused', 600, 2000);
     const one = consoleNamed('one');
     const started = await one.start('e', job(dlq, { broker: 'rabbitmq', rate: 400, batch: 20 }));
     await waitFor(async () => ((await one.get('e', started.id)).done >= 100 ? true : undefined), 'some replayed');
     const paused = await one.control('e', started.id, 'pause');
     expect(paused.state).toBe('paused');
-    await Promise.all(services.splice(0).map((s) => s.close()));
+    await consoles.closeAll();
     const atPause = await store.get(started.id);
     expect(atPause.done).toBeLessThan(600);
     const two = consoleNamed('two');
@@ -163,7 +154,7 @@ describe('replay jobs on RabbitMQ and BullMQ (issue 20)', () => {
   it('RabbitMQ: kill -9 at random points mid-job (three consoles in a row), then the next console finishes it — each message in its origin exactly once, the counts exact', async () => {
     const count = 4000;
     const { origin, dlq } = await rabbitPair('killed', count, 10_000);
-    await Promise.all(services.splice(0).map((s) => s.close()));
+    await consoles.closeAll();
     const created = await service0().start('e', job(dlq, { broker: 'rabbitmq', rate: 3000, batch: 25 }));
     for (let round = 1; round <= 3; round++) {
       const { child, output } = spawnChild({ BROKER: 'rabbitmq', AMQP_URL, JOB: created.id });
@@ -197,7 +188,7 @@ describe('replay jobs on RabbitMQ and BullMQ (issue 20)', () => {
   });
 
   it('BullMQ: retries a queue\'s failed jobs in place; a job retried meanwhile by someone else is "already gone"', async () => {
-    await Promise.all(services.splice(0).map((s) => s.close()));
+    await consoles.closeAll();
     const queue = bullQueue('charges');
     for (let i = 0; i < 12; i++) await queue.add('charge', { n: i }, { attempts: 1 });
     const worker = new Worker('charges', async () => { throw new Error('card declined'); }, { connection: bullConnection, prefix });
@@ -221,7 +212,7 @@ describe('replay jobs on RabbitMQ and BullMQ (issue 20)', () => {
     const dlq = bullQueue('refunds-dlq');
     const origin = bullQueue('refunds');
     await dlq.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'refund', data: { n: i } })));
-    await Promise.all(services.splice(0).map((s) => s.close()));
+    await consoles.closeAll();
     const created = await service0().start('e', job('refunds-dlq', { broker: 'bullmq', bullKind: 'dlq-queue', rate: 1000, batch: 20 }));
     const { child, output } = spawnChild({ BROKER: 'bullmq', BULL_PREFIX: prefix, JOB: created.id });
     try {

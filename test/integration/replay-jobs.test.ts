@@ -4,25 +4,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DLQ_FIELDS, REPLAY_FIELDS, REPLAY_LINEAGE_FIELD } from '../../shared/model/dead-letter';
 import { parseLineage } from '../../shared/model/replay-lineage';
 import { REPLAY_JOB_FIELD } from '../../shared/model/replay-jobs';
-import { ReplayJobService, type JobEnvironment } from '../../electron/core/dead-letters/replay-job-service';
-import { ReplayJobStore, type NewReplayJob } from '../../electron/core/dead-letters/replay-job-store';
-import { systemClock } from '../../electron/core/ports';
+import type { ReplayJobService, JobEnvironment } from '../../electron/core/dead-letters/replay-job-service';
+import { ReplayJobStore } from '../../electron/core/dead-letters/replay-job-store';
 import { deleteKeys, REDIS_URL, uniqueNamespace } from '../helpers/brokers';
 import { waitFor } from '../helpers/wait';
-
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { jobConsoles, jobFinished, testJob } from '../helpers/replay-job-consoles';
 
 describe('replay jobs on Redis DLQ streams (issue 20)', () => {
   const ns = uniqueNamespace('replay-job');
   const redis = new Redis(REDIS_URL);
   const env: JobEnvironment & { client: Redis } = { envId: 'e', namespace: ns, payloadKey: null, client: redis, rabbit: null, bullQueue: () => null };
-  const services: ReplayJobService[] = [];
+  const consoles = jobConsoles(() => env);
   /** A console: its own service (supervising: takes up queued and orphaned jobs). */
-  const consoleNamed = (who: string, options: { shouldSupervise?: boolean; leaseMs?: number } = {}) => {
-    const service = new ReplayJobService({ clock: systemClock, logger: quiet, who: () => who, environment: () => env, environments: () => [env] }, { pollMs: 100, leaseMs: 1000, ...options });
-    services.push(service);
-    return service;
-  };
+  const consoleNamed = consoles.named;
   const store = new ReplayJobStore(redis, ns);
   let n = 0;
   /** `count` dead letters of `origin` with payloads {n} and a binary field, the way the workers write them. */
@@ -32,14 +26,11 @@ describe('replay jobs on Redis DLQ streams (issue 20)', () => {
     await pipeline.exec();
   };
   const payloadsIn = async (stream: string) => ((await redis.xrange(stream, '-', '+')) as [string, string[]][]).map(([, f]) => (JSON.parse(f[f.indexOf('data') + 1]!) as { n: number }).n);
-  const job = (source: string, over: Partial<NewReplayJob> = {}): NewReplayJob => ({ source, selection: { kind: 'all' }, target: null, rate: null, batch: 50, maxReplays: 3, force: false, ...over });
-  const finished = (envId: string, id: string, service: ReplayJobService) => waitFor(async () => {
-    const j = await service.get(envId, id);
-    return j.state === 'done' || j.state === 'cancelled' || j.state === 'failed' ? j : null;
-  }, `job ${id} finished`, 60_000);
+  const job = testJob;
+  const finished = (envId: string, id: string, service: ReplayJobService) => jobFinished(service, envId, id);
 
   afterAll(async () => {
-    await Promise.all(services.map((s) => s.close()));
+    await consoles.closeAll();
     await deleteKeys(redis, ns);
     redis.disconnect();
   });
@@ -147,7 +138,7 @@ describe('replay jobs on Redis DLQ streams (issue 20)', () => {
     const firstN = n;
     await fill(dlq, origin, count);
     // The consoles of the other tests would take the job up before the child does.
-    await Promise.all(services.splice(0).map((s) => s.close()));
+    await consoles.closeAll();
     const created = await store.create(job(dlq, { rate: 1500, batch: 25 }), 'killed console', Date.now());
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/replay-job-child.ts'], { env: { ...process.env, REDIS_URL, NS: ns, JOB: created.id, LEASE_MS: '1000' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
